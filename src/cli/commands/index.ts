@@ -1,0 +1,9 @@
+/**
+ * The command registry: one file per command under src/cli/commands/, each exporting `register(program)`.
+ * Add a command by adding its file and one line here.
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,57 @@
+/**
+ * The CLI entry: builds the commander program from the command registry and owns the one top-level error
+ * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy).
+ */
+import { Command, CommanderError } from 'commander';
+import { FollowupError, formatPlace, PartialError } from '../core/errors.ts';
+import { COMMANDS } from './commands/index.ts';
+import { jsonReplacer } from './context.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('followup')
+    .description('Post-loan follow-up analytics: ingest, features, models, schedules, exports and reports.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. `argv` as in process.argv. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const wantsJson = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    return handleError(e, wantsJson);
+  }
+}
+
+export function handleError(e: unknown, json: boolean): number {
+  if (e instanceof CommanderError) {
+    // --help and --version end through here with exit code 0.
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof PartialError) {
+    // The command did its work; the summary is the result and the exit code says some rows were rejected.
+    process.stdout.write(`${JSON.stringify(e.summary, jsonReplacer, json ? 2 : undefined)}\n`);
+    process.stderr.write(`followup: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof FollowupError) {
+    if (json) process.stderr.write(`${JSON.stringify(e.toJSON(), jsonReplacer)}\n`);
+    else {
+      const where = formatPlace(e.place);
+      process.stderr.write(
+        `followup: ${e.message}${where ? `\n  at ${where}` : ''}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`,
+      );
+    }
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`followup: internal error: ${err.stack ?? err.message}\n`);
+  return 1;
+}

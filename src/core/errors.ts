@@ -1,0 +1,88 @@
+/**
+ * Typed errors. Commands throw these; the one top-level CLI handler (src/cli/run.ts) maps them to exit codes.
+ * Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 partial (some rows rejected), 4 busy (locked).
+ */
+
+/** Where in a file a problem sits; every field optional because not every input has lines. */
+export interface Place {
+  file?: string;
+  line?: number;
+  column?: string | number;
+  value?: unknown;
+}
+
+export class FollowupError extends Error {
+  /** Machine-readable code, e.g. `E_BAD_INPUT`. */
+  readonly code: string;
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number;
+  /** Where the problem was found, when it concerns input. */
+  readonly place: Place | undefined;
+  /** What the user can do about it. */
+  readonly hint: string | undefined;
+
+  constructor(
+    code: string,
+    exitCode: number,
+    message: string,
+    opts: { place?: Place; hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.place = opts.place;
+    this.hint = opts.hint;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { error: this.code, message: this.message, place: this.place, hint: this.hint };
+  }
+}
+
+/** Bad input: unreadable file, wrong format, invalid configuration. Exit 2. */
+export class BadInputError extends FollowupError {
+  constructor(message: string, opts: { place?: Place; hint?: string; cause?: unknown } = {}) {
+    super('E_BAD_INPUT', 2, message, opts);
+  }
+}
+
+/** Bad usage: a flag missing or out of range. Exit 2. */
+export class UsageError extends FollowupError {
+  constructor(message: string, opts: { hint?: string } = {}) {
+    super('E_USAGE', 2, message, opts);
+  }
+}
+
+/** The command finished but some rows were rejected. Exit 3; the summary is still printed. */
+export class PartialError extends FollowupError {
+  readonly summary: unknown;
+  constructor(message: string, summary: unknown) {
+    super('E_PARTIAL', 3, message, { hint: 'see the rejects table for each rejected row and its reason' });
+    this.summary = summary;
+  }
+}
+
+/** Another run holds the warehouse lock. Exit 4. */
+export class BusyError extends FollowupError {
+  constructor(message: string, opts: { hint?: string } = {}) {
+    super('E_BUSY', 4, message, opts);
+  }
+}
+
+/** A fitted artifact (model, preprocessing) does not match what it is applied to. Exit 2. */
+export class MismatchError extends FollowupError {
+  constructor(message: string, opts: { hint?: string } = {}) {
+    super('E_MISMATCH', 2, message, opts);
+  }
+}
+
+/** Formats a place as `file:line, column "x", value "v"` for messages. */
+export function formatPlace(p: Place | undefined): string {
+  if (!p) return '';
+  const parts: string[] = [];
+  if (p.file) parts.push(p.line === undefined ? p.file : `${p.file}:${p.line}`);
+  if (p.column !== undefined) parts.push(`column ${JSON.stringify(p.column)}`);
+  if (p.value !== undefined) parts.push(`value ${JSON.stringify(p.value)}`);
+  return parts.join(', ');
+}

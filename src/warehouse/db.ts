@@ -1,0 +1,106 @@
+/**
+ * DuckDB access in one place: open a warehouse file, quote identifiers, bind values, run in a transaction.
+ * User text never reaches SQL except through `ident()` (identifiers) or bound parameters (values).
+ */
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface Warehouse {
+  /** Path of the DuckDB file, or `:memory:`. */
+  readonly path: string;
+  readonly conn: DuckDBConnection;
+  /** Runs a statement (or several separated by `;` when no params are given). */
+  run(sql: string, params?: Params): Promise<void>;
+  /** Runs a query and returns plain JS row objects (BIGINT → bigint, DATE → string via `json`). */
+  all<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]>;
+  /** First row or undefined. */
+  one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined>;
+  /** Runs `fn` inside BEGIN/COMMIT; rolls back on any error so a failed step leaves the warehouse as it was. */
+  tx<T>(fn: (w: Warehouse) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+/** Quotes an SQL identifier (table or column name) so any text is safe as a name. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for the few places DuckDB does not accept parameters (e.g. COPY options, file paths). */
+export function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+export interface OpenOptions {
+  /** DuckDB `threads` setting. Default: DuckDB's choice (all cores). */
+  threads?: number;
+  /** DuckDB `memory_limit`, e.g. `4GB`. */
+  memoryLimit?: string;
+  /** Open read-only (scoring, reports). */
+  readOnly?: boolean;
+}
+
+export async function openWarehouse(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
+  const config: Record<string, string> = {};
+  if (opts.threads) config.threads = String(opts.threads);
+  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  if (opts.readOnly) config.access_mode = 'READ_ONLY';
+  const instance = await DuckDBInstance.create(path, config);
+  const conn = await instance.connect();
+  // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
+  await conn.run("SET TimeZone = 'UTC'");
+  return wrap(path, conn, instance);
+}
+
+function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): Warehouse {
+  let inTx = false;
+  const w: Warehouse = {
+    path,
+    conn,
+    async run(sql, params) {
+      await conn.run(sql, params);
+    },
+    async all<T>(sql: string, params?: Params) {
+      const reader = await conn.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS() as T[];
+    },
+    async one<T>(sql: string, params?: Params) {
+      const rows = await w.all<T>(sql, params);
+      return rows[0];
+    },
+    async tx<T>(fn: (w: Warehouse) => Promise<T>) {
+      if (inTx) return fn(w); // nested: join the outer transaction
+      await conn.run('BEGIN TRANSACTION');
+      inTx = true;
+      try {
+        const out = await fn(w);
+        await conn.run('COMMIT');
+        return out;
+      } catch (e) {
+        await conn.run('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        inTx = false;
+      }
+    },
+    close() {
+      conn.closeSync();
+      instance?.closeSync();
+    },
+  };
+  return w;
+}
+
+/** Opens, runs `fn`, and always closes (DuckDB holds a file lock until closed). */
+export async function withWarehouse<T>(
+  path: string,
+  fn: (w: Warehouse) => Promise<T>,
+  opts: OpenOptions = {},
+): Promise<T> {
+  const w = await openWarehouse(path, opts);
+  try {
+    return await fn(w);
+  } finally {
+    w.close();
+  }
+}

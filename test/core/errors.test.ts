@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { handleError } from '../../src/cli/main.ts';
+import { BadInputError, formatPlace, PartialError } from '../../src/core/errors.ts';
+
+describe('typed errors', () => {
+  it('formats a place with file, line, column and value', () => {
+    expect(formatPlace({ file: 'loans.csv', line: 12, column: 'principal', value: '-3' })).toBe(
+      'loans.csv:12, column "principal", value "-3"',
+    );
+  });
+
+  it.each([
+    [new BadInputError('bad'), 2],
+    [new PartialError('some rejected', { rejected: 1 }), 3],
+    [new Error('boom'), 1],
+  ])('maps %s to exit code %i', (err, code) => {
+    const write = process.stderr.write;
+    const writeOut = process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      expect(handleError(err, true)).toBe(code);
+    } finally {
+      process.stderr.write = write;
+      process.stdout.write = writeOut;
+    }
+  });
+});
