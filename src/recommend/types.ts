@@ -1,0 +1,66 @@
+/**
+ * The recommendation record: what `followup recommend` writes (table `recommendations`) and what every exporter
+ * and report reads. One row per (loan, next follow-up). Phones are not stored here; exporters that need them
+ * (the dialer CSV) join `loans`.
+ */
+
+export const REC_PURPOSES = ['first', 'mid_term', 'final', 'collection'] as const;
+export type RecPurpose = (typeof REC_PURPOSES)[number];
+
+export interface Recommendation {
+  /** Recommendation run that produced the row. */
+  run_id: string;
+  loan_id: string;
+  borrower_id: string;
+  /** As-of date of the run (YYYY-MM-DD). */
+  as_of: string;
+  /** Why the follow-up happens. */
+  purpose: RecPurpose;
+  /** n-th follow-up of this purpose for this loan (1-based); with loan_id and purpose it is the stable identity. */
+  cycle: number;
+  /** Recommended date, borrower-local (YYYY-MM-DD). */
+  due_on: string;
+  /** Allowed window: the follow-up may move between these dates (inclusive) for capacity. */
+  earliest_on: string;
+  latest_on: string;
+  /** True when latest_on is a lifecycle or regulatory deadline that must never be passed. */
+  hard_deadline: boolean;
+  /** Days until the following follow-up under the same policy (the cadence). */
+  cadence_days: number;
+  /** Predicted probability of 30+ DPD onset between as_of and due_on. */
+  risk_at_due: number;
+  /** Risk budget that applied (after market adjustment). */
+  risk_budget: number;
+  /** Borrower's IANA time zone. */
+  time_zone: string;
+  /** Best local call window [hour_start, hour_end) in the borrower's zone, 0–23. */
+  hour_start: number;
+  hour_end: number;
+  /** ISO weekday of due_on, 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  /** The window on due_on as UTC instants (ISO 8601). */
+  window_start_utc: string;
+  window_end_utc: string;
+  /** Channel of the follow-up itself. */
+  channel: 'phone' | 'sms' | 'email' | 'visit' | 'app';
+  /** Predicted hang-up probability at the chosen slot, and at the worst allowed slot (for the reason text). */
+  hangup_risk: number;
+  hangup_risk_worst: number;
+  /** Pre-notification: whether, by which channel, when (UTC ISO) and why. */
+  prenotify: boolean;
+  prenotify_channel: 'sms' | 'email' | null;
+  prenotify_at_utc: string | null;
+  prenotify_reason: string | null;
+  /** Higher is more urgent; capacity moves lower priorities first. 0–100. */
+  priority: number;
+  /** Machine codes, e.g. `FIRST_DUE`, `RISK_BUDGET`, `CAPACITY_MOVED`. */
+  reason_codes: string[];
+  /** The same reasons in words for an agent or analyst. At least one. */
+  reasons: string[];
+  /** True when capacity moved the follow-up away from its preferred date. */
+  moved: boolean;
+  /** Versions that produced the row, for audit. */
+  delinquency_model: string;
+  hangup_model: string;
+  policy_version: string;
+}

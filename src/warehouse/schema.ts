@@ -1,0 +1,22 @@
+/**
+ * DDL for the contract tables, derived from src/contract/tables.ts so the warehouse can never drift from the
+ * contract. Stage-specific tables (rejects, ingest_batches, history, features, runs, …) are created by the stage
+ * that owns them, next to its code.
+ */
+import { DUCKDB_TYPE, type TableSpec } from '../contract/columns.ts';
+import { TABLES } from '../contract/tables.ts';
+import { ident, type Warehouse } from './db.ts';
+
+/** `CREATE TABLE IF NOT EXISTS` for one contract table, with its natural key as PRIMARY KEY. */
+export function createTableSql(spec: TableSpec, name: string = spec.name): string {
+  const cols = Object.entries(spec.columns).map(
+    ([col, c]) => `${ident(col)} ${DUCKDB_TYPE[c.kind]}${c.required === false ? '' : ' NOT NULL'}`,
+  );
+  cols.push(`PRIMARY KEY (${spec.key.map(ident).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${ident(name)} (\n  ${cols.join(',\n  ')}\n)`;
+}
+
+/** Creates every contract table that does not exist yet. Idempotent. */
+export async function ensureContractTables(w: Warehouse): Promise<void> {
+  for (const spec of Object.values(TABLES)) await w.run(createTableSql(spec as TableSpec));
+}
