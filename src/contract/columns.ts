@@ -61,3 +61,11 @@ export interface TableSpec<C extends Record<string, ColumnSpec> = Record<string,
 export function table<C extends Record<string, ColumnSpec>>(spec: TableSpec<C>): TableSpec<C> {
   return spec;
 }
+
+/** Any table spec, for code that walks tables generically (DDL, validation, docs). */
+export interface AnyTableSpec {
+  name: string;
+  doc: string;
+  key: readonly string[];
+  columns: { readonly [column: string]: ColumnSpec };
+}

@@ -3,12 +3,12 @@
  * contract. Stage-specific tables (rejects, ingest_batches, history, features, runs, …) are created by the stage
  * that owns them, next to its code.
  */
-import { DUCKDB_TYPE, type TableSpec } from '../contract/columns.ts';
+import { type AnyTableSpec, DUCKDB_TYPE } from '../contract/columns.ts';
 import { TABLES } from '../contract/tables.ts';
 import { ident, type Warehouse } from './db.ts';
 
 /** `CREATE TABLE IF NOT EXISTS` for one contract table, with its natural key as PRIMARY KEY. */
-export function createTableSql(spec: TableSpec, name: string = spec.name): string {
+export function createTableSql(spec: AnyTableSpec, name: string = spec.name): string {
   const cols = Object.entries(spec.columns).map(
     ([col, c]) => `${ident(col)} ${DUCKDB_TYPE[c.kind]}${c.required === false ? '' : ' NOT NULL'}`,
   );
@@ -18,5 +18,5 @@ export function createTableSql(spec: TableSpec, name: string = spec.name): strin
 
 /** Creates every contract table that does not exist yet. Idempotent. */
 export async function ensureContractTables(w: Warehouse): Promise<void> {
-  for (const spec of Object.values(TABLES)) await w.run(createTableSql(spec as TableSpec));
+  for (const spec of Object.values(TABLES)) await w.run(createTableSql(spec));
 }
