@@ -1,0 +1,48 @@
+/**
+ * The interface between features and models: a column-oriented feature table plus its manifest. Features are
+ * produced in DuckDB SQL (src/features/) and handed to models (src/models/) as typed arrays, never as row objects.
+ */
+
+/** One feature as the model sees it. */
+export interface FeatureSpec {
+  /** Column name, snake_case, stable across versions. */
+  name: string;
+  /** numeric → standardized; categorical → one-hot over the training vocabulary (unknown → an "other" slot). */
+  type: 'numeric' | 'categorical';
+  /** Family it belongs to (repayment, contact, loan, market, context). */
+  family: string;
+  /** Words for reason codes; `{v}` is replaced by the formatted value, e.g. "{v} late payments in the last 6 months". */
+  phrase: string;
+  /** Unit for display, e.g. "days", "%", "months". Empty when unitless. */
+  unit?: string;
+}
+
+/** Names, types and a hash that travels with every model so a model refuses features it was not trained on. */
+export interface FeatureManifest {
+  /** Version of the feature code (bumped when a definition changes meaning). */
+  version: string;
+  features: FeatureSpec[];
+  /** sha256 of the stable JSON of {version, features(name, type)}. */
+  hash: string;
+}
+
+/** A column-oriented batch of feature rows. Numeric columns are Float64Array with NaN for missing. */
+export interface FeatureTable {
+  manifest: FeatureManifest;
+  /** Number of rows. */
+  n: number;
+  /** Row keys: loan id per row (and as-of date for snapshot rows, contact id for attempt rows). */
+  keys: { loan_id: string[]; as_of?: string[]; contact_id?: string[] };
+  numeric: Record<string, Float64Array>;
+  categorical: Record<string, (string | null)[]>;
+}
+
+/** Discrete-time survival labels for the delinquency hazard: one per snapshot row. */
+export interface HazardLabels {
+  /** Month (1…H) in which 30+ DPD onset happened, 0 when no onset was observed. */
+  event: Int32Array;
+  /** Months observed (0…H): the months whose outcome is known (censoring by maturity, prepayment, data end). */
+  observed: Int32Array;
+  /** Horizon H in months (default 6). */
+  horizon: number;
+}
