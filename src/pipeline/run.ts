@@ -1,0 +1,209 @@
+/**
+ * Runs a declarative pipeline:
+ *
+ *   lock warehouse ─► open ─► record run ─► for each step: interpolate params ─► validate ─► run ─► record step
+ *                                                                                    └─ failure: record, rethrow
+ *
+ * Stages are idempotent and deterministic (same inputs → same model versions, run ids of recommendations, export
+ * ledger entries), so a run killed at any step is simply run again and ends with the same outputs.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Clock } from '../core/clock.ts';
+import { BadInputError, FollowupError } from '../core/errors.ts';
+import { stableStringify } from '../core/hash.ts';
+import type { Logger } from '../core/log.ts';
+import { openWarehouse } from '../warehouse/db.ts';
+import { ensureLedger } from './ledger.ts';
+import { lockWarehouse } from './lock.ts';
+import { interpolate, type PipelineSpec } from './spec.ts';
+import type { StageDef, StageResult } from './stage.ts';
+
+export interface RunOptions {
+  /** Work directory; the warehouse defaults to `<workdir>/warehouse.duckdb`. */
+  workdir: string;
+  warehouse?: string;
+  /** `--set name=value` overrides of pipeline params. */
+  set?: Record<string, string>;
+  log: Logger;
+  clock: Clock;
+  stages: Record<string, StageDef<unknown>>;
+  waitLockSeconds?: number;
+  progress?: (step: string, what: string, done: number, total: number) => void;
+}
+
+export interface RunRecord {
+  runId: string;
+  pipeline: string;
+  warehouse: string;
+  workdir: string;
+  steps: {
+    id: string;
+    stage: string;
+    seconds: number;
+    outcome: 'ok' | 'skipped';
+    summary: Record<string, unknown>;
+  }[];
+  results: Record<string, StageResult>;
+}
+
+export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise<RunRecord> {
+  const workdir = resolve(opts.workdir);
+  await mkdir(workdir, { recursive: true });
+  const warehouse = resolve(opts.warehouse ?? `${workdir}/warehouse.duckdb`);
+  const params: Record<string, string | number | boolean> = {
+    ...spec.params,
+    workdir,
+    warehouse,
+    ...(opts.set ?? {}),
+  };
+  for (const step of spec.stages) {
+    if (!opts.stages[step.uses]) {
+      throw new BadInputError(`step "${step.id}" uses unknown stage "${step.uses}"`, {
+        hint: `known stages: ${Object.keys(opts.stages).join(', ')}`,
+      });
+    }
+  }
+
+  const release = await lockWarehouse(warehouse, { waitSeconds: opts.waitLockSeconds ?? 0 });
+  const w = await openWarehouse(warehouse);
+  const startedAt = opts.clock.now();
+  const runId = `${spec.name}-${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${process.pid}`;
+  const record: RunRecord = { runId, pipeline: spec.name, warehouse, workdir, steps: [], results: {} };
+  try {
+    await ensureLedger(w);
+    await w.run('INSERT INTO pipeline_runs VALUES ($1, $2, $3, $4::TIMESTAMPTZ, NULL, $5, NULL)', [
+      runId,
+      spec.name,
+      stableStringify(params),
+      startedAt.toISOString(),
+      'running',
+    ]);
+    let drift = false;
+    for (const step of spec.stages) {
+      const stage = opts.stages[step.uses]!;
+      const t0 = opts.clock.now();
+      if (step.when === 'drift' && !drift) {
+        await recordStep(
+          w,
+          runId,
+          step.id,
+          stage.name,
+          t0,
+          t0,
+          { summary: { skipped: 'no drift found' } },
+          'skipped',
+        );
+        record.steps.push({
+          id: step.id,
+          stage: stage.name,
+          seconds: 0,
+          outcome: 'skipped',
+          summary: { skipped: 'no drift found' },
+        });
+        opts.log.info(`step ${step.id}: skipped (no drift)`);
+        continue;
+      }
+      const raw = interpolate(step.with, params, `stages.${step.id}.with`);
+      const parsed = stage.params.safeParse(raw);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map(
+          (i) => `stages.${step.id}.with.${i.path.join('.')}: ${i.message}`,
+        );
+        throw new BadInputError(
+          `invalid parameters for step "${step.id}" (${stage.name}):\n  ${problems.join('\n  ')}`,
+        );
+      }
+      opts.log.info(`step ${step.id}: ${stage.name} started`, { reads: stage.reads, writes: stage.writes });
+      const started = performance.now();
+      try {
+        const result = await stage.run(
+          {
+            w,
+            workdir,
+            runId,
+            log: opts.log,
+            clock: opts.clock,
+            previous: record.results,
+            progress: (what, done, total) => opts.progress?.(step.id, what, done, total),
+          },
+          parsed.data,
+        );
+        const seconds = (performance.now() - started) / 1000;
+        record.results[step.id] = result;
+        if (result.drift) drift = true;
+        record.steps.push({
+          id: step.id,
+          stage: stage.name,
+          seconds,
+          outcome: 'ok',
+          summary: result.summary,
+        });
+        await recordStep(w, runId, step.id, stage.name, t0, opts.clock.now(), result, 'ok', seconds);
+        opts.log.info(`step ${step.id}: done in ${seconds.toFixed(1)} s`, { step: step.id, seconds });
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        await recordStep(
+          w,
+          runId,
+          step.id,
+          stage.name,
+          t0,
+          opts.clock.now(),
+          { summary: {} },
+          'failed',
+          undefined,
+          msg,
+        ).catch(() => {});
+        throw e;
+      }
+    }
+    await w.run("UPDATE pipeline_runs SET finished_at = $1::TIMESTAMPTZ, outcome = 'ok' WHERE run_id = $2", [
+      opts.clock.now().toISOString(),
+      runId,
+    ]);
+    return record;
+  } catch (e) {
+    const msg = e instanceof FollowupError || e instanceof Error ? e.message : String(e);
+    await w
+      .run(
+        "UPDATE pipeline_runs SET finished_at = $1::TIMESTAMPTZ, outcome = 'failed', error = $2 WHERE run_id = $3",
+        [opts.clock.now().toISOString(), msg, runId],
+      )
+      .catch(() => {});
+    throw e;
+  } finally {
+    w.close();
+    await release();
+  }
+}
+
+async function recordStep(
+  w: import('../warehouse/db.ts').Warehouse,
+  runId: string,
+  stepId: string,
+  stage: string,
+  t0: Date,
+  t1: Date,
+  result: StageResult,
+  outcome: 'ok' | 'failed' | 'skipped',
+  seconds?: number,
+  error?: string,
+): Promise<void> {
+  await w.run(
+    `INSERT OR REPLACE INTO pipeline_steps VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $5::TIMESTAMPTZ, $6, $7, $8, $9, $10, $11)`,
+    [
+      runId,
+      stepId,
+      stage,
+      t0.toISOString(),
+      t1.toISOString(),
+      seconds ?? null,
+      result.inputHash ?? null,
+      JSON.stringify(result.outputs ?? []),
+      JSON.stringify(result.summary, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
+      outcome,
+      error ?? null,
+    ],
+  );
+}

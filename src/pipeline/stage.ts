@@ -1,0 +1,48 @@
+/**
+ * A stage: a named step with validated parameters that declares what it reads and writes (tables of the
+ * warehouse, files under the work directory), so a reader sees the data path without running it.
+ */
+import type { z } from 'zod';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/log.ts';
+import type { Warehouse } from '../warehouse/db.ts';
+
+export interface StageContext {
+  /** Open warehouse shared by the run's stages (DuckDB allows one writer process per file). */
+  w: Warehouse;
+  /** Work directory for outputs (models, exports, report). */
+  workdir: string;
+  runId: string;
+  log: Logger;
+  clock: Clock;
+  /** Results of earlier steps of the same run, by step id. */
+  previous: Record<string, StageResult>;
+  /** Progress callback: `done` of `total` units of `what`. */
+  progress: (what: string, done: number, total: number) => void;
+}
+
+export interface StageResult {
+  /** JSON-serializable summary shown in the run record and the final summary. */
+  summary: Record<string, unknown>;
+  /** Files written (paths), recorded in the run ledger. */
+  outputs?: string[];
+  /** sha256 of the inputs this stage read (files or table fingerprints), recorded for reproducibility. */
+  inputHash?: string;
+  /** Set by monitor-like stages: later `when: drift` steps run only if true. */
+  drift?: boolean;
+}
+
+export interface StageDef<P = unknown> {
+  name: string;
+  doc: string;
+  /** Tables or paths read, e.g. `table:loans`, `file:${input}`. */
+  reads: string[];
+  /** Tables or paths written. */
+  writes: string[];
+  params: z.ZodType<P>;
+  run(ctx: StageContext, params: P): Promise<StageResult>;
+}
+
+export function defineStage<P>(def: StageDef<P>): StageDef<P> {
+  return def;
+}
