@@ -3,7 +3,8 @@
  * Add a command by adding its file and one line here.
  */
 import type { Command } from 'commander';
+import { register as ingest } from './ingest.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [ingest];
