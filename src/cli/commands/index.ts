@@ -3,8 +3,9 @@
  * Add a command by adding its file and one line here.
  */
 import type { Command } from 'commander';
+import { register as features } from './features.ts';
 import { register as ingest } from './ingest.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [ingest];
+export const COMMANDS: RegisterCommand[] = [ingest, features];
