@@ -3,9 +3,11 @@
  * Add a command by adding its file and one line here.
  */
 import type { Command } from 'commander';
+import { register as exportCmd } from './export.ts';
 import { register as features } from './features.ts';
+import { register as generate } from './generate.ts';
 import { register as ingest } from './ingest.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [ingest, features];
+export const COMMANDS: RegisterCommand[] = [ingest, exportCmd, generate, features];

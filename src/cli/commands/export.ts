@@ -1,0 +1,102 @@
+/**
+ * `followup export`: writes a recommendation run for a scheduling system (dialer CSV, JSON Lines, Parquet,
+ * iCalendar) or POSTs it to a webhook as CloudEvents. See src/export/run.ts.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.ts';
+import { EXPORT_FORMATS, type ExportFormat, runExport, TOKEN_ENV } from '../../export/index.ts';
+import { makeContext, printSummary } from '../context.ts';
+
+interface ExportCliOptions {
+  warehouse: string;
+  format: string;
+  run?: string;
+  out?: string;
+  target?: string;
+  sinceLast?: boolean;
+  maskPhone?: boolean;
+  template?: string;
+  url?: string;
+  timeoutMs?: string;
+  maxAttempts?: string;
+  retryBaseMs?: string;
+  retryMaxMs?: string;
+  concurrency?: string;
+  seed?: string;
+  json?: boolean;
+}
+
+function int(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`--${name} expects an integer; got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('export')
+    .description(
+      'Export a recommendation run: dialer CSV, JSON Lines, Parquet, iCalendar or webhook (CloudEvents).',
+    )
+    .requiredOption('--warehouse <path>', 'warehouse DuckDB file')
+    .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
+    .option('--run <run_id>', 'recommendation run to export (default: the latest)')
+    .option('--out <path>', 'output file (csv, jsonl, parquet, ics)')
+    .option('--target <name>', 'ledger target name for --since-last (default: the --out path or --url)')
+    .option('--since-last', 'only new, changed and cancelled follow-ups since the last export to this target')
+    .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
+    .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
+    .option('--url <url>', `webhook endpoint; bearer token from $${TOKEN_ENV}`)
+    .option('--timeout-ms <ms>', 'webhook request timeout (default 10000)')
+    .option('--max-attempts <n>', 'webhook attempts per event (default 8)')
+    .option('--retry-base-ms <ms>', 'webhook backoff base (default 500)')
+    .option('--retry-max-ms <ms>', 'webhook backoff cap (default 30000)')
+    .option('--concurrency <n>', 'webhook requests in flight (default 4)')
+    .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (o: ExportCliOptions) => {
+      const ctx = makeContext({ json: o.json });
+      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
+        throw new UsageError(
+          `--format expects one of ${EXPORT_FORMATS.join(', ')}; got ${JSON.stringify(o.format)}`,
+        );
+      }
+      const webhook =
+        o.url === undefined
+          ? undefined
+          : {
+              url: o.url,
+              timeoutMs: int('timeout-ms', o.timeoutMs),
+              maxAttempts: int('max-attempts', o.maxAttempts),
+              retryBaseMs: int('retry-base-ms', o.retryBaseMs),
+              retryMaxMs: int('retry-max-ms', o.retryMaxMs),
+              concurrency: int('concurrency', o.concurrency),
+              seed: int('seed', o.seed),
+            };
+      const summary = await runExport(ctx, {
+        warehouse: o.warehouse,
+        format: o.format as ExportFormat,
+        runId: o.run,
+        out: o.out,
+        target: o.target,
+        sinceLast: o.sinceLast === true,
+        maskPhone: o.maskPhone === true,
+        template: o.template,
+        webhook,
+      });
+      printSummary(ctx, o.json, summary, () => {
+        const c = summary.counts;
+        const d = summary.delivery;
+        return [
+          `export ${summary.export_id}: ${summary.written} follow-up(s) to ${summary.out ?? summary.target}`,
+          `  new ${c.new}, changed ${c.changed}, unchanged ${c.unchanged}, cancelled ${c.cancelled}`,
+          d
+            ? `  delivered ${d.delivered}, retried ${d.retried}, failed ${d.failed}, resumed ${d.resumed}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
+      });
+    });
+}

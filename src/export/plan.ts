@@ -1,0 +1,142 @@
+/**
+ * The export plan: which follow-ups this export sends and in what state, relative to what the same
+ * format/target was last told (the export ledger).
+ *
+ *   recommendations (run) ⋈ loans (phone)  ─┐
+ *                                            ├─► temp table export_plan: every current follow-up as new /
+ *   export_ledger (latest per follow-up) ───┘    changed / unchanged, plus the cancelled ones (in the ledger as
+ *                                                active, gone from the run) with their last exported row.
+ *
+ * Reads: recommendation_runs, recommendations, loans, export_ledger. Writes: temp tables export_prev, export_plan.
+ * Identity of a follow-up = (loan_id, purpose, cycle). Its version hash covers what a scheduler acts on: dates,
+ * window, zone, channel and pre-notification; not the risk figures, which move every run without moving the call.
+ */
+import { BadInputError } from '../core/errors.ts';
+import { ident, type Warehouse } from '../warehouse/db.ts';
+import type { StateCounts } from './types.ts';
+
+/** Fields whose change makes a follow-up "changed" (and raises its iCalendar SEQUENCE). */
+export const VERSION_FIELDS = [
+  'due_on',
+  'earliest_on',
+  'latest_on',
+  'hard_deadline',
+  'time_zone',
+  'hour_start',
+  'hour_end',
+  'window_start_utc',
+  'window_end_utc',
+  'channel',
+  'prenotify',
+  'prenotify_channel',
+  'prenotify_at_utc',
+] as const;
+
+const IDENTITY = ['loan_id', 'purpose', 'cycle'];
+
+/** Resolves the run to export: the given id (must exist) or the latest by created_at. */
+export async function resolveRun(w: Warehouse, runId: string | undefined): Promise<string> {
+  if (runId !== undefined) {
+    const row = await w.one('SELECT run_id FROM recommendation_runs WHERE run_id = $1', [runId]);
+    if (!row)
+      throw new BadInputError(`recommendation run ${JSON.stringify(runId)} not found`, {
+        place: { file: w.path, column: 'recommendation_runs.run_id', value: runId },
+        hint: 'omit --run to export the latest run',
+      });
+    return runId;
+  }
+  const row = await w.one<{ run_id: string }>(
+    'SELECT run_id FROM recommendation_runs ORDER BY created_at DESC, run_id DESC LIMIT 1',
+  );
+  if (!row)
+    throw new BadInputError('the warehouse holds no recommendation run', {
+      place: { file: w.path, column: 'recommendation_runs' },
+      hint: 'run `followup recommend` first',
+    });
+  return row.run_id;
+}
+
+/** Column names of the recommendations table, in table order (so new columns flow through unchanged). */
+export async function recommendationColumns(w: Warehouse): Promise<string[]> {
+  const rows = await w.all<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'recommendations' AND table_schema = current_schema() ORDER BY ordinal_position`,
+  );
+  return rows.map((r) => r.column_name);
+}
+
+/**
+ * Builds temp table `export_plan` (recommendation columns + phone, version_hash, sequence, export_state, row_no)
+ * and returns the counts per state. With `sinceLast`, unchanged follow-ups are left out of the plan.
+ */
+export async function buildPlan(
+  w: Warehouse,
+  p: { runId: string; format: string; target: string; sinceLast: boolean },
+): Promise<StateCounts> {
+  const cols = await recommendationColumns(w);
+  const hash = `md5(CAST(to_json({${VERSION_FIELDS.map((f) => `${ident(f)}: r.${ident(f)}`).join(', ')}}) AS VARCHAR))`;
+  const on = IDENTITY.map((c) => `x.${ident(c)} = y.${ident(c)}`).join(' AND ');
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE export_prev AS
+     SELECT * EXCLUDE (rk) FROM (
+       SELECT l.*, row_number() OVER (PARTITION BY loan_id, purpose, cycle ORDER BY export_no DESC) AS rk
+       FROM export_ledger l WHERE format = $1 AND target = $2
+     ) WHERE rk = 1`,
+    [p.format, p.target],
+  );
+  const oldCols = cols.map((c) =>
+    IDENTITY.includes(c) || c === 'run_id' ? `y.${ident(c)}` : `o.${ident(c)}`,
+  );
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE export_plan AS
+     WITH cur AS (
+       SELECT r.*, lo.phone, ${hash} AS version_hash
+       FROM recommendations r LEFT JOIN loans lo ON lo.loan_id = r.loan_id
+       WHERE r.run_id = $1
+     ),
+     diff AS (
+       SELECT x.*,
+         CASE WHEN y.loan_id IS NULL OR y.state = 'cancelled' THEN 'new'
+              WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
+         CASE WHEN y.loan_id IS NULL THEN 0
+              WHEN y.state = 'cancelled' OR y.version_hash <> x.version_hash THEN y.sequence + 1
+              ELSE y.sequence END AS sequence
+       FROM cur x LEFT JOIN export_prev y ON ${on}
+     ),
+     gone AS (
+       SELECT ${oldCols.join(', ')}, lo.phone, y.version_hash, 'cancelled' AS export_state,
+              y.sequence + 1 AS sequence
+       FROM export_prev y
+       LEFT JOIN recommendations o
+         ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
+       LEFT JOIN loans lo ON lo.loan_id = y.loan_id
+       WHERE y.state = 'active' AND NOT EXISTS (SELECT 1 FROM cur x WHERE ${on})
+     ),
+     allrows AS (SELECT * FROM diff UNION ALL BY NAME SELECT * FROM gone)
+     SELECT *, row_number() OVER (
+       ORDER BY due_on NULLS LAST, window_start_utc NULLS LAST, loan_id, purpose, cycle) AS row_no
+     FROM allrows ${p.sinceLast ? "WHERE export_state <> 'unchanged'" : ''}`,
+    [p.runId],
+  );
+  return countStates(w, p.sinceLast);
+}
+
+async function countStates(w: Warehouse, sinceLast: boolean): Promise<StateCounts> {
+  const rows = await w.all<{ s: string; n: bigint }>(
+    'SELECT export_state AS s, count(*) AS n FROM export_plan GROUP BY 1',
+  );
+  const c: StateCounts = { new: 0, changed: 0, unchanged: 0, cancelled: 0 };
+  for (const r of rows) c[r.s as keyof StateCounts] = Number(r.n);
+  if (sinceLast) {
+    // Unchanged rows were filtered out of the plan; count them from the ledger diff for the summary.
+    const u = await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM export_prev WHERE state = 'active'`);
+    c.unchanged = Math.max(0, Number(u?.n ?? 0n) - c.changed - c.cancelled);
+  }
+  return c;
+}
+
+/** Number of rows in the plan. */
+export async function planSize(w: Warehouse): Promise<number> {
+  const r = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM export_plan');
+  return Number(r?.n ?? 0n);
+}

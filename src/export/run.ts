@@ -1,0 +1,155 @@
+/**
+ * `followup export`: a recommendation run to a scheduling system.
+ *
+ *   1. resolve the run (given or latest)
+ *   2. plan: diff the run against the ledger of this format/target → new / changed / unchanged / cancelled
+ *   3. write: csv | jsonl | parquet | ics to a temp file, renamed into place once complete
+ *      webhook: enqueue CloudEvents durably (same transaction as the ledger), then deliver
+ *   4. record the export and its ledger rows
+ *
+ * Reads: recommendation_runs, recommendations, loans, export_ledger, webhook_deliveries.
+ * Writes: the output file; exports, export_ledger, webhook_deliveries.
+ */
+import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Clock } from '../core/clock.ts';
+import { PartialError, UsageError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import { ensureRecommendationTables } from '../recommend/table.ts';
+import { type Warehouse, withWarehouse } from '../warehouse/db.ts';
+import { ensureContractTables } from '../warehouse/schema.ts';
+import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
+import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
+import { ensureExportTables } from './tables.ts';
+import { loadTemplate } from './template.ts';
+import { writeDialerCsv } from './to-csv.ts';
+import { writeIcs } from './to-ics.ts';
+import { writeJsonl, writeParquet } from './to-records.ts';
+import {
+  type ExportConfig,
+  type ExportConfigParsed,
+  ExportConfigSchema,
+  type ExportSummary,
+} from './types.ts';
+import { enqueueDeliveries } from './webhook/enqueue.ts';
+import { deliverPending } from './webhook/send.ts';
+
+export interface ExportDeps {
+  log: Logger;
+  clock: Clock;
+}
+
+export async function runExport(deps: ExportDeps, config: ExportConfig): Promise<ExportSummary> {
+  const cfg = validate(config);
+  return withWarehouse(cfg.warehouse, (w) => exportWith(w, deps, cfg));
+}
+
+function validate(config: ExportConfig): ExportConfigParsed {
+  const parsed = ExportConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new UsageError(`export: ${i?.path.join('.') || 'options'}: ${i?.message ?? 'invalid'}`);
+  }
+  const c = parsed.data;
+  if (c.format === 'webhook') {
+    if (!c.webhook)
+      throw new UsageError('export --format webhook needs --url', {
+        hint: 'e.g. --url https://dialer.example/hooks',
+      });
+  } else if (!c.out) {
+    throw new UsageError(`export --format ${c.format} needs --out PATH`);
+  }
+  if (c.format === 'csv' && c.maskPhone) {
+    throw new UsageError('--mask-phone does not apply to the dialer CSV: a dialer needs callable numbers', {
+      hint: 'use --format jsonl, parquet, ics or webhook for a masked output',
+    });
+  }
+  if (c.template && c.format !== 'csv') throw new UsageError('--template applies to --format csv only');
+  return c;
+}
+
+async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): Promise<ExportSummary> {
+  const { log, clock } = deps;
+  const started = Date.now();
+  await ensureContractTables(w);
+  await ensureRecommendationTables(w);
+  await ensureExportTables(w);
+  const template = c.format === 'csv' ? loadTemplate(c.template) : undefined;
+  // 1. the run
+  const runId = await resolveRun(w, c.runId);
+  const target = c.target ?? (c.format === 'webhook' ? (c.webhook?.url ?? '') : resolve(c.out ?? ''));
+  // The webhook is incremental by nature: a version already enqueued for this target is never sent twice.
+  const sinceLast = c.format === 'webhook' ? true : c.sinceLast;
+  // 2. the plan
+  const counts = await buildPlan(w, { runId, format: c.format, target, sinceLast });
+  const written = await planSize(w);
+  const head = await newExportHead(w, {
+    format: c.format,
+    target,
+    run_id: runId,
+    exported_at: clock.now().toISOString(),
+    since_last: sinceLast,
+  });
+  log.info('export planned', {
+    export_id: head.export_id,
+    run_id: runId,
+    format: c.format,
+    ...counts,
+    written,
+  });
+  const cols = await recommendationColumns(w);
+  const summary: ExportSummary = {
+    export_id: head.export_id,
+    format: c.format,
+    target,
+    run_id: runId,
+    since_last: sinceLast,
+    out: c.out ? resolve(c.out) : null,
+    counts,
+    written,
+  };
+  // 3–4. write and record
+  if (c.format === 'webhook') {
+    const opts = c.webhook;
+    if (!opts) throw new UsageError('export --format webhook needs --url');
+    await w.tx(async () => {
+      await enqueueDeliveries(w, head, cols, c.maskPhone);
+      await recordExport(w, head, counts, written);
+    });
+    summary.delivery = await deliverPending(w, { target, exportId: head.export_id, opts, log, clock });
+  } else {
+    await writeFile(w, c, head, cols, template);
+    await w.tx(() => recordExport(w, head, counts, written));
+  }
+  log.info('export done', { export_id: head.export_id, written, ms: Date.now() - started });
+  if (summary.delivery && summary.delivery.failed > 0) {
+    throw new PartialError(
+      `${summary.delivery.failed} webhook event(s) failed; re-run to retry them`,
+      summary,
+    );
+  }
+  return summary;
+}
+
+async function writeFile(
+  w: Warehouse,
+  c: ExportConfigParsed,
+  head: ExportHead,
+  cols: string[],
+  template: ReturnType<typeof loadTemplate> | undefined,
+): Promise<void> {
+  const out = resolve(c.out ?? '');
+  // Written beside the target and renamed: a reader never sees half a file, a failure leaves the old one.
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    if (c.format === 'csv' && template) await writeDialerCsv(w, template, tmp);
+    else if (c.format === 'jsonl') await writeJsonl(w, cols, c.maskPhone, tmp);
+    else if (c.format === 'parquet') await writeParquet(w, cols, c.maskPhone, tmp);
+    else if (c.format === 'ics')
+      await writeIcs(w, { maskPhone: c.maskPhone, exportedAt: head.exported_at, name: 'Follow-ups' }, tmp);
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * iCalendar (RFC 5545) with ical-generator: one VEVENT per follow-up in the borrower's time zone, one VTIMEZONE
+ * per zone used (timezones-ical-library), a stable UID per (loan, purpose, cycle) so re-imports update the event,
+ * SEQUENCE from the export ledger (raised when the follow-up moves), and STATUS:CANCELLED events for follow-ups
+ * that disappeared since the last export. METHOD:PUBLISH, because one file mixes updates and cancellations
+ * (METHOD:CANCEL would cancel every component of the file).
+ *
+ * A million events do not fit one JS string, so the file is streamed: the calendar header, the VTIMEZONEs, then
+ * the VEVENTs of chunks of rows, each chunk rendered and folded (75 octets, CRLF) by ical-generator.
+ * Reads: temp table export_plan. Writes: the .ics file.
+ */
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import ical, { foldLines, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
+import { BadInputError } from '../core/errors.ts';
+import type { Warehouse } from '../warehouse/db.ts';
+import { isoUtc, localTime, maskedPhone } from './fields.ts';
+
+/** Rows rendered per ical-generator calendar; bounds memory. */
+const CHUNK = 5_000;
+const PROD_ID = { company: 'followup', product: 'follow-up schedule', language: 'EN' };
+
+interface IcsRow {
+  loan_id: string;
+  purpose: string;
+  cycle: number;
+  sequence: number;
+  export_state: string;
+  time_zone: string | null;
+  ws: string | null;
+  we: string | null;
+  local_start: string | null;
+  priority: number | null;
+  channel: string | null;
+  phone: string | null;
+  prenotify: string | null;
+  reasons: string | null;
+  reason_codes: string | null;
+}
+
+/** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */
+export function followupUid(loanId: string, purpose: string, cycle: number): string {
+  return `${encodeURIComponent(loanId)}.${purpose}.${cycle}@followup`;
+}
+
+/** VTIMEZONE block and its canonical TZID for an IANA zone; throws on a zone the library does not know. */
+function vtimezone(zone: string): { tzid: string; block: string } {
+  const r = tzlib_get_ical_block(zone);
+  const block = Array.isArray(r) ? (r[0] ?? '') : '';
+  const tzid = /TZID:([^\r\n]+)/.exec(block)?.[1];
+  if (!tzid || !DateTime.now().setZone(zone).isValid) {
+    throw new BadInputError(`unknown IANA time zone ${JSON.stringify(zone)} in recommendations`, {
+      place: { column: 'recommendations.time_zone', value: zone },
+      hint: 'time zones must be IANA names such as Asia/Shanghai',
+    });
+  }
+  return { tzid, block };
+}
+
+/** ICS PRIORITY: 1 (highest) … 9 (lowest) from the 0–100 follow-up priority. */
+function icsPriority(p: number | null): number {
+  if (p === null) return 0;
+  return Math.min(9, Math.max(1, 10 - Math.ceil(p / 10)));
+}
+
+export async function writeIcs(
+  w: Warehouse,
+  opts: { maskPhone: boolean; exportedAt: string; name: string },
+  path: string,
+): Promise<number> {
+  const zoneRows = await w.all<{ z: string }>(
+    'SELECT DISTINCT time_zone AS z FROM export_plan WHERE time_zone IS NOT NULL ORDER BY 1',
+  );
+  const zones = new Map(zoneRows.map(({ z }) => [z, vtimezone(z)]));
+  const stamp = DateTime.fromISO(opts.exportedAt, { zone: 'utc' });
+  const out = createWriteStream(path);
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+
+  const head = ical({ prodId: PROD_ID, method: ICalCalendarMethod.PUBLISH, name: opts.name }).toString();
+  await write(head.slice(0, head.lastIndexOf('END:VCALENDAR')));
+  const seen = new Set<string>();
+  for (const { tzid, block } of zones.values()) {
+    if (seen.has(tzid) || tzid === 'Etc/UTC') continue;
+    seen.add(tzid);
+    await write(`${foldLines(block.replace(/\r?\n/g, '\r\n').trim())}\r\n`);
+  }
+
+  let n = 0;
+  const result = await w.conn.stream(
+    `SELECT loan_id, purpose, cycle, sequence, export_state, time_zone,
+       ${isoUtc('window_start_utc')} AS ws, ${isoUtc('window_end_utc')} AS we,
+       ${localTime('window_start_utc')} AS local_start, priority, channel,
+       ${opts.maskPhone ? maskedPhone() : 'phone'} AS phone,
+       CASE WHEN prenotify THEN upper(coalesce(prenotify_channel, 'sms')) || ' at '
+         || coalesce(${localTime('prenotify_at_utc')}, '?') || coalesce(' — ' || prenotify_reason, '') END AS prenotify,
+       array_to_string(reasons, '\n') AS reasons, array_to_string(reason_codes, ', ') AS reason_codes
+     FROM export_plan ORDER BY row_no`,
+  );
+  let cal = ical({ prodId: PROD_ID });
+  const flush = async () => {
+    if (cal.length() === 0) return;
+    const s = cal.toString();
+    await write(`${s.slice(s.indexOf('BEGIN:VEVENT'), s.lastIndexOf('END:VCALENDAR'))}`);
+    cal = ical({ prodId: PROD_ID });
+  };
+  for await (const chunk of result.yieldRowObjectJs()) {
+    for (const raw of chunk) {
+      addEvent(cal, raw as unknown as IcsRow, zones, stamp);
+      n++;
+      if (cal.length() >= CHUNK) await flush();
+    }
+  }
+  await flush();
+  await write('END:VCALENDAR\r\n');
+  out.end();
+  await once(out, 'finish');
+  return n;
+}
+
+function addEvent(
+  cal: ReturnType<typeof ical>,
+  r: IcsRow,
+  zones: Map<string, { tzid: string }>,
+  stamp: DateTime,
+): void {
+  const tzid = r.time_zone ? (zones.get(r.time_zone)?.tzid ?? 'UTC') : 'UTC';
+  // A cancelled follow-up whose old run was deleted has no window left; anchor it at the export time.
+  const start = r.ws ? DateTime.fromISO(r.ws, { zone: 'utc' }) : stamp;
+  const end = r.we ? DateTime.fromISO(r.we, { zone: 'utc' }) : start.plus({ hours: 1 });
+  const cancelled = r.export_state === 'cancelled';
+  const lines = [
+    `Priority: ${r.priority ?? '?'} / 100. Channel: ${r.channel ?? '?'}.`,
+    r.phone ? `Phone: ${r.phone}` : null,
+    `Local start: ${r.local_start ?? '?'} (${r.time_zone ?? 'UTC'})`,
+    r.prenotify ? `Pre-notify: ${r.prenotify}` : 'Pre-notify: none',
+    r.reasons ? `Why:\n${r.reasons}` : null,
+    r.reason_codes ? `Codes: ${r.reason_codes}` : null,
+  ].filter((l): l is string => l !== null);
+  cal.createEvent({
+    id: followupUid(r.loan_id, r.purpose, Number(r.cycle)),
+    sequence: Number(r.sequence),
+    stamp: stamp.toJSDate(),
+    start: start.setZone(tzid === 'UTC' ? 'utc' : tzid),
+    end: end.setZone(tzid === 'UTC' ? 'utc' : tzid),
+    timezone: tzid === 'UTC' ? null : tzid,
+    summary: `${cancelled ? 'CANCELLED: ' : ''}Follow-up ${r.purpose} #${r.cycle}, loan ${r.loan_id}`,
+    description: lines.join('\n'),
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    priority: icsPriority(r.priority === null ? null : Number(r.priority)),
+    x: [{ key: 'X-FOLLOWUP-STATE', value: r.export_state }],
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Export configuration (validated, hashable) and result (JSON-serializable).
+ */
+import { z } from 'zod';
+
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet', 'ics', 'webhook'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** How a follow-up stands relative to what the same format/target was last sent. */
+export type ExportState = 'new' | 'changed' | 'unchanged' | 'cancelled';
+
+export const WebhookOptionsSchema = z.object({
+  /** Endpoint receiving CloudEvents (one event per POST). Required for the webhook format. */
+  url: z.url(),
+  /** Per-request timeout in ms. Default 10 000. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  /** Attempts per event before it is marked failed (a later run retries it). Default 8. */
+  maxAttempts: z.number().int().min(1).default(8),
+  /** Base of the exponential backoff in ms: the k-th retry waits U(0, min(max, base·2^k)). Default 500. */
+  retryBaseMs: z.number().int().min(0).default(500),
+  /** Cap of one backoff wait in ms. Default 30 000. */
+  retryMaxMs: z.number().int().min(0).default(30_000),
+  /** Requests in flight at once. Default 4. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Seed of the jitter generator; unset = seeded from the clock. Tests fix it. */
+  seed: z.number().int().optional(),
+});
+export type WebhookOptions = z.infer<typeof WebhookOptionsSchema>;
+
+export const ExportConfigSchema = z.object({
+  /** Path of the warehouse DuckDB file. */
+  warehouse: z.string().min(1),
+  /** Output format. */
+  format: z.enum(EXPORT_FORMATS),
+  /** Recommendation run to export. Default: the latest by created_at. */
+  runId: z.string().min(1).optional(),
+  /** Output file (csv, jsonl, parquet, ics). Required for file formats. */
+  out: z.string().min(1).optional(),
+  /** Ledger target name. Default: the absolute --out path, or the webhook URL. */
+  target: z.string().min(1).optional(),
+  /** Only new, changed and cancelled follow-ups since the last export of the same format/target. Default false. */
+  sinceLast: z.boolean().default(false),
+  /** Mask phones (+86138****8000) — every format but the dialer CSV. Default false. */
+  maskPhone: z.boolean().default(false),
+  /** Dialer template YAML (csv only): column selection, names and order, phone format. */
+  template: z.string().min(1).optional(),
+  /** Webhook settings (webhook only). */
+  webhook: WebhookOptionsSchema.optional(),
+});
+export type ExportConfig = z.input<typeof ExportConfigSchema>;
+export type ExportConfigParsed = z.infer<typeof ExportConfigSchema>;
+
+/** Follow-ups in each state in this export (before the since-last filter). */
+export interface StateCounts {
+  new: number;
+  changed: number;
+  unchanged: number;
+  cancelled: number;
+}
+
+/** Webhook delivery figures of one export run (including deliveries resumed from an earlier, crashed run). */
+export interface DeliveryCounts {
+  /** Events acknowledged (2xx) in this run. */
+  delivered: number;
+  /** Retry attempts made (attempts after the first, over all events). */
+  retried: number;
+  /** Events that exhausted their attempts or got a permanent 4xx; a later run retries them. */
+  failed: number;
+  /** Events resumed from an earlier run that had not been acknowledged. */
+  resumed: number;
+}
+
+export interface ExportSummary {
+  export_id: string;
+  format: ExportFormat;
+  target: string;
+  run_id: string;
+  since_last: boolean;
+  /** Output file, for file formats. */
+  out: string | null;
+  /** Follow-ups by state relative to the previous export of this format/target. */
+  counts: StateCounts;
+  /** Rows (csv, jsonl, parquet), events (ics) or CloudEvents planned (webhook) in this export. */
+  written: number;
+  /** Webhook only. */
+  delivery?: DeliveryCounts;
+}
