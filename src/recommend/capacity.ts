@@ -1,0 +1,154 @@
+/**
+ * Daily call-center capacity. Follow-ups are placed in priority order (then tighter deadline first) on their
+ * preferred day; when a day is full, a lower-priority follow-up moves to the nearest free allowed day inside its own
+ * window (earlier first: earlier keeps predicted risk within budget). Follow-ups that still do not fit get an
+ * augmenting-path search (a row on a full day shifts within its window to make room, possibly in a chain), which
+ * makes the placement a maximum matching: if any schedule within every window and capacity exists, none overflows.
+ * Rows that cannot fit stay on their preferred day and are reported as overflow; windows are never left.
+ */
+
+/** Inputs; all arrays have length n. Days are day numbers. */
+export interface CapacityIn {
+  n: number;
+  /** Preferred day of each row. */
+  pref: Int32Array;
+  /** Allowed window, inclusive. */
+  earliest: Int32Array;
+  latest: Int32Array;
+  /** Higher first. */
+  priority: Float32Array;
+  /** 1 when the row uses call-center capacity (phone follow-ups). */
+  active: Uint8Array;
+  /** Whether the row may be placed on the day (working days of its rule pack). */
+  allowed: (row: number, day: number) => boolean;
+  /** Calls per day. */
+  capacity: number;
+  /** Work limit per augmenting search, in rows examined (default 200 000). */
+  maxVisits?: number;
+}
+
+/** Result: final day per row, whether it moved, whether it overflows. */
+export interface CapacityOut {
+  day: Int32Array;
+  moved: Uint8Array;
+  overflow: Uint8Array;
+}
+
+/** Places every active row; inactive rows keep their preferred day. */
+export function placeWithCapacity(c: CapacityIn): CapacityOut {
+  const { n, pref, priority, capacity } = c;
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  let d0 = Number.POSITIVE_INFINITY;
+  let d1 = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    // A row already outside its window (no working day inside) may stay where the planner put it.
+    lo[i] = Math.min(c.earliest[i]!, pref[i]!);
+    hi[i] = Math.max(c.latest[i]!, pref[i]!);
+    if (c.active[i]) {
+      if (lo[i]! < d0) d0 = lo[i]!;
+      if (hi[i]! > d1) d1 = hi[i]!;
+    }
+  }
+  const out: CapacityOut = {
+    day: Int32Array.from(pref),
+    moved: new Uint8Array(n),
+    overflow: new Uint8Array(n),
+  };
+  if (!(d1 >= d0)) return out;
+  const nd = d1 - d0 + 1;
+  const rows: number[][] = Array.from({ length: nd }, () => []);
+  const pos = new Int32Array(n).fill(-1);
+  const put = (i: number, d: number) => {
+    const list = rows[d - d0]!;
+    pos[i] = list.length;
+    list.push(i);
+    out.day[i] = d;
+  };
+  const take = (i: number) => {
+    const list = rows[out.day[i]! - d0]!;
+    const last = list.pop()!;
+    if (last !== i) {
+      list[pos[i]!] = last;
+      pos[last] = pos[i]!;
+    }
+    pos[i] = -1;
+  };
+  const free = (d: number) => rows[d - d0]!.length < capacity;
+
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (c.active[i]) order.push(i);
+  order.sort((a, b) => priority[b]! - priority[a]! || hi[a]! - hi[b]! || a - b);
+
+  const unplaced: number[] = [];
+  for (const i of order) {
+    const p = pref[i]!;
+    if (free(p)) {
+      put(i, p);
+      continue;
+    }
+    let placed = false;
+    for (let k = 1; !placed && (p - k >= lo[i]! || p + k <= hi[i]!); k++) {
+      for (const d of [p - k, p + k]) {
+        if (d >= lo[i]! && d <= hi[i]! && free(d) && c.allowed(i, d)) {
+          put(i, d);
+          placed = true;
+          break;
+        }
+      }
+    }
+    if (!placed) unplaced.push(i);
+  }
+
+  // Augmenting paths over days: BFS from the row's allowed days through rows that can shift to other days.
+  const stamp = new Int32Array(nd);
+  const viaRow = new Int32Array(nd);
+  const fromDay = new Int32Array(nd);
+  const maxVisits = c.maxVisits ?? 200_000;
+  let round = 0;
+  for (const r of unplaced) {
+    round++;
+    const queue: number[] = [];
+    for (let d = lo[r]!; d <= hi[r]!; d++) {
+      if (!c.allowed(r, d)) continue;
+      stamp[d - d0] = round;
+      viaRow[d - d0] = r;
+      fromDay[d - d0] = -1;
+      queue.push(d);
+    }
+    let found = -1;
+    let visits = 0;
+    for (let qi = 0; qi < queue.length && found < 0 && visits < maxVisits; qi++) {
+      const d = queue[qi]!;
+      if (free(d)) {
+        found = d;
+        break;
+      }
+      for (const s of rows[d - d0]!) {
+        if (++visits > maxVisits) break;
+        for (let e = lo[s]!; e <= hi[s]!; e++) {
+          if (e === d || stamp[e - d0] === round || !c.allowed(s, e)) continue;
+          stamp[e - d0] = round;
+          viaRow[e - d0] = s;
+          fromDay[e - d0] = d;
+          queue.push(e);
+        }
+      }
+    }
+    if (found < 0) {
+      out.overflow[r] = 1;
+      out.day[r] = pref[r]!;
+      continue;
+    }
+    // Shift along the path, from the free day back to the unplaced row.
+    for (let d = found; d !== -1; ) {
+      const row = viaRow[d - d0]!;
+      const prev = fromDay[d - d0]!;
+      if (pos[row]! >= 0) take(row);
+      put(row, d);
+      d = prev;
+    }
+  }
+  for (let i = 0; i < n; i++) if (c.active[i] && !out.overflow[i] && out.day[i] !== pref[i]) out.moved[i] = 1;
+  return out;
+}

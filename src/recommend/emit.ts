@@ -1,0 +1,169 @@
+/**
+ * Last stage: PlanState columns → Recommendation records with reason codes and words, plus the overflow report
+ * and run statistics. Records are streamed to `onRecommendation` when given, else collected.
+ */
+import { isoWeekday, ymdOf } from './days.ts';
+import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input.ts';
+import type { PlanState } from './prepare.ts';
+import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
+import { riskWithin } from './risk.ts';
+import type { ScoreStats } from './score.ts';
+import { REC_PURPOSES, type Recommendation } from './types.ts';
+import { isoUtc, utcMsOfLocal } from './zone.ts';
+
+const WEEKDAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Builds the records, the overflow list and the stats. */
+export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult {
+  const { policy } = s;
+  const width = policy.planning.window_hours;
+  const runId = input.runId ?? `plan-${input.asOf}`;
+  const recs: Recommendation[] = [];
+  const stats: PlanStats = {
+    loans: s.n,
+    recommendations: 0,
+    skipped: 0,
+    by_purpose: {},
+    moved: 0,
+    overflow: 0,
+    conflicts: 0,
+    prenotified: 0,
+    scored_slots: st.slots,
+    scorer_calls: st.calls,
+  };
+  const overflowByDay = new Map<number, number[]>();
+  const plannedByDay = new Map<number, number>();
+  for (let i = 0; i < s.n; i++) {
+    const purpose = s.purpose[i]!;
+    if (purpose < 0) {
+      stats.skipped++;
+      continue;
+    }
+    const l = input.loans[i]!;
+    const pk = s.packs[s.pack[i]!]!;
+    const seg = s.segments[s.seg[i]!]!;
+    const due = s.due[i]!;
+    const wd = isoWeekday(due);
+    const ix = i * 7 + wd - 1;
+    const { start, end } = pk.rules.call_hours;
+    const hs = s.weekdays.bestStart[ix]!;
+    const he = Math.min(end, hs + Math.min(width, end - start));
+    const risk = riskWithin(l.hazard, due - s.asOf);
+    const notice = s.prenotify[i] === 1;
+    const noticeChannel = notice ? (l.sms_ok === false ? 'email' : 'sms') : null;
+    const mask = s.reasons[i]! | R.HANGUP_WINDOW;
+    const name = REC_PURPOSES[purpose]!;
+    const facts: ReasonFacts = {
+      purpose: name.replace('_', '-'),
+      asOf: input.asOf,
+      dueOn: ymdOf(due),
+      lo: ymdOf(s.lo[i]!),
+      hi: ymdOf(s.hi[i]!),
+      boundMin:
+        name === 'first'
+          ? seg.first.min_days
+          : name === 'final'
+            ? seg.final.min_days_before
+            : seg.mid_term.min_days,
+      boundMax:
+        name === 'first'
+          ? seg.first.max_days
+          : name === 'final'
+            ? seg.final.max_days_before
+            : seg.mid_term.max_days,
+      lastOn: ymdOf(s.lastDay[i]!),
+      maturityOn: l.maturity_on,
+      dpd: l.current_dpd,
+      cadence: s.cadence[i]!,
+      budget: s.budget[i]!,
+      budgetDays: s.budgetDays[i]!,
+      riskAtDue: risk,
+      marketChange: l.market_change ?? 0,
+      marketMultiplier: s.marketMult[i]!,
+      liveContactDpd: pk.rules.live_contact_by_dpd ?? 0,
+      ruleDay: Number.isNaN(s.ruleDay[i]!) ? '' : ymdOf(s.ruleDay[i]!),
+      quietDays: pk.rules.quiet_days_after_conversation,
+      callCap: pk.rules.max_calls
+        ? `${pk.rules.max_calls.calls} calls in ${pk.rules.max_calls.days} days`
+        : '',
+      calendar: pk.rules.calendar,
+      weekdayName: WEEKDAY[wd - 1]!,
+      weekdayScore: s.weekdays.bestScore[ix]!,
+      preferredWeekdayScore: s.prefScore[i]!,
+      hourStart: hs,
+      hourEnd: he,
+      hang: s.weekdays.bestScore[ix]!,
+      hangWorst: s.weekdays.worstScore[ix]!,
+      worstHour: s.weekdays.worstHour[ix]!,
+      prenotifyChannel: noticeChannel ?? '',
+      hangNotified: s.hangNotified[i]!,
+      movedFrom: ymdOf(s.chosen[i]!),
+    };
+    const rec: Recommendation = {
+      run_id: runId,
+      loan_id: l.loan_id,
+      borrower_id: l.borrower_id,
+      as_of: input.asOf,
+      purpose: name,
+      cycle: s.cycle[i]!,
+      due_on: ymdOf(due),
+      earliest_on: ymdOf(Math.min(s.earliest[i]!, due)),
+      latest_on: ymdOf(Math.max(s.latest[i]!, due)),
+      hard_deadline: s.hard[i] === 1 && s.overflow[i] === 0,
+      cadence_days: s.cadence[i]!,
+      risk_at_due: round6(risk),
+      risk_budget: round6(s.budget[i]!),
+      time_zone: l.time_zone,
+      hour_start: hs,
+      hour_end: he,
+      weekday: wd,
+      window_start_utc: isoUtc(utcMsOfLocal(l.time_zone, due, hs)),
+      window_end_utc: isoUtc(utcMsOfLocal(l.time_zone, due, he)),
+      channel: 'phone',
+      hangup_risk: round6(s.weekdays.bestScore[ix]!),
+      hangup_risk_worst: round6(s.weekdays.worstScore[ix]!),
+      prenotify: notice,
+      prenotify_channel: noticeChannel,
+      prenotify_at_utc: notice ? isoUtc(s.noticeMs[i]!) : null,
+      prenotify_reason: notice ? prenotifyWords(facts) : null,
+      priority: Math.round(s.priority[i]! * 10) / 10,
+      reason_codes: codesOf(mask),
+      reasons: wordsOf(mask, facts),
+      moved: s.moved[i] === 1,
+      delinquency_model: input.modelVersions.delinquency,
+      hangup_model: input.modelVersions.hangup,
+      policy_version: policy.policy_version,
+    };
+    stats.recommendations++;
+    stats.by_purpose[name] = (stats.by_purpose[name] ?? 0) + 1;
+    if (rec.moved) stats.moved++;
+    if (notice) stats.prenotified++;
+    if (mask & R.DEADLINE_UNREACHABLE) stats.conflicts++;
+    if (purpose >= 0 && policy.capacity.daily !== null)
+      plannedByDay.set(due, (plannedByDay.get(due) ?? 0) + 1);
+    if (s.overflow[i]) {
+      stats.overflow++;
+      const list = overflowByDay.get(due) ?? [];
+      list.push(i);
+      overflowByDay.set(due, list);
+    }
+    if (input.onRecommendation) input.onRecommendation(rec);
+    else recs.push(rec);
+  }
+  const overflow: CapacityOverflow[] = [...overflowByDay.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([day, rows]) => ({
+      date: ymdOf(day),
+      capacity: policy.capacity.daily ?? 0,
+      planned: plannedByDay.get(day) ?? rows.length,
+      overflow: rows.length,
+      loan_ids: rows
+        .sort((a, b) => s.priority[a]! - s.priority[b]! || a - b)
+        .map((r) => input.loans[r]!.loan_id),
+    }));
+  return { recommendations: recs, overflow, stats };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,205 @@
+/**
+ * planFollowUps: the next follow-up of every loan, as Recommendation records.
+ *
+ *   prepare ─► intervals ─► score slots ─► dates ─► priority ─► capacity ─► notice ─► emit
+ *   (input     (purpose,     (hang-up      (best     (risk,      (moves,      (SMS/     (records,
+ *    columns)   window)       model)        weekday)  dpd, dl.)   overflow)    email)    reasons)
+ *
+ * Pure: inputs are plain data plus a batch hang-up scorer; no I/O, no clock. Each stage reads and writes the
+ * typed-array columns of PlanState, so a million loans allocate a handful of arrays, not a million objects, until
+ * the records are emitted (streamed when `onRecommendation` is given).
+ */
+import { BadInputError } from '../core/errors.ts';
+import { placeWithCapacity } from './capacity.ts';
+import { dayOf, isoWeekday } from './days.ts';
+import { emit } from './emit.ts';
+import type { PlanInput, PlanResult } from './input.ts';
+import { type IntervalIn, newIntervalOut, P_COLLECTION, P_SKIP, planInterval } from './interval.ts';
+import { noticeInstant, worthNotice } from './prenotify.ts';
+import { type PlanState, prepare } from './prepare.ts';
+import { priorityOf } from './priority.ts';
+import { R } from './reasons.ts';
+import { riskWithin } from './risk.ts';
+import { summarizeContacts } from './rules/history.ts';
+import { type ScoreStats, scoreNotified, scoreSlots } from './score.ts';
+import { chooseDate, type DateChoice } from './window.ts';
+
+const PURPOSE_KEYS = ['first', 'mid_term', 'final', 'collection'] as const;
+
+/** Plans the next follow-up of every loan. See the module comment for the stages. */
+export async function planFollowUps(input: PlanInput): Promise<PlanResult> {
+  const s = prepare(input);
+  intervals(s, input);
+  const st: ScoreStats = { slots: 0, calls: 0 };
+  const batch = Math.max(168, input.batchSlots ?? 32_768);
+  await scoreSlots(s, input.hangup, batch, st);
+  dates(s, input);
+  capacity(s);
+  await notice(s, input, batch, st);
+  return emit(s, input, st);
+}
+
+function intervals(s: PlanState, input: PlanInput): void {
+  const o = newIntervalOut();
+  const done = new Int32Array(4);
+  const lastOf = new Float64Array(4);
+  const x: IntervalIn = {
+    asOf: s.asOf,
+    leadDays: s.policy.planning.min_lead_days,
+    overdueDays: s.policy.planning.overdue_window_days,
+    disbursed: 0,
+    maturity: 0,
+    dpd: 0,
+    done,
+    lastOf,
+    hazard: [],
+    budget: 0,
+    seg: s.segments[0]!,
+    pack: s.packs[0]!.rules,
+    contacts: summarizeContacts([], 'UTC'),
+  };
+  for (let i = 0; i < s.n; i++) {
+    const l = input.loans[i]!;
+    for (let p = 0; p < 4; p++) {
+      const ds = l.history[PURPOSE_KEYS[p]!] ?? [];
+      done[p] = ds.length;
+      let last = Number.NaN;
+      for (const d of ds) {
+        const v = dayOf(d);
+        if (Number.isNaN(v)) {
+          throw new BadInputError(
+            `loan ${l.loan_id}: expected history.${PURPOSE_KEYS[p]} dates as YYYY-MM-DD, found ${JSON.stringify(d)}`,
+            {
+              place: { file: 'planner input', line: i + 1, column: `history.${PURPOSE_KEYS[p]}`, value: d },
+            },
+          );
+        }
+        // Follow-ups dated after the as-of date are not known at planning time.
+        if (v <= s.asOf && !(v <= last)) last = v;
+      }
+      lastOf[p] = last;
+    }
+    x.disbursed = s.disbursed[i]!;
+    x.maturity = s.maturity[i]!;
+    x.dpd = l.current_dpd;
+    x.hazard = l.hazard;
+    x.budget = s.budget[i]!;
+    x.seg = s.segments[s.seg[i]!]!;
+    x.pack = s.packs[s.pack[i]!]!.rules;
+    x.contacts = summarizeContacts(l.recent_contacts, l.time_zone);
+    planInterval(x, o);
+    s.purpose[i] = o.purpose;
+    if (o.purpose === P_SKIP) continue;
+    s.cycle[i] = o.cycle;
+    s.lo[i] = o.lo;
+    s.hi[i] = o.hi;
+    s.hard[i] = o.hard ? 1 : 0;
+    s.pref[i] = o.pref;
+    s.earliest[i] = o.earliest;
+    s.latest[i] = o.latest;
+    s.cadence[i] = o.cadence;
+    s.budgetDays[i] = o.budgetDays;
+    s.ruleDay[i] = o.ruleDay;
+    s.lastDay[i] = o.lastDay;
+    let r = o.reasons;
+    if (s.marketMult[i]! < 1 && o.purpose !== P_COLLECTION) r |= R.MARKET_DOWNTURN;
+    s.reasons[i] = r;
+  }
+}
+
+function dates(s: PlanState, input: PlanInput): void {
+  const c: DateChoice = { day: 0, reasons: 0, outside: false };
+  const search = s.policy.planning.weekday_search_days;
+  for (let i = 0; i < s.n; i++) {
+    if (s.purpose[i]! < 0) continue;
+    const pk = s.packs[s.pack[i]!]!;
+    chooseDate(
+      s.earliest[i]!,
+      s.pref[i]!,
+      s.latest[i]!,
+      search,
+      pk.cal,
+      pk.rules.working_days_only,
+      s.weekdays,
+      i,
+      c,
+    );
+    s.chosen[i] = c.day;
+    s.due[i] = c.day;
+    s.reasons[i]! |= c.reasons;
+    if (c.outside) {
+      // Rules (working days) win; the window now ends on the chosen day and is no longer a hard deadline.
+      s.latest[i] = c.day;
+      s.hard[i] = 0;
+    }
+    let pd = s.pref[i]!;
+    while (pk.rules.working_days_only && !pk.cal.isWorkingDay(pd) && pd > s.earliest[i]!) pd--;
+    s.prefScore[i] = s.weekdays.bestScore[i * 7 + isoWeekday(pd) - 1]!;
+    const risk = riskWithin(input.loans[i]!.hazard, c.day - s.asOf);
+    s.priority[i] = priorityOf(
+      s.policy.priority,
+      risk,
+      s.budget[i]!,
+      input.loans[i]!.current_dpd,
+      s.hard[i] === 1,
+      s.latest[i]! - s.asOf,
+    );
+  }
+}
+
+function capacity(s: PlanState): void {
+  const cap = s.policy.capacity.daily;
+  if (cap === null) return;
+  const active = new Uint8Array(s.n);
+  for (let i = 0; i < s.n; i++) active[i] = s.purpose[i]! >= 0 ? 1 : 0;
+  const out = placeWithCapacity({
+    n: s.n,
+    pref: s.chosen,
+    earliest: s.earliest,
+    latest: s.latest,
+    priority: s.priority,
+    active,
+    capacity: cap,
+    allowed: (i, d) => {
+      const pk = s.packs[s.pack[i]!]!;
+      return !pk.rules.working_days_only || pk.cal.isWorkingDay(d);
+    },
+  });
+  s.due.set(out.day);
+  s.moved.set(out.moved);
+  s.overflow.set(out.overflow);
+  for (let i = 0; i < s.n; i++) {
+    if (out.moved[i]) s.reasons[i]! |= R.CAPACITY_MOVED;
+    if (out.overflow[i]) s.reasons[i]! |= R.CAPACITY_OVERFLOW;
+  }
+}
+
+async function notice(s: PlanState, input: PlanInput, batch: number, st: ScoreStats): Promise<void> {
+  const { threshold, min_gain } = s.policy.prenotify;
+  const width = s.policy.planning.window_hours;
+  const slotOf = (i: number): [number, number, number] => {
+    const wd = isoWeekday(s.due[i]!);
+    const { start, end } = s.packs[s.pack[i]!]!.rules.call_hours;
+    const hs = s.weekdays.bestStart[i * 7 + wd - 1]!;
+    return [wd, hs, Math.min(end, hs + Math.min(width, end - start))];
+  };
+  const ask: number[] = [];
+  for (let i = 0; i < s.n; i++) {
+    if (s.purpose[i]! < 0) continue;
+    const l = input.loans[i]!;
+    if (l.sms_ok === false && l.email_ok !== true) continue;
+    if (s.weekdays.bestScore[i * 7 + isoWeekday(s.due[i]!) - 1]! > threshold) ask.push(i);
+  }
+  await scoreNotified(s, ask, slotOf, input.hangup, batch, st);
+  for (const i of ask) {
+    const hang = s.weekdays.bestScore[i * 7 + isoWeekday(s.due[i]!) - 1]!;
+    if (!worthNotice(hang, s.hangNotified[i]!, threshold, min_gain)) continue;
+    const [, hs] = slotOf(i);
+    const { start, end } = s.packs[s.pack[i]!]!.rules.call_hours;
+    const t = noticeInstant(input.loans[i]!.time_zone, s.due[i]!, hs, start, end, s.asOf);
+    if (Number.isNaN(t)) continue;
+    s.prenotify[i] = 1;
+    s.noticeMs[i] = t;
+    s.reasons[i]! |= R.PRENOTIFY;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The follow-up policy schema (zod). The documented default is src/config/policy.default.yaml; every key is
+ * explained there. Types are inferred from the schema so the two cannot drift. Cross-key rules (min ≤ max after
+ * merging overrides, pack references, calendars) live in ./check.ts.
+ */
+import { z } from 'zod';
+import { CREDIT_GRADES, LOAN_TYPES } from '../../contract/tables.ts';
+
+const days = z.number().int().min(0);
+const positiveDays = z.number().int().min(1);
+const probability = z.number().gt(0).max(1);
+
+const firstSchema = z.strictObject({ min_days: days, max_days: positiveDays, catch_up_days: positiveDays });
+const midSchema = z.strictObject({ min_days: positiveDays, max_days: positiveDays });
+const finalSchema = z.strictObject({ min_days_before: days, max_days_before: positiveDays });
+const cadenceSchema = z.array(z.strictObject({ min_dpd: positiveDays, days: positiveDays })).min(1);
+
+/** Segment policy: lifecycle bounds, risk budget, window flexibility and collection cadence. */
+export const segmentSchema = z.strictObject({
+  first: firstSchema,
+  mid_term: midSchema,
+  final: finalSchema,
+  risk_budget: probability,
+  flex_days: days,
+  collection_cadence: cadenceSchema,
+});
+
+/** Override of a segment: any subset of the keys. */
+export const segmentOverrideSchema = z.strictObject({
+  first: firstSchema.partial().optional(),
+  mid_term: midSchema.partial().optional(),
+  final: finalSchema.partial().optional(),
+  risk_budget: probability.optional(),
+  flex_days: days.optional(),
+  collection_cadence: cadenceSchema.optional(),
+});
+
+const gradeKeys = z.enum([...CREDIT_GRADES, 'all']);
+
+/** A contact rule pack (see the `cn` and `us` packs in the default policy). */
+export const rulePackSchema = z.strictObject({
+  calendar: z.string().min(1),
+  working_days_only: z.boolean(),
+  call_hours: z.strictObject({
+    start: z.number().int().min(0).max(23),
+    end: z.number().int().min(1).max(24),
+  }),
+  max_unanswered_per_day: positiveDays.nullable(),
+  max_calls: z.strictObject({ calls: positiveDays, days: positiveDays }).nullable(),
+  quiet_days_after_conversation: days,
+  live_contact_by_dpd: positiveDays.nullable(),
+});
+
+export const policySchema = z.strictObject({
+  name: z.string(),
+  planning: z.strictObject({
+    min_lead_days: days,
+    weekday_search_days: z.number().int().min(0).max(14),
+    window_hours: z.number().int().min(1).max(2),
+    overdue_window_days: days,
+  }),
+  defaults: segmentSchema,
+  segments: z.partialRecord(z.enum(LOAN_TYPES), z.partialRecord(gradeKeys, segmentOverrideSchema)),
+  market: z.strictObject({
+    tiers: z.array(z.strictObject({ below: z.number(), budget_multiplier: probability })),
+  }),
+  prenotify: z.strictObject({ threshold: z.number().min(0).max(1), min_gain: z.number().min(0).max(1) }),
+  rule_packs: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), rulePackSchema),
+  default_pack: z.string(),
+  zone_packs: z.record(z.string().min(1), z.string()),
+  capacity: z.strictObject({ daily: positiveDays.nullable() }),
+  priority: z.strictObject({ risk: z.number().min(0), dpd: z.number().min(0), deadline: z.number().min(0) }),
+});
+
+/** A validated policy as written (after merging over the default). */
+export type PolicyDoc = z.infer<typeof policySchema>;
+/** Segment policy after defaults and overrides are merged. */
+export type SegmentPolicy = z.infer<typeof segmentSchema>;
+/** One contact rule pack. */
+export type RulePack = z.infer<typeof rulePackSchema>;
+/** A validated policy plus its version (first 16 hex digits of the SHA-256 of its stable JSON). */
+export type Policy = PolicyDoc & { policy_version: string };

@@ -1,0 +1,163 @@
+/**
+ * Stage 1 of the planner: validate the input and lay it out as typed-array columns (one slot per loan), with the
+ * policy resolved once per segment and rule pack. Bad input fails fast with the loan, the field and the value.
+ */
+import { BadInputError } from '../core/errors.ts';
+import { calendarFor, type WorkCalendar } from './calendar.ts';
+import { dayOf } from './days.ts';
+import type { PlanInput, PlannerLoan } from './input.ts';
+import type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
+import { marketMultiplier, packFor, segmentIndex, segmentTable } from './policy/segment.ts';
+import { newWeekdayTable, type WeekdayTable } from './window.ts';
+import { isValidZone } from './zone.ts';
+
+/** A rule pack with its calendar, as the planner uses it. */
+export interface PackRt {
+  name: string;
+  rules: RulePack;
+  cal: WorkCalendar;
+}
+
+/** Column-oriented planner state, one slot per loan. Days are day numbers. */
+export interface PlanState {
+  n: number;
+  asOf: number;
+  policy: Policy;
+  segments: SegmentPolicy[];
+  packs: PackRt[];
+  seg: Uint8Array;
+  pack: Uint8Array;
+  disbursed: Int32Array;
+  maturity: Int32Array;
+  budget: Float32Array;
+  marketMult: Float32Array;
+  /** Purpose code (-1 = none), see interval.ts. */
+  purpose: Int8Array;
+  cycle: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  hard: Uint8Array;
+  /** Preferred date from the interval, then the chosen date before capacity, then the final date. */
+  pref: Int32Array;
+  chosen: Int32Array;
+  due: Int32Array;
+  earliest: Int32Array;
+  latest: Int32Array;
+  cadence: Int32Array;
+  budgetDays: Int32Array;
+  ruleDay: Float64Array;
+  lastDay: Int32Array;
+  reasons: Uint32Array;
+  /** Best-window risk of the weekday of the first allowed day at the preferred date (for BEST_WEEKDAY words). */
+  prefScore: Float32Array;
+  priority: Float32Array;
+  moved: Uint8Array;
+  overflow: Uint8Array;
+  prenotify: Uint8Array;
+  noticeMs: Float64Array;
+  hangNotified: Float32Array;
+  weekdays: WeekdayTable;
+}
+
+function bad(i: number, loan: PlannerLoan, column: string, expected: string, value: unknown): never {
+  throw new BadInputError(
+    `loan ${loan.loan_id}: expected ${column} ${expected}, found ${JSON.stringify(value)}`,
+    {
+      place: { file: 'planner input', line: i + 1, column, value },
+    },
+  );
+}
+
+/** Resolves the policy and lays out every loan; throws BadInputError on the first bad field. */
+export function prepare(input: PlanInput): PlanState {
+  const { policy, loans } = input;
+  const asOf = dayOf(input.asOf);
+  if (Number.isNaN(asOf))
+    throw new BadInputError(`asOf: expected YYYY-MM-DD, found ${JSON.stringify(input.asOf)}`);
+  const n = loans.length;
+  const packNames = Object.keys(policy.rule_packs);
+  const packs: PackRt[] = packNames.map((name) => {
+    const rules = policy.rule_packs[name]!;
+    return { name, rules, cal: calendarFor(rules.calendar) };
+  });
+  const s: PlanState = {
+    n,
+    asOf,
+    policy,
+    segments: segmentTable(policy),
+    packs,
+    seg: new Uint8Array(n),
+    pack: new Uint8Array(n),
+    disbursed: new Int32Array(n),
+    maturity: new Int32Array(n),
+    budget: new Float32Array(n),
+    marketMult: new Float32Array(n),
+    purpose: new Int8Array(n),
+    cycle: new Int32Array(n),
+    lo: new Int32Array(n),
+    hi: new Int32Array(n),
+    hard: new Uint8Array(n),
+    pref: new Int32Array(n),
+    chosen: new Int32Array(n),
+    due: new Int32Array(n),
+    earliest: new Int32Array(n),
+    latest: new Int32Array(n),
+    cadence: new Int32Array(n),
+    budgetDays: new Int32Array(n),
+    ruleDay: new Float64Array(n),
+    lastDay: new Int32Array(n),
+    reasons: new Uint32Array(n),
+    prefScore: new Float32Array(n),
+    priority: new Float32Array(n),
+    moved: new Uint8Array(n),
+    overflow: new Uint8Array(n),
+    prenotify: new Uint8Array(n),
+    noticeMs: new Float64Array(n).fill(Number.NaN),
+    hangNotified: new Float32Array(n),
+    weekdays: newWeekdayTable(n),
+  };
+  const zoneOk = new Map<string, boolean>();
+  const packIx = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const l = loans[i]!;
+    const sg = segmentIndex(l.loan_type, l.credit_grade);
+    if (sg < 0) {
+      const typeOk = l.loan_type === 'personal' || l.loan_type === 'corporate';
+      if (!typeOk) bad(i, l, 'loan_type', 'personal or corporate', l.loan_type);
+      bad(i, l, 'credit_grade', 'one of AAA, AA, A, BBB, BB, B, CCC', l.credit_grade);
+    }
+    s.seg[i] = sg;
+    const disb = dayOf(l.disbursed_on);
+    if (Number.isNaN(disb)) bad(i, l, 'disbursed_on', 'as YYYY-MM-DD', l.disbursed_on);
+    const mat = dayOf(l.maturity_on);
+    if (Number.isNaN(mat) || mat <= disb)
+      bad(i, l, 'maturity_on', `as YYYY-MM-DD after ${l.disbursed_on}`, l.maturity_on);
+    s.disbursed[i] = disb;
+    s.maturity[i] = mat;
+    let zok = zoneOk.get(l.time_zone);
+    if (zok === undefined) {
+      zok = isValidZone(l.time_zone);
+      zoneOk.set(l.time_zone, zok);
+    }
+    if (!zok) bad(i, l, 'time_zone', 'an IANA time zone such as Asia/Shanghai', l.time_zone);
+    const pname = packFor(policy, l.time_zone, l.rule_pack);
+    let pk = packIx.get(pname);
+    if (pk === undefined) {
+      pk = packNames.indexOf(pname);
+      if (pk < 0) bad(i, l, 'rule_pack', `one of ${packNames.join(', ')}`, pname);
+      packIx.set(pname, pk);
+    }
+    s.pack[i] = pk;
+    if (!(l.current_dpd >= 0)) bad(i, l, 'current_dpd', 'a number ≥ 0', l.current_dpd);
+    const h = l.hazard;
+    if (!h || h.length < 1) bad(i, l, 'hazard', 'monthly hazards h_1…h_H (H ≥ 1)', h);
+    for (let k = 0; k < h.length; k++) {
+      const v = h[k]!;
+      if (!(v >= 0 && v <= 1)) bad(i, l, `hazard[${k}]`, 'a probability in [0, 1]', v);
+    }
+    const mult = marketMultiplier(policy, l.market_change ?? Number.NaN);
+    s.marketMult[i] = mult;
+    s.budget[i] = s.segments[sg]!.risk_budget * mult;
+  }
+  return s;
+}

@@ -1,0 +1,123 @@
+/**
+ * Reason codes: machine codes (bit flags while planning, so a million rows carry them in one Uint32Array) and the
+ * same reasons in words. Every recommendation carries at least one: its purpose code is always set.
+ */
+export const R = {
+  FIRST_DUE: 1 << 0,
+  MID_TERM_DUE: 1 << 1,
+  FINAL_DUE: 1 << 2,
+  COLLECTION_CADENCE: 1 << 3,
+  OVERDUE: 1 << 4,
+  LIVE_CONTACT_DEADLINE: 1 << 5,
+  ANCHOR_WINS: 1 << 6,
+  RISK_BUDGET: 1 << 7,
+  RISK_WITHIN_BOUND: 1 << 8,
+  RISK_FORCED_MIN: 1 << 9,
+  MARKET_DOWNTURN: 1 << 10,
+  RULE_QUIET_AFTER_CONVERSATION: 1 << 11,
+  RULE_CALL_CAP: 1 << 12,
+  RULE_UNANSWERED_CAP: 1 << 13,
+  DEADLINE_UNREACHABLE: 1 << 14,
+  NO_WORKING_DAY_IN_WINDOW: 1 << 15,
+  BEST_WEEKDAY: 1 << 16,
+  HANGUP_WINDOW: 1 << 17,
+  PRENOTIFY: 1 << 18,
+  CAPACITY_MOVED: 1 << 19,
+  CAPACITY_OVERFLOW: 1 << 20,
+} as const;
+
+/** A reason code name, e.g. `RISK_BUDGET`. */
+export type ReasonCode = keyof typeof R;
+const NAMES = Object.keys(R) as ReasonCode[];
+
+/** Codes set in a bit mask, in declaration order. */
+export function codesOf(mask: number): ReasonCode[] {
+  const out: ReasonCode[] = [];
+  for (const n of NAMES) if (mask & R[n]) out.push(n);
+  return out;
+}
+
+/** Facts the words need; filled by the planner per recommendation. */
+export interface ReasonFacts {
+  purpose: string;
+  asOf: string;
+  dueOn: string;
+  /** Lifecycle window of the purpose, YYYY-MM-DD, and its bounds in days. */
+  lo: string;
+  hi: string;
+  boundMin: number;
+  boundMax: number;
+  /** Previous follow-up (or disbursement) and maturity dates. */
+  lastOn: string;
+  maturityOn: string;
+  dpd: number;
+  cadence: number;
+  budget: number;
+  budgetDays: number;
+  riskAtDue: number;
+  marketChange: number;
+  marketMultiplier: number;
+  liveContactDpd: number;
+  ruleDay: string;
+  quietDays: number;
+  callCap: string;
+  calendar: string;
+  weekdayName: string;
+  weekdayScore: number;
+  preferredWeekdayScore: number;
+  hourStart: number;
+  hourEnd: number;
+  hang: number;
+  hangWorst: number;
+  worstHour: number;
+  prenotifyChannel: string;
+  hangNotified: number;
+  movedFrom: string;
+}
+
+const pct = (x: number) => `${(Math.round(x * 1000) / 10).toString()} %`;
+const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
+  FIRST_DUE: (f) => `first follow-up due within ${f.boundMax} days of disbursement (by ${f.hi})`,
+  MID_TERM_DUE: (f) =>
+    `mid-term follow-up ${f.boundMin}–${f.boundMax} days after the previous one (${f.lastOn})`,
+  FINAL_DUE: (f) => `final follow-up ${f.boundMin}–${f.boundMax} days before maturity (${f.maturityOn})`,
+  COLLECTION_CADENCE: (f) => `${f.dpd} days past due: collection contact every ${f.cadence} days`,
+  OVERDUE: (f) => `the ${f.purpose} follow-up was due by ${f.hi} and is overdue: planned at once`,
+  RISK_BUDGET: (f) => `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${f.budgetDays} days`,
+  RISK_WITHIN_BOUND: (f) =>
+    `predicted 30+ DPD risk stays within the ${pct(f.budget)} budget up to the ${f.boundMax}-day bound (${pct(f.riskAtDue)} at ${f.dueOn})`,
+  RISK_FORCED_MIN: (f) =>
+    `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${f.budgetDays} days, before the window opens on ${f.lo}: due at the earliest allowed date (${pct(f.riskAtDue)} at due)`,
+  MARKET_DOWNTURN: (f) =>
+    `regional house prices changed ${pct(f.marketChange)}: risk budget × ${f.marketMultiplier}`,
+  LIVE_CONTACT_DEADLINE: (f) => `live contact required by day ${f.liveContactDpd} of delinquency (${f.hi})`,
+  RULE_QUIET_AFTER_CONVERSATION: (f) =>
+    `no call within ${f.quietDays} days after the last conversation: earliest ${f.ruleDay}`,
+  RULE_CALL_CAP: (f) => `call cap of ${f.callCap} reached: earliest ${f.ruleDay}`,
+  RULE_UNANSWERED_CAP: (f) => `daily cap of unanswered attempts reached: earliest ${f.ruleDay}`,
+  DEADLINE_UNREACHABLE: (f) =>
+    `contact rules allow no call before ${f.ruleDay}, after the ${f.purpose} deadline ${f.hi}: rules win, deadline missed`,
+  NO_WORKING_DAY_IN_WINDOW: (f) =>
+    `no working day of calendar ${f.calendar} in the window: first working day ${f.dueOn}`,
+  BEST_WEEKDAY: (f) =>
+    `${f.weekdayName} has lower hang-up risk (${pct(f.weekdayScore)} vs ${pct(f.preferredWeekdayScore)} on the latest allowed day)`,
+  HANGUP_WINDOW: (f) =>
+    `hang-up risk ${pct(f.hangWorst)} at ${hh(f.worstHour)}, ${pct(f.hang)} at ${hh(f.hourStart)}: call ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.prenotifyChannel ? ` after an ${f.prenotifyChannel.toUpperCase()}` : ''}`,
+  PRENOTIFY: (f) => prenotifyWords(f),
+  CAPACITY_MOVED: (f) => `call center full on ${f.movedFrom}: moved to ${f.dueOn}`,
+  CAPACITY_OVERFLOW: (f) => `call center over capacity on ${f.dueOn} with no free day in the allowed window`,
+  ANCHOR_WINS: (f) =>
+    `the ${f.purpose} follow-up window (${f.lo} to ${f.hi}) takes precedence over the risk-based date`,
+};
+
+/** Words for the pre-notification (also the Recommendation's prenotify_reason). */
+export function prenotifyWords(f: ReasonFacts): string {
+  return `hang-up risk ${pct(f.hang)} without notice, ${pct(f.hangNotified)} with it: ${f.prenotifyChannel.toUpperCase()} 24 h before`;
+}
+
+/** Reasons in words for a mask, same order as `codesOf`. */
+export function wordsOf(mask: number, facts: ReasonFacts): string[] {
+  return codesOf(mask).map((c) => WORDS[c](facts));
+}
