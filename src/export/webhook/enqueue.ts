@@ -1,6 +1,6 @@
 /**
  * Turns the export plan into durable webhook deliveries: one CloudEvent (CloudEvents 1.0, structured JSON) per
- * new, changed or cancelled follow-up, keyed by an idempotency key per follow-up version. The key is both the
+ * new, changed or cancelled follow-up, keyed by an idempotency key per follow-up version and target. The key is both the
  * CloudEvent `id` and the `Idempotency-Key` header, so a receiver that dedups by either applies each version once.
  * Reads: temp table export_plan. Writes: webhook_deliveries (status `pending`).
  */
@@ -30,7 +30,7 @@ export async function enqueueDeliveries(
   await w.run(
     `INSERT INTO webhook_deliveries
      WITH k AS (
-       SELECT *, 'fu-' || md5(concat_ws('|', loan_id, purpose, cycle, sequence, export_state, version_hash)) AS key,
+       SELECT *, 'fu-' || md5(concat_ws('|', $3, loan_id, purpose, cycle, sequence, export_state, version_hash)) AS key,
          CASE export_state WHEN 'new' THEN '${EVENT_TYPES.new}' WHEN 'changed' THEN '${EVENT_TYPES.changed}'
               ELSE '${EVENT_TYPES.cancelled}' END AS event_type
        FROM export_plan WHERE export_state <> 'unchanged'
