@@ -54,7 +54,7 @@ export async function ensureIngestTables(w: Warehouse): Promise<void> {
 /** Copies the temp `file_rejects` of one file into `rejects`. */
 export async function saveRejects(w: Warehouse, batchId: string, file: string): Promise<void> {
   await w.run(
-    'INSERT INTO rejects SELECT $1, $2, line, "column", value, rule, message FROM file_rejects ORDER BY line, rule',
+    'INSERT INTO rejects SELECT $1, $2, line, "column", value, rule, message FROM file_rejects ORDER BY line, rule, "column"',
     [batchId, file],
   );
 }

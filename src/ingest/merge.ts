@@ -32,7 +32,7 @@ export async function merge(
   await w.run(`CREATE OR REPLACE TEMP TABLE acc AS
     SELECT ${cols.map((c) => `a.${ident(c)}`).join(', ')},
            CASE WHEN t.${ident(keys[0] ?? '')} IS NULL THEN 0 WHEN ${differs} THEN 1 ELSE 2 END AS __act
-    FROM (SELECT * FROM typ WHERE __line NOT IN (SELECT line FROM file_rejects)) a
+    FROM (SELECT * FROM typ WHERE __row NOT IN (SELECT row_id FROM file_rejects WHERE row_id IS NOT NULL)) a
     LEFT JOIN ${T} t ON ${on}`);
   const counts = await w.all<{ act: number; n: bigint }>(
     'SELECT __act AS act, count(*) AS n FROM acc GROUP BY 1',

@@ -73,7 +73,10 @@ export async function runIngest(
         log.info('validating', { file: src.path, rows_in: rowsIn });
         await validate(w, src.table, mapping);
         await saveRejects(w, batchId, src.path);
-        const rej = await w.one<{ n: bigint }>('SELECT count(DISTINCT line) AS n FROM file_rejects');
+        // Parsed rows are counted by identity, unparsable ones (no identity) by line.
+        const rej = await w.one<{ n: bigint }>(
+          'SELECT count(DISTINCT row_id) + count(DISTINCT line) FILTER (WHERE row_id IS NULL) AS n FROM file_rejects',
+        );
         log.info('merging', { file: src.path });
         const counts = await merge(w, src.table, batchId, started);
         const s: FileSummary = {

@@ -9,9 +9,12 @@ import { BadInputError } from '../core/errors.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
 import type { OpenedSource } from './source.ts';
 
-/** Temp table of one file's rejected rows, reasons in columns; copied to `rejects` with the batch id. */
+/**
+ * Temp table of one file's rejected rows, one per broken rule; copied to `rejects` with the batch id. `row_id` is
+ * the staged row (`stg.__row`), NULL for rows DuckDB could not parse; `line` is only for people to read.
+ */
 export const FILE_REJECTS_DDL =
-  'CREATE OR REPLACE TEMP TABLE file_rejects (line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)';
+  'CREATE OR REPLACE TEMP TABLE file_rejects (row_id BIGINT, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)';
 
 export interface Staged {
   /** Rows read, including structurally broken ones. */
@@ -55,7 +58,7 @@ async function reading<T>(src: OpenedSource, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? '';
-    const what = /gzip|compress|inflate|zlib/i.test(msg)
+    const what = /gzip|inflate|zlib|truncated/i.test(msg)
       ? `expected a complete gzip stream, found a damaged or truncated one (${msg})`
       : msg;
     throw new BadInputError(`cannot read ${src.path}: ${what}`, { place: { file: src.path }, cause: e });
@@ -72,24 +75,30 @@ export async function stageFile(
   const path = literal(src.readPath);
   let from: string;
   let lineExpr: string;
+  let rowExpr: string;
   let names = src.header;
   if (src.format === 'csv') {
     // Explicit dialect and columns: sniffing would "fix" a wrong delimiter or stumble on a few broken rows.
     const columns = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
     from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delimiter)}, quote='"', escape='"', columns=${columns}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
-    lineExpr = 'row_number() OVER () + 1';
+    rowExpr = 'row_number() OVER ()';
+    lineExpr = '__row + 1';
   } else {
     from =
       src.format === 'parquet'
         ? `read_parquet(${path}, file_row_number=true)`
-        : `read_json(${path}, format='newline_delimited', compression=${src.readGzip ? "'gzip'" : "'none'"})`;
+        : `read_json(${path}, format='newline_delimited'${src.readGzip ? ", compression='gzip'" : ''})`;
     const described = await reading(src, () =>
       w.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`),
     );
     names = described
       .map((d) => d.column_name)
       .filter((n) => !(src.format === 'parquet' && n === 'file_row_number'));
-    lineExpr = src.format === 'parquet' ? 'file_row_number + 1' : 'row_number() OVER ()';
+    // JSON type detection would turn "…+08:00" into a TIMESTAMP and drop the offset: read every field as text.
+    if (src.format === 'json')
+      from = `read_json(${path}, format='newline_delimited', columns={${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}${src.readGzip ? ", compression='gzip'" : ''})`;
+    rowExpr = src.format === 'parquet' ? 'file_row_number + 1' : 'row_number() OVER ()';
+    lineExpr = '__row';
   }
   const cols = resolveColumns(src, names, mapping, delimiter);
   const select = cols
@@ -99,7 +108,9 @@ export async function stageFile(
     .join(', ');
   await w.run('DROP TABLE IF EXISTS stg_rej_errors; DROP TABLE IF EXISTS stg_rej_scans');
   await reading(src, () =>
-    w.run(`CREATE OR REPLACE TEMP TABLE stg AS SELECT ${lineExpr} AS __line, ${select} FROM ${from}`),
+    w.run(
+      `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${rowExpr} AS __row, ${lineExpr} AS __line, ${select} FROM ${from}`,
+    ),
   );
   let broken = 0;
   if (src.format === 'csv') broken = await collectBrokenRows(w);
@@ -117,16 +128,18 @@ async function collectBrokenRows(w: Warehouse): Promise<number> {
   );
   if (!exists || exists.n === 0n) return 0;
   await w.run(`INSERT INTO file_rejects
-    SELECT line, arg_min(column_name, column_idx), arg_min(left(csv_line, 200), column_idx), 'csv_structure',
+    SELECT NULL, line, arg_min(column_name, column_idx), arg_min(left(csv_line, 200), column_idx), 'csv_structure',
            arg_min(lower(error_type) || ': ' || error_message, column_idx)
     FROM stg_rej_errors GROUP BY line`);
   const n = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM file_rejects');
   const broken = Number(n?.n ?? 0);
   if (broken > 0) {
-    // Good row k sits after the j-th refused line r_j exactly when r_j - j < k (k, j 1-based).
+    // r_j - 1 - j good rows precede the j-th refused line r_j (header on line 1), so good row k sits after it
+    // exactly when r_j - j <= k, i.e. r_j - j < k + 1 = its unshifted line. (Quoted fields spanning lines are
+    // counted as one line: reported lines are then approximate, identities (__row) stay exact.)
     await w.run(`UPDATE stg SET __line = __line + (
       SELECT count(*) FROM (SELECT line - row_number() OVER (ORDER BY line) AS gap FROM file_rejects) r
-      WHERE r.gap < stg.__line - 1)`);
+      WHERE r.gap < stg.__row + 1)`);
   }
   return broken;
 }

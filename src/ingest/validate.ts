@@ -43,7 +43,8 @@ function typedExpr(c: ColumnSpec, v: string, col: string, table: TableName, m: M
           : `CAST(${parsed} AS TIMESTAMPTZ)`;
       }
       // A naive timestamp is ambiguous by hours; it is accepted only when the mapping names its zone.
-      const hasOffset = `regexp_matches(${v}, '([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')`;
+      // Offsets beyond ±14:00 do not exist; DuckDB would accept them, so the pattern refuses them.
+      const hasOffset = `regexp_matches(${v}, '([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?|\\s[A-Za-z_]+/[A-Za-z_/+-]+|\\sUTC)$')`;
       const naive = zone ? `timezone(${p.bind(zone)}, TRY_CAST(${v} AS TIMESTAMP))` : 'NULL';
       return `CASE WHEN ${hasOffset} THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${naive} END`;
     }
@@ -92,7 +93,7 @@ export async function validate(w: Warehouse, table: TableName, mapping: Mapping)
   ];
   await w.run(
     `CREATE OR REPLACE TEMP TABLE typ AS SELECT ${outer.join(', ')}
-     FROM (SELECT __line, ${inner.join(', ')} FROM stg) t
+     FROM (SELECT __row, __line, ${inner.join(', ')} FROM stg) t
      ${refs ? 'LEFT JOIN loans l ON l.loan_id = t.loan_id' : ''}`,
     p.values,
   );
@@ -184,6 +185,6 @@ export async function validate(w: Warehouse, table: TableName, mapping: Mapping)
         "paid_on: expected on or after the loan's disbursed_on",
       ),
     );
-  await w.run(`INSERT INTO file_rejects SELECT __line, e.column, e.value, e.rule, e.message FROM (
-    SELECT __line, unnest(list_filter([${checks.join(',\n')}], x -> x IS NOT NULL)) AS e FROM typ) v`);
+  await w.run(`INSERT INTO file_rejects SELECT __row, __line, e.column, e.value, e.rule, e.message FROM (
+    SELECT __row, __line, unnest(list_filter([${checks.join(',\n')}], x -> x IS NOT NULL)) AS e FROM typ) v`);
 }
