@@ -82,7 +82,9 @@ export function simulateRepayments(rng: Rng, b: Borrower, loan: SimLoan, frame: 
     if (delinquent) {
       if (rng.chance(w.cureMonthly)) {
         // Cure: the borrower catches up on everything open and pays this installment on time.
-        const cureDay = d - rng.int(0, 5);
+        // Never before every open installment is 30 days overdue: the onset must show as 30+ DPD in the data.
+        let cureDay = d - rng.int(0, 5);
+        for (const j of open) cureDay = Math.max(cureDay, due[j]! + 30);
         for (const j of open) {
           paid[j] = cureDay;
           amountPaid[j] = amountDue[j]!;

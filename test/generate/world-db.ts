@@ -3,7 +3,7 @@
  * (so a value that does not parse as its contract type fails the read).
  */
 import { join } from 'node:path';
-import { DUCKDB_TYPE } from '../../src/contract/columns.ts';
+import { type AnyTableSpec, DUCKDB_TYPE } from '../../src/contract/columns.ts';
 import { TABLES } from '../../src/contract/tables.ts';
 import { literal, openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
@@ -11,7 +11,7 @@ import { literal, openWarehouse, type Warehouse } from '../../src/warehouse/db.t
 export async function openWorld(dir: string, gzip = false): Promise<Warehouse> {
   const ext = gzip ? '.csv.gz' : '.csv';
   const w = await openWarehouse(':memory:', { threads: 1 });
-  for (const spec of Object.values(TABLES)) {
+  for (const spec of Object.values(TABLES) as AnyTableSpec[]) {
     const cols = Object.entries(spec.columns)
       .map(([c, s]) => `${literal(c)}: ${literal(DUCKDB_TYPE[s.kind])}`)
       .join(', ');
