@@ -7,7 +7,8 @@ import { register as exportCmd } from './export.ts';
 import { register as features } from './features.ts';
 import { register as generate } from './generate.ts';
 import { register as ingest } from './ingest.ts';
+import { register as report } from './report.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [ingest, exportCmd, generate, features];
+export const COMMANDS: RegisterCommand[] = [ingest, exportCmd, generate, features, report];

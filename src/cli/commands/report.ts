@@ -1,0 +1,95 @@
+/**
+ * `followup report --warehouse W --out DIR [--lang en|zh-CN] [--run RUN_ID] [--split test] [--capacity N]
+ *  [--backtest FILE] [--no-images] [--json]`
+ * Writes Vega-Lite specs, SVG/PNG per chart and one offline index.html for the latest (or given) run.
+ * The warehouse is opened read-only: a report never changes it.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { BadInputError, UsageError } from '../../core/errors.ts';
+import { buildReport } from '../../report/build.ts';
+import { LANGS } from '../../report/types.ts';
+import { withWarehouse } from '../../warehouse/db.ts';
+import { makeContext, printSummary } from '../context.ts';
+
+const optionsSchema = z.object({
+  warehouse: z.string().min(1),
+  out: z.string().min(1),
+  lang: z.enum(LANGS).default('en'),
+  run: z.string().min(1).optional(),
+  split: z.string().min(1).default('test'),
+  capacity: z.coerce.number().int().positive().optional(),
+  backtest: z.string().min(1).optional(),
+  prenotifyHours: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(24 * 30)
+    .optional(),
+  images: z.boolean().default(true),
+  json: z.boolean().optional(),
+});
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('Build the report: Vega-Lite specs, SVG/PNG charts and one offline HTML page.')
+    .requiredOption('--warehouse <path>', 'warehouse DuckDB file')
+    .requiredOption('--out <dir>', 'output directory (created if missing)')
+    .option('--lang <lang>', `label language: ${LANGS.join(' or ')} (default en)`)
+    .option('--run <run_id>', 'recommendation run to describe (default: the latest)')
+    .option('--split <name>', 'eval_predictions split for model metrics (default test)')
+    .option(
+      '--capacity <n>',
+      'contacts per day the call centre can make (default: stored with the run, if any)',
+    )
+    .option(
+      '--backtest <file>',
+      'backtest_results JSON (default: backtest_results.json beside the warehouse)',
+    )
+    .option(
+      '--prenotify-hours <h>',
+      'hours before a call in which an SMS/email counts as notice (default 48)',
+    )
+    .option('--no-images', 'write specs and index.html only, no SVG/PNG')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (raw: Record<string, unknown>) => {
+      const parsed = optionsSchema.safeParse(raw);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new UsageError(
+          `--${String(i?.path[0] ?? '?')}: ${i?.message ?? 'invalid'}; got ${JSON.stringify(raw[String(i?.path[0])])}`,
+        );
+      }
+      const o = parsed.data;
+      const ctx = makeContext({ json: o.json });
+      if (!existsSync(o.warehouse))
+        throw new BadInputError(`warehouse not found: expected a DuckDB file, found nothing`, {
+          place: { file: o.warehouse },
+        });
+      const summary = await withWarehouse(
+        o.warehouse,
+        (w) =>
+          buildReport(w, {
+            outDir: o.out,
+            lang: o.lang,
+            split: o.split,
+            images: o.images,
+            clock: ctx.clock,
+            log: ctx.log,
+            ...(o.run === undefined ? {} : { runId: o.run }),
+            ...(o.capacity === undefined ? {} : { capacity: o.capacity }),
+            ...(o.backtest === undefined ? {} : { backtestPath: o.backtest }),
+            ...(o.prenotifyHours === undefined ? {} : { prenotifyHours: o.prenotifyHours }),
+          }),
+        { readOnly: true },
+      );
+      printSummary(ctx, o.json, summary, () =>
+        [
+          `report written to ${summary.out_dir} (${summary.charts.length} charts, ${summary.files.length} files)`,
+          ...summary.not_available.map((n) => `  not available: ${n.name}: ${n.reason}`),
+        ].join('\n'),
+      );
+    });
+}

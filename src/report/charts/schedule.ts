@@ -1,0 +1,132 @@
+/**
+ * Schedule charts for one recommendation run: interval (cadence) by segment as a box summary, risk at the next
+ * follow-up against the budget, daily load against capacity; and the backtest beside the fixed practice.
+ * Input: ReportData.schedule and ReportData.backtest.
+ */
+import type { BacktestMetric, Lang, ScheduleData } from '../types.ts';
+import { type Chart, SIZE, spec, tr } from './common.ts';
+
+export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
+  const m = tr(lang);
+  const segY = {
+    field: 'segment',
+    type: 'nominal',
+    title: m('segment'),
+    sort: d.interval_by_segment.map((s) => s.segment),
+  };
+  const days = (field: string) => ({ field, type: 'quantitative', title: m('cadence') });
+  const loadLayers: unknown[] = [
+    {
+      mark: 'bar',
+      encoding: {
+        x: { field: 'day', type: 'temporal', timeUnit: 'utcyearmonthdate', title: m('day') },
+        y: { field: 'n', type: 'quantitative', title: m('count') },
+        color: {
+          field: 'over_label',
+          type: 'nominal',
+          title: m('over'),
+          scale: { domain: [m('no'), m('yes')], range: ['#4c78a8', '#c0392b'] },
+        },
+        tooltip: [
+          { field: 'day', type: 'nominal', title: m('day') },
+          { field: 'n', type: 'quantitative', title: m('count') },
+        ],
+      },
+    },
+  ];
+  if (d.capacity !== null)
+    loadLayers.push({
+      mark: { type: 'rule', color: '#c0392b', strokeDash: [5, 3] },
+      encoding: { y: { datum: d.capacity, title: m('capacity') } },
+    });
+  return [
+    {
+      name: 'schedule-interval',
+      section: 'schedule',
+      title: m('interval'),
+      spec: spec(m('interval'), d.interval_by_segment, {
+        width: SIZE.width,
+        height: Math.max(100, 22 * d.interval_by_segment.length),
+        layer: [
+          { mark: 'rule', encoding: { y: segY, x: days('min'), x2: { field: 'max' } } },
+          { mark: { type: 'bar', size: 12 }, encoding: { y: segY, x: days('q1'), x2: { field: 'q3' } } },
+          {
+            mark: { type: 'tick', color: 'white', size: 12, thickness: 2 },
+            encoding: { y: segY, x: days('median'), tooltip: [{ field: 'n', type: 'quantitative' }] },
+          },
+        ],
+      }),
+    },
+    {
+      name: 'schedule-risk',
+      section: 'schedule',
+      title: m('risk_at_due'),
+      spec: spec(m('risk_at_due'), d.risk_hist, {
+        width: SIZE.width,
+        height: SIZE.height,
+        layer: [
+          {
+            mark: 'bar',
+            encoding: {
+              x: { field: 'bin_start', type: 'quantitative', title: m('risk'), axis: { format: '.1%' } },
+              x2: { field: 'bin_end' },
+              y: { field: 'n', type: 'quantitative', title: m('count') },
+            },
+          },
+          {
+            mark: { type: 'rule', color: '#c0392b', strokeDash: [5, 3] },
+            encoding: { x: { datum: d.risk_budget } },
+          },
+          {
+            mark: { type: 'text', align: 'left', dx: 4, dy: -4, color: '#c0392b' },
+            encoding: { x: { datum: d.risk_budget }, y: { value: 10 }, text: { value: m('budget') } },
+          },
+        ],
+      }),
+    },
+    {
+      name: 'schedule-load',
+      section: 'schedule',
+      title: m('load'),
+      spec: spec(
+        m('load'),
+        d.daily_load.map((x) => ({ ...x, over_label: x.over ? m('yes') : m('no') })),
+        { width: SIZE.width, height: SIZE.height, layer: loadLayers },
+      ),
+    },
+  ];
+}
+
+export function backtestCharts(lang: Lang, metrics: BacktestMetric[]): Chart[] {
+  const m = tr(lang);
+  const values = metrics.flatMap((x) => [
+    { metric: x.unit ? `${x.name} (${x.unit})` : x.name, policy: m('fixed'), value: x.fixed },
+    { metric: x.unit ? `${x.name} (${x.unit})` : x.name, policy: m('recommended'), value: x.recommended },
+  ]);
+  return [
+    {
+      name: 'backtest',
+      section: 'backtest',
+      title: m('backtest'),
+      spec: spec(m('backtest'), values, {
+        facet: { column: { field: 'metric', type: 'nominal', title: null } },
+        resolve: { scale: { y: 'independent' } },
+        spec: {
+          width: 110,
+          height: SIZE.height,
+          mark: 'bar',
+          encoding: {
+            x: { field: 'policy', type: 'nominal', title: null, sort: [m('fixed'), m('recommended')] },
+            y: { field: 'value', type: 'quantitative', title: m('value') },
+            color: {
+              field: 'policy',
+              type: 'nominal',
+              title: m('policy'),
+              sort: [m('fixed'), m('recommended')],
+            },
+          },
+        },
+      }),
+    },
+  ];
+}

@@ -1,0 +1,62 @@
+/**
+ * collectReportData: fills ReportData from the warehouse, one collector per section. A collector whose inputs
+ * are missing returns `{ ok: false, reason }`, which the page shows as "not available: <reason>".
+ *
+ *   eval_predictions ──► performance (ROC, KS, calibration, lift, score distribution, by month)
+ *   score_population ──► stability (PSI per feature and score)
+ *   contacts + loans (+ eval_predictions) ──► hang-ups
+ *   recommendation_runs + recommendations + loans ──► schedule
+ *   backtest_results JSON ──► backtest
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Clock } from '../core/clock.ts';
+import type { Warehouse } from '../warehouse/db.ts';
+import { loadBacktest } from './collect/backtest.ts';
+import { collectHangups } from './collect/hangups.ts';
+import { collectPerformance } from './collect/performance.ts';
+import { collectSchedule } from './collect/schedule.ts';
+import { collectStability } from './collect/stability.ts';
+import type { Lang, ReportData } from './types.ts';
+
+export interface CollectOptions {
+  /** Label language. Default: `en`. */
+  lang?: Lang;
+  /** Recommendation run to describe. Default: the latest by created_at. */
+  runId?: string;
+  /** Split of eval_predictions the metrics use. Default: `test`. */
+  split?: string;
+  /** Contacts per day the call centre can make; overrides a capacity stored with the run. Default: none. */
+  capacity?: number;
+  /** Backtest results JSON. Default: `backtest_results.json` beside the warehouse file, when it exists. */
+  backtestPath?: string;
+  /** Pre-notification window in hours. Default: 48. */
+  prenotifyHours?: number;
+  /** Hang-up model name in eval_predictions. Default: the first model with horizon 0. */
+  hangupModel?: string;
+  /** Clock for `generated_at`. */
+  clock: Clock;
+}
+
+export async function collectReportData(w: Warehouse, opts: CollectOptions): Promise<ReportData> {
+  const lang = opts.lang ?? 'en';
+  const besideWarehouse = w.path === ':memory:' ? undefined : join(dirname(w.path), 'backtest_results.json');
+  const backtestPath =
+    opts.backtestPath ?? (besideWarehouse && existsSync(besideWarehouse) ? besideWarehouse : undefined);
+  return {
+    version: 1,
+    generated_at: opts.clock.now().toISOString(),
+    lang,
+    performance: await collectPerformance(w, { split: opts.split ?? 'test', lang }),
+    stability: await collectStability(w),
+    hangups: await collectHangups(w, {
+      ...(opts.prenotifyHours === undefined ? {} : { prenotifyHours: opts.prenotifyHours }),
+      ...(opts.hangupModel === undefined ? {} : { hangupModel: opts.hangupModel }),
+    }),
+    schedule: await collectSchedule(w, {
+      ...(opts.runId === undefined ? {} : { runId: opts.runId }),
+      ...(opts.capacity === undefined ? {} : { capacity: opts.capacity }),
+    }),
+    backtest: loadBacktest(backtestPath),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Collects model performance from eval_predictions: per (model, horizon) the network beside the baseline on one
+ * split, and AUC / observed / predicted rate by month on the out-of-sample splits. Only matured labels
+ * (y IS NOT NULL) count. Reads: eval_predictions. Writes: nothing.
+ */
+import type { Warehouse } from '../../warehouse/db.ts';
+import { groupLabel } from '../i18n.ts';
+import { tableExists } from '../inputs.ts';
+import { brier, ece, reliability } from '../metrics/calibration.ts';
+import { auc, classCounts, ksCurve, rocCurve } from '../metrics/discrimination.ts';
+import { liftTable, scoreHistogram } from '../metrics/lift.ts';
+import { round6 } from '../metrics/util.ts';
+import type {
+  Lang,
+  MonthlyPoint,
+  Part,
+  PerformanceData,
+  PerformanceGroup,
+  VariantMetrics,
+} from '../types.ts';
+
+/** Variants in display order: the network first, then the baseline, then anything else alphabetically. */
+export function variantOrder(a: string, b: string): number {
+  const rank = (v: string) => (v === 'network' ? 0 : v === 'baseline' ? 1 : 2);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/** Metrics of one variant from its matured (y, p) pairs. */
+export function variantMetrics(variant: string, y: Float64Array, p: Float64Array): VariantMetrics {
+  const a = auc(y, p);
+  const ks = ksCurve(y, p);
+  return {
+    variant,
+    n: p.length,
+    positives: classCounts(y).pos,
+    auc: a === null ? null : round6(a),
+    gini: a === null ? null : round6(2 * a - 1),
+    ks: ks.ks,
+    ks_threshold: ks.threshold,
+    brier: round6(brier(y, p)),
+    ece: round6(ece(y, p)),
+    roc: rocCurve(y, p),
+    ks_curve: ks.curve,
+    calibration: reliability(y, p),
+    lift: liftTable(y, p),
+    score_hist: scoreHistogram(y, p),
+  };
+}
+
+async function columns(w: Warehouse, sql: string, params: (string | number)[]): Promise<unknown[][]> {
+  const reader = await w.conn.runAndReadAll(sql, params);
+  return reader.getColumnsJS() as unknown[][];
+}
+
+export async function collectPerformance(
+  w: Warehouse,
+  opts: { split: string; lang: Lang },
+): Promise<Part<PerformanceData>> {
+  if (!(await tableExists(w, 'eval_predictions')))
+    return { ok: false, reason: 'table eval_predictions does not exist (run the evaluate stage first)' };
+  const keys = await w.all<{ model: string; horizon: number; variant: string }>(
+    `SELECT DISTINCT model, horizon, variant FROM eval_predictions WHERE split = ? AND y IS NOT NULL
+     ORDER BY model, horizon, variant`,
+    [opts.split],
+  );
+  if (keys.length === 0) {
+    const splits = await w.all<{ split: string }>(
+      'SELECT DISTINCT split FROM eval_predictions ORDER BY split',
+    );
+    return {
+      ok: false,
+      reason: `eval_predictions has no matured rows for split "${opts.split}" (splits present: ${
+        splits.map((s) => s.split).join(', ') || 'none'
+      })`,
+    };
+  }
+  const groups = new Map<string, PerformanceGroup>();
+  for (const k of keys) {
+    const [y = [], p = []] = await columns(
+      w,
+      `SELECT y, p FROM eval_predictions WHERE split = ? AND model = ? AND horizon = ? AND variant = ? AND y IS NOT NULL`,
+      [opts.split, k.model, k.horizon, k.variant],
+    );
+    const label = groupLabel(opts.lang, k.model, k.horizon);
+    const g = groups.get(label) ?? { model: k.model, horizon: k.horizon, label, variants: [] };
+    g.variants.push(
+      variantMetrics(k.variant, Float64Array.from(y as number[]), Float64Array.from(p as number[])),
+    );
+    groups.set(label, g);
+  }
+  for (const g of groups.values()) g.variants.sort((a, b) => variantOrder(a.variant, b.variant));
+  return {
+    ok: true,
+    value: { split: opts.split, groups: [...groups.values()], by_month: await byMonth(w, opts.lang) },
+  };
+}
+
+/** AUC and rates per month on every split but `train` (in-sample months would flatter the model). */
+async function byMonth(w: Warehouse, lang: Lang): Promise<MonthlyPoint[]> {
+  const [model = [], horizon = [], variant = [], month = [], y = [], p = []] = await columns(
+    w,
+    `SELECT model, horizon, variant, strftime(month, '%Y-%m-%d') AS month, y, p FROM eval_predictions
+     WHERE split <> 'train' AND y IS NOT NULL AND month IS NOT NULL
+     ORDER BY model, horizon, variant, month`,
+    [],
+  );
+  const out: MonthlyPoint[] = [];
+  let start = 0;
+  for (let i = 1; i <= month.length; i++) {
+    const same =
+      i < month.length &&
+      model[i] === model[start] &&
+      horizon[i] === horizon[start] &&
+      variant[i] === variant[start] &&
+      month[i] === month[start];
+    if (same) continue;
+    const ys = Float64Array.from(y.slice(start, i) as number[]);
+    const ps = Float64Array.from(p.slice(start, i) as number[]);
+    const a = auc(ys, ps);
+    out.push({
+      label: groupLabel(lang, String(model[start]), Number(horizon[start])),
+      variant: String(variant[start]),
+      month: String(month[start]),
+      n: ys.length,
+      auc: a === null ? null : round6(a),
+      observed: round6(classCounts(ys).pos / ys.length),
+      predicted: round6(ps.reduce((s, v) => s + v, 0) / ps.length),
+    });
+    start = i;
+  }
+  return out;
+}

@@ -1,0 +1,195 @@
+/**
+ * ReportData: everything a report is drawn from, as plain JSON. `collectReportData` fills it from the warehouse;
+ * chart builders and the HTML page read only this, so a report can be rebuilt from a saved `report-data.json`.
+ * A part whose inputs are missing is `{ ok: false, reason }` and is shown as a visible "not available" note.
+ */
+
+/** A part of the report that is either there or says why not. */
+export type Part<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** A point of a curve (ROC, KS, gains): x and y in [0, 1] unless stated. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+}
+
+/** Discrimination and calibration of one model variant on one horizon. */
+export interface VariantMetrics {
+  /** `network` (the tfjs model) or `baseline` (logistic regression). */
+  variant: string;
+  /** Rows with a matured label. */
+  n: number;
+  /** Rows with y = 1. */
+  positives: number;
+  /** Area under the ROC curve, 0–1; null when one class is missing. */
+  auc: number | null;
+  /** 2·AUC − 1; null when AUC is. */
+  gini: number | null;
+  /** Max distance between the score CDFs of bads and goods, 0–1; null when one class is missing. */
+  ks: number | null;
+  /** Score at which KS is reached. */
+  ks_threshold: number | null;
+  /** Mean squared error of p against y, 0–1. */
+  brier: number;
+  /** Expected calibration error over equal-width bins (default 10), 0–1. */
+  ece: number;
+  /** ROC curve: x = false-positive rate, y = true-positive rate; at most ~200 points. */
+  roc: CurvePoint[];
+  /** KS curve: x = score threshold; bads = share of bads scored ≤ x, goods = share of goods scored ≤ x. */
+  ks_curve: { x: number; bads: number; goods: number }[];
+  /** Reliability bins: mean predicted vs observed rate per equal-width bin (empty bins left out). */
+  calibration: { bin: number; predicted: number; observed: number; n: number }[];
+  /** Deciles by descending score (1 = riskiest 10 %): bad rate, lift vs overall rate, cumulative share of bads. */
+  lift: { decile: number; n: number; bad_rate: number; lift: number; cum_gain: number }[];
+  /** Score histogram by outcome (equal-width bins over [0, 1], default 20): share of each class per bin. */
+  score_hist: { bin_start: number; bin_end: number; outcome: 0 | 1; share: number }[];
+}
+
+/** One model and horizon: the network beside the baseline. */
+export interface PerformanceGroup {
+  /** Model name as written in eval_predictions.model. */
+  model: string;
+  /** Months ahead for the delinquency hazard (1…H); 0 for the binary hang-up model. */
+  horizon: number;
+  /** Display key, e.g. `delinquency · 3 m` (stable, used for facets). */
+  label: string;
+  variants: VariantMetrics[];
+}
+
+/** AUC and rates per calendar month of the prediction (matured labels only). */
+export interface MonthlyPoint {
+  /** Group label as in PerformanceGroup.label. */
+  label: string;
+  variant: string;
+  /** First day of the month, YYYY-MM-DD. */
+  month: string;
+  n: number;
+  /** null when the month has only one class. */
+  auc: number | null;
+  /** Observed bad rate and mean predicted probability, 0–1. */
+  observed: number;
+  predicted: number;
+}
+
+export interface PerformanceData {
+  /** Split the metrics are computed on (default `test`). */
+  split: string;
+  groups: PerformanceGroup[];
+  /** Performance by month over all splits; empty when eval_predictions.month is null everywhere. */
+  by_month: MonthlyPoint[];
+}
+
+/** Population stability of one feature (or the score) between training and scored populations. */
+export interface PsiRow {
+  model: string;
+  /** Feature name; `score` is the model's score (SCORE_FEATURE). */
+  feature: string;
+  /** Population stability index, ≥ 0. */
+  psi: number;
+  /** `stable` (< 0.10), `watch` (0.10–0.25) or `shift` (> 0.25). */
+  band: 'stable' | 'watch' | 'shift';
+  /** Rows in the training (expected) and scored (actual) populations. */
+  n_train: number;
+  n_scored: number;
+  /** Bins used (deciles of the training population, plus one for missing when present). */
+  bins: number;
+  /** 95th percentile of PSI under no change, ≈ (1/n + 1/m)·χ²₀.₉₅(bins − 1): PSI below it is noise. */
+  noise_p95: number;
+}
+
+/** Hang-up rate for one cell (weekday × hour, a channel, or pre-notified yes/no). */
+export interface HangupCell {
+  /** ISO weekday 1 = Monday … 7 = Sunday (heatmaps only). */
+  weekday?: number;
+  /** Local hour 0–23 in the borrower's zone (heatmaps only). */
+  hour?: number;
+  /** Channel (by-channel only). */
+  channel?: string;
+  /** Pre-notified by SMS/email within the window before the attempt (by-prenotify only). */
+  prenotified?: boolean;
+  /** Attempts in the cell. */
+  n: number;
+  /** Observed share of attempts that ended hung_up or refused, 0–1. */
+  rate: number;
+}
+
+export interface HangupData {
+  /** Hours before an attempt in which an outbound SMS/email counts as pre-notification (default 48). */
+  prenotify_window_hours: number;
+  observed_heatmap: HangupCell[];
+  observed_by_channel: HangupCell[];
+  observed_by_prenotify: HangupCell[];
+  /** Mean predicted hang-up probability per cell (eval_predictions joined on contact id). */
+  predicted: Part<{ heatmap: HangupCell[]; by_channel: HangupCell[]; by_prenotify: HangupCell[] }>;
+}
+
+/** The recommendation run the schedule section describes. */
+export interface RunInfo {
+  run_id: string;
+  /** As-of date, YYYY-MM-DD. */
+  as_of: string;
+  created_at: string;
+  policy_version: string;
+  delinquency_model: string;
+  hangup_model: string;
+  n_recommendations: number;
+}
+
+export interface ScheduleData {
+  run: RunInfo;
+  /** Cadence (days to the following follow-up) per segment = loan type × credit grade: five-number summary. */
+  interval_by_segment: {
+    segment: string;
+    loan_type: string;
+    credit_grade: string;
+    n: number;
+    min: number;
+    q1: number;
+    median: number;
+    q3: number;
+    max: number;
+  }[];
+  /** Histogram of predicted risk at the next follow-up (risk_at_due), equal-width bins. */
+  risk_hist: { bin_start: number; bin_end: number; n: number }[];
+  /** Median risk budget that applied, 0–1. */
+  risk_budget: number;
+  /** Follow-ups per due date; capacity and overflow when capacity is known. */
+  daily_load: { day: string; n: number; moved: number; over: boolean }[];
+  /** Contacts per day the call centre can make; null when neither the run nor the caller gave it. */
+  capacity: number | null;
+  /** Days whose load exceeds capacity (empty when capacity is unknown). */
+  overflow_days: { day: string; n: number; excess: number }[];
+  /** Most frequent reason codes with an example text. */
+  top_reasons: { code: string; n: number; share: number; example: string }[];
+}
+
+/** One metric of the backtest: the recommended schedule beside the fixed practice. */
+export interface BacktestMetric {
+  /** Metric name, e.g. `missed_30dpd`, `contacts`, `hangup_rate`. */
+  name: string;
+  /** Value under the fixed practice and under the recommended schedule. */
+  fixed: number;
+  recommended: number;
+  /** Unit for display ('' when none). */
+  unit: string;
+  /** True when a lower value is better (default true). */
+  lower_is_better: boolean;
+}
+
+export interface ReportData {
+  /** Format version of this record. */
+  version: 1;
+  /** When the report was built (ISO 8601, from the injected clock). */
+  generated_at: string;
+  /** Language of labels: `en` or `zh-CN`. */
+  lang: Lang;
+  performance: Part<PerformanceData>;
+  stability: Part<PsiRow[]>;
+  hangups: Part<HangupData>;
+  schedule: Part<ScheduleData>;
+  backtest: Part<BacktestMetric[]>;
+}
+
+export const LANGS = ['en', 'zh-CN'] as const;
+/** Report language. Default: `en`. */
+export type Lang = (typeof LANGS)[number];
