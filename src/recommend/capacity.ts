@@ -83,7 +83,7 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
   const unplaced: number[] = [];
   for (const i of order) {
     const p = pref[i]!;
-    if (free(p)) {
+    if (free(p) && c.allowed(i, p)) {
       put(i, p);
       continue;
     }
@@ -105,12 +105,15 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
   const viaRow = new Int32Array(nd);
   const fromDay = new Int32Array(nd);
   const maxVisits = c.maxVisits ?? 200_000;
+  // Days proven closed: full, and their rows can only move among closed days. Placements elsewhere never add rows
+  // to them, so they stay closed; later searches skip them (this keeps heavy overload from going quadratic).
+  const dead = new Uint8Array(nd);
   let round = 0;
   for (const r of unplaced) {
     round++;
     const queue: number[] = [];
     for (let d = lo[r]!; d <= hi[r]!; d++) {
-      if (!c.allowed(r, d)) continue;
+      if (dead[d - d0] || !c.allowed(r, d)) continue;
       stamp[d - d0] = round;
       viaRow[d - d0] = r;
       fromDay[d - d0] = -1;
@@ -126,8 +129,14 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
       }
       for (const s of rows[d - d0]!) {
         if (++visits > maxVisits) break;
-        for (let e = lo[s]!; e <= hi[s]!; e++) {
-          if (e === d || stamp[e - d0] === round || !c.allowed(s, e)) continue;
+        // Nearest to the row's preferred day first (earlier on ties), so a shifted row moves as little as possible.
+        const ps = pref[s]!;
+        const span = 2 * (hi[s]! - lo[s]!);
+        for (let k = 0; k <= span; k++) {
+          // Offsets 0, −1, +1, −2, +2, …
+          const e = ps + (k % 2 === 1 ? -((k + 1) >> 1) : k >> 1);
+          if (e < lo[s]! || e > hi[s]!) continue;
+          if (e === d || stamp[e - d0] === round || dead[e - d0] || !c.allowed(s, e)) continue;
           stamp[e - d0] = round;
           viaRow[e - d0] = s;
           fromDay[e - d0] = d;
@@ -136,6 +145,7 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
       }
     }
     if (found < 0) {
+      if (visits < maxVisits) for (const d of queue) dead[d - d0] = 1;
       out.overflow[r] = 1;
       out.day[r] = pref[r]!;
       continue;

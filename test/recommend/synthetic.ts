@@ -82,13 +82,15 @@ export function syntheticLoans(n: number, asOf: string, seed = 42): PlannerLoan[
  */
 export const syntheticScorer: HangupScorer = async (b) => {
   const out = new Float32Array(b.size);
+  const { loan, hour, weekday, prenotified } = b;
   for (let j = 0; j < b.size; j++) {
-    const base = 0.08 + ((b.loan[j]! * 2654435761) % 997) / 2500;
-    const h = b.hour[j]!;
+    const base = 0.08 + ((loan[j]! * 7919) % 997) * 0.0004;
+    const h = hour[j]!;
     const hourEff = h === 12 || h === 13 ? 0.15 : h >= 19 ? 0.1 : h < 9 ? 0.06 : 0;
-    const wdEff = b.weekday[j]! >= 6 ? 0.08 : b.weekday[j] === 1 ? 0.03 : 0;
-    const p = base + hourEff + wdEff - (b.prenotified[j] ? 0.1 : 0);
-    out[j] = Math.min(0.99, Math.max(0.01, p));
+    const wd = weekday[j]!;
+    const wdEff = wd >= 6 ? 0.08 : wd === 1 ? 0.03 : 0;
+    const p = base + hourEff + wdEff - (prenotified[j] === 1 ? 0.1 : 0);
+    out[j] = p < 0.01 ? 0.01 : p > 0.99 ? 0.99 : p;
   }
   return out;
 };

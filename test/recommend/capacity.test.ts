@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { placeWithCapacity } from '../../src/recommend/capacity.ts';
+import { maxPlaceable } from './matching.ts';
+
+interface Row {
+  pref: number;
+  earliest: number;
+  latest: number;
+  priority: number;
+}
+
+function run(rows: Row[], capacity: number, closed: Set<number> = new Set()) {
+  const n = rows.length;
+  return placeWithCapacity({
+    n,
+    pref: Int32Array.from(rows, (r) => r.pref),
+    earliest: Int32Array.from(rows, (r) => r.earliest),
+    latest: Int32Array.from(rows, (r) => r.latest),
+    priority: Float32Array.from(rows, (r) => r.priority),
+    active: new Uint8Array(n).fill(1),
+    allowed: (_i, d) => !closed.has(d),
+    capacity,
+  });
+}
+
+// Instances built around a hidden feasible schedule: each row gets a hidden day (no day above capacity) and a
+// window containing it, so a schedule within capacity exists by construction.
+const feasible = fc
+  .record({ capacity: fc.integer({ min: 1, max: 4 }), days: fc.integer({ min: 1, max: 12 }) })
+  .chain(({ capacity, days }) =>
+    fc.record({
+      capacity: fc.constant(capacity),
+      rows: fc
+        .shuffledSubarray(
+          Array.from({ length: capacity * days }, (_, k) => Math.floor(k / capacity)),
+          { minLength: 1 },
+        )
+        .chain((hidden) =>
+          fc.tuple(
+            ...hidden.map((h) =>
+              fc
+                .record({
+                  before: fc.integer({ min: 0, max: 4 }),
+                  after: fc.integer({ min: 0, max: 4 }),
+                  at: fc.double({ min: 0, max: 1, noNaN: true }),
+                  priority: fc.integer({ min: 0, max: 100 }),
+                })
+                .map(({ before, after, at, priority }) => {
+                  const earliest = h - before;
+                  const latest = h + after;
+                  const pref = earliest + Math.floor(at * (latest - earliest));
+                  return { pref, earliest, latest, priority };
+                }),
+            ),
+          ),
+        ),
+    }),
+  );
+
+describe('capacity', () => {
+  it('places every row within its window and capacity whenever a feasible schedule exists', () => {
+    fc.assert(
+      fc.property(feasible, ({ capacity, rows }) => {
+        const out = run(rows, capacity);
+        expect([...out.overflow].every((v) => v === 0)).toBe(true);
+        const perDay = new Map<number, number>();
+        rows.forEach((r, i) => {
+          const d = out.day[i]!;
+          expect(d).toBeGreaterThanOrEqual(r.earliest);
+          expect(d).toBeLessThanOrEqual(r.latest);
+          expect(out.moved[i]).toBe(d === r.pref ? 0 : 1);
+          perDay.set(d, (perDay.get(d) ?? 0) + 1);
+        });
+        for (const c of perDay.values()) expect(c).toBeLessThanOrEqual(capacity);
+      }),
+      { seed: 21, numRuns: 300 },
+    );
+  });
+
+  it('overflows exactly as many rows as no schedule can fit, and never leaves a window', () => {
+    const rowsArb = fc.array(
+      fc
+        .record({
+          e: fc.integer({ min: 0, max: 8 }),
+          w: fc.integer({ min: 0, max: 3 }),
+          p: fc.integer({ min: 0, max: 99 }),
+        })
+        .map(({ e, w, p }) => ({ earliest: e, latest: e + w, pref: e + w, priority: p })),
+      { minLength: 1, maxLength: 30 },
+    );
+    fc.assert(
+      fc.property(rowsArb, fc.integer({ min: 1, max: 3 }), (rows, capacity) => {
+        const out = run(rows, capacity, new Set([3]));
+        const overflow = [...out.overflow].filter((v) => v === 1).length;
+        expect(overflow).toBe(rows.length - maxPlaceable(rows, capacity, (d) => d !== 3));
+        rows.forEach((r, i) => {
+          expect(out.day[i]).toBeGreaterThanOrEqual(Math.min(r.earliest, r.pref));
+          expect(out.day[i]).toBeLessThanOrEqual(r.latest);
+        });
+      }),
+      { seed: 22, numRuns: 300 },
+    );
+  });
+
+  it('moves the lower priority when a day is full', () => {
+    const out = run(
+      [
+        { pref: 10, earliest: 5, latest: 10, priority: 20 },
+        { pref: 10, earliest: 5, latest: 10, priority: 90 },
+      ],
+      1,
+    );
+    expect([...out.day]).toEqual([9, 10]);
+    expect([...out.moved]).toEqual([1, 0]);
+  });
+
+  it('shifts a flexible row to make room for one that can only go on a full day', () => {
+    // Row 0 (high priority) takes day 10; row 1 can only be on day 10: row 0 must shift to day 9.
+    const out = run(
+      [
+        { pref: 10, earliest: 8, latest: 10, priority: 90 },
+        { pref: 10, earliest: 10, latest: 10, priority: 10 },
+      ],
+      1,
+    );
+    expect([...out.day]).toEqual([9, 10]);
+    expect([...out.overflow]).toEqual([0, 0]);
+  });
+});
