@@ -162,7 +162,7 @@ export function simulateContacts(
   const notices: number[] = [];
   let lastContact = -Infinity;
   let pastHangups = 0;
-  const base = { loan_id: loan.row.loan_id };
+  const loanId = loan.row.loan_id;
   const emit = (
     day: number,
     minute: number,
@@ -170,7 +170,21 @@ export function simulateContacts(
     p: number | null,
   ) => {
     const utc = utcMinutes(b.zone, day, minute);
-    out.push({ utc, row: { ...base, started_at: localTimestamp(b.zone, day, minute), ...row }, pHangup: p });
+    // Spelled out rather than spread: this runs for every contact of a million-borrower world.
+    out.push({
+      utc,
+      row: {
+        loan_id: loanId,
+        started_at: localTimestamp(b.zone, day, minute),
+        channel: row.channel,
+        direction: row.direction,
+        purpose: row.purpose,
+        outcome: row.outcome,
+        duration_s: row.duration_s,
+        agent_id: row.agent_id,
+      },
+      pHangup: p,
+    });
     return utc;
   };
   const hangup = (

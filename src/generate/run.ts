@@ -24,8 +24,10 @@ import { generateBorrower } from './world.ts';
 /** Version of the generator's output; bump when the same seed would give different bytes. */
 export const GENERATOR_VERSION = 'followup-generate/1';
 
+const CONTACT_ORDER = 'contact_id,loan_id,started_at,channel,direction,purpose,outcome,duration_s,agent_id';
+
 /** Borrowers per block between two waits on the output streams. */
-const BLOCK = 256;
+const BLOCK = 32;
 
 /** What a run produced. */
 export interface GenerateResult {
@@ -52,6 +54,9 @@ export async function runGenerate(
   const market = buildMarket(cfg.seed, params, cfg.startMonth, cfg.endMonth, cfg.forced);
   const frame: WorldFrame = { startDay: cfg.startDay, endDay: cfg.endDay, market, params };
   const cols = (t: { columns: object }) => Object.keys(t.columns);
+  // The contacts row is written positionally (hot path); refuse to run if the contract's order ever changes.
+  const contactCols = cols(contacts).join(',');
+  if (contactCols !== CONTACT_ORDER) throw new Error(`generate: contacts columns changed to ${contactCols}`);
   const sinks = {
     loans: new CsvSink(join(cfg.out, `loans${ext}`), cols(loans), cfg.gzip),
     repayments: new CsvSink(join(cfg.out, `repayments${ext}`), cols(repayments), cfg.gzip),
@@ -76,11 +81,22 @@ export async function runGenerate(
     const slice = generateBorrower(cfg.seed, i, frame);
     for (const l of slice.loans) sinks.loans.write(l);
     for (const r of slice.repayments) sinks.repayments.write(r);
-    for (const h of slice.hazards) sinks.hazard.write({ ...h, hazard: h.hazard.toFixed(8) });
+    for (const h of slice.hazards) sinks.hazard.writeValues([h.loan_id, h.month, h.hazard.toFixed(8)]);
     for (const c of slice.contacts) {
-      const contact_id = `C${String(++contactNo).padStart(9, '0')}`;
-      sinks.contacts.write({ contact_id, ...c.row });
-      if (c.pHangup !== null) sinks.hangup.write({ contact_id, p_hangup: c.pHangup.toFixed(6) });
+      const id = `C${String(++contactNo).padStart(9, '0')}`;
+      const r = c.row;
+      sinks.contacts.writeValues([
+        id,
+        r.loan_id,
+        r.started_at,
+        r.channel,
+        r.direction,
+        r.purpose,
+        r.outcome,
+        r.duration_s,
+        r.agent_id,
+      ]);
+      if (c.pHangup !== null) sinks.hangup.writeValues([id, c.pHangup.toFixed(6)]);
     }
     if ((i + 1) % BLOCK === 0 || i + 1 === cfg.borrowers) {
       await Promise.all(Object.values(sinks).map((s) => s.flush()));
