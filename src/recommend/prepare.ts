@@ -29,8 +29,8 @@ export interface PlanState {
   pack: Uint8Array;
   disbursed: Int32Array;
   maturity: Int32Array;
-  budget: Float32Array;
-  marketMult: Float32Array;
+  budget: Float64Array;
+  marketMult: Float64Array;
   /** Purpose code (-1 = none), see interval.ts. */
   purpose: Int8Array;
   cycle: Int32Array;
@@ -90,8 +90,8 @@ export function prepare(input: PlanInput): PlanState {
     pack: new Uint8Array(n),
     disbursed: new Int32Array(n),
     maturity: new Int32Array(n),
-    budget: new Float32Array(n),
-    marketMult: new Float32Array(n),
+    budget: new Float64Array(n),
+    marketMult: new Float64Array(n),
     purpose: new Int8Array(n),
     cycle: new Int32Array(n),
     lo: new Int32Array(n),

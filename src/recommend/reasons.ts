@@ -75,7 +75,8 @@ export interface ReasonFacts {
   movedFrom: string;
 }
 
-const pct = (x: number) => `${(Math.round(x * 1000) / 10).toString()} %`;
+// Two decimals at most, trailing zeros dropped: 4 %, 14.3 %, 1.05 %.
+const pct = (x: number) => `${(Math.round(x * 10_000) / 100).toString()} %`;
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
 
 const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
@@ -103,8 +104,12 @@ const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
     `no working day of calendar ${f.calendar} in the window: first working day ${f.dueOn}`,
   BEST_WEEKDAY: (f) =>
     `${f.weekdayName} has lower hang-up risk (${pct(f.weekdayScore)} vs ${pct(f.preferredWeekdayScore)} on the latest allowed day)`,
-  HANGUP_WINDOW: (f) =>
-    `hang-up risk ${pct(f.hangWorst)} at ${hh(f.worstHour)}, ${pct(f.hang)} at ${hh(f.hourStart)}: call ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.prenotifyChannel ? ` after an ${f.prenotifyChannel.toUpperCase()}` : ''}`,
+  HANGUP_WINDOW: (f) => {
+    const call = `call ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.prenotifyChannel ? ` after an ${f.prenotifyChannel.toUpperCase()}` : ''}`;
+    return f.hangWorst - f.hang < 0.005
+      ? `hang-up risk ${pct(f.hang)} at every allowed hour: ${call}`
+      : `hang-up risk ${pct(f.hangWorst)} at ${hh(f.worstHour)}, ${pct(f.hang)} at ${hh(f.hourStart)}: ${call}`;
+  },
   PRENOTIFY: (f) => prenotifyWords(f),
   CAPACITY_MOVED: (f) => `call center full on ${f.movedFrom}: moved to ${f.dueOn}`,
   CAPACITY_OVERFLOW: (f) => `call center over capacity on ${f.dueOn} with no free day in the allowed window`,

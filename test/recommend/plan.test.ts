@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { BadInputError } from '../../src/core/errors.ts';
+import { dayOf } from '../../src/recommend/days.ts';
+import {
+  checkRules,
+  type HangupScorer,
+  loadPolicy,
+  type PlannerLoan,
+  type Policy,
+  planFollowUps,
+  resolveSegment,
+} from '../../src/recommend/index.ts';
+import { noticeInstant } from '../../src/recommend/prenotify.ts';
+
+const policy = loadPolicy();
+
+function loan(over: Partial<PlannerLoan> = {}): PlannerLoan {
+  return {
+    loan_id: 'L1',
+    borrower_id: 'B1',
+    loan_type: 'personal',
+    credit_grade: 'A',
+    disbursed_on: '2025-01-10',
+    maturity_on: '2035-01-10',
+    time_zone: 'Asia/Shanghai',
+    current_dpd: 0,
+    market_change: 0.01,
+    history: {},
+    recent_contacts: [],
+    hazard: new Float32Array(6).fill(0.001),
+    ...over,
+  };
+}
+
+function scorer(f: (loan: number, weekday: number, hour: number, notified: boolean) => number): HangupScorer {
+  return async (b) => {
+    const out = new Float32Array(b.size);
+    for (let j = 0; j < b.size; j++)
+      out[j] = f(b.loan[j]!, b.weekday[j]!, b.hour[j]!, b.prenotified[j] === 1);
+    return out;
+  };
+}
+const flat = scorer(() => 0.1);
+
+async function plan(loans: PlannerLoan[], asOf: string, hangup = flat, p: Policy = policy) {
+  return planFollowUps({ asOf, loans, policy: p, hangup, modelVersions: { delinquency: 'd', hangup: 'h' } });
+}
+
+describe('planFollowUps examples', () => {
+  it('gives a corporate CCC loan in a downturn a shorter interval than a personal AAA one', async () => {
+    const hazard = new Float32Array(6).fill(0.01);
+    const history = { first: ['2025-01-20'], mid_term: ['2026-02-20'] };
+    const { recommendations: r } = await plan(
+      [
+        loan({ loan_id: 'AAA', credit_grade: 'AAA', hazard, history }),
+        loan({
+          loan_id: 'CCC',
+          loan_type: 'corporate',
+          credit_grade: 'CCC',
+          market_change: -0.06,
+          hazard,
+          history,
+        }),
+      ],
+      '2026-03-02',
+    );
+    const [aaa, ccc] = r;
+    expect(aaa?.purpose).toBe('mid_term');
+    expect(ccc?.purpose).toBe('mid_term');
+    expect(dayOf(ccc!.due_on)).toBeLessThan(dayOf(aaa!.due_on));
+    expect(ccc!.cadence_days).toBeLessThan(aaa!.cadence_days);
+    // The downturn tier (−6 % < −5 %) multiplies the corporate CCC budget by 0.7.
+    const cccBudget = resolveSegment(policy, 'corporate', 'CCC').risk_budget * 0.7;
+    expect(ccc!.risk_budget).toBeCloseTo(cccBudget, 6);
+    expect(ccc!.reason_codes).toEqual(
+      expect.arrayContaining(['MID_TERM_DUE', 'RISK_BUDGET', 'MARKET_DOWNTURN']),
+    );
+    expect(ccc!.risk_at_due).toBeLessThanOrEqual(ccc!.risk_budget);
+    expect(ccc!.reasons.join(' | ')).toMatch(/reaches the 1.05 % budget after \d+ days/);
+    expect(aaa!.reason_codes).toContain('RISK_BUDGET');
+    expect(aaa!.risk_at_due).toBeLessThanOrEqual(aaa!.risk_budget);
+  });
+
+  it('treats a weekend adjusted working day (调休) as a working day in cn', async () => {
+    // Saturdays are the borrower's best day. First follow-up due by Sunday 2026-02-15 (30 days after 01-16).
+    const satBest = scorer((_l, wd) => (wd === 6 ? 0.05 : 0.4));
+    const [adj] = (await plan([loan({ disbursed_on: '2026-01-16' })], '2026-02-05', satBest)).recommendations;
+    expect(adj?.due_on).toBe('2026-02-14'); // Saturday, official working day
+    expect(adj?.weekday).toBe(6);
+    // An ordinary weekend: Saturday 2026-03-07 is not a working day, so the call stays on Friday.
+    const [plain] = (await plan([loan({ disbursed_on: '2026-02-06' })], '2026-02-25', satBest))
+      .recommendations;
+    expect(plain?.due_on).toBe('2026-03-06');
+    expect(plain?.weekday).toBe(5);
+  });
+
+  it('never calls a US borrower within 7 days after a conversation', async () => {
+    const l = loan({
+      time_zone: 'America/New_York',
+      current_dpd: 10,
+      recent_contacts: [{ at_utc: '2026-03-10T15:00:00Z', channel: 'phone', outcome: 'answered' }],
+    });
+    const [r] = (await plan([l], '2026-03-11')).recommendations;
+    expect(r?.purpose).toBe('collection');
+    expect(dayOf(r!.due_on) - dayOf('2026-03-10')).toBeGreaterThan(7);
+    expect(r?.reason_codes).toContain('RULE_QUIET_AFTER_CONVERSATION');
+    const planned = [
+      {
+        loan_id: 'L1',
+        time_zone: l.time_zone,
+        start_utc: r!.window_start_utc,
+        end_utc: r!.window_end_utc,
+        channel: 'phone' as const,
+      },
+    ];
+    const history = l.recent_contacts.map((c) => ({ ...c, loan_id: 'L1' }));
+    expect(checkRules(policy.rule_packs.us!, planned, history)).toEqual([]);
+  });
+
+  it('puts the window at the right UTC instants on both sides of the New York DST change', async () => {
+    // Mondays and Fridays 10–12 are equally good; ties go to the later day (the longer interval).
+    const monBest = scorer((_l, wd, h) => (h >= 10 && h <= 11 && (wd === 1 || wd === 5) ? 0.05 : 0.3));
+    const l = (disb: string) => loan({ time_zone: 'America/New_York', disbursed_on: disb });
+    const [after] = (await plan([l('2026-02-07')], '2026-03-01', monBest)).recommendations;
+    expect(after?.due_on).toBe('2026-03-09'); // Monday after the 03-08 spring-forward: EDT, UTC−4
+    expect([after?.hour_start, after?.window_start_utc, after?.window_end_utc]).toEqual([
+      10,
+      '2026-03-09T14:00:00.000Z',
+      '2026-03-09T16:00:00.000Z',
+    ]);
+    const [before] = (await plan([l('2026-02-04')], '2026-02-26', monBest)).recommendations;
+    expect(before?.due_on).toBe('2026-03-06'); // Friday before: EST, UTC−5
+    expect(before?.window_start_utc).toBe('2026-03-06T15:00:00.000Z');
+  });
+
+  it('sends notice 24–48 h ahead even across a DST change', () => {
+    // Call Sunday 2026-03-08 10:00 EDT; Saturday 10:00 EST is only 23 h before, so 09:00 EST is used.
+    const t = noticeInstant('America/New_York', dayOf('2026-03-08'), 10, 8, 21, 0);
+    expect(new Date(t).toISOString()).toBe('2026-03-07T14:00:00.000Z');
+    expect(Date.parse('2026-03-08T14:00:00Z') - t).toBe(24 * 3_600_000);
+  });
+
+  it('pre-notifies when notice lowers a high hang-up risk, by SMS or else email', async () => {
+    const risky = scorer((_l, _wd, _h, notified) => (notified ? 0.15 : 0.45));
+    const loans = [
+      loan({ loan_id: 'sms' }),
+      loan({ loan_id: 'mail', sms_ok: false, email_ok: true }),
+      loan({ loan_id: 'none', sms_ok: false }),
+    ];
+    const { recommendations: r, stats } = await plan(loans, '2026-03-02', risky);
+    expect(r.map((x) => x.prenotify_channel)).toEqual(['sms', 'email', null]);
+    expect(stats.prenotified).toBe(2);
+    const sms = r[0]!;
+    const gap = Date.parse(sms.window_start_utc) - Date.parse(sms.prenotify_at_utc!);
+    expect(gap).toBeGreaterThanOrEqual(24 * 3_600_000);
+    expect(gap).toBeLessThanOrEqual(48 * 3_600_000);
+    expect(sms.prenotify_reason).toBe('hang-up risk 45 % without notice, 15 % with it: SMS 24 h before');
+    expect(sms.reasons.join(' | ')).toContain('after an SMS');
+    // No notice when it does not help.
+    const useless = scorer(() => 0.45);
+    const [u] = (await plan([loan()], '2026-03-02', useless)).recommendations;
+    expect(u?.prenotify).toBe(false);
+  });
+
+  it('explains the hang-up window with the worst and the chosen hour', async () => {
+    const lunch = scorer((_l, _wd, h) => (h === 12 ? 0.38 : h === 10 || h === 11 ? 0.14 : 0.2));
+    const [r] = (await plan([loan()], '2026-03-02', lunch)).recommendations;
+    expect([r?.hour_start, r?.hour_end]).toEqual([10, 12]);
+    expect(r?.reasons).toContain('hang-up risk 38 % at 12:00, 14 % at 10:00: call 10:00–12:00');
+  });
+
+  it('is deterministic: same input, same bytes', async () => {
+    const loans = [
+      loan(),
+      loan({ loan_id: 'L2', credit_grade: 'CCC', current_dpd: 40, time_zone: 'America/Chicago' }),
+    ];
+    const a = JSON.stringify(await plan(loans, '2026-03-02'));
+    const b = JSON.stringify(await plan(loans, '2026-03-02'));
+    expect(a).toBe(b);
+  });
+
+  it.each([
+    [{ time_zone: 'Mars/Olympus' }, 'time_zone', 'an IANA time zone'],
+    [{ disbursed_on: '2026-02-30' }, 'disbursed_on', 'as YYYY-MM-DD'],
+    [{ credit_grade: 'Z' }, 'credit_grade', 'one of AAA'],
+    [{ hazard: [0.1, 1.5] }, 'hazard[1]', 'a probability in [0, 1]'],
+    [{ history: { mid_term: ['yesterday'] } }, 'history.mid_term', 'dates as YYYY-MM-DD'],
+  ])('rejects bad input %j naming the field', async (over, column, expected) => {
+    const err = await plan([loan(), loan({ loan_id: 'bad', ...over })], '2026-03-02').catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BadInputError);
+    expect((err as BadInputError).message).toContain(
+      `loan bad: expected ${column === 'history.mid_term' ? 'history.mid_term' : column} ${expected}`,
+    );
+    expect((err as BadInputError).place).toMatchObject({ line: 2, column });
+  });
+});
