@@ -6,13 +6,13 @@
 export function maxPlaceable(
   rows: { earliest: number; latest: number }[],
   capacity: number,
-  allowed: (day: number) => boolean,
+  allowed: (day: number, row: number) => boolean,
 ): number {
   const slotOwner = new Map<string, number>();
   const tryRow = (i: number, seen: Set<string>): boolean => {
     const r = rows[i]!;
     for (let d = r.earliest; d <= r.latest; d++) {
-      if (!allowed(d)) continue;
+      if (!allowed(d, i)) continue;
       for (let k = 0; k < capacity; k++) {
         const slot = `${d}:${k}`;
         if (seen.has(slot)) continue;
