@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../core/errors.ts';
-import { dayOf, parseIsoDay, ymd } from './dates.ts';
+import { addMonths, parseIsoDay, ymd } from './dates.ts';
 import { DEFAULT_PARAMS } from './defaults.ts';
 
 /** What `generate` is asked for. */
@@ -55,8 +55,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   const s = ymd(startDay);
   const startMonth = s.y * 12 + s.m - 1;
   const endMonth = startMonth + c.months - 1;
-  // The window ends the day before the same day-of-month `months` later.
-  const endDay = dayOf(Math.floor((startMonth + c.months) / 12), ((startMonth + c.months) % 12) + 1, s.d) - 1;
+  // The window ends the day before the same day-of-month `months` later (clamped to short months).
+  const endDay = addMonths(startDay, c.months) - 1;
   const codes = DEFAULT_PARAMS.world.regions.map((r) => r.code);
   const forced = c.downturn.map((spec) => {
     const m = /^([A-Z]{2}-[A-Z0-9]{1,3})@(\d{4})-(\d{2})$/.exec(spec);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/generate/config.ts';
 import {
   addMonths,
   dayOf,
@@ -74,5 +75,23 @@ describe('Rng', () => {
     }
     // Mean of 20,000 uniforms: sd ≈ 0.002, so ±0.01 is five sigma.
     expect(Math.abs(sum / 20_000 - 0.5)).toBeLessThan(0.01);
+  });
+});
+
+describe('resolveConfig', () => {
+  it.each([
+    ['2023-01-01', 36, '2025-12-31'],
+    ['2023-03-15', 24, '2025-03-14'],
+    ['2023-01-31', 1, '2023-02-27'],
+  ])('a window from %s for %i months ends on %s', (start, months, end) => {
+    const c = resolveConfig({ out: 'x', start, months });
+    expect(isoDay(c.endDay)).toBe(end);
+    expect(isoDay(c.startDay)).toBe(start);
+  });
+
+  it('reports every invalid option at once', () => {
+    expect(() => resolveConfig({ out: '', borrowers: 0, months: 500 })).toThrow(
+      /--borrowers: Too small.*--months: Too big.*--out/,
+    );
   });
 });
