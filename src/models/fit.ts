@@ -1,0 +1,106 @@
+/**
+ * Common fitting path of both models: preprocess (train rows only) → fit networks (early stopping on valid) →
+ * calibrate on valid. The model-specific parts are only the targets (hazard months or one binary column).
+ */
+
+import { UsageError } from '../core/errors.ts';
+import { silentLogger } from '../core/log.ts';
+import type { FeatureTable } from '../features/types.ts';
+import { initBackend } from './backend.ts';
+import { applyCalibration, fitPlatt, noCalibration } from './calibrate.ts';
+import { predictLogits } from './network.ts';
+import { fitPreprocess, transform } from './preprocess.ts';
+import { rowsOf } from './split.ts';
+import { fitNets, type Targets, takeRows } from './train.ts';
+import type { Split, TrainedModel, TrainOptions } from './types.ts';
+
+/** Trains a model of `kind` on the given targets. */
+export async function fitModel(
+  kind: TrainedModel['kind'],
+  table: FeatureTable,
+  t: Targets,
+  split: Split,
+  opts: TrainOptions,
+): Promise<TrainedModel> {
+  const log = opts.log ?? silentLogger;
+  const backend = await initBackend(opts.backend);
+  for (const [name, m] of Object.entries(split)) {
+    if (m && m.length !== table.n)
+      throw new UsageError(`split.${name} has ${m.length} entries but the table has ${table.n} rows`);
+  }
+  const train = rowsOf(split.train);
+  const valid = rowsOf(split.valid);
+  if (train.length < 2 || valid.length < 1)
+    throw new UsageError(
+      `need training and validation rows; got ${train.length} train, ${valid.length} valid`,
+    );
+  const t0 = performance.now();
+  const arch = opts.arch ?? 'mlp';
+  const hidden = arch === 'logistic' ? [] : (opts.hidden ?? [64, 32]);
+  const options = {
+    hidden,
+    dropout: hidden.length ? (opts.dropout ?? 0.2) : 0,
+    l2: opts.l2 ?? 1e-4,
+    lr: opts.lr ?? 0.002,
+    batchSize: opts.batchSize ?? 1024,
+    epochs: opts.epochs ?? 60,
+    patience: opts.patience ?? 6,
+    seed: opts.seed ?? 42,
+    members: opts.members ?? 1,
+  };
+  const pre = fitPreprocess(table, train, opts.preprocess);
+  const x = transform(pre, table);
+  log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
+  const fit = fitNets(x, pre.width, t, train, valid, options, log);
+  const zv = predictLogits(fit.nets, takeRows(x, pre.width, valid), valid.length, pre.width);
+  const calibration = opts.calibrate === false ? noCalibration(t.k) : fitPlatt(zv, t, valid);
+  const seconds = (performance.now() - t0) / 1000;
+  log.info('trained', { kind, arch, backend, seconds, epochs: fit.epochs, validLoss: fit.validLoss });
+  const model: TrainedModel = {
+    kind,
+    arch,
+    outputs: t.k,
+    preprocess: pre,
+    nets: fit.nets,
+    calibration,
+    training: {
+      seed: options.seed,
+      backend,
+      seconds,
+      nTrain: train.length,
+      nValid: valid.length,
+      epochs: fit.epochs,
+      bestEpoch: fit.bestEpoch,
+      validLoss: fit.validLoss,
+      options,
+    },
+  };
+  const window = trainingWindow(table, train);
+  if (window) model.training.window = window;
+  return model;
+}
+
+function trainingWindow(table: FeatureTable, train: Int32Array): { from: string; to: string } | undefined {
+  const asOf = table.keys.as_of;
+  if (!asOf) return undefined;
+  let from = '';
+  let to = '';
+  for (const r of train) {
+    const d = asOf[r] as string;
+    if (!from || d < from) from = d;
+    if (!to || d > to) to = d;
+  }
+  return { from, to };
+}
+
+/** Calibrated probabilities (n × outputs) of a trained model on a table (manifest checked). */
+export function predictProba(model: TrainedModel, table: FeatureTable): Float32Array {
+  const x = transform(model.preprocess, table);
+  const z = predictLogits(model.nets, x, table.n, model.preprocess.width);
+  return applyCal(model, z);
+}
+
+/** Applies the model's calibration to logits. */
+export function applyCal(model: TrainedModel, z: Float32Array): Float32Array {
+  return applyCalibration(model.calibration, z, model.outputs);
+}

@@ -1,0 +1,185 @@
+/**
+ * The one training loop for every model here: masked binary cross-entropy on logits. The hazard model uses it
+ * with H columns and the censoring mask; the hang-up model with one column and a full mask. Seeded shuffling,
+ * per-step dropout seeds, Adam, early stopping on validation loss with the best weights restored.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Logger } from '../core/log.ts';
+import { buildNet, forwardTrain, kernelSquares, predictLogits } from './network.ts';
+import { mulberry32, shuffleInPlace } from './prng.ts';
+
+/** Targets of the masked likelihood, row-major n × k: y = 1 at an event, m = 1 where the cell contributes. */
+export interface Targets {
+  y: Float32Array;
+  m: Float32Array;
+  /** Columns (H months, or 1). */
+  k: number;
+}
+
+/** Training hyper-parameters; every field has a default. */
+export interface FitOptions {
+  /** Hidden widths. Default [64, 32]; [] = logistic baseline. */
+  hidden?: number[];
+  /** Dropout after each hidden layer. Default 0.2. */
+  dropout?: number;
+  /** L2 penalty on kernels, per row-mean loss. Default 1e-4. */
+  l2?: number;
+  /** Adam learning rate. Default 0.002. */
+  lr?: number;
+  /** Rows per step; ≥ 512 because the wasm backend's per-op overhead dominates small batches. Default 1024. */
+  batchSize?: number;
+  /** Most epochs. Default 60. */
+  epochs?: number;
+  /** Epochs without validation improvement before stopping. Default 6. */
+  patience?: number;
+  /** Seed of initializers, shuffling and dropout. Default 42. */
+  seed?: number;
+  /** Ensemble members trained with seeds seed, seed+1000, …; logits are averaged. Default 1. */
+  members?: number;
+}
+
+/** What one fit produced. */
+export interface FitResult {
+  nets: tf.LayersModel[];
+  /** Epochs run and best epoch per member. */
+  epochs: number[];
+  bestEpoch: number[];
+  /** Best validation loss per member (mean masked log loss per row). */
+  validLoss: number[];
+}
+
+/** Mean masked log loss per row of logits `z` against targets, over `rows`. */
+export function maskedLogLoss(z: Float32Array, t: Targets, rows: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    for (let j = 0; j < t.k; j++) {
+      const c = r * t.k + j;
+      if (!t.m[c]) continue;
+      const zz = z[i * t.k + j] as number;
+      s += Math.max(zz, 0) - zz * (t.y[c] as number) + Math.log1p(Math.exp(-Math.abs(zz)));
+    }
+  }
+  return s / Math.max(1, rows.length);
+}
+
+/** Copies the given rows of a row-major matrix. */
+export function takeRows(a: Float32Array, width: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    out.set(a.subarray(r * width, (r + 1) * width), i * width);
+  }
+  return out;
+}
+
+/** Trains `members` networks on the train rows with early stopping on the valid rows. */
+export function fitNets(
+  x: Float32Array,
+  d: number,
+  t: Targets,
+  train: Int32Array,
+  valid: Int32Array,
+  opts: FitOptions,
+  log: Logger,
+): FitResult {
+  const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
+  const xv = takeRows(x, d, valid);
+  for (let m = 0; m < (opts.members ?? 1); m++) {
+    const seed = (opts.seed ?? 42) + 1000 * m;
+    const one = fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log);
+    res.nets.push(one.net);
+    res.epochs.push(one.epochs);
+    res.bestEpoch.push(one.bestEpoch);
+    res.validLoss.push(one.validLoss);
+  }
+  return res;
+}
+
+function fitOne(
+  x: Float32Array,
+  d: number,
+  t: Targets,
+  train: Int32Array,
+  valid: Int32Array,
+  xv: Float32Array,
+  opts: FitOptions,
+  log: Logger,
+): { net: tf.LayersModel; epochs: number; bestEpoch: number; validLoss: number } {
+  const seed = opts.seed ?? 42;
+  const hidden = opts.hidden ?? [64, 32];
+  const dropout = hidden.length ? (opts.dropout ?? 0.2) : 0;
+  const l2 = opts.l2 ?? 1e-4;
+  const batch = Math.min(opts.batchSize ?? 1024, train.length);
+  const patience = opts.patience ?? 6;
+  const net = buildNet({ inputDim: d, hidden, outputs: t.k, seed, outputBias: baseRateLogits(t, train) });
+  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = tf.train.adam(opts.lr ?? 0.002);
+  const xt = tf.tensor2d(takeRows(x, d, train), [train.length, d]);
+  const yt = tf.tensor2d(takeRows(t.y, t.k, train), [train.length, t.k]);
+  const mt = tf.tensor2d(takeRows(t.m, t.k, train), [train.length, t.k]);
+  const rand = mulberry32(seed);
+  const order = Int32Array.from({ length: train.length }, (_, i) => i);
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = 0;
+  let bestWeights: tf.Tensor[] = [];
+  let epoch = 0;
+  let step = 0;
+  try {
+    for (epoch = 1; epoch <= (opts.epochs ?? 60); epoch++) {
+      shuffleInPlace(order, rand);
+      for (let s = 0; s + batch <= order.length; s += batch) {
+        const idx = order.subarray(s, s + batch);
+        step++;
+        tf.tidy(() => {
+          const it = tf.tensor1d(idx, 'int32');
+          const xb = tf.gather(xt, it) as tf.Tensor2D;
+          const yb = tf.gather(yt, it);
+          const mb = tf.gather(mt, it);
+          optimizer.minimize(
+            () => {
+              const z = forwardTrain(net, xb, dropout, seed * 100_003 + step);
+              const cell = tf.add(tf.sub(tf.relu(z), tf.mul(z, yb)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+              const loss = tf.div(tf.sum(tf.mul(cell, mb)), batch);
+              return (l2 > 0 ? tf.add(loss, tf.mul(kernelSquares(net), l2)) : loss) as tf.Scalar;
+            },
+            false,
+            vars,
+          );
+        });
+      }
+      const vloss = maskedLogLoss(predictLogits([net], xv, valid.length, d), t, valid);
+      log.debug('epoch', { epoch, validLoss: vloss, seed });
+      if (vloss < best - 1e-6) {
+        best = vloss;
+        bestEpoch = epoch;
+        for (const w of bestWeights) w.dispose();
+        bestWeights = net.getWeights().map((w) => w.clone());
+      } else if (epoch - bestEpoch >= patience) break;
+    }
+    net.setWeights(bestWeights);
+  } finally {
+    for (const w of bestWeights) w.dispose();
+    xt.dispose();
+    yt.dispose();
+    mt.dispose();
+    optimizer.dispose();
+  }
+  return { net, epochs: Math.min(epoch, opts.epochs ?? 60), bestEpoch, validLoss: best };
+}
+
+/** Base-rate log-odds per output column over the training rows, so the output bias starts at the prior. */
+function baseRateLogits(t: Targets, train: Int32Array): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < t.k; j++) {
+    let ev = 0;
+    let at = 0;
+    for (const r of train) {
+      at += t.m[r * t.k + j] as number;
+      ev += (t.y[r * t.k + j] as number) * (t.m[r * t.k + j] as number);
+    }
+    const p = Math.min(1 - 1e-4, Math.max(1e-4, (ev + 0.5) / (at + 1)));
+    out.push(Math.log(p / (1 - p)));
+  }
+  return out;
+}
