@@ -37,7 +37,8 @@ WITH c AS (
     c.outcome IN ('hung_up', 'refused') AS is_hangup,
     c.direction = 'outbound' AND c.channel IN ('sms', 'email') AND c.outcome = 'delivered' AS is_notice,
     c.direction = 'inbound' AS is_inbound,
-    epoch(s.cutoff - c.started_at) / 86400.0 AS age_d
+    -- epoch_us arithmetic: subtracting timestamps yields INTERVALs, which are ~25x slower to turn into days.
+    (epoch_us(s.cutoff) - epoch_us(c.started_at)) / 86400e6 AS age_d
   FROM ${s} s JOIN contacts c ON c.loan_id = s.loan_id AND c.started_at < s.cutoff
 ), agg AS (
   SELECT rid,

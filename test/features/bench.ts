@@ -1,0 +1,65 @@
+/**
+ * Benchmark: time to build snapshot features (and labels) for one as-of date on a generated world, beside DuckDB's
+ * bare aggregate over the same tables. Prints figures; never asserts timings.
+ *
+ *   node src/cli/followup.mjs generate --borrowers 200000 --out /tmp/g200k
+ *   [FRESH=1] npx tsx test/features/bench.ts /tmp/g200k [as-of=2025-01-01] [threads]
+ * Loads the CSVs straight into the contract tables (the ingest stage is measured elsewhere).
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildHangupRows, buildSnapshots, readSnapshotFeatures } from '../../src/features/index.ts';
+import { literal, openWarehouse } from '../../src/warehouse/db.ts';
+import { ensureContractTables } from '../../src/warehouse/schema.ts';
+
+const [dir = '/tmp/g200k', asOf = '2025-01-01', threads] = process.argv.slice(2);
+const db = join(dir, 'bench-features.duckdb');
+// Loading 5 M CSV rows takes a minute; reuse the warehouse of an earlier run unless FRESH=1.
+if (process.env.FRESH === '1') await rm(db, { force: true });
+const w = await openWarehouse(db, threads ? { threads: Number(threads) } : {});
+const t = () => performance.now();
+const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(2);
+try {
+  await ensureContractTables(w);
+  let t0 = t();
+  const loaded = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM loans');
+  if (Number(loaded?.n ?? 0) === 0)
+    for (const table of ['loans', 'repayments', 'contacts', 'market'])
+      await w.run(
+        `INSERT INTO ${table} BY NAME SELECT * FROM read_csv(${literal(join(dir, `${table}.csv`))})`,
+      );
+  const counts = await w.one<Record<string, bigint>>(
+    'SELECT (SELECT count(*) FROM loans) AS loans, (SELECT count(*) FROM repayments) AS repayments, (SELECT count(*) FROM contacts) AS contacts',
+  );
+  console.log(
+    `load: ${secs(t0)} s`,
+    JSON.stringify(counts, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
+  );
+
+  t0 = t();
+  await w.all(
+    'SELECT loan_id, sum(amount_paid) AS s, count(*) AS n, max(due_on) AS d FROM repayments WHERE due_on <= $1::DATE GROUP BY loan_id',
+    [asOf],
+  );
+  console.log(`bare GROUP BY loan_id over repayments: ${secs(t0)} s`);
+  t0 = t();
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE bare AS SELECT loan_id, count(*) AS n, max(started_at) AS last FROM contacts
+     WHERE started_at < $1::DATE GROUP BY loan_id`,
+    [asOf],
+  );
+  console.log(`bare GROUP BY loan_id over contacts: ${secs(t0)} s`);
+
+  t0 = t();
+  const res = await buildSnapshots(w, { asOf: [asOf] });
+  console.log(`buildSnapshots (1 as-of, ${res.rows} rows, ${res.features} features + labels): ${secs(t0)} s`);
+  t0 = t();
+  const ft = await readSnapshotFeatures(w);
+  console.log(`readSnapshotFeatures (${ft.n} rows into typed arrays): ${secs(t0)} s`);
+  t0 = t();
+  const h = await buildHangupRows(w, { from: '2024-07-01', to: '2024-10-01' });
+  console.log(`buildHangupRows (3 months, ${h.rows} attempts): ${secs(t0)} s`);
+  console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+} finally {
+  w.close();
+}
