@@ -11,6 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contacts, loans, market as marketTable, repayments } from '../contract/tables.ts';
+import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import type { WorldFrame } from './borrower.ts';
 import { type GenerateConfig, resolveConfig } from './config.ts';
@@ -50,7 +51,15 @@ export async function runGenerate(
   const t0 = performance.now();
   const cfg = resolveConfig(input);
   const ext = cfg.gzip ? '.csv.gz' : '.csv';
-  await mkdir(join(cfg.out, 'truth'), { recursive: true });
+  try {
+    await mkdir(join(cfg.out, 'truth'), { recursive: true });
+  } catch (cause) {
+    throw new BadInputError(`generate: cannot create the output directory ${cfg.out}/truth`, {
+      place: { file: cfg.out },
+      hint: 'pass --out a directory you can write to',
+      cause,
+    });
+  }
   const market = buildMarket(cfg.seed, params, cfg.startMonth, cfg.endMonth, cfg.forced);
   const frame: WorldFrame = { startDay: cfg.startDay, endDay: cfg.endDay, market, params };
   const cols = (t: { columns: object }) => Object.keys(t.columns);

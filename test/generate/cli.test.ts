@@ -79,7 +79,8 @@ describe('followup generate', () => {
     [['--downturn', 'CN-GD@2031-01'], /inside the window/],
     [['--borrowers', 'many'], /--borrowers must be a non-negative integer; got "many"/],
     [['--start', '2023-02-30'], /--start must be a date YYYY-MM-DD; got "2023-02-30"/],
-    [['--borrowers', '0'], /--borrowers/],
+    [['--borrowers', '0'], /--borrowers: Too small/],
+    [['--out', '/dev/null/x'], /cannot create the output directory \/dev\/null\/x/],
   ])('rejects %j with exit code 2 and says what was expected', async (extra, message) => {
     const err: string[] = [];
     const write = process.stderr.write;
