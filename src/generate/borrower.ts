@@ -3,7 +3,7 @@
  * frailty, temperament, income shocks); a loan carries what the lender records in `loans`.
  */
 import type { Loan } from '../contract/tables.ts';
-import { addMonths, monthIndex } from './dates.ts';
+import { addMonths } from './dates.ts';
 import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m, type MarketPaths } from './market.ts';
 import type { CreditGrade, GeneratorParams, LoanType } from './params.ts';
@@ -159,6 +159,3 @@ export function drawLoan(
 export function shockMonthAt(b: Borrower, frame: WorldFrame, mi: number): number {
   return b.shock[mi - frame.market.firstMonth] ?? 0;
 }
-
-/** Flat month index of a day (re-exported for the simulation modules). */
-export const monthOf = monthIndex;
