@@ -5,8 +5,20 @@
 const DAY_MS = 86_400_000;
 const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// History dates repeat across loans; parsing each distinct text once is much cheaper than a regex per date.
+const dayCache = new Map<string, number>();
+
 /** Day number of a `YYYY-MM-DD` date, or NaN when the text is not a real calendar date. */
 export function dayOf(ymd: string): number {
+  let v = dayCache.get(ymd);
+  if (v === undefined) {
+    v = parseDay(ymd);
+    if (dayCache.size < 200_000) dayCache.set(ymd, v);
+  }
+  return v;
+}
+
+function parseDay(ymd: string): number {
   const m = YMD.exec(ymd);
   if (!m) return Number.NaN;
   const y = Number(m[1]);

@@ -9,7 +9,7 @@ import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons
 import { riskWithin } from './risk.ts';
 import type { ScoreStats } from './score.ts';
 import { REC_PURPOSES, type Recommendation } from './types.ts';
-import { isoUtc, utcMsOfLocal } from './zone.ts';
+import { isoUtc, utcIsoOfLocal } from './zone.ts';
 
 const WEEKDAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -117,8 +117,8 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       hour_start: hs,
       hour_end: he,
       weekday: wd,
-      window_start_utc: isoUtc(utcMsOfLocal(l.time_zone, due, hs)),
-      window_end_utc: isoUtc(utcMsOfLocal(l.time_zone, due, he)),
+      window_start_utc: utcIsoOfLocal(l.time_zone, due, hs),
+      window_end_utc: utcIsoOfLocal(l.time_zone, due, he),
       channel: 'phone',
       hangup_risk: round6(s.weekdays.bestScore[ix]!),
       hangup_risk_worst: round6(s.weekdays.worstScore[ix]!),

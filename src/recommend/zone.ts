@@ -69,3 +69,16 @@ export function localDayOfUtc(zone: string, ms: number): number {
   }
   return Math.floor((ms + off) / DAY_MS);
 }
+
+const isoMemo = new Map<number, string>();
+
+/** ISO 8601 UTC text of local `hour`:00 on `day` in `zone` (memoized like utcMsOfLocal). */
+export function utcIsoOfLocal(zone: string, day: number, hour: number): string {
+  const ms = utcMsOfLocal(zone, day, hour);
+  let s = isoMemo.get(ms);
+  if (s === undefined) {
+    s = new Date(ms).toISOString();
+    if (isoMemo.size < 2_000_000) isoMemo.set(ms, s);
+  }
+  return s;
+}

@@ -15,6 +15,7 @@ const asOf = '2026-03-02';
 const t0 = performance.now();
 const loans = syntheticLoans(n, asOf, 7);
 const t1 = performance.now();
+const rssInput = process.memoryUsage().rss / 1024 / 1024;
 const cpu0 = process.cpuUsage();
 let count = 0;
 let reasons = 0;
@@ -50,4 +51,5 @@ console.log(
 console.log(
   `daily capacity        ${policy.capacity.daily} → moved ${result.stats.moved}, overflow ${result.stats.overflow} on ${result.overflow.length} days`,
 );
+console.log(`RSS after input       ${rssInput.toFixed(0)} MB (the 1M input objects themselves)`);
 console.log(`peak RSS              ${rssMb.toFixed(0)} MB`);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { z } from 'zod';
 import { loadPolicy, PolicyError, parsePolicy, resolveSegment } from '../../src/recommend/index.ts';
+import { policySchema } from '../../src/recommend/policy/schema.ts';
 
 function problemsOf(text: string): PolicyError['problems'] {
   try {
@@ -121,5 +123,14 @@ describe('policy', () => {
     expect(() => parsePolicy('a: [1,\n', 'broken.yaml')).toThrow(
       /broken.yaml: expected YAML, found a syntax error/,
     );
+  });
+
+  it('keeps the generated JSON Schema of the policy under review', async () => {
+    // Editors can validate policy files with it; a schema change shows up as a snapshot diff.
+    const schema = z.toJSONSchema(policySchema);
+    await expect(`${JSON.stringify(schema, null, 2)}\n`).toMatchFileSnapshot(
+      './__snapshots__/policy.schema.json',
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['defaults', 'rule_packs', 'capacity']));
   });
 });

@@ -90,7 +90,7 @@ export const syntheticScorer: HangupScorer = async (b) => {
     const wd = weekday[j]!;
     const wdEff = wd >= 6 ? 0.08 : wd === 1 ? 0.03 : 0;
     const p = base + hourEff + wdEff - (prenotified[j] === 1 ? 0.1 : 0);
-    out[j] = p < 0.01 ? 0.01 : p > 0.99 ? 0.99 : p;
+    out[j] = Math.min(0.99, Math.max(0.01, p));
   }
   return out;
 };
