@@ -24,40 +24,63 @@ export function noCalibration(k: number): Calibration {
 export function fitPlatt(z: Float32Array, t: Targets, rows: Int32Array): Calibration {
   const cal: Calibration = { method: 'platt', a: [], b: [] };
   for (let j = 0; j < t.k; j++) {
-    let a = 1;
-    let b = 0;
-    for (let iter = 0; iter < 50; iter++) {
-      // Gradient and Hessian of the mean log loss in (a, b), plus ridge 1e-6 toward the identity.
-      let ga = 1e-6 * (a - 1);
-      let gb = 1e-6 * b;
-      let haa = 1e-6;
-      let hab = 0;
-      let hbb = 1e-6;
-      for (let i = 0; i < rows.length; i++) {
-        const c = (rows[i] as number) * t.k + j;
-        if (!t.m[c]) continue;
-        const zz = z[i * t.k + j] as number;
-        const p = 1 / (1 + Math.exp(-(a * zz + b)));
-        const r = p - (t.y[c] as number);
-        const w = Math.max(p * (1 - p), 1e-12);
-        ga += r * zz;
-        gb += r;
-        haa += w * zz * zz;
-        hab += w * zz;
-        hbb += w;
-      }
-      const det = haa * hbb - hab * hab;
-      if (!(det > 0)) break;
-      const da = (hbb * ga - hab * gb) / det;
-      const db = (haa * gb - hab * ga) / det;
-      a -= da;
-      b -= db;
-      if (Math.abs(da) + Math.abs(db) < 1e-9) break;
-    }
+    const [a, b] = plattColumn(z, t, rows, j);
     cal.a.push(a);
     cal.b.push(b);
   }
   return cal;
+}
+
+/** Mean log loss, gradient and Hessian in (a, b) for one column, plus a ridge of 1e-6 toward the identity. */
+function lossAt(z: Float32Array, t: Targets, rows: Int32Array, j: number, a: number, b: number) {
+  let loss = 0.5e-6 * ((a - 1) ** 2 + b * b);
+  let ga = 1e-6 * (a - 1);
+  let gb = 1e-6 * b;
+  let haa = 1e-6;
+  let hab = 0;
+  let hbb = 1e-6;
+  for (let i = 0; i < rows.length; i++) {
+    const c = (rows[i] as number) * t.k + j;
+    if (!t.m[c]) continue;
+    const zz = z[i * t.k + j] as number;
+    const u = a * zz + b;
+    const yy = t.y[c] as number;
+    loss += Math.max(u, 0) - u * yy + Math.log1p(Math.exp(-Math.abs(u)));
+    const p = 1 / (1 + Math.exp(-u));
+    const w = Math.max(p * (1 - p), 1e-12);
+    ga += (p - yy) * zz;
+    gb += p - yy;
+    haa += w * zz * zz;
+    hab += w * zz;
+    hbb += w;
+  }
+  return { loss, ga, gb, haa, hab, hbb };
+}
+
+/** Newton's method with step halving (plain Newton overshoots when the scores are far from calibrated). */
+function plattColumn(z: Float32Array, t: Targets, rows: Int32Array, j: number): [number, number] {
+  let a = 1;
+  let b = 0;
+  let cur = lossAt(z, t, rows, j, a, b);
+  for (let iter = 0; iter < 100; iter++) {
+    const det = cur.haa * cur.hbb - cur.hab * cur.hab;
+    if (!(det > 0)) break;
+    const da = (cur.hbb * cur.ga - cur.hab * cur.gb) / det;
+    const db = (cur.haa * cur.gb - cur.hab * cur.ga) / det;
+    let step = 1;
+    let next = lossAt(z, t, rows, j, a - da, b - db);
+    while (next.loss > cur.loss && step > 1e-6) {
+      step /= 2;
+      next = lossAt(z, t, rows, j, a - step * da, b - step * db);
+    }
+    if (next.loss > cur.loss) break;
+    a -= step * da;
+    b -= step * db;
+    const done = cur.loss - next.loss < 1e-10 * Math.max(1, cur.loss);
+    cur = next;
+    if (done) break;
+  }
+  return [a, b];
 }
 
 /** Applies calibration to logits (n × k) and returns probabilities. */
