@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { type RenderedImage, Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -72,24 +72,34 @@ export interface PngOptions {
 
 /** SVG markup → PNG bytes on a white background. Default fonts: `reportFonts()`. */
 export function svgToPng(svg: string, opts: PngOptions = {}): Buffer {
+  return rasterize(svg, opts).asPng();
+}
+
+/** SVG markup → rendered image (RGBA pixels, width, height), with the same fonts as svgToPng. */
+export function rasterize(svg: string, opts: PngOptions = {}): RenderedImage {
   const auto = opts.systemFonts === undefined && opts.fontFiles === undefined ? reportFonts() : undefined;
   const found = auto?.cjk ? auto : undefined;
+  // Each render re-reads its font files (resvg-js cannot share a font database), and the CJK faces are
+  // ~20 MB each: load the regular CJK face only when the text needs it, and Latin faces always.
+  const files = found?.files.filter((f) => !f.includes('CJK') || (HAS_CJK.test(svg) && /Regular/.test(f)));
   const r = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: opts.scale ?? PNG_SCALE },
     background: 'white',
     font: {
-      // Loading every system font costs ~0.5 s per image; the report's own short list costs ~0.15 s.
-      loadSystemFonts: found ? false : (opts.systemFonts ?? true),
-      ...(found ? { fontFiles: found.files } : opts.fontFiles ? { fontFiles: opts.fontFiles } : {}),
+      loadSystemFonts: files ? false : (opts.systemFonts ?? true),
+      ...(files ? { fontFiles: files } : opts.fontFiles ? { fontFiles: opts.fontFiles } : {}),
       ...(opts.defaultFontFamily
         ? { defaultFontFamily: opts.defaultFontFamily }
-        : found
-          ? { defaultFontFamily: 'Noto Sans CJK SC' }
+        : files
+          ? { defaultFontFamily: 'DejaVu Sans' }
           : {}),
     },
   });
-  return r.render().asPng();
+  return r.render();
 }
+
+/** Any CJK ideograph, kana, hangul or full-width form. */
+const HAS_CJK = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]/;
 
 /** Font directories searched for the report's fonts (Debian's layout). */
 export const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts'];

@@ -144,7 +144,13 @@ export function performanceCharts(lang: Lang, d: PerformanceData): { charts: Cha
         height: 120,
         mark: { type: 'bar', opacity: 0.55 },
         encoding: {
-          x: { field: 'bin_start', type: 'quantitative', title: m('score'), scale: { domain: [0, 1] } },
+          x: {
+            field: 'bin_start',
+            type: 'quantitative',
+            bin: { binned: true },
+            title: m('score'),
+            scale: { domain: [0, 1] },
+          },
           x2: { field: 'bin_end' },
           y: { field: 'share', type: 'quantitative', title: m('share'), stack: null },
           color: { field: 'outcome', type: 'nominal', title: m('outcome') },

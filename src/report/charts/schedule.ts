@@ -68,7 +68,13 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
           {
             mark: 'bar',
             encoding: {
-              x: { field: 'bin_start', type: 'quantitative', title: m('risk'), axis: { format: '.1%' } },
+              x: {
+                field: 'bin_start',
+                type: 'quantitative',
+                bin: { binned: true },
+                title: m('risk'),
+                axis: { format: '.1%' },
+              },
               x2: { field: 'bin_end' },
               y: { field: 'n', type: 'quantitative', title: m('count') },
             },
