@@ -2,7 +2,7 @@
  * Hazard labels for the delinquency model: per snapshot row, the month (1…H) of FIRST 30+ DPD onset after as_of
  * and how many months were observed. Month k covers (as_of + (k−1) months, as_of + k months].
  *
- *   onset of an installment = due_on + 30 days, when it was not paid in full by then
+ *   onset of an installment = due_on + 30 days, when it was not paid by then
  *   censor date C = least(maturity_on + 30 days, closed_on, dataEnd)
  *     (the last installment, due at maturity, can still reach 30 DPD up to 30 days later; a loan repaid early
  *      has no risk left; nothing after dataEnd is known)
@@ -13,7 +13,6 @@
  * Reads: the spine, loans, repayments. Writes: temp table `fx_labels(rid, event, observed, delinquent, horizon)`.
  */
 import { ident, type Warehouse } from '../warehouse/db.ts';
-import { PAID_SLACK } from './families/repayment.ts';
 import { closedLoansSql } from './spine.ts';
 
 export interface LabelOptions {
@@ -25,9 +24,8 @@ export interface LabelOptions {
   dataEnd?: string;
 }
 
-/** True when installment `r` was paid in full on or before `by`; an unpaid one (paid_on NULL) is false, not NULL. */
-const settledBy = (by: string) =>
-  `coalesce(r.paid_on <= ${by} AND coalesce(r.amount_paid, r.amount_due) >= r.amount_due - ${PAID_SLACK}, false)`;
+/** True when installment `r` was paid on or before `by` (as in the repayment family); unpaid is false, not NULL. */
+const settledBy = (by: string) => `coalesce(r.paid_on <= ${by}, false)`;
 
 /** Latest date with an observed event: last payment or last contact (scheduled due dates may lie in the future). */
 export async function defaultDataEnd(w: Warehouse): Promise<string | undefined> {

@@ -6,11 +6,10 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { ident, type Warehouse } from '../warehouse/db.ts';
-import { PAID_SLACK } from './families/repayment.ts';
 
 /**
  * SQL for `(loan_id, known_at, closed_on)` of loans known to be closed at `known_at`, for each distinct
- * `(loan_id, known_at DATE)` row of `source`: every installment due by then is paid in full by then, and either the
+ * `(loan_id, known_at DATE)` row of `source`: every installment due by then is paid by then, and either the
  * last one reached maturity or the next one is overdue for delivery (the schedule's own spacing plus 15 days of
  * grace), so the balance was repaid early. closed_on is the last payment date.
  */
@@ -20,7 +19,7 @@ SELECT x.loan_id, x.known_at, max(r.paid_on) AS closed_on
 FROM (SELECT DISTINCT loan_id, known_at FROM ${source}) x JOIN loans l ON l.loan_id = x.loan_id
 JOIN repayments r ON r.loan_id = x.loan_id AND r.due_on <= x.known_at
 GROUP BY x.loan_id, x.known_at, l.maturity_on
-HAVING bool_and(coalesce(r.paid_on <= x.known_at AND coalesce(r.amount_paid, r.amount_due) >= r.amount_due - ${PAID_SLACK}, false))
+HAVING bool_and(coalesce(r.paid_on <= x.known_at, false))
   AND (max(r.due_on) >= l.maturity_on - INTERVAL 15 DAY
     OR x.known_at > max(r.due_on) + to_days(15 + greatest(28, CASE WHEN count(*) > 1
       THEN date_diff('day', min(r.due_on), max(r.due_on)) // (count(*) - 1) ELSE 31 END)::INTEGER))`;

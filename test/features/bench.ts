@@ -6,6 +6,7 @@
  *   [FRESH=1] npx tsx test/features/bench.ts /tmp/g200k [as-of=2025-01-01] [threads]
  * Loads the CSVs straight into the contract tables (the ingest stage is measured elsewhere).
  */
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildHangupRows, buildSnapshots, readSnapshotFeatures } from '../../src/features/index.ts';
@@ -59,6 +60,20 @@ try {
   t0 = t();
   const h = await buildHangupRows(w, { from: '2024-07-01', to: '2024-10-01' });
   console.log(`buildHangupRows (3 months, ${h.rows} attempts): ${secs(t0)} s`);
+  // Labels beside the generator's truth: first-ever onset hazards, so the truth misses re-onsets after a cure.
+  const truth = join(dir, 'truth', 'hazard.csv');
+  if (existsSync(truth)) {
+    const cmp = await w.one<{ n: bigint; label_rate: number; true_rate: number }>(`
+      WITH h AS (SELECT * FROM read_csv(${literal(truth)})),
+      s AS (SELECT * FROM features_snapshot WHERE (NOT delinquent AND observed = horizon) OR event > 0)
+      SELECT count(*) AS n, avg((s.event > 0)::INTEGER) AS label_rate,
+        avg(1 - coalesce((SELECT exp(sum(ln(1 - h.hazard))) FROM h WHERE h.loan_id = s.loan_id
+          AND h.month >= s.as_of AND h.month < s.as_of + INTERVAL 6 MONTH), 1)) AS true_rate
+      FROM s`);
+    console.log(
+      `6-month onset rate over ${Number(cmp?.n)} fully observed rows: labels ${cmp?.label_rate.toFixed(4)}, generator truth ${cmp?.true_rate.toFixed(4)}`,
+    );
+  }
   console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 } finally {
   w.close();

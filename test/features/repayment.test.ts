@@ -60,7 +60,7 @@ describe('repayment family: DPD and lateness derived from due_on / paid_on as kn
     expect([...(t.numeric.dpd_max ?? [])]).toEqual([40, 90, 29]);
   });
 
-  it('keeps a partial payment delinquent but counts the amount paid', async () => {
+  it('settles a partial payment on its date (DPD from dates alone) and counts the shortfall in the ratios', async () => {
     w = await emptyWorld();
     await addLoans(w, [{ loan_id: 'L1' }]);
     await addRepayments(w, [
@@ -68,7 +68,7 @@ describe('repayment family: DPD and lateness derived from due_on / paid_on as kn
       { installment_no: 2, due_on: '2024-03-01', paid_on: '2024-03-05', amount_paid: 600 },
     ]);
     const [f] = await featuresAt(['2024-03-21']);
-    expect(f).toMatchObject({ dpd_now: 20, late_3m: 1, outstanding: 24000 - 1600 });
+    expect(f).toMatchObject({ dpd_now: 0, dpd_max: 4, late_3m: 1, outstanding: 24000 - 1600 });
     expect(f?.paid_ratio_3m).toBeCloseTo(1600 / 2000, 12);
   });
 

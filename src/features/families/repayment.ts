@@ -1,7 +1,9 @@
 /**
  * Repayment family: delinquency state derived from due_on / paid_on as known at as_of. An installment counts as
- * settled at as_of when paid_on <= as_of and the amount paid covers the amount due (a missing amount_paid with a
- * paid_on means paid in full); a payment dated after as_of is unknown at as_of, so the installment is unpaid then.
+ * settled at as_of when paid_on <= as_of; a payment dated after as_of is unknown at as_of, so the installment is
+ * unpaid then. Days past due come from the dates alone, as the contract prescribes: a partial payment (amount_paid
+ * below amount_due) settles the installment on its date, and its shortfall shows in paid_ratio_* and outstanding.
+ * (Counting every shortfall as arrears would make a 2 % share of partial payments look like 30+ DPD onsets.)
  */
 import { ident } from '../../warehouse/db.ts';
 import { type FeatureFamily, num } from './family.ts';
@@ -9,9 +11,6 @@ import { type FeatureFamily, num } from './family.ts';
 const F = 'repayment';
 const LATE_WINDOWS = [3, 6, 12] as const;
 const RATIO_WINDOWS = [3, 6] as const;
-
-/** Amount paid may fall short of amount due by rounding; a cent of slack still counts as paid in full. */
-export const PAID_SLACK = 0.005;
 
 export const repaymentFamily: FeatureFamily = {
   name: F,
@@ -34,8 +33,7 @@ export const repaymentFamily: FeatureFamily = {
 WITH inst AS (
   SELECT s.rid, s.as_of, r.due_on, r.amount_due,
     CASE WHEN r.paid_on <= s.as_of THEN coalesce(r.amount_paid, r.amount_due) ELSE 0 END AS paid_known,
-    CASE WHEN r.paid_on <= s.as_of AND coalesce(r.amount_paid, r.amount_due) >= r.amount_due - ${PAID_SLACK}
-      THEN r.paid_on END AS settled_on
+    CASE WHEN r.paid_on <= s.as_of THEN r.paid_on END AS settled_on
   FROM ${s} s JOIN repayments r ON r.loan_id = s.loan_id AND (r.due_on <= s.as_of OR r.paid_on <= s.as_of)
 ), st AS (
   SELECT *,
