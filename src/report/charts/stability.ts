@@ -49,7 +49,7 @@ export function stabilityCharts(lang: Lang, rows: PsiRow[]): Chart[] {
               mark: { type: 'tick', color: '#333', thickness: 2 },
               encoding: {
                 y: { field: 'feature', type: 'nominal', sort: BY_PSI },
-                x: { field: 'noise_p95', type: 'quantitative', title: m('noise') },
+                x: { field: 'noise_p95', type: 'quantitative', title: m('psi_axis') }, // one axis title for both layers
               },
             },
             {
