@@ -1,5 +1,6 @@
 /**
- * Reads a benchmark CSV with DuckDB (real CSV parsing: quoting, separators, types) into plain row objects.
+ * Reads a benchmark CSV with DuckDB (real CSV parsing: quoting, separators) into plain row objects. Every value
+ * is read as text (DuckDB would turn yes/no into booleans); the adapters convert and report bad values.
  */
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -24,7 +25,7 @@ export async function readCsv(path: string, sep: string): Promise<Record<string,
   try {
     // Paths cannot be bound as parameters in table functions; literal() quotes the path.
     return await w.all(
-      `SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM read_csv(${literal(path)}, header = true, delim = ${literal(sep)})`,
+      `SELECT (row_number() OVER () - 1)::INTEGER AS __row, * FROM read_csv(${literal(path)}, header = true, delim = ${literal(sep)}, all_varchar = true)`,
     );
   } finally {
     w.close();

@@ -3,12 +3,14 @@
  * Add a command by adding its file and one line here.
  */
 import type { Command } from 'commander';
+import { register as benchmark } from './benchmark.ts';
 import { register as exportCmd } from './export.ts';
 import { register as features } from './features.ts';
 import { register as generate } from './generate.ts';
 import { register as ingest } from './ingest.ts';
 import { register as report } from './report.ts';
+import { register as train } from './train.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [ingest, exportCmd, generate, features, report];
+export const COMMANDS: RegisterCommand[] = [ingest, exportCmd, generate, features, report, benchmark, train];

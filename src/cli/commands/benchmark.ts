@@ -1,0 +1,47 @@
+/**
+ * `followup benchmark <taiwan|bank-marketing>`: trains the network and the logistic baseline on a public dataset
+ * and prints test AUC, KS, Brier, ECE, training seconds and the backend. Exit 0 even below the floors; the
+ * summary's `pass` says whether the network met them.
+ */
+import type { Command } from 'commander';
+import { BENCHMARKS, type BenchmarkName, runBenchmark } from '../../benchmarks/run.ts';
+import { UsageError } from '../../core/errors.ts';
+import { makeContext, printSummary } from '../context.ts';
+
+export function register(program: Command): void {
+  program
+    .command('benchmark')
+    .description('Train and evaluate the models on a public dataset (taiwan | bank-marketing)')
+    .argument('<dataset>', `one of: ${Object.keys(BENCHMARKS).join(', ')}`)
+    .option('--seed <n>', 'seed of the validation split and training', '42')
+    .option('--no-baseline', 'skip the logistic-regression baseline')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(async (dataset: string, o: { seed: string; baseline: boolean; json?: boolean }) => {
+      const ctx = makeContext(o);
+      if (!(dataset in BENCHMARKS))
+        throw new UsageError(
+          `unknown benchmark ${JSON.stringify(dataset)}; expected one of ${Object.keys(BENCHMARKS).join(', ')}`,
+        );
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed))
+        throw new UsageError(`--seed must be an integer; got ${JSON.stringify(o.seed)}`);
+      const r = await runBenchmark(dataset as BenchmarkName, {
+        seed,
+        skipBaseline: !o.baseline,
+        log: ctx.log,
+      });
+      const line = (name: string, a: typeof r.network | null) =>
+        a
+          ? `${name.padEnd(9)} AUC ${a.auc.toFixed(4)}  KS ${a.ks.toFixed(4)}  Brier ${a.brier.toFixed(4)}  ECE ${a.ece.toFixed(4)}  train ${a.trainSeconds.toFixed(1)} s`
+          : `${name.padEnd(9)} skipped`;
+      printSummary(ctx, o.json, r, () =>
+        [
+          `${r.dataset} (${r.split}; ${r.rows.train} train / ${r.rows.valid} valid / ${r.rows.test} test rows) on ${r.backend}`,
+          line('network', r.network),
+          line('logistic', r.baseline),
+          `floors: AUC ≥ ${r.floors.auc}, Brier ≤ ${r.floors.brier} → ${r.pass ? 'pass' : 'FAIL'}; trees AUC ${r.trees.auc}, Brier ${r.trees.brier}`,
+          `data: ${r.source}`,
+        ].join('\n'),
+      );
+    });
+}
