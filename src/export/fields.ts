@@ -9,9 +9,9 @@ export function isoUtc(col: string): string {
   return `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 }
 
-/** Local wall time `YYYY-MM-DD HH:MM` of a UTC instant in the row's IANA zone. */
-export function localTime(col: string, zoneCol = 'time_zone'): string {
-  return `strftime(timezone(${zoneCol}, ${col}), '%Y-%m-%d %H:%M')`;
+/** Local wall time `YYYY-MM-DD HH:MM` from a wall-time column of export_plan (local_ws, local_we, local_pa). */
+export function localTime(localCol: string): string {
+  return `strftime(${localCol}, '%Y-%m-%d %H:%M')`;
 }
 
 /**
@@ -32,7 +32,7 @@ export const E164_REGEX = '^\\+[1-9][0-9]{6,14}$';
  * spreadsheet shows it as text instead of evaluating it.
  */
 export function neutralized(expr: string): string {
-  return `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') THEN '''' || ${expr} ELSE ${expr} END`;
+  return `CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${expr} ELSE ${expr} END`;
 }
 
 /**

@@ -5,7 +5,8 @@
  *   recommendations (run) ⋈ loans (phone)  ─┐
  *                                            ├─► temp table export_plan: every current follow-up as new /
  *   export_ledger (latest per follow-up) ───┘    changed / unchanged, plus the cancelled ones (in the ledger as
- *                                                active, gone from the run) with their last exported row.
+ *                                                active, gone from the run) with their last exported row; sorted
+ *                                                by due date and window, so writers scan it in insertion order.
  *
  * Reads: recommendation_runs, recommendations, loans, export_ledger. Writes: temp tables export_prev, export_plan.
  * Identity of a follow-up = (loan_id, purpose, cycle). Its version hash covers what a scheduler acts on: dates,
@@ -65,17 +66,31 @@ export async function recommendationColumns(w: Warehouse): Promise<string[]> {
   return rows.map((r) => r.column_name);
 }
 
+/** `md5` over the version fields, each spelled out so NULLs and neighbours cannot collide; stable across DuckDB versions. */
+function versionHashSql(alias: string): string {
+  const parts = VERSION_FIELDS.map((f) => `coalesce(CAST(${alias}.${ident(f)} AS VARCHAR), '~')`);
+  return `md5(concat_ws('|', ${parts.join(', ')}))`;
+}
+
 /**
- * Builds temp table `export_plan` (recommendation columns + phone, version_hash, sequence, export_state, row_no)
- * and returns the counts per state. With `sinceLast`, unchanged follow-ups are left out of the plan.
+ * Builds temp table `export_plan` (recommendation columns + phone, version_hash, sequence, export_state and the
+ * local wall times local_ws, local_we, local_pa), sorted by due date and window so every writer can scan it in
+ * insertion order. Returns the counts per state. With `sinceLast`, unchanged follow-ups are left out.
  */
 export async function buildPlan(
   w: Warehouse,
   p: { runId: string; format: string; target: string; sinceLast: boolean },
 ): Promise<StateCounts> {
   const cols = await recommendationColumns(w);
-  const hash = `md5(CAST(to_json({${VERSION_FIELDS.map((f) => `${ident(f)}: r.${ident(f)}`).join(', ')}}) AS VARCHAR))`;
   const on = IDENTITY.map((c) => `x.${ident(c)} = y.${ident(c)}`).join(' AND ');
+  // Steps as temp tables rather than one CTE: `export_cur` is read twice and must not be computed twice.
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE export_cur AS
+     SELECT r.*, lo.phone, ${versionHashSql('r')} AS version_hash
+     FROM recommendations r LEFT JOIN loans lo ON lo.loan_id = r.loan_id
+     WHERE r.run_id = $1`,
+    [p.runId],
+  );
   await w.run(
     `CREATE OR REPLACE TEMP TABLE export_prev AS
      SELECT * EXCLUDE (rk) FROM (
@@ -88,36 +103,42 @@ export async function buildPlan(
     IDENTITY.includes(c) || c === 'run_id' ? `y.${ident(c)}` : `o.${ident(c)}`,
   );
   await w.run(
-    `CREATE OR REPLACE TEMP TABLE export_plan AS
-     WITH cur AS (
-       SELECT r.*, lo.phone, ${hash} AS version_hash
-       FROM recommendations r LEFT JOIN loans lo ON lo.loan_id = r.loan_id
-       WHERE r.run_id = $1
-     ),
-     diff AS (
-       SELECT x.*,
-         CASE WHEN y.loan_id IS NULL OR y.state = 'cancelled' THEN 'new'
-              WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
-         CASE WHEN y.loan_id IS NULL THEN 0
-              WHEN y.state = 'cancelled' OR y.version_hash <> x.version_hash THEN y.sequence + 1
-              ELSE y.sequence END AS sequence
-       FROM cur x LEFT JOIN export_prev y ON ${on}
-     ),
-     gone AS (
-       SELECT ${oldCols.join(', ')}, lo.phone, y.version_hash, 'cancelled' AS export_state,
-              y.sequence + 1 AS sequence
-       FROM export_prev y
-       LEFT JOIN recommendations o
-         ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
-       LEFT JOIN loans lo ON lo.loan_id = y.loan_id
-       WHERE y.state = 'active' AND NOT EXISTS (SELECT 1 FROM cur x WHERE ${on})
-     ),
-     allrows AS (SELECT * FROM diff UNION ALL BY NAME SELECT * FROM gone)
-     SELECT *, row_number() OVER (
-       ORDER BY due_on NULLS LAST, window_start_utc NULLS LAST, loan_id, purpose, cycle) AS row_no
-     FROM allrows ${p.sinceLast ? "WHERE export_state <> 'unchanged'" : ''}`,
-    [p.runId],
+    `CREATE OR REPLACE TEMP TABLE export_rows AS
+     SELECT x.*,
+       CASE WHEN y.loan_id IS NULL OR y.state = 'cancelled' THEN 'new'
+            WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
+       CASE WHEN y.loan_id IS NULL THEN 0
+            WHEN y.state = 'cancelled' OR y.version_hash <> x.version_hash THEN y.sequence + 1
+            ELSE y.sequence END AS sequence
+     FROM export_cur x LEFT JOIN export_prev y ON ${on}
+     ${p.sinceLast ? `WHERE y.loan_id IS NULL OR y.state = 'cancelled' OR y.version_hash <> x.version_hash` : ''}
+     UNION ALL BY NAME
+     SELECT ${oldCols.join(', ')}, lo.phone, y.version_hash, 'cancelled' AS export_state, y.sequence + 1 AS sequence
+     FROM export_prev y
+     LEFT JOIN recommendations o
+       ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
+     LEFT JOIN loans lo ON lo.loan_id = y.loan_id
+     WHERE y.state = 'active' AND NOT EXISTS (SELECT 1 FROM export_cur x WHERE ${on})`,
   );
+  // ICU zone conversion costs ~10 µs a row; a run has few distinct (zone, instant) pairs, so convert those once.
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE export_plan AS
+     WITH inst AS (
+       SELECT DISTINCT time_zone AS z, t FROM (
+         SELECT time_zone, window_start_utc AS t FROM export_rows UNION ALL
+         SELECT time_zone, window_end_utc FROM export_rows UNION ALL
+         SELECT time_zone, prenotify_at_utc FROM export_rows
+       ) WHERE z IS NOT NULL AND t IS NOT NULL
+     ),
+     conv AS (SELECT z, t, timezone(z, t) AS l FROM inst)
+     SELECT e.*, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
+     FROM export_rows e
+     LEFT JOIN conv a ON a.z = e.time_zone AND a.t = e.window_start_utc
+     LEFT JOIN conv b ON b.z = e.time_zone AND b.t = e.window_end_utc
+     LEFT JOIN conv c ON c.z = e.time_zone AND c.t = e.prenotify_at_utc
+     ORDER BY e.due_on NULLS LAST, e.window_start_utc NULLS LAST, e.loan_id, e.purpose, e.cycle`,
+  );
+  await w.run('DROP TABLE export_rows; DROP TABLE export_cur');
   return countStates(w, p.sinceLast);
 }
 

@@ -10,7 +10,7 @@ import { E164_REGEX, isoUtc, localTime, neutralized } from './fields.ts';
 import type { DialerField, DialerTemplate } from './template.ts';
 
 const PRENOTIFY = `CASE WHEN prenotify THEN 'Send ' || upper(coalesce(prenotify_channel, 'sms')) || ' at '
-  || coalesce(${localTime('prenotify_at_utc')} || ' ' || time_zone, 'the agreed time') || ' announcing the call'
+  || coalesce(${localTime('local_pa')} || ' ' || time_zone, 'the agreed time') || ' announcing the call'
   || coalesce(': ' || prenotify_reason, '') ELSE 'none' END`;
 
 /** SQL of each dialer field; `text` fields are neutralized. */
@@ -20,8 +20,8 @@ const DIALER_FIELD_SQL: Record<DialerField, { sql: string; text: boolean }> = {
   phone: { sql: 'phone', text: true },
   time_zone: { sql: 'time_zone', text: true },
   due_on: { sql: 'CAST(due_on AS VARCHAR)', text: false },
-  local_window_start: { sql: localTime('window_start_utc'), text: false },
-  local_window_end: { sql: localTime('window_end_utc'), text: false },
+  local_window_start: { sql: localTime('local_ws'), text: false },
+  local_window_end: { sql: localTime('local_we'), text: false },
   window_start_utc: { sql: isoUtc('window_start_utc'), text: false },
   window_end_utc: { sql: isoUtc('window_end_utc'), text: false },
   hour_start: { sql: 'hour_start', text: false },
@@ -55,7 +55,7 @@ export function dialerSelect(t: DialerTemplate): string {
     const sql = field === 'phone' ? phoneSql(t) : f.text ? neutralized(f.sql) : f.sql;
     return `${sql} AS ${ident(header ?? field)}`;
   });
-  return `SELECT ${cols.join(', ')} FROM export_plan ORDER BY row_no`;
+  return `SELECT ${cols.join(', ')} FROM export_plan`;
 }
 
 /** Writes the dialer CSV to `path` (a temp path the caller renames into place). */

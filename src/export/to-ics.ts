@@ -6,18 +6,20 @@
  * (METHOD:CANCEL would cancel every component of the file).
  *
  * A million events do not fit one JS string, so the file is streamed: the calendar header, the VTIMEZONEs, then
- * the VEVENTs of chunks of rows, each chunk rendered and folded (75 octets, CRLF) by ical-generator.
+ * the VEVENTs of chunks of rows, each rendered by ical-generator and folded to 75 octets with CRLF by foldIcs
+ * (ical-generator's own foldLines allocates a TextEncoder per character: ~30 s per 20k events).
  * Reads: temp table export_plan. Writes: the .ics file.
  */
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import ical, { foldLines, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { BadInputError } from '../core/errors.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { isoUtc, localTime, maskedPhone } from './fields.ts';
+import { WallTime } from './wall-time.ts';
 
 /** Rows rendered per ical-generator calendar; bounds memory. */
 const CHUNK = 5_000;
@@ -32,6 +34,9 @@ interface IcsRow {
   time_zone: string | null;
   ws: string | null;
   we: string | null;
+  /** Local wall times of the window, `YYYY-MM-DDTHH:MM:SS`, computed by DuckDB/ICU from the UTC instants. */
+  lws: string | null;
+  lwe: string | null;
   local_start: string | null;
   priority: number | null;
   channel: string | null;
@@ -39,6 +44,36 @@ interface IcsRow {
   prenotify: string | null;
   reasons: string | null;
   reason_codes: string | null;
+}
+
+/**
+ * RFC 5545 §3.1 line folding: lines longer than 75 octets are split with CRLF + one space, never inside a UTF-8
+ * sequence or a surrogate pair. Input lines are separated by CRLF; the output too.
+ */
+export function foldIcs(text: string): string {
+  return text
+    .split('\r\n')
+    .map((line) => (line.length <= 25 || Buffer.byteLength(line) <= 75 ? line : foldLine(line)))
+    .join('\r\n');
+}
+
+function foldLine(line: string): string {
+  let out = '';
+  let start = 0;
+  let octets = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (octets + size > 75) {
+      out += `${line.slice(start, i)}\r\n `;
+      start = i;
+      octets = 1; // the leading space of the continuation line
+    }
+    octets += size;
+    if (pair) i++;
+  }
+  return out + line.slice(start);
 }
 
 /** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */
@@ -87,25 +122,33 @@ export async function writeIcs(
   for (const { tzid, block } of zones.values()) {
     if (seen.has(tzid) || tzid === 'Etc/UTC') continue;
     seen.add(tzid);
-    await write(`${foldLines(block.replace(/\r?\n/g, '\r\n').trim())}\r\n`);
+    await write(`${foldIcs(block.replace(/\r?\n/g, '\r\n').trim())}\r\n`);
   }
 
   let n = 0;
   const result = await w.conn.stream(
     `SELECT loan_id, purpose, cycle, sequence, export_state, time_zone,
        ${isoUtc('window_start_utc')} AS ws, ${isoUtc('window_end_utc')} AS we,
-       ${localTime('window_start_utc')} AS local_start, priority, channel,
+       strftime(local_ws, '%Y-%m-%dT%H:%M:%S') AS lws,
+       strftime(local_we, '%Y-%m-%dT%H:%M:%S') AS lwe,
+       ${localTime('local_ws')} AS local_start, priority, channel,
        ${opts.maskPhone ? maskedPhone() : 'phone'} AS phone,
        CASE WHEN prenotify THEN upper(coalesce(prenotify_channel, 'sms')) || ' at '
-         || coalesce(${localTime('prenotify_at_utc')}, '?') || coalesce(' — ' || prenotify_reason, '') END AS prenotify,
+         || coalesce(${localTime('local_pa')}, '?') || coalesce(' — ' || prenotify_reason, '') END AS prenotify,
        array_to_string(reasons, '\n') AS reasons, array_to_string(reason_codes, ', ') AS reason_codes
-     FROM export_plan ORDER BY row_no`,
+     FROM export_plan`,
   );
   let cal = ical({ prodId: PROD_ID });
   const flush = async () => {
     if (cal.length() === 0) return;
-    const s = cal.toString();
-    await write(`${s.slice(s.indexOf('BEGIN:VEVENT'), s.lastIndexOf('END:VCALENDAR'))}`);
+    await write(
+      foldIcs(
+        cal
+          .events()
+          .map((e) => e.toString())
+          .join(''),
+      ),
+    );
     cal = ical({ prodId: PROD_ID });
   };
   for await (const chunk of result.yieldRowObjectJs()) {
@@ -129,9 +172,14 @@ function addEvent(
   stamp: DateTime,
 ): void {
   const tzid = r.time_zone ? (zones.get(r.time_zone)?.tzid ?? 'UTC') : 'UTC';
-  // A cancelled follow-up whose old run was deleted has no window left; anchor it at the export time.
-  const start = r.ws ? DateTime.fromISO(r.ws, { zone: 'utc' }) : stamp;
-  const end = r.we ? DateTime.fromISO(r.we, { zone: 'utc' }) : start.plus({ hours: 1 });
+  // A cancelled follow-up whose old run was deleted has no window left; anchor it at the export time in UTC.
+  const zoned = tzid !== 'UTC' && r.lws !== null && r.lwe !== null;
+  const start = zoned ? new WallTime(r.lws as string) : r.ws ? new Date(r.ws) : stamp.toJSDate();
+  const end = zoned
+    ? new WallTime(r.lwe as string)
+    : r.we
+      ? new Date(r.we)
+      : new Date(start.getTime() + 3_600_000);
   const cancelled = r.export_state === 'cancelled';
   const lines = [
     `Priority: ${r.priority ?? '?'} / 100. Channel: ${r.channel ?? '?'}.`,
@@ -145,9 +193,9 @@ function addEvent(
     id: followupUid(r.loan_id, r.purpose, Number(r.cycle)),
     sequence: Number(r.sequence),
     stamp: stamp.toJSDate(),
-    start: start.setZone(tzid === 'UTC' ? 'utc' : tzid),
-    end: end.setZone(tzid === 'UTC' ? 'utc' : tzid),
-    timezone: tzid === 'UTC' ? null : tzid,
+    start,
+    end,
+    timezone: zoned ? tzid : null,
     summary: `${cancelled ? 'CANCELLED: ' : ''}Follow-up ${r.purpose} #${r.cycle}, loan ${r.loan_id}`,
     description: lines.join('\n'),
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

@@ -14,7 +14,7 @@ export async function writeJsonl(
   path: string,
 ): Promise<void> {
   const sel = recordSelect(cols, { maskPhone, iso: true });
-  await w.run(`COPY (SELECT ${sel} FROM export_plan ORDER BY row_no) TO ${literal(path)} (FORMAT json)`);
+  await w.run(`COPY (SELECT ${sel} FROM export_plan) TO ${literal(path)} (FORMAT json)`);
 }
 
 export async function writeParquet(
@@ -24,7 +24,5 @@ export async function writeParquet(
   path: string,
 ): Promise<void> {
   const sel = recordSelect(cols, { maskPhone, iso: false });
-  await w.run(
-    `COPY (SELECT ${sel} FROM export_plan ORDER BY row_no) TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`,
-  );
+  await w.run(`COPY (SELECT ${sel} FROM export_plan) TO ${literal(path)} (FORMAT parquet, COMPRESSION zstd)`);
 }

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { memoryLogger } from '../../src/core/log.ts';
 import { followupUid, runExport } from '../../src/export/index.ts';
+import { foldIcs } from '../../src/export/to-ics.ts';
 import type { Recommendation } from '../../src/recommend/types.ts';
 import { openWarehouse, withWarehouse } from '../../src/warehouse/db.ts';
 import { insertLoans, insertRun, makeLoans, makeRec } from './fixture.ts';
@@ -45,6 +46,22 @@ beforeAll(async () => {
   await insertRun(w, 'run-1', '2026-11-20T00:00:00Z', run1);
   await insertRun(w, 'run-2', '2026-11-27T00:00:00Z', run2);
   w.close();
+});
+
+describe('foldIcs', () => {
+  it.each([
+    ['ascii', `DESCRIPTION:${'x'.repeat(300)}`],
+    ['CJK (3 octets)', `DESCRIPTION:${'首次回访确认资金到账'.repeat(20)}`],
+    ['emoji pairs (4 octets)', `SUMMARY:a${'😀'.repeat(60)}`],
+    ['mixed at the boundary', `X:${'y'.repeat(72)}é${'z'.repeat(80)}`],
+  ])('%s: no line over 75 octets, no split character, unfolds to the original', (_name, line) => {
+    const folded = foldIcs(`BEGIN:VEVENT\r\n${line}\r\nEND:VEVENT\r\n`);
+    const lines = folded.split('\r\n');
+    expect(lines.every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
+    expect(lines.length).toBeGreaterThan(4);
+    expect(folded.includes('\uFFFD')).toBe(false);
+    expect(folded.replaceAll('\r\n ', '')).toBe(`BEGIN:VEVENT\r\n${line}\r\nEND:VEVENT\r\n`);
+  });
 });
 
 describe('iCalendar export', () => {

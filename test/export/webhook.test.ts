@@ -211,11 +211,12 @@ describe('webhook export', () => {
 
   it('a re-run with no change sends nothing', async () => {
     const before = rx.requests;
-    const again = await exporter(`http://127.0.0.1:${rx.port}/hooks/followups`);
-    expect(again.code, again.stderr).toBe(0);
-    const summary = JSON.parse(again.stdout);
-    expect(summary.written).toBe(0);
-    expect(summary.delivery).toEqual({ delivered: 0, retried: 0, failed: 0, resumed: 0 });
+    const s = await runExport(
+      { log: memoryLogger(), clock: fixedClock('2026-11-21T08:00:00Z') },
+      { warehouse: db, format: 'webhook', webhook: { url: `http://127.0.0.1:${rx.port}/hooks/followups` } },
+    );
+    expect(s.written).toBe(0);
+    expect(s.delivery).toEqual({ delivered: 0, retried: 0, failed: 0, resumed: 0 });
     expect(rx.requests).toBe(before);
   });
 
