@@ -3,6 +3,7 @@
  * and run statistics. Records are streamed to `onRecommendation` when given, else collected.
  */
 import { isoWeekday, ymdOf } from './days.ts';
+import { utcHourOf, windowEnd } from './hours.ts';
 import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input.ts';
 import type { PlanState } from './prepare.ts';
 import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
@@ -16,7 +17,6 @@ const WEEKDAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturd
 /** Builds the records, the overflow list and the stats. */
 export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult {
   const { policy } = s;
-  const width = policy.planning.window_hours;
   const runId = input.runId ?? `plan-${input.asOf}`;
   const recs: Recommendation[] = [];
   const stats: PlanStats = {
@@ -26,6 +26,8 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
     by_purpose: {},
     moved: 0,
     overflow: 0,
+    hour_moved: 0,
+    hourly_overflow: 0,
     conflicts: 0,
     prenotified: 0,
     scored_slots: st.slots,
@@ -33,6 +35,8 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
   };
   const overflowByDay = new Map<number, number[]>();
   const plannedByDay = new Map<number, number>();
+  const overflowByHour = new Map<number, number[]>();
+  const plannedByHour = new Map<number, number>();
   for (let i = 0; i < s.n; i++) {
     const purpose = s.purpose[i]!;
     if (purpose < 0) {
@@ -45,9 +49,8 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
     const due = s.due[i]!;
     const wd = isoWeekday(due);
     const ix = i * 7 + wd - 1;
-    const { start, end } = pk.rules.call_hours;
-    const hs = s.weekdays.bestStart[ix]!;
-    const he = Math.min(end, hs + Math.min(width, end - start));
+    const hs = s.hourStart[i]!;
+    const he = windowEnd(s, i, hs);
     const risk = riskWithin(l.hazard, due - s.asOf);
     const notice = s.prenotify[i] === 1;
     const noticeChannel = notice ? (l.sms_ok === false ? 'email' : 'sms') : null;
@@ -92,11 +95,12 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       preferredWeekdayScore: s.prefScore[i]!,
       hourStart: hs,
       hourEnd: he,
-      hang: s.weekdays.bestScore[ix]!,
+      hang: s.hang[i]!,
       hangWorst: s.weekdays.worstScore[ix]!,
       worstHour: s.weekdays.worstHour[ix]!,
       prenotifyChannel: noticeChannel ?? '',
       hangNotified: s.hangNotified[i]!,
+      bestHour: s.weekdays.bestStart[ix]!,
       movedFrom: ymdOf(s.chosen[i]!),
     };
     const rec: Recommendation = {
@@ -120,7 +124,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       window_start_utc: utcIsoOfLocal(l.time_zone, due, hs),
       window_end_utc: utcIsoOfLocal(l.time_zone, due, he),
       channel: 'phone',
-      hangup_risk: round6(s.weekdays.bestScore[ix]!),
+      hangup_risk: round6(s.hang[i]!),
       hangup_risk_worst: round6(s.weekdays.worstScore[ix]!),
       prenotify: notice,
       prenotify_channel: noticeChannel,
@@ -147,21 +151,43 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       list.push(i);
       overflowByDay.set(due, list);
     }
+    if (s.hourMoved[i]) stats.hour_moved++;
+    if (policy.capacity.hourly !== null) {
+      const key = utcHourOf(s, l.time_zone, i, hs);
+      plannedByHour.set(key, (plannedByHour.get(key) ?? 0) + 1);
+      if (s.hourOverflow[i]) {
+        stats.hourly_overflow++;
+        const list = overflowByHour.get(key) ?? [];
+        list.push(i);
+        overflowByHour.set(key, list);
+      }
+    }
     if (input.onRecommendation) input.onRecommendation(rec);
     else recs.push(rec);
   }
-  const overflow: CapacityOverflow[] = [...overflowByDay.entries()]
+  const ids = (rows: number[]) =>
+    rows.sort((a, b) => s.priority[a]! - s.priority[b]! || a - b).map((r) => input.loans[r]!.loan_id);
+  const daily: CapacityOverflow[] = [...overflowByDay.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([day, rows]) => ({
       date: ymdOf(day),
+      hour_utc: null,
       capacity: policy.capacity.daily ?? 0,
       planned: plannedByDay.get(day) ?? rows.length,
       overflow: rows.length,
-      loan_ids: rows
-        .sort((a, b) => s.priority[a]! - s.priority[b]! || a - b)
-        .map((r) => input.loans[r]!.loan_id),
+      loan_ids: ids(rows),
     }));
-  return { recommendations: recs, overflow, stats };
+  const hourly: CapacityOverflow[] = [...overflowByHour.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([hour, rows]) => ({
+      date: isoUtc(hour * 3_600_000).slice(0, 10),
+      hour_utc: isoUtc(hour * 3_600_000),
+      capacity: policy.capacity.hourly ?? 0,
+      planned: plannedByHour.get(hour) ?? rows.length,
+      overflow: rows.length,
+      loan_ids: ids(rows),
+    }));
+  return { recommendations: recs, overflow: [...daily, ...hourly], stats };
 }
 
 function round6(x: number): number {

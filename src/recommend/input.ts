@@ -94,13 +94,15 @@ export interface PlanInput {
   onRecommendation?: (r: Recommendation) => void;
 }
 
-/** A day whose phone follow-ups exceed capacity after every allowed move. Reported, never hidden. */
+/** A day (or, for hourly capacity, a UTC hour) over capacity after every allowed move. Reported, never hidden. */
 export interface CapacityOverflow {
-  /** YYYY-MM-DD. */
+  /** YYYY-MM-DD (the borrowers' local due date; for hourly overflow, the UTC date of the hour). */
   date: string;
-  /** Daily capacity (calls). */
+  /** null for daily overflow; for hourly overflow the UTC hour start, ISO 8601. */
+  hour_utc: string | null;
+  /** Daily (or hourly) capacity in calls. */
   capacity: number;
-  /** Follow-ups scheduled that day including the overflow. */
+  /** Follow-ups scheduled that day (or starting in that hour) including the overflow. */
   planned: number;
   /** How many exceed capacity. */
   overflow: number;
@@ -120,8 +122,12 @@ export interface PlanStats {
   by_purpose: Record<string, number>;
   /** Moved by capacity. */
   moved: number;
-  /** Over capacity after every allowed move. */
+  /** Over daily capacity after every allowed move. */
   overflow: number;
+  /** Moved to another hour of the same day by hourly capacity. */
+  hour_moved: number;
+  /** Over hourly capacity at every allowed hour of their day. */
+  hourly_overflow: number;
   /** Contact rules pushed the follow-up past a hard deadline (reason DEADLINE_UNREACHABLE). */
   conflicts: number;
   /** Pre-notified follow-ups. */

@@ -1,9 +1,10 @@
 /**
  * planFollowUps: the next follow-up of every loan, as Recommendation records.
  *
- *   prepare ─► intervals ─► score slots ─► dates ─► priority ─► capacity ─► notice ─► emit
- *   (input     (purpose,     (hang-up      (best     (risk,      (moves,      (SMS/     (records,
- *    columns)   window)       model)        weekday)  dpd, dl.)   overflow)    email)    reasons)
+ *   prepare ─► intervals ─► score slots ─► dates ─► priority ─► capacity ─► hours ─► notice ─► emit
+ *   (input     (purpose,     (hang-up      (best     (risk,      (daily:     (hourly  (SMS/     (records,
+ *    columns)   window)       model)        weekday)  dpd, dl.)   moves,      cap,     email)    reasons)
+ *                                                                 overflow)   rescore)
  *
  * Pure: inputs are plain data plus a batch hang-up scorer; no I/O, no clock. Each stage reads and writes the
  * typed-array columns of PlanState, so a million loans allocate a handful of arrays, not a million objects, until
@@ -13,6 +14,7 @@ import { BadInputError } from '../core/errors.ts';
 import { placeWithCapacity } from './capacity.ts';
 import { dayOf, isoWeekday } from './days.ts';
 import { emit } from './emit.ts';
+import { assignHours, windowEnd } from './hours.ts';
 import type { PlanInput, PlanResult } from './input.ts';
 import { type IntervalIn, newIntervalOut, P_COLLECTION, P_SKIP, planInterval } from './interval.ts';
 import { noticeInstant, worthNotice } from './prenotify.ts';
@@ -21,7 +23,7 @@ import { priorityOf } from './priority.ts';
 import { R } from './reasons.ts';
 import { riskWithin } from './risk.ts';
 import { summarizeContacts } from './rules/history.ts';
-import { type ScoreStats, scoreNotified, scoreSlots } from './score.ts';
+import { type ScoreStats, scoreSlots, scoreWindows } from './score.ts';
 import { chooseDate, type DateChoice } from './window.ts';
 
 const PURPOSE_KEYS = ['first', 'mid_term', 'final', 'collection'] as const;
@@ -35,7 +37,14 @@ export async function planFollowUps(input: PlanInput): Promise<PlanResult> {
   await scoreSlots(s, input.hangup, batch, st);
   dates(s, input);
   capacity(s);
-  await notice(s, input, batch, st);
+  const zoneOf = (i: number) => input.loans[i]!.time_zone;
+  const slotOf = (i: number): [number, number, number] => {
+    const hs = s.hourStart[i]!;
+    return [isoWeekday(s.due[i]!), hs, windowEnd(s, i, hs)];
+  };
+  // Follow-ups moved to another hour are scored again there: the weekday table only knows the best window.
+  await scoreWindows(assignHours(s, zoneOf), slotOf, 0, s.hang, input.hangup, batch, st);
+  await notice(s, input, slotOf, batch, st);
   return emit(s, input, st);
 }
 
@@ -174,26 +183,24 @@ function capacity(s: PlanState): void {
   }
 }
 
-async function notice(s: PlanState, input: PlanInput, batch: number, st: ScoreStats): Promise<void> {
+async function notice(
+  s: PlanState,
+  input: PlanInput,
+  slotOf: (i: number) => [number, number, number],
+  batch: number,
+  st: ScoreStats,
+): Promise<void> {
   const { threshold, min_gain } = s.policy.prenotify;
-  const width = s.policy.planning.window_hours;
-  const slotOf = (i: number): [number, number, number] => {
-    const wd = isoWeekday(s.due[i]!);
-    const { start, end } = s.packs[s.pack[i]!]!.rules.call_hours;
-    const hs = s.weekdays.bestStart[i * 7 + wd - 1]!;
-    return [wd, hs, Math.min(end, hs + Math.min(width, end - start))];
-  };
   const ask: number[] = [];
   for (let i = 0; i < s.n; i++) {
     if (s.purpose[i]! < 0) continue;
     const l = input.loans[i]!;
     if (l.sms_ok === false && l.email_ok !== true) continue;
-    if (s.weekdays.bestScore[i * 7 + isoWeekday(s.due[i]!) - 1]! > threshold) ask.push(i);
+    if (s.hang[i]! > threshold) ask.push(i);
   }
-  await scoreNotified(s, ask, slotOf, input.hangup, batch, st);
+  await scoreWindows(ask, slotOf, 1, s.hangNotified, input.hangup, batch, st);
   for (const i of ask) {
-    const hang = s.weekdays.bestScore[i * 7 + isoWeekday(s.due[i]!) - 1]!;
-    if (!worthNotice(hang, s.hangNotified[i]!, threshold, min_gain)) continue;
+    if (!worthNotice(s.hang[i]!, s.hangNotified[i]!, threshold, min_gain)) continue;
     const [, hs] = slotOf(i);
     const { start, end } = s.packs[s.pack[i]!]!.rules.call_hours;
     const t = noticeInstant(input.loans[i]!.time_zone, s.due[i]!, hs, start, end, s.asOf);

@@ -56,6 +56,12 @@ export interface PlanState {
   prenotify: Uint8Array;
   noticeMs: Float64Array;
   hangNotified: Float32Array;
+  /** Chosen local start hour of the call window on the due date, and the mean hang-up risk over the window. */
+  hourStart: Uint8Array;
+  hang: Float32Array;
+  /** Hourly capacity moved the window off its best hour / found no hour with room. */
+  hourMoved: Uint8Array;
+  hourOverflow: Uint8Array;
   weekdays: WeekdayTable;
 }
 
@@ -114,6 +120,10 @@ export function prepare(input: PlanInput): PlanState {
     prenotify: new Uint8Array(n),
     noticeMs: new Float64Array(n).fill(Number.NaN),
     hangNotified: new Float32Array(n),
+    hourStart: new Uint8Array(n),
+    hang: new Float32Array(n),
+    hourMoved: new Uint8Array(n),
+    hourOverflow: new Uint8Array(n),
     weekdays: newWeekdayTable(n),
   };
   const zoneOk = new Map<string, boolean>();

@@ -24,6 +24,8 @@ export const R = {
   PRENOTIFY: 1 << 18,
   CAPACITY_MOVED: 1 << 19,
   CAPACITY_OVERFLOW: 1 << 20,
+  CAPACITY_HOUR_MOVED: 1 << 21,
+  HOURLY_OVERFLOW: 1 << 22,
 } as const;
 
 /** A reason code name, e.g. `RISK_BUDGET`. */
@@ -73,6 +75,8 @@ export interface ReasonFacts {
   prenotifyChannel: string;
   hangNotified: number;
   movedFrom: string;
+  /** Best start hour by hang-up risk when hourly capacity moved the call. */
+  bestHour: number;
 }
 
 // Two decimals at most, trailing zeros dropped: 4 %, 14.3 %, 1.05 %.
@@ -113,6 +117,9 @@ const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
   PRENOTIFY: (f) => prenotifyWords(f),
   CAPACITY_MOVED: (f) => `call center full on ${f.movedFrom}: moved to ${f.dueOn}`,
   CAPACITY_OVERFLOW: (f) => `call center over capacity on ${f.dueOn} with no free day in the allowed window`,
+  CAPACITY_HOUR_MOVED: (f) =>
+    `call center full at ${hh(f.bestHour)} on ${f.dueOn}: call ${hh(f.hourStart)}–${hh(f.hourEnd)} instead (hang-up risk ${pct(f.hang)})`,
+  HOURLY_OVERFLOW: (f) => `call center over its hourly capacity at every allowed hour on ${f.dueOn}`,
   ANCHOR_WINS: (f) =>
     `the ${f.purpose} follow-up window (${f.lo} to ${f.hi}) takes precedence over the risk-based date`,
 };

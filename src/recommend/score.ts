@@ -79,13 +79,14 @@ export async function scoreSlots(
 }
 
 /**
- * Scores the chosen window of each loan in `loans` with notice (prenotified = 1) and stores the mean in
- * `s.hangNotified`. `slotOf(i)` gives the loan's chosen weekday, start hour and end hour.
+ * Scores one window per loan in `loans` (weekday, start hour, end hour from `slotOf`) with or without notice and
+ * stores the mean over the window's hours in `target[i]`.
  */
-export async function scoreNotified(
-  s: PlanState,
+export async function scoreWindows(
   loans: number[],
   slotOf: (i: number) => [number, number, number],
+  notified: 0 | 1,
+  target: Float32Array,
   scorer: HangupScorer,
   batchSlots: number,
   st: ScoreStats,
@@ -100,7 +101,7 @@ export async function scoreNotified(
       const [, hs, he] = slotOf(i);
       let sum = 0;
       for (let h = hs; h < he; h++) sum += scores[off++]!;
-      s.hangNotified[i] = sum / (he - hs);
+      target[i] = sum / (he - hs);
     }
     b.size = 0;
     pending.length = 0;
@@ -114,7 +115,7 @@ export async function scoreNotified(
       b.weekday[j] = wd;
       b.hour[j] = h;
       b.channel[j] = 0;
-      b.prenotified[j] = 1;
+      b.prenotified[j] = notified;
     }
     pending.push(i);
   }

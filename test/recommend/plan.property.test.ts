@@ -14,6 +14,7 @@ import {
   type HangupScorer,
   type PlannedContact,
   type PlannerLoan,
+  type PlanResult,
   type Policy,
   packFor,
   parsePolicy,
@@ -51,6 +52,7 @@ const policyArb = fc
     usQuiet: fc.integer({ min: 0, max: 7 }),
     usLive: fc.integer({ min: 20, max: 60 }),
     capacity: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    hourly: fc.option(fc.integer({ min: 1, max: 2 }), { nil: null }),
     threshold: fc.double({ min: 0, max: 0.5, noNaN: true }),
     gain: fc.double({ min: 0, max: 0.1, noNaN: true }),
   })
@@ -86,7 +88,7 @@ const policyArb = fc
             live_contact_by_dpd: r.usLive,
           },
         },
-        capacity: { daily: r.capacity },
+        capacity: { daily: r.capacity, hourly: r.hourly },
         prenotify: { threshold: r.threshold, min_gain: r.gain },
       }),
       'random.yaml',
@@ -258,6 +260,32 @@ function checkOne(policy: Policy, asOf: number, l: PlannerLoan, r: Recommendatio
   if (r.risk_at_due > r.risk_budget + 1e-6) expect(has([...FORCED, ...RULE_DELAY])).toBe(true);
 }
 
+/** Hourly capacity: every UTC hour over capacity is reported with all its overflowing follow-ups. */
+function checkHourly(policy: Policy, recs: Recommendation[], overflow: PlanResult['overflow']): void {
+  const hourly = overflow.filter((o) => o.hour_utc !== null);
+  const cap = policy.capacity.hourly;
+  if (cap === null) {
+    expect(hourly).toEqual([]);
+    return;
+  }
+  const perHour = new Map<string, number>();
+  for (const r of recs) {
+    const h = `${r.window_start_utc.slice(0, 13)}:00:00.000Z`;
+    perHour.set(h, (perHour.get(h) ?? 0) + 1);
+  }
+  const reported = new Map(hourly.map((o) => [o.hour_utc, o]));
+  for (const [h, n] of perHour) {
+    if (n > cap) expect(reported.get(h)?.planned).toBe(n);
+    else expect(reported.has(h)).toBe(false);
+  }
+  const flagged = recs.filter((r) => r.reason_codes.includes('HOURLY_OVERFLOW')).length;
+  expect(hourly.reduce((s, o) => s + o.overflow, 0)).toBe(flagged);
+  for (const r of recs) {
+    if (r.reason_codes.includes('CAPACITY_HOUR_MOVED'))
+      expect(r.reasons.join(' ')).toMatch(/call center full at \d\d:00/);
+  }
+}
+
 describe('planFollowUps properties', () => {
   it('respects rules, bounds, deadlines, capacity and budgets for random policies and borrowers', async () => {
     await fc.assert(
@@ -273,14 +301,16 @@ describe('planFollowUps properties', () => {
         expect(stats.recommendations + stats.skipped).toBe(loans.length);
         const byId = new Map(loans.map((l) => [l.loan_id, l]));
         for (const r of recommendations) checkOne(policy, a, byId.get(r.loan_id)!, r);
+        checkHourly(policy, recommendations, overflow);
         const cap = policy.capacity.daily;
+        const dailyOverflow = overflow.filter((o) => o.hour_utc === null);
         if (cap === null) {
-          expect(overflow).toEqual([]);
+          expect(dailyOverflow).toEqual([]);
           return;
         }
         const perDay = new Map<string, number>();
         for (const r of recommendations) perDay.set(r.due_on, (perDay.get(r.due_on) ?? 0) + 1);
-        const over = overflow.reduce((s, o) => s + o.overflow, 0);
+        const over = dailyOverflow.reduce((s, o) => s + o.overflow, 0);
         if (over === 0) for (const c of perDay.values()) expect(c).toBeLessThanOrEqual(cap);
         // Exactly the rows no schedule within the windows can fit overflow: capacity holds whenever feasible.
         const rows = recommendations.map((r) => ({
@@ -293,7 +323,7 @@ describe('planFollowUps properties', () => {
           return !pack.working_days_only || calendarFor(pack.calendar).isWorkingDay(d);
         };
         expect(over).toBe(rows.length - maxPlaceable(rows, cap, allowed));
-        for (const o of overflow) expect(perDay.get(o.date)).toBe(o.planned);
+        for (const o of dailyOverflow) expect(perDay.get(o.date)).toBe(o.planned);
       }),
       { seed: 4242, numRuns: 150 },
     );

@@ -7,6 +7,7 @@ import {
   loadPolicy,
   type PlannerLoan,
   type Policy,
+  parsePolicy,
   planFollowUps,
   resolveSegment,
 } from '../../src/recommend/index.ts';
@@ -167,6 +168,24 @@ describe('planFollowUps examples', () => {
     const [r] = (await plan([loan()], '2026-03-02', lunch)).recommendations;
     expect([r?.hour_start, r?.hour_end]).toEqual([10, 12]);
     expect(r?.reasons).toContain('hang-up risk 38 % at 12:00, 14 % at 10:00: call 10:00–12:00');
+  });
+
+  it('moves calls to the nearest hour with room under an hourly capacity, scoring them again there', async () => {
+    const p = parsePolicy('planning:\n  window_hours: 1\ncapacity:\n  hourly: 1\n');
+    const byHour = scorer((_l, _wd, h) => (h === 10 ? 0.05 : h === 9 ? 0.2 : h === 11 ? 0.3 : 0.4));
+    const loans = ['a', 'b', 'c'].map((id) => loan({ loan_id: id }));
+    const { recommendations: r, stats, overflow } = await plan(loans, '2026-03-02', byHour, p);
+    expect(new Set(r.map((x) => x.due_on)).size).toBe(1);
+    expect(r.map((x) => [x.hour_start, x.hangup_risk])).toEqual([
+      [10, 0.05],
+      [9, 0.2],
+      [11, 0.3],
+    ]);
+    expect(r[1]?.reasons).toContain(
+      `call center full at 10:00 on ${r[1]?.due_on}: call 09:00–10:00 instead (hang-up risk 20 %)`,
+    );
+    expect(stats.hour_moved).toBe(2);
+    expect(overflow).toEqual([]);
   });
 
   it('is deterministic: same input, same bytes', async () => {

@@ -68,7 +68,7 @@ export const policySchema = z.strictObject({
   rule_packs: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), rulePackSchema),
   default_pack: z.string(),
   zone_packs: z.record(z.string().min(1), z.string()),
-  capacity: z.strictObject({ daily: positiveDays.nullable() }),
+  capacity: z.strictObject({ daily: positiveDays.nullable(), hourly: positiveDays.nullable() }),
   priority: z.strictObject({ risk: z.number().min(0), dpd: z.number().min(0), deadline: z.number().min(0) }),
 });
 
