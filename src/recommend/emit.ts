@@ -61,6 +61,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       asOf: input.asOf,
       dueOn: ymdOf(due),
       lo: ymdOf(s.lo[i]!),
+      floorOn: ymdOf(Math.max(s.lo[i]!, s.asOf + policy.planning.min_lead_days)),
       hi: ymdOf(s.hi[i]!),
       boundMin:
         name === 'first'
@@ -113,7 +114,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       due_on: ymdOf(due),
       earliest_on: ymdOf(s.earliest[i]!),
       latest_on: ymdOf(s.latest[i]!),
-      hard_deadline: s.hard[i] === 1 && s.overflow[i] === 0,
+      hard_deadline: s.hard[i] === 1,
       cadence_days: s.cadence[i]!,
       risk_at_due: round6(risk),
       risk_budget: round6(s.budget[i]!),

@@ -47,6 +47,8 @@ export interface ReasonFacts {
   /** Lifecycle window of the purpose, YYYY-MM-DD, and its bounds in days. */
   lo: string;
   hi: string;
+  /** Earliest allowed date: the window's start or the lead time after the as-of date, whichever is later. */
+  floorOn: string;
   boundMin: number;
   boundMax: number;
   /** Previous follow-up (or disbursement) and maturity dates. */
@@ -94,7 +96,7 @@ const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
   RISK_WITHIN_BOUND: (f) =>
     `predicted 30+ DPD risk stays within the ${pct(f.budget)} budget up to the ${f.boundMax}-day bound (${pct(f.riskAtDue)} at ${f.dueOn})`,
   RISK_FORCED_MIN: (f) =>
-    `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${f.budgetDays} days, before the window opens on ${f.lo}: due at the earliest allowed date (${pct(f.riskAtDue)} at due)`,
+    `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${f.budgetDays} days, before the earliest allowed date ${f.floorOn}: due then (${pct(f.riskAtDue)} at due)`,
   MARKET_DOWNTURN: (f) =>
     `regional house prices changed ${pct(f.marketChange)}: risk budget × ${f.marketMultiplier}`,
   LIVE_CONTACT_DEADLINE: (f) => `live contact required by day ${f.liveContactDpd} of delinquency (${f.hi})`,

@@ -82,6 +82,24 @@ describe('planFollowUps examples', () => {
     expect(aaa!.risk_at_due).toBeLessThanOrEqual(aaa!.risk_budget);
   });
 
+  it('says so when the minimum interval forces a date past the risk budget', async () => {
+    // 20 % monthly hazard uses a 1.5 % budget up within days; the mid-term minimum of 30 days opens on 03-22.
+    const hazard = new Float32Array(6).fill(0.2);
+    const l = loan({
+      loan_type: 'corporate',
+      credit_grade: 'CCC',
+      hazard,
+      history: { first: ['2025-01-20'], mid_term: ['2026-02-20'] },
+    });
+    const [r] = (await plan([l], '2026-03-02')).recommendations;
+    expect(r?.reason_codes).toContain('RISK_FORCED_MIN');
+    expect(r?.risk_at_due).toBeGreaterThan(r!.risk_budget);
+    expect(r?.due_on).toBe('2026-03-23'); // 03-22 is a Sunday; the next working day within the overdue window
+    expect(r?.reasons.join(' | ')).toMatch(
+      /reaches the 1.5 % budget after \d+ days, before the earliest allowed date 2026-03-22: due then/,
+    );
+  });
+
   it('treats a weekend adjusted working day (调休) as a working day in cn', async () => {
     // Saturdays are the borrower's best day. First follow-up due by Sunday 2026-02-15 (30 days after 01-16).
     const satBest = scorer((_l, wd) => (wd === 6 ? 0.05 : 0.4));
