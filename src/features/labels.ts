@@ -43,14 +43,18 @@ export async function hazardLabels(w: Warehouse, opts: LabelOptions = {}): Promi
   await w.run(
     `CREATE OR REPLACE TEMP TABLE fx_labels AS
      WITH closed AS (${closedLoansSql(`(SELECT loan_id, $1::DATE AS known_at FROM ${spine})`)}),
-     base AS (
-       SELECT s.rid, s.as_of,
-         least(l.maturity_on + 30, c.closed_on, $1::DATE) AS censor_on,
-         EXISTS (SELECT 1 FROM repayments r WHERE r.loan_id = s.loan_id AND r.due_on + 30 <= s.as_of
-                 AND NOT ${settledBy('s.as_of')}) AS delinquent,
-         (SELECT min(r.due_on + 30) FROM repayments r WHERE r.loan_id = s.loan_id AND r.due_on + 30 > s.as_of
-                 AND NOT ${settledBy('r.due_on + 30')}) AS onset
+     inst AS (
+       -- One join and one pass over the installments per row, rather than a correlated subquery per label part.
+       SELECT s.rid,
+         bool_or(r.due_on + 30 <= s.as_of AND NOT ${settledBy('s.as_of')}) AS delinquent,
+         min(r.due_on + 30) FILTER (WHERE r.due_on + 30 > s.as_of AND NOT ${settledBy('r.due_on + 30')}) AS onset
+       FROM ${spine} s JOIN repayments r ON r.loan_id = s.loan_id
+       GROUP BY s.rid
+     ), base AS (
+       SELECT s.rid, s.as_of, coalesce(i.delinquent, false) AS delinquent, i.onset,
+         least(l.maturity_on + 30, c.closed_on, $1::DATE) AS censor_on
        FROM ${spine} s JOIN loans l ON l.loan_id = s.loan_id LEFT JOIN closed c ON c.loan_id = s.loan_id
+       LEFT JOIN inst i ON i.rid = s.rid
      ), months AS (
        SELECT b.rid,
          min(k) FILTER (WHERE b.onset <= b.censor_on AND b.onset <= (b.as_of + to_months(k::INTEGER))::DATE) AS event,

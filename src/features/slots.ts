@@ -51,17 +51,50 @@ export async function buildBorrowerState(
   }
 }
 
-/** Crosses loans [from, to) of a borrower-state table with every slot into hang-up rows (hangupManifest()). */
+/** The slot-dependent (context) columns of `loans` loans × slots; identical for every batch of the same size. */
+interface SlotColumns {
+  numeric: Record<string, Float64Array>;
+  categorical: Record<string, (string | null)[]>;
+}
+
+function slotColumns(slots: readonly Slot[], loans: number): SlotColumns {
+  const m = slots.length;
+  const n = loans * m;
+  const perSlot = <T>(f: (s: Slot) => T): T[] => {
+    const one = slots.map(f);
+    const dst = new Array<T>(n);
+    for (let r = 0; r < n; r++) dst[r] = one[r % m] as T;
+    return dst;
+  };
+  return {
+    categorical: {
+      local_hour: perSlot((s) => hourCode(s.hour)),
+      weekday: perSlot((s) => weekdayCode(s.weekday)),
+      channel: perSlot((s) => s.channel ?? 'phone'),
+      purpose: perSlot((s) => s.purpose ?? 'mid_term'),
+    },
+    numeric: {
+      prenotified_48h: Float64Array.from(perSlot((s) => (s.prenotified ? 1 : 0))),
+      // A planned attempt is the first of its day.
+      attempts_today: new Float64Array(n),
+    },
+  };
+}
+
+/**
+ * Crosses loans [from, to) of a borrower-state table with every slot into hang-up rows (hangupManifest()).
+ * `shared` context columns may be passed in (see slotRowBatches); they are then shared, not copied: read only.
+ */
 export function crossSlots(
   state: FeatureTable,
   slots: readonly Slot[],
   range: { from?: number; to?: number } = {},
+  shared?: SlotColumns,
 ): FeatureTable {
   const from = range.from ?? 0;
   const to = Math.min(range.to ?? state.n, state.n);
   const m = slots.length;
   const n = Math.max(0, to - from) * m;
-  const manifest = hangupManifest();
   const numeric: Record<string, Float64Array> = {};
   const categorical: Record<string, (string | null)[]> = {};
   const repeatNum = (src: Float64Array) => {
@@ -71,37 +104,36 @@ export function crossSlots(
   };
   const repeatAny = <T>(src: readonly T[]): T[] => {
     const dst = new Array<T>(n);
-    for (let i = from, r = 0; i < to; i++) for (let j = 0; j < m; j++) dst[r++] = src[i] as T;
-    return dst;
-  };
-  const perSlot = <T>(f: (s: Slot) => T): T[] => {
-    const dst = new Array<T>(n);
-    for (let r = 0; r < n; r++) dst[r] = f(slots[r % m] as Slot);
+    for (let i = from, r = 0; i < to; i++) {
+      const v = src[i] as T;
+      for (let j = 0; j < m; j++) dst[r++] = v;
+    }
     return dst;
   };
   for (const [k, v] of Object.entries(state.numeric)) numeric[k] = repeatNum(v);
   for (const [k, v] of Object.entries(state.categorical)) categorical[k] = repeatAny(v);
-  categorical.local_hour = perSlot((s) => hourCode(s.hour));
-  categorical.weekday = perSlot((s) => weekdayCode(s.weekday));
-  categorical.channel = perSlot((s) => s.channel ?? 'phone');
-  categorical.purpose = perSlot((s) => s.purpose ?? 'mid_term');
-  numeric.prenotified_48h = Float64Array.from(perSlot((s) => (s.prenotified ? 1 : 0)));
-  // A planned attempt is the first of its day.
-  numeric.attempts_today = new Float64Array(n);
+  const ctx =
+    shared && (shared.numeric.attempts_today?.length ?? -1) === n ? shared : slotColumns(slots, to - from);
+  Object.assign(numeric, ctx.numeric);
+  Object.assign(categorical, ctx.categorical);
   const keys: FeatureTable['keys'] = { loan_id: repeatAny(state.keys.loan_id) };
   if (state.keys.as_of) keys.as_of = repeatAny(state.keys.as_of);
-  return { manifest, n, keys, numeric, categorical };
+  return { manifest: hangupManifest(), n, keys, numeric, categorical };
 }
 
-/** Yields crossed tables of `loansPerBatch` loans × all slots, in loan order. */
+/**
+ * Yields crossed tables of `loansPerBatch` loans × all slots, in loan order. The context columns are built once
+ * and shared by every full batch: treat batches as read-only.
+ */
 export function* slotRowBatches(
   state: FeatureTable,
   slots: readonly Slot[],
   loansPerBatch = Math.max(1, Math.floor(16_384 / Math.max(1, slots.length))),
 ): Generator<FeatureTable & { loanRange: [number, number] }> {
+  const shared = slotColumns(slots, Math.min(loansPerBatch, state.n));
   for (let from = 0; from < state.n; from += loansPerBatch) {
     const to = Math.min(state.n, from + loansPerBatch);
-    yield { ...crossSlots(state, slots, { from, to }), loanRange: [from, to] };
+    yield { ...crossSlots(state, slots, { from, to }, shared), loanRange: [from, to] };
   }
 }
 

@@ -9,7 +9,14 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildHangupRows, buildSnapshots, readSnapshotFeatures } from '../../src/features/index.ts';
+import {
+  buildBorrowerState,
+  buildHangupRows,
+  buildSnapshots,
+  readSnapshotFeatures,
+  type Slot,
+  slotRowBatches,
+} from '../../src/features/index.ts';
 import { literal, openWarehouse } from '../../src/warehouse/db.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 
@@ -60,6 +67,19 @@ try {
   t0 = t();
   const h = await buildHangupRows(w, { from: '2024-07-01', to: '2024-10-01' });
   console.log(`buildHangupRows (3 months, ${h.rows} attempts): ${secs(t0)} s`);
+  t0 = t();
+  const state = await buildBorrowerState(w, asOf);
+  console.log(`buildBorrowerState (${state.n} loans): ${secs(t0)} s`);
+  const slots: Slot[] = [];
+  for (let weekday = 1; weekday <= 7; weekday++)
+    for (let hour = 8; hour <= 20; hour++)
+      for (const prenotified of [false, true]) slots.push({ weekday, hour, prenotified });
+  t0 = t();
+  let rows = 0;
+  for (const batch of slotRowBatches(state, slots)) rows += batch.n;
+  console.log(
+    `slotRowBatches (${state.n} loans × ${slots.length} slots = ${rows} rows, 16k-row batches): ${secs(t0)} s`,
+  );
   // Labels beside the generator's truth: first-ever onset hazards, so the truth misses re-onsets after a cure.
   const truth = join(dir, 'truth', 'hazard.csv');
   if (existsSync(truth)) {
