@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchmarkResult } from '../../src/benchmarks/run.ts';
+import { followup } from './cli.ts';
+
+describe('followup benchmark bank-marketing', () => {
+  it('predicts the campaign outcome without duration and meets the floors', () => {
+    const r = followup(['benchmark', 'bank-marketing', '--json', '--no-baseline']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as BenchmarkResult;
+    expect(s.rows.test).toBe(8238);
+    expect(s.rows.train + s.rows.valid).toBe(41188 - 8238);
+    expect(s.baseline).toBeNull();
+    // acceptance floors (reference trees: AUC 0.809, Brier 0.0755)
+    expect(s.network.auc).toBeGreaterThanOrEqual(0.8);
+    expect(s.network.brier).toBeLessThanOrEqual(0.0785);
+    expect(s.network.ece).toBeLessThan(0.03);
+    expect(s.pass).toBe(true);
+  });
+});
