@@ -3,7 +3,7 @@
  * time via `timezone(loans.time_zone, contacts.started_at)`), by channel (all outbound attempts) and by
  * pre-notification (phone attempts with an outbound SMS/email to the same loan in the preceding window).
  * Predicted rates come from eval_predictions of the hang-up model (horizon 0) joined on entity_id = contact_id.
- * Reads: contacts, loans, eval_predictions. Writes: a temporary view.
+ * Reads: contacts, loans, eval_predictions. Writes: a temporary table (the attempts, computed once).
  */
 import type { Warehouse } from '../../warehouse/db.ts';
 import { columnExists, HANGUP_HORIZON, tableExists } from '../inputs.ts';
@@ -17,7 +17,7 @@ export const HANGUP_OUTCOMES = ['hung_up', 'refused'] as const;
 export const DEFAULT_PRENOTIFY_HOURS = 48;
 
 const ATTEMPTS_VIEW = `
-CREATE OR REPLACE TEMP VIEW report_attempts AS
+CREATE OR REPLACE TEMP TABLE report_attempts AS
 WITH att AS (
   SELECT c.contact_id, c.loan_id, c.started_at, c.channel,
          timezone(l.time_zone, c.started_at) AS local_ts,
@@ -45,26 +45,18 @@ function cells(rows: Row[]): HangupCell[] {
   return rows.map((r) => ({ ...r, n: Number(r.n), rate: round6(Number(r.rate)) }));
 }
 
-/** The three breakdowns of a value column (`hung` observed, or `p` predicted) over an attempts relation. */
-async function breakdowns(
-  w: Warehouse,
-  value: string,
-  from: string,
-  params?: Record<string, string | number>,
-) {
+/** The three breakdowns of a value column (`hung` observed, or `p` predicted) over an attempts table (both internal names, never user text). */
+async function breakdowns(w: Warehouse, value: string, from: string) {
   const heatmap = await w.all<Row>(
     `SELECT weekday::INTEGER AS weekday, hour::INTEGER AS hour, count(*)::INTEGER AS n, avg(${value}::DOUBLE) AS rate
      FROM ${from} WHERE channel = 'phone' GROUP BY ALL ORDER BY weekday, hour`,
-    params,
   );
   const byChannel = await w.all<Row>(
     `SELECT channel, count(*)::INTEGER AS n, avg(${value}::DOUBLE) AS rate FROM ${from} GROUP BY ALL ORDER BY channel`,
-    params,
   );
   const byPrenotify = await w.all<Row>(
     `SELECT prenotified, count(*)::INTEGER AS n, avg(${value}::DOUBLE) AS rate FROM ${from}
      WHERE channel = 'phone' GROUP BY ALL ORDER BY prenotified`,
-    params,
   );
   return { heatmap: cells(heatmap), by_channel: cells(byChannel), by_prenotify: cells(byPrenotify) };
 }
@@ -111,16 +103,19 @@ async function predicted(w: Warehouse, model: string | undefined): Promise<Hangu
       ok: false,
       reason: 'eval_predictions has no hang-up model rows (horizon 0, network) with contact ids',
     };
-  const from = `(SELECT a.*, e.p FROM report_attempts a
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE report_predicted AS
+     SELECT a.*, e.p FROM report_attempts a
      JOIN (SELECT entity_id, avg(p) AS p FROM eval_predictions
            WHERE horizon = $h AND variant = 'network' AND model = $m GROUP BY entity_id) e
-       ON e.entity_id = a.contact_id)`;
-  const params = { h: HANGUP_HORIZON, m: chosen };
-  const n = await w.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${from}`, params);
+       ON e.entity_id = a.contact_id`,
+    { h: HANGUP_HORIZON, m: chosen },
+  );
+  const n = await w.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM report_predicted');
   if (!n || n.n === 0)
     return {
       ok: false,
       reason: `no eval_predictions row of model "${chosen}" matches a contact_id in contacts`,
     };
-  return { ok: true, value: await breakdowns(w, 'p', from, params) };
+  return { ok: true, value: await breakdowns(w, 'p', 'report_predicted') };
 }

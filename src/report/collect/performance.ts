@@ -7,7 +7,7 @@ import type { Warehouse } from '../../warehouse/db.ts';
 import { groupLabel } from '../i18n.ts';
 import { tableExists } from '../inputs.ts';
 import { brier, ece, reliability } from '../metrics/calibration.ts';
-import { auc, classCounts, ksCurve, rocCurve } from '../metrics/discrimination.ts';
+import { ascending, auc, classCounts, ksCurve, rocCurve } from '../metrics/discrimination.ts';
 import { liftTable, scoreHistogram } from '../metrics/lift.ts';
 import { round6 } from '../metrics/util.ts';
 import type {
@@ -27,8 +27,9 @@ export function variantOrder(a: string, b: string): number {
 
 /** Metrics of one variant from its matured (y, p) pairs. */
 export function variantMetrics(variant: string, y: Float64Array, p: Float64Array): VariantMetrics {
-  const a = auc(y, p);
-  const ks = ksCurve(y, p);
+  const asc = ascending(p); // one sort shared by AUC, ROC, KS and lift
+  const a = auc(y, p, asc);
+  const ks = ksCurve(y, p, 100, asc);
   return {
     variant,
     n: p.length,
@@ -39,10 +40,10 @@ export function variantMetrics(variant: string, y: Float64Array, p: Float64Array
     ks_threshold: ks.threshold,
     brier: round6(brier(y, p)),
     ece: round6(ece(y, p)),
-    roc: rocCurve(y, p),
+    roc: rocCurve(y, p, 200, asc),
     ks_curve: ks.curve,
     calibration: reliability(y, p),
-    lift: liftTable(y, p),
+    lift: liftTable(y, p, 10, asc),
     score_hist: scoreHistogram(y, p),
   };
 }
@@ -58,12 +59,14 @@ export async function collectPerformance(
 ): Promise<Part<PerformanceData>> {
   if (!(await tableExists(w, 'eval_predictions')))
     return { ok: false, reason: 'table eval_predictions does not exist (run the evaluate stage first)' };
-  const keys = await w.all<{ model: string; horizon: number; variant: string }>(
-    `SELECT DISTINCT model, horizon, variant FROM eval_predictions WHERE split = ? AND y IS NOT NULL
+  // one scan, sorted by group, then sliced: cheaper than one query per (model, horizon, variant)
+  const [model = [], horizon = [], variant = [], y = [], p = []] = await columns(
+    w,
+    `SELECT model, horizon, variant, y, p FROM eval_predictions WHERE split = ? AND y IS NOT NULL
      ORDER BY model, horizon, variant`,
     [opts.split],
   );
-  if (keys.length === 0) {
+  if (model.length === 0) {
     const splits = await w.all<{ split: string }>(
       'SELECT DISTINCT split FROM eval_predictions ORDER BY split',
     );
@@ -75,17 +78,17 @@ export async function collectPerformance(
     };
   }
   const groups = new Map<string, PerformanceGroup>();
-  for (const k of keys) {
-    const [y = [], p = []] = await columns(
-      w,
-      `SELECT y, p FROM eval_predictions WHERE split = ? AND model = ? AND horizon = ? AND variant = ? AND y IS NOT NULL`,
-      [opts.split, k.model, k.horizon, k.variant],
-    );
-    const label = groupLabel(opts.lang, k.model, k.horizon);
-    const g = groups.get(label) ?? { model: k.model, horizon: k.horizon, label, variants: [] };
-    g.variants.push(
-      variantMetrics(k.variant, Float64Array.from(y as number[]), Float64Array.from(p as number[])),
-    );
+  for (const [a, b] of runs([model, horizon, variant])) {
+    const label = groupLabel(opts.lang, String(model[a]), Number(horizon[a]));
+    const g = groups.get(label) ?? {
+      model: String(model[a]),
+      horizon: Number(horizon[a]),
+      label,
+      variants: [],
+    };
+    const ys = Float64Array.from(y.slice(a, b) as number[]);
+    const ps = Float64Array.from(p.slice(a, b) as number[]);
+    g.variants.push(variantMetrics(String(variant[a]), ys, ps));
     groups.set(label, g);
   }
   for (const g of groups.values()) g.variants.sort((a, b) => variantOrder(a.variant, b.variant));
@@ -105,27 +108,31 @@ async function byMonth(w: Warehouse, lang: Lang): Promise<MonthlyPoint[]> {
     [],
   );
   const out: MonthlyPoint[] = [];
-  let start = 0;
-  for (let i = 1; i <= month.length; i++) {
-    const same =
-      i < month.length &&
-      model[i] === model[start] &&
-      horizon[i] === horizon[start] &&
-      variant[i] === variant[start] &&
-      month[i] === month[start];
-    if (same) continue;
-    const ys = Float64Array.from(y.slice(start, i) as number[]);
-    const ps = Float64Array.from(p.slice(start, i) as number[]);
-    const a = auc(ys, ps);
+  for (const [a, b] of runs([model, horizon, variant, month])) {
+    const ys = Float64Array.from(y.slice(a, b) as number[]);
+    const ps = Float64Array.from(p.slice(a, b) as number[]);
+    const auc1 = auc(ys, ps);
     out.push({
-      label: groupLabel(lang, String(model[start]), Number(horizon[start])),
-      variant: String(variant[start]),
-      month: String(month[start]),
+      label: groupLabel(lang, String(model[a]), Number(horizon[a])),
+      variant: String(variant[a]),
+      month: String(month[a]),
       n: ys.length,
-      auc: a === null ? null : round6(a),
+      auc: auc1 === null ? null : round6(auc1),
       observed: round6(classCounts(ys).pos / ys.length),
       predicted: round6(ps.reduce((s, v) => s + v, 0) / ps.length),
     });
+  }
+  return out;
+}
+
+/** [start, end) index ranges of consecutive rows with equal key columns (the rows are sorted by those keys). */
+export function runs(keys: unknown[][]): [number, number][] {
+  const n = keys[0]?.length ?? 0;
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && keys.every((k) => k[i] === k[start])) continue;
+    out.push([start, i]);
     start = i;
   }
   return out;

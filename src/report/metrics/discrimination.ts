@@ -4,10 +4,17 @@
  */
 import { round6, thin } from './util.ts';
 
-/** Area under the ROC curve; null when either class is missing. Ties in p count half. */
-export function auc(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
+/**
+ * Area under the ROC curve; null when either class is missing. Ties in p count half. `asc` is the ascending
+ * order of p when the caller already has it (every metric here can share one sort).
+ */
+export function auc(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  asc: ArrayLike<number> = ascending(p),
+): number | null {
   const n = p.length;
-  const order = sortedIndex(p, 1);
+  const order = asc;
   let pos = 0;
   let rankSumPos = 0;
   for (let i = 0; i < n; ) {
@@ -33,18 +40,19 @@ export function rocCurve(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   maxPoints = 200,
+  asc: ArrayLike<number> = ascending(p),
 ): { x: number; y: number }[] {
-  const order = sortedIndex(p, -1);
   const { pos, neg } = classCounts(y);
   if (pos === 0 || neg === 0) return [];
   const pts = [{ x: 0, y: 0 }];
   let tp = 0;
   let fp = 0;
-  for (let i = 0; i < order.length; i++) {
-    const k = order[i] as number;
+  // from the highest score down
+  for (let i = asc.length - 1; i >= 0; i--) {
+    const k = asc[i] as number;
     if ((y[k] as number) >= 0.5) tp++;
     else fp++;
-    const next = order[i + 1];
+    const next = i > 0 ? asc[i - 1] : undefined;
     // one point per distinct threshold, so tied scores form one diagonal step
     if (next === undefined || p[next] !== p[k]) pts.push({ x: round6(fp / neg), y: round6(tp / pos) });
   }
@@ -56,8 +64,9 @@ export function ksCurve(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   maxPoints = 100,
+  asc: ArrayLike<number> = ascending(p),
 ): { ks: number | null; threshold: number | null; curve: { x: number; bads: number; goods: number }[] } {
-  const order = sortedIndex(p, 1);
+  const order = asc;
   const { pos, neg } = classCounts(y);
   if (pos === 0 || neg === 0) return { ks: null, threshold: null, curve: [] };
   const curve: { x: number; bads: number; goods: number }[] = [];
@@ -89,9 +98,10 @@ export function classCounts(y: ArrayLike<number>): { pos: number; neg: number } 
   return { pos, neg: y.length - pos };
 }
 
-/** Indices sorted by p (dir 1 ascending, −1 descending); ties keep input order so results are deterministic. */
-export function sortedIndex(p: ArrayLike<number>, dir: 1 | -1): Uint32Array {
-  const idx = new Uint32Array(p.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  return idx.sort((a, b) => dir * ((p[a] as number) - (p[b] as number)) || a - b);
+/** Indices sorted by ascending p; ties keep input order so results are deterministic. */
+export function ascending(p: ArrayLike<number>): Uint32Array {
+  // a plain array with a comparator over a typed array sorts ~2× faster than Uint32Array.prototype.sort
+  const idx = Array.from({ length: p.length }, (_, i) => i);
+  idx.sort((a, b) => (p[a] as number) - (p[b] as number) || a - b);
+  return Uint32Array.from(idx);
 }

@@ -1,8 +1,8 @@
 /**
  * Lift and gains by decile, and the score distribution by outcome. Deciles are taken by descending score
- * (decile 1 = the riskiest tenth) with ties broken by input order so results are deterministic.
+ * (decile 1 = the riskiest tenth); among tied scores the later row ranks first, so results are deterministic.
  */
-import { classCounts, sortedIndex } from './discrimination.ts';
+import { ascending, classCounts } from './discrimination.ts';
 import { round6 } from './util.ts';
 
 /** Per decile: rows, bad rate, lift over the overall bad rate, cumulative share of all bads captured. */
@@ -10,17 +10,18 @@ export function liftTable(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   groups = 10,
+  asc: ArrayLike<number> = ascending(p),
 ): { decile: number; n: number; bad_rate: number; lift: number; cum_gain: number }[] {
   const total = p.length;
   const { pos } = classCounts(y);
   if (total === 0) return [];
-  const order = sortedIndex(p, -1);
   const n = new Float64Array(groups);
   const bad = new Float64Array(groups);
   for (let i = 0; i < total; i++) {
     const g = Math.floor((i * groups) / total);
     n[g] = (n[g] as number) + 1;
-    if ((y[order[i] as number] as number) >= 0.5) bad[g] = (bad[g] as number) + 1;
+    // i-th highest score; among equal scores the later row comes first (deterministic)
+    if ((y[asc[total - 1 - i] as number] as number) >= 0.5) bad[g] = (bad[g] as number) + 1;
   }
   const overall = pos / total;
   let cum = 0;
