@@ -1,6 +1,12 @@
 /**
- * The recommend stage: policy, contact rules and the follow-up planner. The coordinator loads the policy
- * (`loadPolicy`), builds `PlannerLoan`s from the warehouse and the models, and calls `planFollowUps`.
+ * The recommend stage: policy, contact rules and the follow-up planner.
+ *
+ * Wiring (the `recommend` command): `loadPolicy(path?)` → one `PlannerLoan` per open loan from the warehouse
+ * (loans; current_dpd from repayments at as-of; history = dates of completed outbound follow-ups by purpose from
+ * contacts; recent_contacts = the last ~14 days of contacts; market_change = regional HPI change from market;
+ * hazard = the delinquency model's h_1…h_6) → `planFollowUps({ asOf, loans, policy, hangup, modelVersions })`,
+ * where `hangup(batch)` maps each SlotBatch row (loan index, weekday, hour, channel, prenotified) to the hang-up
+ * model's probability → write `recommendations` (table.ts) and report `overflow` and `stats`.
  */
 export { calendarFor, type WorkCalendar } from './calendar.ts';
 export type {

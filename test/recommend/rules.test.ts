@@ -87,6 +87,25 @@ describe('checkRules', () => {
   });
 });
 
+describe('checkRules over many loans', () => {
+  it('counts calls per loan, never across loans', () => {
+    const tight = { ...us, max_calls: { calls: 1, days: 7 } };
+    const planned = [
+      call('2026-03-10T14:00:00Z', '2026-03-10T15:00:00Z', 'America/New_York', 'A'),
+      call('2026-03-10T14:00:00Z', '2026-03-10T15:00:00Z', 'America/New_York', 'B'),
+      call('2026-03-12T14:00:00Z', '2026-03-12T15:00:00Z', 'America/New_York', 'B'),
+    ];
+    const v = checkRules(tight, planned, [past('2026-03-09T14:00:00Z', 'no_answer', 'A')]);
+    // A: its past call plus the planned one make 2 in 7 days. B: the 03-12 call is its second in the 7 days ending
+    // that day; its 03-10 call is the first. Loan A's calls never count against B.
+    expect(v.map((x) => `${x.loan_id}:${x.rule}`).sort()).toEqual([
+      'A:max_calls',
+      'B:max_calls',
+      'B:max_calls',
+    ]);
+  });
+});
+
 describe('earliestByRules', () => {
   it('waits out the quiet period after a conversation (us)', () => {
     const h = summarizeContacts(
