@@ -17,12 +17,14 @@ export {
   type HangupResult,
   readHangupRows,
 } from './hangup.ts';
-export { defaultDataEnd, hazardLabels } from './labels.ts';
+export { buildHazardLabels, defaultDataEnd, type LabelOptions } from './labels.ts';
 export { FEATURE_VERSION, hangupManifest, makeManifest, snapshotManifest } from './manifest.ts';
 export { type RowFilter, readFeatureTable } from './read.ts';
 export { buildBorrowerState, buildSlotRows, crossSlots, type Slot, slotRowBatches } from './slots.ts';
 export {
   buildSnapshots,
+  /** The hazard labels of snapshot rows, aligned with readSnapshotFeatures under the same filter. */
+  readHazardLabels as hazardLabels,
   readHazardLabels,
   readSnapshotFeatures,
   SNAPSHOT_TABLE,

@@ -36,7 +36,7 @@ export async function defaultDataEnd(w: Warehouse): Promise<string | undefined> 
 }
 
 /** Computes labels for every spine row into temp table `fx_labels`; returns the dataEnd used. */
-export async function hazardLabels(w: Warehouse, opts: LabelOptions = {}): Promise<string> {
+export async function buildHazardLabels(w: Warehouse, opts: LabelOptions = {}): Promise<string> {
   const spine = ident(opts.spine ?? 'fx_spine');
   const horizon = opts.horizon ?? 6;
   const dataEnd = opts.dataEnd ?? (await defaultDataEnd(w)) ?? '1970-01-01';

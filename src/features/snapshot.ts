@@ -9,7 +9,7 @@ import { BadInputError } from '../core/errors.ts';
 import { ident, type Warehouse } from '../warehouse/db.ts';
 import { assembleFeatures } from './assemble.ts';
 import { SNAPSHOT_FAMILIES } from './families/index.ts';
-import { hazardLabels } from './labels.ts';
+import { buildHazardLabels } from './labels.ts';
 import { snapshotManifest } from './manifest.ts';
 import { type RowFilter, readFeatureTable, readIntColumns } from './read.ts';
 import { buildSnapshotSpine } from './spine.ts';
@@ -71,7 +71,7 @@ export async function buildSnapshots(w: Warehouse, config: SnapshotConfig): Prom
   const table = config.table ?? SNAPSHOT_TABLE;
   const manifest = snapshotManifest();
   const rows = await buildSnapshotSpine(w, asOf);
-  const dataEnd = await hazardLabels(w, {
+  const dataEnd = await buildHazardLabels(w, {
     horizon,
     ...(config.dataEnd ? { dataEnd: checkDate(config.dataEnd, 'data end') } : {}),
   });

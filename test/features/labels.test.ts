@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildSnapshots, readHazardLabels, readSnapshotFeatures } from '../../src/features/index.ts';
+import {
+  buildSnapshots,
+  hazardLabels,
+  readHazardLabels,
+  readSnapshotFeatures,
+} from '../../src/features/index.ts';
 import type { Warehouse } from '../../src/warehouse/db.ts';
 import { addLoans, addRepayments, emptyWorld, schedule } from './world.ts';
 
@@ -34,6 +39,20 @@ describe('hazard labels: first 30+ DPD onset within 6 months, with censoring', (
     expect(labels.A).toEqual({ event: 3, observed: 3, delinquent: 0 });
     expect(labels.B).toEqual({ event: 3, observed: 3, delinquent: 0 });
     expect(labels.C).toEqual({ event: 1, observed: 1, delinquent: 0 });
+  });
+
+  it('respects a shorter horizon: an onset beyond it is no event, and only horizon months are observed', async () => {
+    w = await emptyWorld();
+    await addLoans(w, [{ loan_id: 'A' }]);
+    await addRepayments(w, schedule('A', '2024-02', [0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0])); // onset Aug 31: month 3
+    const res = await buildSnapshots(w, { asOf: ['2024-06-01'], horizon: 2, dataEnd: '2024-12-31' });
+    const l = await hazardLabels(w);
+    expect(res.horizon).toBe(2);
+    expect({ horizon: l.horizon, event: l.event[0], observed: l.observed[0] }).toEqual({
+      horizon: 2,
+      event: 0,
+      observed: 2,
+    });
   });
 
   it('censors at the data end, and an onset after the data end is not seen', async () => {

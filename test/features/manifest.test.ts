@@ -21,7 +21,8 @@ describe('feature manifests', () => {
       features: x.features.map((f) => `${f.name}:${f.type}`),
     });
     await expect(
-      JSON.stringify({ snapshot: pinned(m), hangup: pinned(hangupManifest()) }, null, 2),
+      // Trailing newline: the file is also formatted by Biome.
+      `${JSON.stringify({ snapshot: pinned(m), hangup: pinned(hangupManifest()) }, null, 2)}\n`,
     ).toMatchFileSnapshot('./__snapshots__/manifests.json');
   });
 
