@@ -1,0 +1,35 @@
+/**
+ * The report computes its metrics with its own small functions (it also needs the curves behind them); the
+ * numbers must agree with src/evaluate (what evaluation.json and model cards say) on the same data.
+ */
+import { describe, expect, it } from 'vitest';
+import * as evaluate from '../../src/evaluate/index.ts';
+import { brier, ece } from '../../src/report/metrics/calibration.ts';
+import { auc, ksCurve } from '../../src/report/metrics/discrimination.ts';
+import { prng } from './fixture.ts';
+
+function sample(seed: number, n: number, ties: boolean) {
+  const r = prng(seed);
+  const p = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = r();
+    p[i] = ties ? Math.round(v * 20) / 20 : v; // rounded scores make many ties
+    y[i] = r() < v ? 1 : 0;
+  }
+  return { p, y };
+}
+
+describe('report metrics agree with src/evaluate', () => {
+  it.each([
+    [1, 500, false],
+    [2, 2000, true],
+    [3, 50, true],
+  ])('seed %i, n %i, ties %s', (seed, n, ties) => {
+    const { p, y } = sample(seed, n, ties);
+    expect(auc(y, p)).toBeCloseTo(evaluate.auc(p, y), 9);
+    expect(ksCurve(y, p).ks).toBeCloseTo(evaluate.ks(p, y), 5);
+    expect(brier(y, p)).toBeCloseTo(evaluate.brier(p, y), 9);
+    expect(ece(y, p)).toBeCloseTo(evaluate.ece(p, y), 5);
+  });
+});
