@@ -142,6 +142,11 @@ describe('followup report (CLI)', () => {
         await main(['node', 'followup', 'report', '--warehouse', join(dir, 'nope.duckdb'), '--out', dir]),
       ).toBe(2);
       expect(said).toContain('warehouse not found');
+      writeFileSync(join(dir, 'bad.duckdb'), 'not a database');
+      expect(
+        await main(['node', 'followup', 'report', '--warehouse', join(dir, 'bad.duckdb'), '--out', dir]),
+      ).toBe(2);
+      expect(said).toContain('cannot open warehouse: expected a DuckDB file');
     } finally {
       process.stderr.write = err;
     }

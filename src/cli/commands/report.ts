@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { BadInputError, UsageError } from '../../core/errors.ts';
+import { BadInputError, BusyError, UsageError } from '../../core/errors.ts';
 import { buildReport } from '../../report/build.ts';
 import { LANGS } from '../../report/types.ts';
-import { withWarehouse } from '../../warehouse/db.ts';
+import { openWarehouse, type Warehouse } from '../../warehouse/db.ts';
 import { makeContext, printSummary } from '../context.ts';
 
 const optionsSchema = z.object({
@@ -68,23 +68,24 @@ export function register(program: Command): void {
         throw new BadInputError(`warehouse not found: expected a DuckDB file, found nothing`, {
           place: { file: o.warehouse },
         });
-      const summary = await withWarehouse(
-        o.warehouse,
-        (w) =>
-          buildReport(w, {
-            outDir: o.out,
-            lang: o.lang,
-            split: o.split,
-            images: o.images,
-            clock: ctx.clock,
-            log: ctx.log,
-            ...(o.run === undefined ? {} : { runId: o.run }),
-            ...(o.capacity === undefined ? {} : { capacity: o.capacity }),
-            ...(o.backtest === undefined ? {} : { backtestPath: o.backtest }),
-            ...(o.prenotifyHours === undefined ? {} : { prenotifyHours: o.prenotifyHours }),
-          }),
-        { readOnly: true },
-      );
+      const w = await openReadOnly(o.warehouse);
+      let summary: Awaited<ReturnType<typeof buildReport>>;
+      try {
+        summary = await buildReport(w, {
+          outDir: o.out,
+          lang: o.lang,
+          split: o.split,
+          images: o.images,
+          clock: ctx.clock,
+          log: ctx.log,
+          ...(o.run === undefined ? {} : { runId: o.run }),
+          ...(o.capacity === undefined ? {} : { capacity: o.capacity }),
+          ...(o.backtest === undefined ? {} : { backtestPath: o.backtest }),
+          ...(o.prenotifyHours === undefined ? {} : { prenotifyHours: o.prenotifyHours }),
+        });
+      } finally {
+        w.close();
+      }
       printSummary(ctx, o.json, summary, () =>
         [
           `report written to ${summary.out_dir} (${summary.charts.length} charts, ${summary.files.length} files)`,
@@ -92,4 +93,21 @@ export function register(program: Command): void {
         ].join('\n'),
       );
     });
+}
+
+/** Opens the warehouse read-only; a writer holding its lock is BusyError (exit 4), any other failure bad input. */
+async function openReadOnly(path: string): Promise<Warehouse> {
+  try {
+    return await openWarehouse(path, { readOnly: true });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/lock/i.test(msg))
+      throw new BusyError(`warehouse ${path} is locked by another process`, {
+        hint: 'retry when the writer is done',
+      });
+    throw new BadInputError(`cannot open warehouse: expected a DuckDB file; ${msg}`, {
+      place: { file: path },
+      cause: e,
+    });
+  }
 }
