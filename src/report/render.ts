@@ -81,7 +81,11 @@ export function rasterize(svg: string, opts: PngOptions = {}): RenderedImage {
   const found = auto?.cjk ? auto : undefined;
   // Each render re-reads its font files (resvg-js cannot share a font database), and the CJK faces are
   // ~20 MB each: load the regular CJK face only when the text needs it, and Latin faces always.
-  const files = found?.files.filter((f) => !f.includes('CJK') || (HAS_CJK.test(svg) && /Regular/.test(f)));
+  const latin = found?.files.some((f) => !f.includes('CJK'));
+  // (with no Latin face installed, the CJK face draws the Latin text too)
+  const files = found?.files.filter(
+    (f) => !f.includes('CJK') || ((HAS_CJK.test(svg) || !latin) && /Regular/.test(f)),
+  );
   const r = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: opts.scale ?? PNG_SCALE },
     background: 'white',
