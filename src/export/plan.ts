@@ -83,14 +83,6 @@ export async function buildPlan(
 ): Promise<StateCounts> {
   const cols = await recommendationColumns(w);
   const on = IDENTITY.map((c) => `x.${ident(c)} = y.${ident(c)}`).join(' AND ');
-  // Steps as temp tables rather than one CTE: `export_cur` is read twice and must not be computed twice.
-  await w.run(
-    `CREATE OR REPLACE TEMP TABLE export_cur AS
-     SELECT r.*, lo.phone, ${versionHashSql('r')} AS version_hash
-     FROM recommendations r LEFT JOIN loans lo ON lo.loan_id = r.loan_id
-     WHERE r.run_id = $1`,
-    [p.runId],
-  );
   await w.run(
     `CREATE OR REPLACE TEMP TABLE export_prev AS
      SELECT * EXCLUDE (rk) FROM (
@@ -102,43 +94,57 @@ export async function buildPlan(
   const oldCols = cols.map((c) =>
     IDENTITY.includes(c) || c === 'run_id' ? `y.${ident(c)}` : `o.${ident(c)}`,
   );
-  await w.run(
-    `CREATE OR REPLACE TEMP TABLE export_rows AS
-     SELECT x.*,
-       CASE WHEN y.loan_id IS NULL OR y.state = 'cancelled' THEN 'new'
-            WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
-       CASE WHEN y.loan_id IS NULL THEN 0
-            WHEN y.state = 'cancelled' OR y.version_hash <> x.version_hash THEN y.sequence + 1
-            ELSE y.sequence END AS sequence
-     FROM export_cur x LEFT JOIN export_prev y ON ${on}
-     ${p.sinceLast ? `WHERE y.loan_id IS NULL OR y.state = 'cancelled' OR y.version_hash <> x.version_hash` : ''}
-     UNION ALL BY NAME
-     SELECT ${oldCols.join(', ')}, lo.phone, y.version_hash, 'cancelled' AS export_state, y.sequence + 1 AS sequence
-     FROM export_prev y
-     LEFT JOIN recommendations o
-       ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
-     LEFT JOIN loans lo ON lo.loan_id = y.loan_id
-     WHERE y.state = 'active' AND NOT EXISTS (SELECT 1 FROM export_cur x WHERE ${on})`,
-  );
   // ICU zone conversion costs ~10 µs a row; a run has few distinct (zone, instant) pairs, so convert those once.
   await w.run(
-    `CREATE OR REPLACE TEMP TABLE export_plan AS
-     WITH inst AS (
+    `CREATE OR REPLACE TEMP TABLE export_conv AS
+     SELECT z, t, timezone(z, t) AS l FROM (
        SELECT DISTINCT time_zone AS z, t FROM (
-         SELECT time_zone, window_start_utc AS t FROM export_rows UNION ALL
-         SELECT time_zone, window_end_utc FROM export_rows UNION ALL
-         SELECT time_zone, prenotify_at_utc FROM export_rows
+         SELECT time_zone, window_start_utc AS t FROM recommendations WHERE run_id = $1 UNION ALL
+         SELECT time_zone, window_end_utc FROM recommendations WHERE run_id = $1 UNION ALL
+         SELECT time_zone, prenotify_at_utc FROM recommendations WHERE run_id = $1 UNION ALL
+         SELECT o.time_zone, o.window_start_utc FROM export_prev y JOIN recommendations o USING (run_id, loan_id, purpose, cycle) UNION ALL
+         SELECT o.time_zone, o.window_end_utc FROM export_prev y JOIN recommendations o USING (run_id, loan_id, purpose, cycle) UNION ALL
+         SELECT o.time_zone, o.prenotify_at_utc FROM export_prev y JOIN recommendations o USING (run_id, loan_id, purpose, cycle)
        ) WHERE z IS NOT NULL AND t IS NOT NULL
-     ),
-     conv AS (SELECT z, t, timezone(z, t) AS l FROM inst)
-     SELECT e.*, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
-     FROM export_rows e
-     LEFT JOIN conv a ON a.z = e.time_zone AND a.t = e.window_start_utc
-     LEFT JOIN conv b ON b.z = e.time_zone AND b.t = e.window_end_utc
-     LEFT JOIN conv c ON c.z = e.time_zone AND c.t = e.prenotify_at_utc
-     ORDER BY e.due_on NULLS LAST, e.window_start_utc NULLS LAST, e.loan_id, e.purpose, e.cycle`,
+     )`,
+    [p.runId],
   );
-  await w.run('DROP TABLE export_rows; DROP TABLE export_cur');
+  // One materialization of the wide rows, sorted once: current rows with their state, then the cancelled ones.
+  const hashX = versionHashSql('x');
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE export_plan AS
+     WITH cur AS (
+       SELECT x.*, ${hashX} AS version_hash FROM recommendations x WHERE x.run_id = $1
+     ),
+     diff AS (
+       SELECT x.*,
+         CASE WHEN y.loan_id IS NULL OR y.state = 'cancelled' THEN 'new'
+              WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
+         CASE WHEN y.loan_id IS NULL THEN 0
+              WHEN y.state = 'cancelled' OR y.version_hash <> x.version_hash THEN y.sequence + 1
+              ELSE y.sequence END AS sequence
+       FROM cur x LEFT JOIN export_prev y ON ${on}
+       ${p.sinceLast ? `WHERE y.loan_id IS NULL OR y.state = 'cancelled' OR y.version_hash <> x.version_hash` : ''}
+     ),
+     gone AS (
+       SELECT ${oldCols.join(', ')}, y.version_hash, 'cancelled' AS export_state, y.sequence + 1 AS sequence
+       FROM export_prev y
+       LEFT JOIN recommendations o
+         ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
+       WHERE y.state = 'active'
+         AND NOT EXISTS (SELECT 1 FROM recommendations x WHERE x.run_id = $1 AND ${on})
+     ),
+     e AS (SELECT * FROM diff UNION ALL BY NAME SELECT * FROM gone)
+     SELECT e.*, lo.phone, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
+     FROM e
+     LEFT JOIN loans lo ON lo.loan_id = e.loan_id
+     LEFT JOIN export_conv a ON a.z = e.time_zone AND a.t = e.window_start_utc
+     LEFT JOIN export_conv b ON b.z = e.time_zone AND b.t = e.window_end_utc
+     LEFT JOIN export_conv c ON c.z = e.time_zone AND c.t = e.prenotify_at_utc
+     ORDER BY e.due_on NULLS LAST, e.window_start_utc NULLS LAST, e.loan_id, e.purpose, e.cycle`,
+    [p.runId],
+  );
+  await w.run('DROP TABLE export_conv');
   return countStates(w, p.sinceLast);
 }
 

@@ -10,10 +10,11 @@
  * Reads: recommendation_runs, recommendations, loans, export_ledger, webhook_deliveries.
  * Writes: the output file; exports, export_ledger, webhook_deliveries.
  */
+import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import { PartialError, UsageError } from '../core/errors.ts';
+import { BadInputError, BusyError, PartialError, UsageError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { type Warehouse, withWarehouse } from '../warehouse/db.ts';
@@ -41,7 +42,23 @@ export interface ExportDeps {
 
 export async function runExport(deps: ExportDeps, config: ExportConfig): Promise<ExportSummary> {
   const cfg = validate(config);
-  return withWarehouse(cfg.warehouse, (w) => exportWith(w, deps, cfg));
+  if (cfg.out && !existsSync(dirname(resolve(cfg.out)))) {
+    throw new BadInputError(`output folder does not exist: ${dirname(resolve(cfg.out))}`, {
+      place: { file: cfg.out },
+      hint: 'create the folder or choose another --out',
+    });
+  }
+  try {
+    return await withWarehouse(cfg.warehouse, (w) => exportWith(w, deps, cfg));
+  } catch (e) {
+    // DuckDB allows one writing process per file: another export or stage holds it.
+    if (e instanceof Error && /Could not set lock/i.test(e.message)) {
+      throw new BusyError(`warehouse ${cfg.warehouse} is in use by another process`, {
+        hint: 'wait for the other run to finish, then retry',
+      });
+    }
+    throw e;
+  }
 }
 
 function validate(config: ExportConfig): ExportConfigParsed {

@@ -173,7 +173,8 @@ function addEvent(
 ): void {
   const tzid = r.time_zone ? (zones.get(r.time_zone)?.tzid ?? 'UTC') : 'UTC';
   // A cancelled follow-up whose old run was deleted has no window left; anchor it at the export time in UTC.
-  const zoned = tzid !== 'UTC' && r.lws !== null && r.lwe !== null;
+  // UTC rows are written as UTC instants (…Z), which need no VTIMEZONE.
+  const zoned = tzid !== 'UTC' && tzid !== 'Etc/UTC' && r.lws !== null && r.lwe !== null;
   const start = zoned ? new WallTime(r.lws as string) : r.ws ? new Date(r.ws) : stamp.toJSDate();
   const end = zoned
     ? new WallTime(r.lwe as string)

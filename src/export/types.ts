@@ -11,7 +11,10 @@ export type ExportState = 'new' | 'changed' | 'unchanged' | 'cancelled';
 
 export const WebhookOptionsSchema = z.object({
   /** Endpoint receiving CloudEvents (one event per POST). Required for the webhook format. */
-  url: z.url(),
+  url: z.url({
+    protocol: /^https?$/,
+    error: (i) => `expected an http:// or https:// URL; got ${JSON.stringify(i.input)}`,
+  }),
   /** Per-request timeout in ms. Default 10 000. */
   timeoutMs: z.number().int().positive().default(10_000),
   /** Attempts per event before it is marked failed (a later run retries it). Default 8. */

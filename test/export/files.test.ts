@@ -150,6 +150,33 @@ describe('dialer CSV', () => {
     });
   });
 
+  it.each([
+    ['no --out for a file format', { format: 'jsonl' }, UsageError, /needs --out/],
+    ['no --url for the webhook', { format: 'webhook' }, UsageError, /needs --url/],
+    [
+      'a non-http URL',
+      { format: 'webhook', webhook: { url: 'ftp://x/y' } },
+      UsageError,
+      /http.*got "ftp:\/\/x\/y"/,
+    ],
+    [
+      'a template outside csv',
+      { format: 'jsonl', out: 'a.jsonl', template: 't.yaml' },
+      UsageError,
+      /csv only/,
+    ],
+    [
+      'a missing output folder',
+      { format: 'csv', out: '/nonexistent-dir/a.csv' },
+      BadInputError,
+      /does not exist/,
+    ],
+  ] as const)('rejects %s with a typed error saying what was expected', async (_n, cfg, type, msg) => {
+    const p = runExport(deps, { warehouse: db, ...cfg } as Parameters<typeof runExport>[1]);
+    await expect(p).rejects.toBeInstanceOf(type);
+    await expect(p).rejects.toThrow(msg);
+  });
+
   it('refuses to mask the dialer list, which must stay callable', async () => {
     await expect(
       runExport(deps, { warehouse: db, format: 'csv', out: join(dir, 'm.csv'), maskPhone: true }),
