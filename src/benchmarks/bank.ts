@@ -79,6 +79,10 @@ export async function loadBank(
   );
   num('previous_contacts', 'contact', '{v} contacts before this campaign', numCol(rows, 'previous', file));
   for (const [col, name, phrase] of MARKET) num(name, 'market', phrase, numCol(rows, col, file));
+  // The indicators are monthly and take few distinct values: as categories they name the market period, which
+  // lets the network represent the sharp, non-monotone period effects that trees find by splitting.
+  specs.push({ name: 'market_period', type: 'categorical', family: 'market', phrase: 'market period {v}' });
+  categorical.market_period = rows.map((r) => `${r['cons.price.idx']}/${r['cons.conf.idx']}`);
   const y = Uint8Array.from(rows, (r, i) => {
     if (r.y !== 'yes' && r.y !== 'no')
       throw new BadInputError(`expected y to be "yes" or "no"; found ${JSON.stringify(r.y)}`, {

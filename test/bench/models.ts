@@ -114,7 +114,11 @@ try {
     test.map((t, i) => (t || valid[i] ? 1 : 0)),
   );
   const script = fileURLToPath(new URL('./xgb_reference.py', import.meta.url));
-  const r = spawnSync('python3', [script, prefix, String(model.preprocess.width)], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.env.XGB_PYTHON ?? '/usr/bin/python3',
+    [script, prefix, String(model.preprocess.width)],
+    { encoding: 'utf8' },
+  );
   if (r.status === 0) xgboost = JSON.parse(r.stdout.trim().split('\n').pop() as string);
   else if (!/No module named/.test(r.stderr)) xgboost = { skipped: r.stderr.slice(-500) };
 } finally {
