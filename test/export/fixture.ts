@@ -10,13 +10,21 @@ import type { Recommendation, RecPurpose } from '../../src/recommend/types.ts';
 import type { Warehouse } from '../../src/warehouse/db.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 
-const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Sydney'];
+const ZONES = [
+  'Asia/Shanghai',
+  'America/New_York',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+  'UTC',
+];
 const PHONES: Record<string, string> = {
   'Asia/Shanghai': '+86138',
   'America/New_York': '+1212',
   'Europe/Berlin': '+4930',
   'Asia/Kolkata': '+9198',
   'Australia/Sydney': '+6128',
+  UTC: '+4420',
 };
 /** Texts a spreadsheet would execute, placed in reasons and ids to test neutralization. */
 export const FORMULAS = [

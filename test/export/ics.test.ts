@@ -82,12 +82,17 @@ describe('iCalendar export', () => {
     expect(lines.filter((l) => Buffer.byteLength(l, 'utf8') > 75)).toEqual([]);
     expect(lines.some((l) => l.startsWith(' '))).toBe(true); // long descriptions were folded, not cut
     expect(text).toContain('METHOD:PUBLISH');
-    expect(new Set(zones)).toEqual(new Set(run1.map((r) => r.time_zone)));
+    // UTC follow-ups are written as UTC instants (…Z) and need no VTIMEZONE.
+    expect(new Set(zones)).toEqual(new Set(run1.map((r) => r.time_zone).filter((z) => z !== 'UTC')));
+    expect(run1.some((r) => r.time_zone === 'UTC')).toBe(true);
     expect(events).toHaveLength(run1.length);
     for (const r of run1) {
       const e = events.find((x) => x.uid === uid(r)) as VEvent;
       expect(e, uid(r)).toBeDefined();
-      expect((e.start as Date & { tz?: string }).tz).toBe(r.time_zone);
+      const tz = (e.start as Date & { tz?: string }).tz;
+      if (r.time_zone === 'UTC')
+        expect(text).toMatch(new RegExp(`UID:${uid(r)}\\r\\n(?:.*\\r\\n)*?DTSTART:\\d{8}T\\d{6}Z`));
+      else expect(tz).toBe(r.time_zone);
       expect(e.start.toISOString()).toBe(new Date(r.window_start_utc).toISOString());
       expect(e.end?.toISOString()).toBe(new Date(r.window_end_utc).toISOString());
       expect(Number(e.sequence)).toBe(0);
