@@ -1,6 +1,6 @@
 /**
  * Stage "merge": accepted rows of temp `typ` → the contract table, by natural key.
- * Reads: typ, file_rejects, <table>. Writes: <table> (insert / update), <table>_history (superseded rows).
+ * Reads: typ (accepted rows: those without a file_rejects row), <table>. Writes: <table> (insert / update), <table>_history (superseded rows).
  *
  * A key not yet in the table is inserted; a key whose values differ is updated after its old version is copied to
  * history; a key with identical values is left alone, so delivering the same file twice changes nothing.
@@ -28,31 +28,42 @@ export async function merge(
   const on = keys.map((k) => `t.${ident(k)} = a.${ident(k)}`).join(' AND ');
   const differs = vals.map((c) => `t.${ident(c)} IS DISTINCT FROM a.${ident(c)}`).join(' OR ');
   const T = ident(table);
-  // __act: 0 insert, 1 update, 2 unchanged.
-  await w.run(`CREATE OR REPLACE TEMP TABLE acc AS
-    SELECT ${cols.map((c) => `a.${ident(c)}`).join(', ')},
-           CASE WHEN t.${ident(keys[0] ?? '')} IS NULL THEN 0 WHEN ${differs} THEN 1 ELSE 2 END AS __act
-    FROM (SELECT * FROM typ WHERE __row NOT IN (SELECT row_id FROM file_rejects WHERE row_id IS NOT NULL)) a
-    LEFT JOIN ${T} t ON ${on}`);
-  const counts = await w.all<{ act: number; n: bigint }>(
-    'SELECT __act AS act, count(*) AS n FROM acc GROUP BY 1',
-  );
-  const n = (act: number) => Number(counts.find((c) => c.act === act)?.n ?? 0);
-  const out = { inserted: n(0), updated: n(1), unchanged: n(2) };
   const colList = cols.map(ident).join(', ');
+  const accepted = `(SELECT ${colList} FROM typ
+    ANTI JOIN (SELECT row_id FROM file_rejects WHERE row_id IS NOT NULL) r ON r.row_id = typ.rowid)`;
+  const k0 = `t.${ident(keys[0] ?? '')}`;
+  // Counting through the join avoids materializing the accepted rows a second time.
+  const c = await w.one<{ ins: bigint; upd: bigint; same: bigint }>(
+    `SELECT count(*) FILTER (WHERE ${k0} IS NULL) AS ins,
+            count(*) FILTER (WHERE ${k0} IS NOT NULL AND (${differs})) AS upd,
+            count(*) FILTER (WHERE ${k0} IS NOT NULL AND NOT (${differs})) AS same
+     FROM ${accepted} a LEFT JOIN ${T} t ON ${on}`,
+  );
+  const out = {
+    inserted: Number(c?.ins ?? 0),
+    updated: Number(c?.upd ?? 0),
+    unchanged: Number(c?.same ?? 0),
+  };
   if (out.updated > 0) {
+    await w.run(`CREATE OR REPLACE TEMP TABLE changed AS
+      SELECT a.* FROM ${accepted} a JOIN ${T} t ON ${on} WHERE ${differs}`);
     const onU = keys.map((k) => `t.${ident(k)} = u.${ident(k)}`).join(' AND ');
     await w.run(
       `INSERT INTO ${ident(historyTable(table))}
-       SELECT t.*, $1, CAST($2 AS TIMESTAMPTZ) FROM ${T} t SEMI JOIN (SELECT * FROM acc WHERE __act = 1) u ON ${onU}`,
+       SELECT t.*, $1, CAST($2 AS TIMESTAMPTZ) FROM ${T} t SEMI JOIN changed u ON ${onU}`,
       [batchId, at],
     );
     await w.run(
-      `UPDATE ${T} t SET ${vals.map((c) => `${ident(c)} = u.${ident(c)}`).join(', ')}
-       FROM (SELECT * FROM acc WHERE __act = 1) u WHERE ${onU}`,
+      `UPDATE ${T} t SET ${vals.map((v) => `${ident(v)} = u.${ident(v)}`).join(', ')} FROM changed u WHERE ${onU}`,
+    );
+    await w.run('DROP TABLE changed');
+  }
+  if (out.inserted > 0) {
+    // All new (a first load): no need to look for them in the table again.
+    const onlyNew = out.updated === 0 && out.unchanged === 0;
+    await w.run(
+      `INSERT INTO ${T} (${colList}) SELECT ${colList} FROM ${accepted} a ${onlyNew ? '' : `ANTI JOIN ${T} t ON ${on}`}`,
     );
   }
-  if (out.inserted > 0)
-    await w.run(`INSERT INTO ${T} (${colList}) SELECT ${colList} FROM acc WHERE __act = 0`);
   return out;
 }

@@ -6,8 +6,8 @@
  *                            │ whole-file problems → BadInputError, warehouse untouched
  *  BEGIN ───────────────────────────────────────────────────────────────────────────────────────────
  *   for each file (loans first):
- *     stage (DuckDB reader → stg, broken CSV rows → file_rejects)
- *     validate (stg → typ, rule verdicts → file_rejects)
+ *     read plan (dialect, columns) ─► one scan into typ (raw + typed) ─► broken CSV rows → file_rejects
+ *     validate (typ + loans → rule verdicts → file_rejects)
  *     rejects ◄─ file_rejects          merge (typ − rejects → table, old versions → table_history)
  *   ingest_batches ◄─ summary
  *  COMMIT ── any error or a killed process before this point leaves the warehouse exactly as it was
@@ -25,9 +25,9 @@ import { discover } from './discover.ts';
 import { ensureIngestTables, recordBatch, saveRejects } from './ledger.ts';
 import { merge } from './merge.ts';
 import { type OpenedSource, openSource } from './source.ts';
-import { stageFile } from './stage.ts';
+import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
-import { validate } from './validate.ts';
+import { buildTyped, checkRules } from './validate.ts';
 
 export interface IngestDeps {
   log: Logger;
@@ -61,17 +61,26 @@ export async function runIngest(
       const delimiter = delimiterFor(f.path, mapping.delimiter);
       opened.push(await openSource(f, { ...(encoding ? { encoding } : {}), delimiter, tmpDir, index }));
     }
-    const batchId = `${started.replace(/[-:.]/g, '').replace('T', '-')}-${sha256(opened.map((o) => o.sha256).join(',')).slice(0, 8)}`;
-
     // 3. one transaction for the whole batch
     return await w.tx(async () => {
       await ensureIngestTables(w);
+      // The sequence keeps ids unique even when the clock is pinned and the same files come again.
+      const seq = Number(
+        (await w.one<{ n: bigint }>('SELECT count(*) + 1 AS n FROM ingest_batches'))?.n ?? 1,
+      );
+      const stamp = started.replace(/[-:]|\.\d+/g, '');
+      const batchId = `B${String(seq).padStart(6, '0')}-${stamp}-${sha256(opened.map((o) => o.sha256).join(',')).slice(0, 8)}`;
       const summaries: FileSummary[] = [];
       for (const src of opened) {
         log.info('staging', { file: src.path, table: src.table });
-        const { rowsIn } = await stageFile(w, src, mapping, delimiterFor(src.path, mapping.delimiter));
+        const reader = await openReader(w, src, mapping, delimiterFor(src.path, mapping.delimiter));
+        const parsed = await buildTyped(w, src, reader, mapping);
+        if (!parsed.consecutive)
+          log.warn('row numbers not consecutive; reported lines may be off', { file: src.path });
+        const broken = src.format === 'csv' ? await collectBrokenRows(w) : 0;
+        const rowsIn = parsed.rows + broken;
         log.info('validating', { file: src.path, rows_in: rowsIn });
-        await validate(w, src.table, mapping);
+        await checkRules(w, src.table, mapping, lineOf(reader, broken, 't.rowid', parsed.base));
         await saveRejects(w, batchId, src.path);
         // Parsed rows are counted by identity, unparsable ones (no identity) by line.
         const rej = await w.one<{ n: bigint }>(
@@ -105,7 +114,7 @@ export async function runIngest(
         totals,
       };
       await recordBatch(w, summary);
-      await w.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS typ; DROP TABLE IF EXISTS acc');
+      await w.run('DROP TABLE IF EXISTS typ; DROP TABLE IF EXISTS acc; DROP TABLE IF EXISTS file_rejects');
       return summary;
     });
   } finally {

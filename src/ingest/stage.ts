@@ -1,7 +1,8 @@
 /**
- * Stage "stage": one opened file → temp table `stg` (every contract column as raw VARCHAR, plus `__line`), and
- * structurally broken CSV rows → temp table `file_rejects`.
- * Reads: the file through DuckDB's own readers. Writes: temp tables `stg`, `file_rejects` (replaced per file).
+ * Stage "read": plans how DuckDB's own reader reads one opened file (dialect, columns as text, the contract
+ * columns it maps to), and turns rows the CSV reader refused into `file_rejects` rows with their lines.
+ * Reads: the file's header (DESCRIBE). Writes: temp tables `file_rejects`, `line_gaps` (replaced per file).
+ * The scan itself runs once, in validate.ts, straight into the typed temp table.
  */
 import { type AnyTableSpec, TABLES } from '../contract/index.ts';
 import { type Mapping, sourceColumn } from '../contract/mapping.ts';
@@ -11,15 +12,10 @@ import type { OpenedSource } from './source.ts';
 
 /**
  * Temp table of one file's rejected rows, one per broken rule; copied to `rejects` with the batch id. `row_id` is
- * the staged row (`stg.__row`), NULL for rows DuckDB could not parse; `line` is only for people to read.
+ * the parsed row (`typ.rowid`), NULL for rows DuckDB could not parse; `line` is only for people to read.
  */
 export const FILE_REJECTS_DDL =
   'CREATE OR REPLACE TEMP TABLE file_rejects (row_id BIGINT, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)';
-
-export interface Staged {
-  /** Rows read, including structurally broken ones. */
-  rowsIn: number;
-}
 
 /** Contract column → name in the file, after checking every required column is present. */
 function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, delimiter: string) {
@@ -53,7 +49,7 @@ function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, de
 }
 
 /** Runs a read that may fail on the file's bytes, naming the file in the error. */
-async function reading<T>(src: OpenedSource, fn: () => Promise<T>): Promise<T> {
+export async function reading<T>(src: OpenedSource, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
@@ -65,64 +61,52 @@ async function reading<T>(src: OpenedSource, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function stageFile(
+/** How to read one file: a DuckDB table expression and where each contract column comes from. */
+export interface Reader {
+  /** `read_csv(…)`, `read_parquet(…)` or `read_json(…)`, every option fixed. */
+  from: string;
+  /** Contract column → column of the file (undefined: optional and absent, read as NULL). */
+  cols: { col: string; from: string | undefined }[];
+  /** File line of the first data row: 2 for CSV (after the header), 1 for JSON Lines and Parquet rows. */
+  firstLine: number;
+}
+
+/** Plans the read of one file and checks its columns; starts a fresh `file_rejects`. */
+export async function openReader(
   w: Warehouse,
   src: OpenedSource,
   mapping: Mapping,
   delimiter: string,
-): Promise<Staged> {
+): Promise<Reader> {
   await w.run(FILE_REJECTS_DDL);
+  await w.run('DROP TABLE IF EXISTS stg_rej_errors; DROP TABLE IF EXISTS stg_rej_scans');
   const path = literal(src.readPath);
-  let from: string;
-  let lineExpr: string;
-  let rowExpr: string;
-  let names = src.header;
+  const asText = (names: string[]) => `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
   if (src.format === 'csv') {
     // Explicit dialect and columns: sniffing would "fix" a wrong delimiter or stumble on a few broken rows.
-    const columns = `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
-    from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delimiter)}, quote='"', escape='"', columns=${columns}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
-    rowExpr = 'row_number() OVER ()';
-    lineExpr = '__row + 1';
-  } else {
-    from =
-      src.format === 'parquet'
-        ? `read_parquet(${path}, file_row_number=true)`
-        : `read_json(${path}, format='newline_delimited'${src.readGzip ? ", compression='gzip'" : ''})`;
-    const described = await reading(src, () =>
-      w.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`),
-    );
-    names = described
-      .map((d) => d.column_name)
-      .filter((n) => !(src.format === 'parquet' && n === 'file_row_number'));
-    // JSON type detection would turn "…+08:00" into a TIMESTAMP and drop the offset: read every field as text.
-    if (src.format === 'json')
-      from = `read_json(${path}, format='newline_delimited', columns={${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}${src.readGzip ? ", compression='gzip'" : ''})`;
-    rowExpr = src.format === 'parquet' ? 'file_row_number + 1' : 'row_number() OVER ()';
-    lineExpr = '__row';
+    const from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delimiter)}, quote='"', escape='"', columns=${asText(src.header)}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
+    return { from, cols: resolveColumns(src, src.header, mapping, delimiter), firstLine: 2 };
   }
-  const cols = resolveColumns(src, names, mapping, delimiter);
-  const select = cols
-    .map(
-      ({ col, from: f }) => `${f === undefined ? 'NULL' : `CAST(${ident(f)} AS VARCHAR)`} AS ${ident(col)}`,
-    )
-    .join(', ');
-  await w.run('DROP TABLE IF EXISTS stg_rej_errors; DROP TABLE IF EXISTS stg_rej_scans');
-  await reading(src, () =>
-    w.run(
-      `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${rowExpr} AS __row, ${lineExpr} AS __line, ${select} FROM ${from}`,
-    ),
+  const gz = src.readGzip ? ", compression='gzip'" : '';
+  let from =
+    src.format === 'parquet'
+      ? `read_parquet(${path})`
+      : `read_json(${path}, format='newline_delimited'${gz})`;
+  const described = await reading(src, () =>
+    w.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`),
   );
-  let broken = 0;
-  if (src.format === 'csv') broken = await collectBrokenRows(w);
-  const n = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM stg');
-  return { rowsIn: Number(n?.n ?? 0) + broken };
+  const names = described.map((d) => d.column_name);
+  // JSON type detection would turn "…+08:00" into a TIMESTAMP and drop the offset: read every field as text.
+  if (src.format === 'json')
+    from = `read_json(${path}, format='newline_delimited', columns=${asText(names)}${gz})`;
+  return { from, cols: resolveColumns(src, names, mapping, delimiter), firstLine: 1 };
 }
 
 /**
- * Rows DuckDB refused (wrong field count, bad quoting, invalid UTF-8) → file_rejects, one per line. Good rows were
- * numbered by position; each refused line before a row shifts its file line by one, so fix `__line` here.
+ * Rows DuckDB refused (wrong field count, bad quoting, invalid UTF-8) → file_rejects, one per line, and their
+ * positions → temp `line_gaps`, so the lines of the rows after them can be told (see `lineOf`).
  */
-async function collectBrokenRows(w: Warehouse): Promise<number> {
+export async function collectBrokenRows(w: Warehouse): Promise<number> {
   const exists = await w.one<{ n: bigint }>(
     "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'stg_rej_errors'",
   );
@@ -131,15 +115,21 @@ async function collectBrokenRows(w: Warehouse): Promise<number> {
     SELECT NULL, line, arg_min(column_name, column_idx), arg_min(left(csv_line, 200), column_idx), 'csv_structure',
            arg_min(lower(error_type) || ': ' || error_message, column_idx)
     FROM stg_rej_errors GROUP BY line`);
+  await w.run(`CREATE OR REPLACE TEMP TABLE line_gaps AS
+    SELECT line - row_number() OVER (ORDER BY line) AS gap FROM file_rejects`);
   const n = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM file_rejects');
-  const broken = Number(n?.n ?? 0);
-  if (broken > 0) {
-    // r_j - 1 - j good rows precede the j-th refused line r_j (header on line 1), so good row k sits after it
-    // exactly when r_j - j <= k, i.e. r_j - j < k + 1 = its unshifted line. (Quoted fields spanning lines are
-    // counted as one line: reported lines are then approximate, identities (__row) stay exact.)
-    await w.run(`UPDATE stg SET __line = __line + (
-      SELECT count(*) FROM (SELECT line - row_number() OVER (ORDER BY line) AS gap FROM file_rejects) r
-      WHERE r.gap < stg.__row + 1)`);
-  }
-  return broken;
+  return Number(n?.n ?? 0);
+}
+
+/**
+ * SQL for the file line of the parsed row `rowid`; `base` is the smallest rowid of the scan (temp rows written
+ * inside a transaction are numbered from a large offset, in scan order). Without refused rows the line is
+ * (rowid - base) + firstLine. Each refused line r_j (j-th, 1-based) before a row shifts it by one: r_j - 1 - j good
+ * rows precede r_j, so row k (1-based) sits after it exactly when r_j - j < k + 1. Quoted fields spanning lines
+ * count as one line, so lines are then approximate; row identities (rowid) stay exact.
+ */
+export function lineOf(reader: Reader, broken: number, rowid: string, base: bigint): string {
+  const k0 = `(${rowid} - ${base})`;
+  const line = `${k0} + ${reader.firstLine}`;
+  return broken > 0 ? `${line} + (SELECT count(*) FROM line_gaps g WHERE g.gap < ${k0} + 2)` : line;
 }

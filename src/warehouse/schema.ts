@@ -7,12 +7,15 @@ import { type AnyTableSpec, DUCKDB_TYPE } from '../contract/columns.ts';
 import { TABLES } from '../contract/tables.ts';
 import { ident, type Warehouse } from './db.ts';
 
-/** `CREATE TABLE IF NOT EXISTS` for one contract table, with its natural key as PRIMARY KEY. */
+/**
+ * `CREATE TABLE IF NOT EXISTS` for one contract table. The natural key is NOT declared as PRIMARY KEY: ingest keeps
+ * keys unique by construction (duplicates within a file are rejected, known keys are updated, one writer holds the
+ * warehouse lock), and DuckDB's key index made loading 4× slower (600k repayments: 5.7 s with it, 1.3 s without).
+ */
 export function createTableSql(spec: AnyTableSpec, name: string = spec.name): string {
   const cols = Object.entries(spec.columns).map(
     ([col, c]) => `${ident(col)} ${DUCKDB_TYPE[c.kind]}${c.required === false ? '' : ' NOT NULL'}`,
   );
-  cols.push(`PRIMARY KEY (${spec.key.map(ident).join(', ')})`);
   return `CREATE TABLE IF NOT EXISTS ${ident(name)} (\n  ${cols.join(',\n  ')}\n)`;
 }
 
