@@ -10,6 +10,7 @@ export { gini } from './gini.ts';
 export { ks } from './ks.ts';
 export { type LiftRow, liftTable } from './lift.ts';
 export { logLoss } from './logloss.ts';
+export { evaluateModel, evaluateModels, type ModelEvaluation, type Outcomes } from './models.ts';
 export { chiSquare95, type PsiResult, psi } from './psi.ts';
 export { type BinaryMetric, METRICS, type MetricName } from './registry.ts';
 export { type ReliabilityBin, reliability } from './reliability.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evaluateModel } from '../../src/evaluate/models.ts';
 import type { FeatureTable, HazardLabels } from '../../src/features/types.ts';
 import { hazardTargets, predictHazard, riskWithinDays, trainHazardModel } from '../../src/models/hazard.ts';
 import { DAYS_PER_MONTH } from '../../src/models/index.ts';
@@ -54,7 +55,8 @@ describe('hazard model', () => {
 
   it('recovers a known hazard from censored data, with a monotone cumulative risk', async () => {
     const { table, labels } = survivalData(20_000, 11);
-    const model = await trainHazardModel(table, labels, thirds(table.n), {
+    const split = thirds(table.n);
+    const model = await trainHazardModel(table, labels, split, {
       arch: 'logistic',
       calibrate: false,
       batchSize: 1024,
@@ -85,5 +87,11 @@ describe('hazard model', () => {
     const mid = riskWithinDays(pred, 45)[1] as number;
     expect(mid).toBeGreaterThan(pred.cumulative[H] as number);
     expect(mid).toBeLessThan(pred.cumulative[H + 1] as number);
+    // per-horizon test evaluation: fewer rows have a known outcome at longer horizons
+    const ev = evaluateModel(model, table, { labels }, split.test);
+    expect(ev.byMonth).toHaveLength(H);
+    for (const m of ev.byMonth) expect(m.metrics.auc).toBeGreaterThan(0.65);
+    expect(ev.byMonth[H - 1]?.n).toBeLessThan(ev.byMonth[0]?.n ?? 0);
+    expect(ev.byMonth[H - 1]?.events).toBeGreaterThan(ev.byMonth[0]?.events ?? 0);
   });
 });
