@@ -8,7 +8,7 @@ import { silentLogger } from '../core/log.ts';
 import type { FeatureTable } from '../features/types.ts';
 import { initBackend } from './backend.ts';
 import { applyCalibration, fitPlatt, noCalibration } from './calibrate.ts';
-import { predictLogits } from './network.ts';
+import { PREDICT_BATCH, predictLogits } from './network.ts';
 import { fitPreprocess, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
 import { fitNets, type Targets, takeRows } from './train.ts';
@@ -95,9 +95,17 @@ function trainingWindow(table: FeatureTable, train: Int32Array): { from: string;
 
 /** Calibrated probabilities (n × outputs) of a trained model on a table (manifest checked). */
 export function predictProba(model: TrainedModel, table: FeatureTable): Float32Array {
-  const x = transform(model.preprocess, table);
-  const z = predictLogits(model.nets, x, table.n, model.preprocess.width);
-  return applyCal(model, z);
+  const w = model.preprocess.width;
+  const k = model.outputs;
+  const out = new Float32Array(table.n * k);
+  // Chunked so the n × width input is never materialized: one reused buffer of PREDICT_BATCH rows.
+  const buf = new Float32Array(Math.min(PREDICT_BATCH, table.n) * w);
+  for (let start = 0; start < table.n; start += PREDICT_BATCH) {
+    const end = Math.min(table.n, start + PREDICT_BATCH);
+    const x = transform(model.preprocess, table, start, end, buf);
+    out.set(applyCal(model, predictLogits(model.nets, x, end - start, w)), start * k);
+  }
+  return out;
 }
 
 /** Applies the model's calibration to logits. */

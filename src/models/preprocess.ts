@@ -131,17 +131,27 @@ function fitCategorical(
   return { name, vocab, mode: top === undefined || top === MISSING ? null : top };
 }
 
-/** Applies the state: returns the row-major model input (n × width). */
-export function transform(state: PreprocessState, table: FeatureTable): Float32Array {
+/**
+ * Applies the state to rows [start, end) (default all): returns the row-major model input ((end − start) × width).
+ * `out` (zero-filled by this function) lets chunked scoring reuse one buffer instead of allocating n × width.
+ */
+export function transform(
+  state: PreprocessState,
+  table: FeatureTable,
+  start = 0,
+  end = table.n,
+  out?: Float32Array,
+): Float32Array {
   assertManifest(state.manifest, table.manifest, 'the preprocessing state');
-  const { n } = table;
+  const n = end - start;
   const w = state.width;
-  const out = new Float32Array(n * w);
+  if (out) out.fill(0, 0, n * w);
+  else out = new Float32Array(n * w);
   for (const s of state.numeric) {
     const col = requireNumeric(table, s.name);
     const [c] = state.spans[s.name] as [number, number];
     for (let i = 0; i < n; i++) {
-      const v = col[i] as number;
+      const v = col[start + i] as number;
       if (Number.isNaN(v)) {
         if (s.missingFlag) out[i * w + c + 1] = 1;
       } else out[i * w + c] = (Math.min(s.hi, Math.max(s.lo, v)) - s.mean) / s.std;
@@ -151,7 +161,7 @@ export function transform(state: PreprocessState, table: FeatureTable): Float32A
     const col = requireCategorical(table, s.name);
     const [c] = state.spans[s.name] as [number, number];
     const index = new Map(s.vocab.map((v, j) => [v, j]));
-    for (let i = 0; i < n; i++) out[i * w + c + (index.get(col[i] ?? MISSING) ?? s.vocab.length)] = 1;
+    for (let i = 0; i < n; i++) out[i * w + c + (index.get(col[start + i] ?? MISSING) ?? s.vocab.length)] = 1;
   }
   return out;
 }
