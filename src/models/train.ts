@@ -2,6 +2,9 @@
  * The one training loop for every model here: masked binary cross-entropy on logits. The hazard model uses it
  * with H columns and the censoring mask; the hang-up model with one column and a full mask. Seeded shuffling,
  * per-step dropout seeds, Adam, early stopping on validation loss with the best weights restored.
+ * Class imbalance: the output bias starts at the base-rate log-odds (no epochs wasted learning the prior, no
+ * collapse to the majority class) and the likelihood stays unweighted, so probabilities stay calibrated —
+ * reweighting rare events would inflate every probability that the recommender budgets risk with.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '../core/log.ts';
