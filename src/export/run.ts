@@ -170,3 +170,12 @@ async function writeFile(
     throw e;
   }
 }
+
+/** Exports on a warehouse the caller already holds open (the pipeline runner shares one connection). */
+export async function runExportOn(
+  w: Warehouse,
+  deps: ExportDeps,
+  config: ExportConfig,
+): Promise<ExportSummary> {
+  return exportWith(w, deps, validate(config));
+}

@@ -83,7 +83,12 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
     for (const step of spec.stages) {
       const stage = opts.stages[step.uses]!;
       const t0 = opts.clock.now();
-      if (step.when === 'drift' && !drift) {
+      const when = interpolate(step.when, params, `stages.${step.id}.when`);
+      if (when !== 'always' && when !== 'drift')
+        throw new BadInputError(
+          `stages.${step.id}.when must be always or drift; got ${JSON.stringify(when)}`,
+        );
+      if (when === 'drift' && !drift) {
         await recordStep(
           w,
           runId,

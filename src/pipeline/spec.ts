@@ -19,9 +19,11 @@ export const StageStep = z
       .default({})
       .describe('Stage parameters; `${name}` refers to pipeline params.'),
     when: z
-      .enum(['always', 'drift'])
+      .union([z.enum(['always', 'drift']), z.string().regex(/^\$\{[a-z_][a-z0-9_]*\}$/i)])
       .default('always')
-      .describe('`drift`: run only when an earlier monitor step found drift.'),
+      .describe(
+        '`always`, or `drift`: run only when an earlier monitor step found drift; may be a `${param}`.',
+      ),
   })
   .strict();
 

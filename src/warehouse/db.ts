@@ -3,6 +3,7 @@
  * User text never reaches SQL except through `ident()` (identifiers) or bound parameters (values).
  */
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { BusyError } from '../core/errors.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
@@ -45,7 +46,17 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
   if (opts.threads) config.threads = String(opts.threads);
   if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
   if (opts.readOnly) config.access_mode = 'READ_ONLY';
-  const instance = await DuckDBInstance.create(path, config);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, config);
+  } catch (e) {
+    // DuckDB allows one writing process per file; say so in the project's terms instead of an internal error.
+    if (e instanceof Error && /Could not set lock/i.test(e.message))
+      throw new BusyError(`warehouse ${path} is in use by another process`, {
+        hint: 'wait for the other run to finish, then retry',
+      });
+    throw e;
+  }
   const conn = await instance.connect();
   // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
   await conn.run("SET TimeZone = 'UTC'");

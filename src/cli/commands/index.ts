@@ -8,9 +8,23 @@ import { register as exportCmd } from './export.ts';
 import { register as features } from './features.ts';
 import { register as generate } from './generate.ts';
 import { register as ingest } from './ingest.ts';
+import { register as recommend } from './recommend.ts';
 import { register as report } from './report.ts';
+import { register as run } from './run.ts';
+import { register as score } from './score.ts';
 import { register as train } from './train.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [ingest, exportCmd, generate, features, report, benchmark, train];
+export const COMMANDS: RegisterCommand[] = [
+  ingest,
+  exportCmd,
+  generate,
+  features,
+  report,
+  benchmark,
+  train,
+  score,
+  recommend,
+  run,
+];

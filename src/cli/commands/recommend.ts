@@ -1,0 +1,57 @@
+/**
+ * `followup recommend --warehouse W --as-of DATE [--policy P] [--models DIR]`: the next follow-up of every
+ * active loan (date and allowed window, purpose, cadence, risk, best local hour window, channel,
+ * pre-notification, priority, reasons) into `recommendations`.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { UsageError } from '../../core/errors.ts';
+import { type RecommendSummary, runRecommend } from '../../ops/recommend.ts';
+import { makeContext, printSummary } from '../context.ts';
+import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
+
+const Options = z.object({
+  warehouse: z.string().min(1),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  policy: z.string().optional(),
+  models: z.string().min(1).default('models'),
+  json: z.boolean().optional(),
+});
+
+export function register(program: Command): void {
+  program
+    .command('recommend')
+    .description(
+      'Recommend the next follow-up of every active loan (risk-based interval, best hour, notice, capacity).',
+    )
+    .requiredOption('--warehouse <file>', 'DuckDB warehouse')
+    .requiredOption('--as-of <date>', 'as-of date YYYY-MM-DD')
+    .option('--policy <file>', 'policy YAML (default: src/config/policy.default.yaml)')
+    .option('--models <dir>', 'model registry root', 'models')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (raw: unknown) => {
+      const parsed = Options.safeParse(raw);
+      if (!parsed.success) throw new UsageError(flagProblems('recommend', parsed.error.issues));
+      const o = parsed.data;
+      const ctx = makeContext(o);
+      const summary = await withLockedWarehouse(o.warehouse, (w) =>
+        runRecommend(
+          w,
+          { modelsDir: o.models, asOf: o.asOf, ...(o.policy ? { policy: o.policy } : {}) },
+          ctx.log,
+          ctx.clock,
+        ),
+      );
+      printSummary(ctx, o.json, summary, () => human(summary));
+    });
+}
+
+function human(s: RecommendSummary): string {
+  const by = Object.entries(s.stats.by_purpose)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    `run ${s.run_id}: ${s.stats.recommendations} follow-ups for ${s.stats.loans} loans (${by}); ${s.stats.prenotified} pre-notified, ${s.stats.moved} moved for capacity, ${s.stats.overflow} over capacity`,
+    `models: delinquency ${s.models.delinquency}, hangup ${s.models.hangup}; policy ${s.policy_version.slice(0, 12)}; ${s.seconds.toFixed(1)} s`,
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * `followup score --warehouse W --as-of DATE [--models DIR]`: the champion delinquency model over every loan
+ * active at the as-of date → table `scores` (monthly hazards, 3- and 6-month risk, reasons in words).
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { UsageError } from '../../core/errors.ts';
+import { scoreLoans } from '../../ops/score.ts';
+import { makeContext, printSummary } from '../context.ts';
+import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
+
+const Options = z.object({
+  warehouse: z.string().min(1),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  models: z.string().min(1).default('models'),
+  reasons: z.boolean().default(true),
+  json: z.boolean().optional(),
+});
+
+export function register(program: Command): void {
+  program
+    .command('score')
+    .description('Score every active loan with the champion delinquency model into the `scores` table.')
+    .requiredOption('--warehouse <file>', 'DuckDB warehouse')
+    .requiredOption('--as-of <date>', 'as-of date YYYY-MM-DD')
+    .option('--models <dir>', 'model registry root', 'models')
+    .option('--no-reasons', 'skip reason codes (faster)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (raw: unknown) => {
+      const parsed = Options.safeParse(raw);
+      if (!parsed.success) throw new UsageError(flagProblems('score', parsed.error.issues));
+      const o = parsed.data;
+      const ctx = makeContext(o);
+      const t0 = performance.now();
+      const summary = await withLockedWarehouse(o.warehouse, async (w) => {
+        const s = await scoreLoans(w, { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons }, ctx.log);
+        const dist = await w.one<{ n: number; mean6: number; p90: number }>(
+          `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
+           FROM scores WHERE as_of = $1::DATE`,
+          [o.asOf],
+        );
+        return {
+          as_of: o.asOf,
+          model: s.version,
+          loans: s.state.n,
+          mean_risk_6m: dist?.mean6 ?? null,
+          p90_risk_6m: dist?.p90 ?? null,
+          seconds: (performance.now() - t0) / 1000,
+        };
+      });
+      printSummary(
+        ctx,
+        o.json,
+        summary,
+        () =>
+          `scored ${summary.loans} loans at ${summary.as_of} with delinquency ${summary.model}: mean 6-month risk ${(100 * (summary.mean_risk_6m ?? 0)).toFixed(2)} %, p90 ${(100 * (summary.p90_risk_6m ?? 0)).toFixed(2)} % (${summary.seconds.toFixed(1)} s)`,
+      );
+    });
+}

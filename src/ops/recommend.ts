@@ -1,0 +1,117 @@
+/**
+ * `followup recommend`: the next follow-up of every active loan.
+ *
+ *   score (champion delinquency: h1…hH, reasons) ─► planner loans (loans + dpd + market + follow-up history +
+ *   recent contacts) ─► planFollowUps(policy, hang-up champion over every allowed slot) ─► recommendations
+ *
+ * The run id is a hash of (as-of, models, policy, loans), so re-running the same inputs replaces the same run.
+ */
+import { join } from 'node:path';
+import type { Clock } from '../core/clock.ts';
+import { BadInputError } from '../core/errors.ts';
+import { sha256 } from '../core/hash.ts';
+import type { Logger } from '../core/log.ts';
+import { hangupManifest } from '../features/index.ts';
+import { championVersion, loadModel, predictHangup } from '../models/index.ts';
+import {
+  type CapacityOverflow,
+  loadPolicy,
+  type PlannerLoan,
+  type PlanStats,
+  planFollowUps,
+  type Recommendation,
+} from '../recommend/index.ts';
+import { ensureRecommendationTables } from '../recommend/table.ts';
+import type { Warehouse } from '../warehouse/db.ts';
+import { plannerLoans } from './planner-loans.ts';
+import { scoreLoans } from './score.ts';
+import { slotBatchTable } from './slot-table.ts';
+import { writeRecommendations } from './write-recommendations.ts';
+
+export interface RecommendConfig {
+  modelsDir: string;
+  asOf: string;
+  /** Policy YAML; default the shipped policy. */
+  policy?: string;
+  /** Only these loans (a shard). */
+  loanIds?: readonly string[];
+  /** Shard label stored on the run, e.g. `2/8`. */
+  shard?: string;
+}
+
+export interface RecommendSummary {
+  run_id: string;
+  as_of: string;
+  policy_version: string;
+  models: { delinquency: string; hangup: string };
+  stats: PlanStats;
+  overflow: CapacityOverflow[];
+  seconds: number;
+}
+
+export async function runRecommend(
+  w: Warehouse,
+  cfg: RecommendConfig,
+  log: Logger,
+  clock: Clock,
+): Promise<RecommendSummary> {
+  const t0 = performance.now();
+  const policy = loadPolicy(cfg.policy);
+  const hangVersion = await championVersion(cfg.modelsDir, 'hangup');
+  if (!hangVersion)
+    throw new BadInputError(`no champion hang-up model in ${cfg.modelsDir}`, {
+      hint: 'run `followup train` first',
+    });
+  const hangModel = await loadModel(join(cfg.modelsDir, 'hangup', hangVersion), hangupManifest());
+  const scored = await scoreLoans(
+    w,
+    { modelsDir: cfg.modelsDir, asOf: cfg.asOf, ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}) },
+    log,
+  );
+  const { loans, stateRow } = await plannerLoans(w, cfg.asOf, scored);
+  const runId = `rec-${cfg.asOf}-${sha256(
+    JSON.stringify([
+      cfg.asOf,
+      scored.version,
+      hangVersion,
+      policy.policy_version,
+      cfg.shard ?? '',
+      loans.length,
+      scored.state.keys.loan_id,
+    ]),
+  ).slice(0, 10)}`;
+  const recs: Recommendation[] = [];
+  const reasonsOf = new Map<string, string[]>();
+  scored.state.keys.loan_id.forEach((id, i) => {
+    reasonsOf.set(id, scored.reasons[i] ?? []);
+  });
+  const result = await planFollowUps({
+    asOf: cfg.asOf,
+    runId,
+    loans,
+    policy,
+    modelVersions: { delinquency: scored.version, hangup: hangVersion },
+    hangup: async (batch) => predictHangup(hangModel, slotBatchTable(scored.state, stateRow, batch)),
+    onRecommendation: (r) => {
+      const why = reasonsOf.get(r.loan_id) ?? [];
+      // The model's own drivers make the risk figure explainable to the agent who calls.
+      if (why.length) {
+        r.reason_codes.push('RISK_DRIVERS');
+        r.reasons.push(`main risk drivers: ${why.join('; ')}`);
+      }
+      recs.push(r);
+    },
+  });
+  await ensureRecommendationTables(w);
+  await writeRecommendations(w, runId, cfg, policy.policy_version, scored.version, hangVersion, recs, clock);
+  log.info('recommendations written', { run_id: runId, n: recs.length });
+  return {
+    run_id: runId,
+    as_of: cfg.asOf,
+    policy_version: policy.policy_version,
+    models: { delinquency: scored.version, hangup: hangVersion },
+    stats: result.stats,
+    overflow: result.overflow,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

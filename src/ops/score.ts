@@ -1,0 +1,120 @@
+/**
+ * `followup score`: the champion delinquency model over every loan active at an as-of date.
+ *
+ *   buildBorrowerState(as_of) ─► champion (manifest checked) ─► hazards h1…hH + reasons, in chunks ─► scores
+ *                                                                 └─► score_population 'scored' (drift input)
+ */
+import { join } from 'node:path';
+import { BadInputError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
+import type { FeatureTable } from '../features/types.ts';
+import { championVersion, explain, loadModel, predictHazard } from '../models/index.ts';
+import type { Warehouse } from '../warehouse/db.ts';
+import { sliceTable } from './slot-table.ts';
+import { writePopulation } from './store.ts';
+
+export const SCORES_DDL = `CREATE TABLE IF NOT EXISTS scores (
+  as_of DATE NOT NULL,
+  loan_id VARCHAR NOT NULL,
+  model_version VARCHAR NOT NULL,
+  hazard DOUBLE[] NOT NULL,        -- monthly hazards h1…hH of first 30+ DPD onset
+  risk_3m DOUBLE NOT NULL,         -- cumulative risk within 3 months
+  risk_6m DOUBLE NOT NULL,         -- cumulative risk within H months
+  reasons VARCHAR[] NOT NULL,      -- top risk-raising features, in words
+  PRIMARY KEY (as_of, loan_id)
+)`;
+
+export interface ScoreConfig {
+  modelsDir: string;
+  asOf: string;
+  /** Only these loans (a shard); default every active loan. */
+  loanIds?: readonly string[];
+  /** Rows per prediction chunk (memory bound). Default 65 536. */
+  chunk?: number;
+  /** Compute reason codes (one extra prediction per feature). Default true. */
+  reasons?: boolean;
+}
+
+export interface Scored {
+  state: FeatureTable;
+  /** Row-major n × H. */
+  hazard: Float32Array;
+  horizon: number;
+  reasons: string[][];
+  version: string;
+}
+
+export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): Promise<Scored> {
+  const version = await championVersion(cfg.modelsDir, 'delinquency');
+  if (!version)
+    throw new BadInputError(`no champion delinquency model in ${cfg.modelsDir}`, {
+      hint: 'run `followup train` first (the first trained model becomes champion)',
+    });
+  const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), snapshotManifest());
+  const state = await buildBorrowerState(w, cfg.asOf, cfg.loanIds);
+  const H = model.outputs;
+  const hazard = new Float32Array(state.n * H);
+  const reasons: string[][] = new Array(state.n);
+  const chunk = cfg.chunk ?? 65_536;
+  for (let a = 0; a < state.n; a += chunk) {
+    const b = Math.min(state.n, a + chunk);
+    const part = sliceTable(state, a, b);
+    hazard.set(predictHazard(model, part).hazard, a * H);
+    const why = cfg.reasons === false ? [] : explain(model, part, 3);
+    for (let i = a; i < b; i++) reasons[i] = (why[i - a] ?? []).map((r) => r.text);
+  }
+  log.info('scored', { loans: state.n, as_of: cfg.asOf, model: version });
+  await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
+  const score = new Float64Array(state.n);
+  for (let i = 0; i < state.n; i++) score[i] = 1 - productSurvival(hazard, i, H, H);
+  await writePopulation(w, 'delinquency', 'scored', { ...state.numeric, score });
+  return { state, hazard, horizon: H, reasons, version };
+}
+
+/** 1 − cumulative risk after `t` months of row i. */
+export function productSurvival(hazard: Float32Array, i: number, H: number, t: number): number {
+  let s = 1;
+  for (let k = 0; k < t; k++) s *= 1 - hazard[i * H + k]!;
+  return s;
+}
+
+async function storeScores(
+  w: Warehouse,
+  asOf: string,
+  state: FeatureTable,
+  hazard: Float32Array,
+  H: number,
+  reasons: string[][],
+  version: string,
+): Promise<void> {
+  await w.run(SCORES_DDL);
+  await w.run('CREATE OR REPLACE TEMP TABLE score_stage (loan_id VARCHAR, hazard VARCHAR, reasons VARCHAR)');
+  const app = await w.conn.createAppender('score_stage', 'main', 'temp');
+  try {
+    for (let i = 0; i < state.n; i++) {
+      app.appendVarchar(state.keys.loan_id[i]!);
+      app.appendVarchar(JSON.stringify(Array.from(hazard.subarray(i * H, (i + 1) * H))));
+      app.appendVarchar(JSON.stringify(reasons[i] ?? []));
+      app.endRow();
+    }
+  } finally {
+    app.closeSync();
+  }
+  await w.tx(async (t) => {
+    await t.run(
+      'DELETE FROM scores WHERE as_of = $1::DATE AND loan_id IN (SELECT loan_id FROM temp.score_stage)',
+      [asOf],
+    );
+    await t.run(
+      `INSERT INTO scores
+       SELECT $1::DATE, loan_id, $2, hz,
+         1 - list_product(list_transform(hz[1:3], x -> 1 - x)),
+         1 - list_product(list_transform(hz, x -> 1 - x)),
+         json_extract_string(reasons, '$[*]')
+       FROM (SELECT loan_id, hazard::JSON::DOUBLE[] AS hz, reasons FROM temp.score_stage)`,
+      [asOf, version],
+    );
+  });
+  await w.run('DROP TABLE temp.score_stage');
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { buildReport } from '../../report/index.ts';
+import { defineStage } from '../stage.ts';
+
+/** Vega-Lite specs, SVG/PNG and one offline HTML page for the latest run. */
+export const reportStage = defineStage({
+  name: 'report',
+  doc: 'Model performance, drift, hang-ups and schedule charts → <out>/index.html (+ .vl.json, .svg, .png).',
+  reads: ['table:eval_predictions', 'table:score_population', 'table:contacts', 'table:recommendations'],
+  writes: ['dir:out'],
+  params: z.object({
+    out: z.string(),
+    lang: z.enum(['en', 'zh-CN']).default('en'),
+    images: z.boolean().default(true),
+    capacity: z.number().int().positive().optional(),
+  }),
+  async run(ctx, p) {
+    const s = await buildReport(ctx.w, {
+      clock: ctx.clock,
+      lang: p.lang,
+      outDir: p.out,
+      log: ctx.log,
+      images: p.images,
+      ...(p.capacity ? { capacity: p.capacity } : {}),
+    });
+    return {
+      summary: { out: s.out_dir, charts: s.charts.length, not_available: s.not_available.map((n) => n.name) },
+      outputs: [`${s.out_dir}/index.html`],
+    };
+  },
+});

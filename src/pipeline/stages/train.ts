@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { runTrain } from '../../ops/train.ts';
+import { defineStage } from '../stage.ts';
+
+/** Trains both models and their baselines out of time and saves them to the registry. */
+export const trainStage = defineStage({
+  name: 'train',
+  doc: 'Point-in-time features → delinquency hazard and hang-up networks + logistic baselines → registry.',
+  reads: ['table:loans', 'table:repayments', 'table:contacts', 'table:market'],
+  writes: [
+    'table:features_snapshot',
+    'table:features_hangup',
+    'table:eval_predictions',
+    'table:score_population',
+    'dir:models',
+  ],
+  params: z.object({
+    models: z.string(),
+    seed: z.coerce.number().int().default(42),
+    epochs: z.coerce.number().int().positive().optional(),
+    promote: z.enum(['auto', 'always', 'never']).default('auto'),
+  }),
+  async run(ctx, p) {
+    const common = { seed: p.seed, ...(p.epochs ? { epochs: p.epochs } : {}) };
+    ctx.progress('models', 0, 2);
+    const entries = await runTrain(
+      ctx.w,
+      { modelsDir: p.models, promote: p.promote, delinquency: common, hangup: common },
+      ctx.log,
+      ctx.clock,
+    );
+    ctx.progress('models', 2, 2);
+    return {
+      summary: Object.fromEntries(
+        entries.map((e) => [
+          e.name,
+          {
+            version: e.version,
+            champion: e.promoted,
+            backend: e.backend,
+            test: e.test,
+            seconds: Math.round(e.seconds * 10) / 10,
+          },
+        ]),
+      ),
+      outputs: entries.map((e) => e.dir),
+    };
+  },
+});
