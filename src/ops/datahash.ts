@@ -8,9 +8,11 @@ export function featureTableHash(t: FeatureTable, ...labels: ArrayBufferView[]):
   h.update(String(t.n));
   for (const k of Object.keys(t.keys).sort()) h.update((t.keys as Record<string, string[]>)[k]!.join('\n'));
   for (const k of Object.keys(t.numeric).sort()) {
-    const a = t.numeric[k]!;
+    // DuckDB's parallel double aggregates may differ in the last bits from run to run; the model sees float32,
+    // so hash what it sees (and NaN in one canonical form).
+    const a = Float32Array.from(t.numeric[k]!, (v) => (Number.isNaN(v) ? Number.NaN : v));
     h.update(k);
-    h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    h.update(new Uint8Array(a.buffer));
   }
   for (const k of Object.keys(t.categorical).sort()) {
     h.update(k);
