@@ -1,0 +1,169 @@
+/**
+ * The wired stages on a small generated world: ingest → train (both models + baselines) → score → recommend,
+ * in process and once through the real CLI. Checks what each stage wrote, and that the same inputs give the
+ * same model versions and the same recommendation run.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import { silentLogger } from '../../src/core/log.ts';
+import { runGenerate } from '../../src/generate/index.ts';
+import { runIngest } from '../../src/ingest/index.ts';
+import { championVersion } from '../../src/models/index.ts';
+import { runRecommend } from '../../src/ops/recommend.ts';
+import { scoreLoans } from '../../src/ops/score.ts';
+import { runTrain, type TrainedEntry } from '../../src/ops/train.ts';
+import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
+
+const clock = fixedClock('2026-01-05T00:00:00Z');
+const dir = mkdtempSync(join(tmpdir(), 'followup-ops-'));
+const world = join(dir, 'world');
+const models = join(dir, 'models');
+const whPath = join(dir, 'wh.duckdb');
+const AS_OF = '2024-12-31';
+let w: Warehouse;
+let trained: TrainedEntry[];
+
+const n = (v: unknown) => Number(v);
+
+beforeAll(async () => {
+  await runGenerate({ out: world, borrowers: 800, months: 24, seed: 11, start: '2023-01-01' }, silentLogger);
+  w = await openWarehouse(whPath);
+  await runIngest(w, { paths: [world] }, { log: silentLogger, clock });
+  trained = await runTrain(
+    w,
+    { modelsDir: models, delinquency: { epochs: 15, seed: 3 }, hangup: { epochs: 15, seed: 3 } },
+    silentLogger,
+    clock,
+  );
+}, 300_000);
+
+afterAll(() => w?.close());
+
+describe('train', () => {
+  it('saves network and baseline of both models with cards, evaluations and champions', async () => {
+    expect(trained.map((t) => t.name)).toEqual(['delinquency', 'hangup']);
+    for (const t of trained) {
+      const card = JSON.parse(readFileSync(join(t.dir, 'card.json'), 'utf8'));
+      expect(['tensorflow', 'wasm', 'cpu']).toContain(card.training.backend);
+      expect(card.training.backend).toBe(t.backend);
+      expect(card.manifestHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(existsSync(join(t.dir, 'evaluation.json'))).toBe(true);
+      expect(existsSync(join(models, `${t.name}-baseline`, t.version, 'card.json'))).toBe(true);
+      expect(await championVersion(models, t.name)).toBe(t.version);
+      // Out of time: every training month precedes every validation month, which precedes every test month.
+      expect(t.window.train.at(-1)! < t.window.valid[0]!).toBe(true);
+      expect(t.window.valid.at(-1)! < t.window.test[0]!).toBe(true);
+      // Discrimination well above chance on the test months (6-month horizon for the hazard model).
+      const key = t.name === 'delinquency' ? 'auc_m6' : 'auc';
+      for (const v of ['network', 'baseline']) {
+        expect(t.test[v]![key]).toBeGreaterThan(0.55);
+        expect(t.test[v]![key]).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('writes test-period predictions for both variants and every horizon', async () => {
+    const rows = await w.all<{ model: string; variant: string; horizon: number; n: bigint }>(
+      `SELECT model, variant, horizon, count(*) AS n FROM eval_predictions GROUP BY ALL ORDER BY ALL`,
+    );
+    const del = rows.filter((r) => r.model === 'delinquency');
+    expect(del.map((r) => `${r.variant}:${r.horizon}`)).toEqual([
+      ...[1, 2, 3, 4, 5, 6].map((h) => `baseline:${h}`),
+      ...[1, 2, 3, 4, 5, 6].map((h) => `network:${h}`),
+    ]);
+    // Same rows for every horizon and variant: the test period's population.
+    expect(new Set(del.map((r) => n(r.n))).size).toBe(1);
+    const hang = rows.filter((r) => r.model === 'hangup');
+    expect(hang.map((r) => r.variant)).toEqual(['baseline', 'network']);
+    expect(hang.every((r) => r.horizon === 0)).toBe(true);
+  });
+
+  it('gives the same versions when the same data is trained again', async () => {
+    const again = await runTrain(
+      w,
+      {
+        modelsDir: join(dir, 'models-2'),
+        delinquency: { epochs: 15, seed: 3 },
+        hangup: { epochs: 15, seed: 3 },
+      },
+      silentLogger,
+      clock,
+    );
+    expect(again.map((t) => t.version)).toEqual(trained.map((t) => t.version));
+  }, 300_000);
+});
+
+describe('score and recommend', () => {
+  it('scores every active loan with monotone cumulative risk and reasons', async () => {
+    const s = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
+    const active = await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM scores WHERE as_of = $1::DATE`, [
+      AS_OF,
+    ]);
+    expect(n(active?.n)).toBe(s.state.n);
+    expect(s.state.n).toBeGreaterThan(50);
+    const bad = await w.one<{ n: bigint }>(
+      `SELECT count(*) AS n FROM scores WHERE as_of = $1::DATE AND NOT (risk_3m <= risk_6m + 1e-12 AND risk_3m >= 0
+         AND risk_6m <= 1 AND len(hazard) = 6 AND list_min(hazard) >= 0 AND list_max(hazard) <= 1)`,
+      [AS_OF],
+    );
+    expect(n(bad?.n)).toBe(0);
+    const withReasons = await w.one<{ n: bigint }>(
+      'SELECT count(*) AS n FROM scores WHERE as_of = $1::DATE AND len(reasons) > 0',
+      [AS_OF],
+    );
+    expect(n(withReasons?.n)).toBeGreaterThan(0);
+  });
+
+  it('recommends a follow-up with reasons inside its window for active loans, deterministically', async () => {
+    const r = await runRecommend(w, { modelsDir: models, asOf: AS_OF }, silentLogger, clock);
+    expect(r.stats.recommendations).toBeGreaterThan(0);
+    const rows = await w.all<{ loan_id: string; ok: boolean; reasons: string[]; active: boolean }>(
+      `SELECT r.loan_id, (r.earliest_on <= r.due_on AND r.due_on <= r.latest_on AND r.due_on > r.as_of) AS ok,
+         r.reasons, (l.disbursed_on < r.as_of AND l.maturity_on > r.as_of) AS active
+       FROM recommendations r JOIN loans l USING (loan_id) WHERE r.run_id = $1`,
+      [r.run_id],
+    );
+    expect(rows.length).toBe(r.stats.recommendations);
+    expect(rows.every((x) => x.ok && x.active && x.reasons.length > 0)).toBe(true);
+    const run = await w.one<{ n: bigint; policy_version: string }>(
+      'SELECT n_recommendations AS n, policy_version FROM recommendation_runs WHERE run_id = $1',
+      [r.run_id],
+    );
+    expect(n(run?.n)).toBe(rows.length);
+    expect(run?.policy_version).toBe(r.policy_version);
+    // Same inputs, same run: the run id is a content hash and the rows are replaced, not duplicated.
+    const again = await runRecommend(w, { modelsDir: models, asOf: AS_OF }, silentLogger, clock);
+    expect(again.run_id).toBe(r.run_id);
+    const count = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM recommendations WHERE run_id = $1', [
+      r.run_id,
+    ]);
+    expect(n(count?.n)).toBe(rows.length);
+  });
+
+  it('runs through the real CLI with the same result', () => {
+    w.close();
+    const out = execFileSync(
+      process.execPath,
+      [
+        'src/cli/followup.mjs',
+        'recommend',
+        '--warehouse',
+        whPath,
+        '--models',
+        models,
+        '--as-of',
+        AS_OF,
+        '--json',
+      ],
+      { encoding: 'utf8', env: { ...process.env, FOLLOWUP_LOG_LEVEL: 'warn' } },
+    );
+    const summary = JSON.parse(out);
+    expect(summary.run_id).toMatch(/^rec-2024-12-31-[0-9a-f]{10}$/);
+    expect(summary.stats.recommendations).toBeGreaterThan(0);
+    expect(summary.models.delinquency).toBe(trained[0]!.version);
+  });
+});
