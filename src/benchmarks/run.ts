@@ -22,7 +22,9 @@ export const BENCHMARKS = {
     split: 'test = ID % 5 == 0',
     floors: { auc: 0.78, brier: 0.1355 },
     trees: { auc: 0.79, brier: 0.1325, ks: 0.443 },
+    // three seeds averaged (logits): +0.003 AUC over one network here, which takes it past the trees
     network: {
+      members: 3,
       hidden: [64, 32],
       dropout: 0.2,
       l2: 1e-4,

@@ -20,7 +20,8 @@ describe('followup benchmark taiwan', () => {
     expect(s.baseline?.auc).toBeGreaterThan(0.72);
     expect(s.network.auc).toBeGreaterThan(s.baseline?.auc ?? 1);
     expect(s.source).toMatch(/CC BY 4\.0/);
-  });
+    // a few tens of seconds alone; the limit leaves room for a machine shared with other test files
+  }, 300_000);
 
   it('rejects an unknown dataset with a usage error', () => {
     const r = followup(['benchmark', 'mnist']);
