@@ -28,10 +28,16 @@ class Params {
 
 const raw = (i: number) => ident(`__raw_${i}`);
 
-/** Whether the typed value can differ from the text delivered, so the text is kept to report it. */
-function keepsRaw(c: ColumnSpec, col: string, table: TableName, m: Mapping): boolean {
-  if (c.kind === 'enum') return Object.keys(m[table]?.codes[col] ?? {}).length > 0;
-  return c.kind === 'int' || c.kind === 'number' || c.kind === 'date' || c.kind === 'timestamptz';
+/**
+ * Which delivered text `typ` keeps beside a typed column: `full` (codes mapped: the value as delivered is needed
+ * for any message), `failed` (casts: the text only where the cast failed, NULL elsewhere), `none` (text columns:
+ * the typed value is the text).
+ */
+function rawMode(c: ColumnSpec, col: string, table: TableName, m: Mapping): 'full' | 'failed' | 'none' {
+  if (c.kind === 'enum') return Object.keys(m[table]?.codes[col] ?? {}).length > 0 ? 'full' : 'none';
+  return c.kind === 'int' || c.kind === 'number' || c.kind === 'date' || c.kind === 'timestamptz'
+    ? 'failed'
+    : 'none';
 }
 
 /** The typed expression of one column from its trimmed raw text `v`. */
@@ -98,17 +104,34 @@ export async function buildTyped(
 ): Promise<{ rows: number; base: bigint; consecutive: boolean }> {
   const spec = TABLES[src.table];
   const p = new Params();
-  const select = reader.cols.map(({ col, from }, i) => {
+  const inner: string[] = [];
+  const outer: string[] = [];
+  reader.cols.forEach(({ col, from }, i) => {
     const c = (spec.columns as Record<string, ColumnSpec>)[col] as ColumnSpec;
     const x = from === undefined ? 'CAST(NULL AS VARCHAR)' : `CAST(${ident(from)} AS VARCHAR)`;
     // Trimming allocates a new string per value; most values have nothing to trim, so test first.
     const text = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') WHEN ${x} = '' THEN NULL ELSE ${x} END`;
-    if (!keepsRaw(c, col, src.table, mapping)) return `${text} AS ${ident(col)}`;
-    return `${text} AS ${raw(i)}, ${typedExpr(c, raw(i), col, src.table, mapping, p)} AS ${ident(col)}`;
+    const txt = ident(`__txt_${i}`);
+    const C = ident(col);
+    const mode = rawMode(c, col, src.table, mapping);
+    if (mode === 'none') {
+      inner.push(`${text} AS ${C}`);
+      outer.push(C);
+      return;
+    }
+    inner.push(`${text} AS ${txt}`, `${typedExpr(c, txt, col, src.table, mapping, p)} AS ${C}`);
+    // Materializing strings is the dearest part of the scan: keep the text only where the typed value failed.
+    outer.push(
+      mode === 'full' ? `${txt} AS ${raw(i)}` : `CASE WHEN ${C} IS NULL THEN ${txt} END AS ${raw(i)}`,
+      C,
+    );
   });
-  // DuckDB resolves a column alias used later in the same SELECT list, so each raw text is computed once.
+  // DuckDB resolves a column alias used later in the same SELECT list, so each text is computed once.
   await reading(src, () =>
-    w.run(`CREATE OR REPLACE TEMP TABLE typ AS SELECT ${select.join(', ')} FROM ${reader.from}`, p.values),
+    w.run(
+      `CREATE OR REPLACE TEMP TABLE typ AS SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${reader.from})`,
+      p.values,
+    ),
   );
   const n = await w.one<{ n: bigint; base: bigint | null; hi: bigint | null }>(
     'SELECT count(*) AS n, min(rowid) AS base, max(rowid) AS hi FROM typ',
@@ -131,12 +154,19 @@ export async function checkRules(
   const cols = Object.entries(spec.columns) as [string, ColumnSpec][];
   const rules = new Rules();
   cols.forEach(([col, c], i) => {
-    const r = keepsRaw(c, col, table, mapping) ? raw(i) : `v.${ident(col)}`;
     const t = `v.${ident(col)}`;
-    if (c.required !== false)
-      rules.add(`${r} IS NULL`, col, r, 'required', `${col} is required; found nothing`);
+    const mode = rawMode(c, col, table, mapping);
+    // The value to report: as delivered where kept, else the typed value as text.
+    const r = mode === 'full' ? raw(i) : mode === 'failed' ? `coalesce(${raw(i)}, CAST(${t} AS VARCHAR))` : t;
+    const missing =
+      mode === 'full'
+        ? `${raw(i)} IS NULL`
+        : mode === 'failed'
+          ? `${raw(i)} IS NULL AND ${t} IS NULL`
+          : `${t} IS NULL`;
+    if (c.required !== false) rules.add(missing, col, r, 'required', `${col} is required; found nothing`);
     if (EXPECT[c.kind])
-      rules.add(`${r} IS NOT NULL AND ${t} IS NULL`, col, r, 'type', `${col}: expected ${EXPECT[c.kind]}`);
+      rules.add(`${raw(i)} IS NOT NULL`, col, r, 'type', `${col}: expected ${EXPECT[c.kind]}`);
     if (c.kind === 'enum' && c.values)
       rules.add(
         `${t} NOT IN (${c.values.map(literal).join(', ')})`,

@@ -145,7 +145,7 @@ put(
 put(
   'loans-negative-principal.csv',
   withRow(LOAN_HEADER, newLoans(), loan({ principal: '-5000' })),
-  rowReject('range', 'principal', '-5000', 'expected at least 0.01'),
+  rowReject('range', 'principal', '-5000.0', 'expected at least 0.01'),
 );
 put(
   'loans-rate-as-percent.csv',

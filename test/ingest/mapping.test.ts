@@ -67,7 +67,7 @@ describe('lender example (GBK, Chinese names and codes)', () => {
     const mapping = await loadMapping(join(LENDER, 'mapping.yaml'));
     const s = await ingest(a, { paths: [LENDER], mapping });
     expect(s.totals).toEqual({ rows_in: 40, inserted: 40, updated: 0, unchanged: 0, rejected: 0 });
-    expect(s.skipped.map((k) => k.path)).toEqual([join(LENDER, 'mapping.yaml')]);
+    expect(s.skipped.map((k) => k.path)).toEqual([join(LENDER, 'README.md'), join(LENDER, 'mapping.yaml')]);
     await ingest(b, { paths: [join(LENDER, 'contract')] });
     const fa = await fingerprint(a);
     const fb = await fingerprint(b);
