@@ -13,6 +13,7 @@
  * window, zone, channel and pre-notification; not the risk figures, which move every run without moving the call.
  */
 import { BadInputError } from '../core/errors.ts';
+import { type Shard, shardPredicateSql } from '../shard/index.ts';
 import { ident, type Warehouse } from '../warehouse/db.ts';
 import type { StateCounts } from './types.ts';
 
@@ -79,15 +80,17 @@ function versionHashSql(alias: string): string {
  */
 export async function buildPlan(
   w: Warehouse,
-  p: { runId: string; format: string; target: string; sinceLast: boolean },
+  p: { runId: string; format: string; target: string; sinceLast: boolean; shard?: Shard },
 ): Promise<StateCounts> {
   const cols = await recommendationColumns(w);
+  // A shard exports (and cancels) only its own loans, so N shard exports to N targets partition the run.
+  const inShard = (col: string) => (p.shard ? `AND ${shardPredicateSql(col, p.shard)}` : '');
   const on = IDENTITY.map((c) => `x.${ident(c)} = y.${ident(c)}`).join(' AND ');
   await w.run(
     `CREATE OR REPLACE TEMP TABLE export_prev AS
      SELECT * EXCLUDE (rk) FROM (
        SELECT l.*, row_number() OVER (PARTITION BY loan_id, purpose, cycle ORDER BY export_no DESC) AS rk
-       FROM export_ledger l WHERE format = $1 AND target = $2
+       FROM export_ledger l WHERE format = $1 AND target = $2 ${inShard('l.loan_id')}
      ) WHERE rk = 1`,
     [p.format, p.target],
   );
@@ -114,7 +117,7 @@ export async function buildPlan(
   await w.run(
     `CREATE OR REPLACE TEMP TABLE export_plan AS
      WITH cur AS (
-       SELECT x.*, ${hashX} AS version_hash FROM recommendations x WHERE x.run_id = $1
+       SELECT x.*, ${hashX} AS version_hash FROM recommendations x WHERE x.run_id = $1 ${inShard('x.loan_id')}
      ),
      diff AS (
        SELECT x.*,

@@ -98,7 +98,13 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   // The webhook is incremental by nature: a version already enqueued for this target is never sent twice.
   const sinceLast = c.format === 'webhook' ? true : c.sinceLast;
   // 2. the plan
-  const counts = await buildPlan(w, { runId, format: c.format, target, sinceLast });
+  const counts = await buildPlan(w, {
+    runId,
+    format: c.format,
+    target,
+    sinceLast,
+    ...(c.shard ? { shard: c.shard } : {}),
+  });
   const written = await planSize(w);
   const head = await newExportHead(w, {
     format: c.format,

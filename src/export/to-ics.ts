@@ -37,7 +37,6 @@ interface IcsRow {
   /** Local wall times of the window, `YYYY-MM-DDTHH:MM:SS`, computed by DuckDB/ICU from the UTC instants. */
   lws: string | null;
   lwe: string | null;
-  local_start: string | null;
   priority: number | null;
   channel: string | null;
   phone: string | null;
@@ -51,29 +50,55 @@ interface IcsRow {
  * sequence or a surrogate pair. Input lines are separated by CRLF; the output too.
  */
 export function foldIcs(text: string): string {
-  return text
-    .split('\r\n')
-    .map((line) => (line.length <= 25 || Buffer.byteLength(line) <= 75 ? line : foldLine(line)))
-    .join('\r\n');
+  // Scans line by line without splitting: most lines are short and are copied as one slice with their neighbours.
+  let out = '';
+  let copied = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\r\n', pos);
+    if (end < 0) end = text.length;
+    if (end - pos > 25 && octetsOver75(text, pos, end)) {
+      out += text.slice(copied, pos) + foldLine(text, pos, end);
+      copied = end;
+    }
+    pos = end + 2;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
-function foldLine(line: string): string {
-  let out = '';
-  let start = 0;
+/** True when text[from, to) is longer than 75 octets in UTF-8. */
+function octetsOver75(text: string, from: number, to: number): boolean {
+  if (to - from > 75) return true;
   let octets = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) octets += 1;
+    else if (c < 0x800) octets += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      octets += 4;
+      i++; // the low surrogate belongs to the same character
+    } else octets += 3;
+  }
+  return octets > 75;
+}
+
+function foldLine(text: string, from: number, to: number): string {
+  let out = '';
+  let start = from;
+  let octets = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     const pair = c >= 0xd800 && c <= 0xdbff;
     const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
     if (octets + size > 75) {
-      out += `${line.slice(start, i)}\r\n `;
+      out += `${text.slice(start, i)}\r\n `;
       start = i;
       octets = 1; // the leading space of the continuation line
     }
     octets += size;
     if (pair) i++;
   }
-  return out + line.slice(start);
+  return out + text.slice(start, to);
 }
 
 /** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */
@@ -131,7 +156,7 @@ export async function writeIcs(
        ${isoUtc('window_start_utc')} AS ws, ${isoUtc('window_end_utc')} AS we,
        strftime(local_ws, '%Y-%m-%dT%H:%M:%S') AS lws,
        strftime(local_we, '%Y-%m-%dT%H:%M:%S') AS lwe,
-       ${localTime('local_ws')} AS local_start, priority, channel,
+       priority, channel,
        ${opts.maskPhone ? maskedPhone() : 'phone'} AS phone,
        CASE WHEN prenotify THEN upper(coalesce(prenotify_channel, 'sms')) || ' at '
          || coalesce(${localTime('local_pa')}, '?') || coalesce(' — ' || prenotify_reason, '') END AS prenotify,
@@ -185,7 +210,7 @@ function addEvent(
   const lines = [
     `Priority: ${r.priority ?? '?'} / 100. Channel: ${r.channel ?? '?'}.`,
     r.phone ? `Phone: ${r.phone}` : null,
-    `Local start: ${r.local_start ?? '?'} (${r.time_zone ?? 'UTC'})`,
+    `Local start: ${r.lws ? r.lws.slice(0, 16).replace('T', ' ') : '?'} (${r.time_zone ?? 'UTC'})`,
     r.prenotify ? `Pre-notify: ${r.prenotify}` : 'Pre-notify: none',
     r.reasons ? `Why:\n${r.reasons}` : null,
     r.reason_codes ? `Codes: ${r.reason_codes}` : null,

@@ -49,6 +49,8 @@ export const ExportConfigSchema = z.object({
   template: z.string().min(1).optional(),
   /** Webhook settings (webhook only). */
   webhook: WebhookOptionsSchema.optional(),
+  /** Only loans of shard `K/N` (src/shard: md5(loan_id) mod N); cancellations too. Default: every loan. */
+  shard: z.object({ k: z.number().int().min(1), n: z.number().int().min(1) }).optional(),
 });
 export type ExportConfig = z.input<typeof ExportConfigSchema>;
 export type ExportConfigParsed = z.infer<typeof ExportConfigSchema>;
