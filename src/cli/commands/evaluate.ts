@@ -1,0 +1,63 @@
+/**
+ * `followup evaluate --warehouse W --truth DIR [--models DIR] [--from M --to M]`: the champion delinquency
+ * model's monthly hazards against the generator's true hazards (Pearson on both scales, decile calibration).
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { runTruthEvaluation } from '../../backtest/evaluate-truth.ts';
+import { UsageError } from '../../core/errors.ts';
+import { makeContext, printSummary } from '../context.ts';
+import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
+
+const Month = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'must be a month YYYY-MM or a date YYYY-MM-DD');
+
+const Options = z.object({
+  warehouse: z.string().min(1),
+  models: z.string().min(1).default('models'),
+  truth: z.string().min(1),
+  from: Month.optional(),
+  to: Month.optional(),
+  json: z.boolean().optional(),
+});
+
+/** `YYYY-MM` or `YYYY-MM-DD` → the month's first day. */
+const firstDay = (m: string | undefined) => (m ? `${m.slice(0, 7)}-01` : undefined);
+
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description(
+      "Compare the champion delinquency model's monthly hazards with the generator's true hazards.",
+    )
+    .requiredOption('--warehouse <file>', 'DuckDB warehouse holding the generated world')
+    .requiredOption('--truth <dir>', 'truth/ folder written by `followup generate` (or the world folder)')
+    .option('--models <dir>', 'model registry root', 'models')
+    .option('--from <month>', 'first as-of month (default: 2 months after the first truth month)')
+    .option('--to <month>', 'last as-of month (default: the last truth month)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(async (raw: unknown) => {
+      const parsed = Options.safeParse(raw);
+      if (!parsed.success) throw new UsageError(flagProblems('evaluate', parsed.error.issues));
+      const o = parsed.data;
+      const ctx = makeContext(o);
+      const from = firstDay(o.from);
+      const to = firstDay(o.to);
+      const s = await withLockedWarehouse(o.warehouse, (w) =>
+        runTruthEvaluation(
+          w,
+          { modelsDir: o.models, truthDir: o.truth, ...(from ? { from } : {}), ...(to ? { to } : {}) },
+          ctx.log,
+        ),
+      );
+      printSummary(ctx, o.json, s, () =>
+        [
+          `delinquency ${s.model} vs truth, as-of ${s.as_of.from} … ${s.as_of.to}: ${s.pairs} pairs`,
+          `  overall: Pearson ${s.overall.pearson.toFixed(3)} (logit ${s.overall.pearson_logit.toFixed(3)}), mean predicted ${(100 * s.overall.mean_predicted).toFixed(2)} % vs true ${(100 * s.overall.mean_truth).toFixed(2)} %`,
+          ...s.by_k.map(
+            (b) =>
+              `  k=${b.k}: Pearson ${b.pearson.toFixed(3)} (logit ${b.pearson_logit.toFixed(3)}), mean ${(100 * b.mean_predicted).toFixed(2)} % vs ${(100 * b.mean_truth).toFixed(2)} %`,
+          ),
+        ].join('\n'),
+      );
+    });
+}
