@@ -38,7 +38,7 @@ export async function buildSnapshotSpine(
      SELECT l.loan_id, d.as_of
      FROM (SELECT DISTINCT unnest($1::DATE[]) AS as_of) d
      JOIN loans l ON l.disbursed_on < d.as_of AND l.maturity_on > d.as_of
-     ${opts.loanIds ? 'WHERE list_contains($2::VARCHAR[], l.loan_id)' : ''}`,
+     ${opts.loanIds ? 'WHERE l.loan_id IN (SELECT unnest($2::VARCHAR[]))' : ''}`,
     params,
   );
   await w.run(`

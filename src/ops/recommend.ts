@@ -22,6 +22,7 @@ import {
   type Recommendation,
 } from '../recommend/index.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
+import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { plannerLoans } from './planner-loans.ts';
 import { scoreLoans } from './score.ts';
@@ -35,7 +36,7 @@ export interface RecommendConfig {
   policy?: string;
   /** Only these loans (a shard). */
   loanIds?: readonly string[];
-  /** Shard label stored on the run, e.g. `2/8`. */
+  /** Shard `K/N` stored on the run (e.g. `2/8`); the policy's capacities become this shard's share. Default none. */
   shard?: string;
 }
 
@@ -57,6 +58,14 @@ export async function runRecommend(
 ): Promise<RecommendSummary> {
   const t0 = performance.now();
   const policy = loadPolicy(cfg.policy);
+  if (cfg.shard) {
+    // Capacity is global: a shard plans against its share, so the shards together never exceed it.
+    const s = parseShard(cfg.shard);
+    policy.capacity = {
+      daily: shareCapacity(policy.capacity.daily, s),
+      hourly: shareCapacity(policy.capacity.hourly, s),
+    };
+  }
   const hangVersion = await championVersion(cfg.modelsDir, 'hangup');
   if (!hangVersion)
     throw new BadInputError(`no champion hang-up model in ${cfg.modelsDir}`, {

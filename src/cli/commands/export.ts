@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
 import { EXPORT_FORMATS, type ExportFormat, runExport, TOKEN_ENV } from '../../export/index.ts';
+import { parseShard } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
 
 interface ExportCliOptions {
@@ -23,6 +24,7 @@ interface ExportCliOptions {
   retryMaxMs?: string;
   concurrency?: string;
   seed?: string;
+  shard?: string;
   json?: boolean;
 }
 
@@ -54,6 +56,7 @@ export function register(program: Command): void {
     .option('--retry-max-ms <ms>', 'webhook backoff cap (default 30000)')
     .option('--concurrency <n>', 'webhook requests in flight (default 4)')
     .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
+    .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (o: ExportCliOptions) => {
       const ctx = makeContext({ json: o.json });
@@ -84,6 +87,7 @@ export function register(program: Command): void {
         maskPhone: o.maskPhone === true,
         template: o.template,
         webhook,
+        ...(o.shard === undefined ? {} : { shard: parseShard(o.shard) }),
       });
       printSummary(ctx, o.json, summary, () => {
         const c = summary.counts;

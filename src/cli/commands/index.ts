@@ -15,6 +15,7 @@ import { register as report } from './report.ts';
 import { register as run } from './run.ts';
 import { register as score } from './score.ts';
 import { register as train } from './train.ts';
+import { register as warehouse } from './warehouse.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -31,4 +32,5 @@ export const COMMANDS: RegisterCommand[] = [
   run,
   evaluate,
   backtest,
+  warehouse,
 ];

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
 import { type RecommendSummary, runRecommend } from '../../ops/recommend.ts';
+import { parseShard, shardLabel, shardLoanIds } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
@@ -15,6 +16,7 @@ const Options = z.object({
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
   policy: z.string().optional(),
   models: z.string().min(1).default('models'),
+  shard: z.string().optional(),
   json: z.boolean().optional(),
 });
 
@@ -28,16 +30,23 @@ export function register(program: Command): void {
     .requiredOption('--as-of <date>', 'as-of date YYYY-MM-DD')
     .option('--policy <file>', 'policy YAML (default: src/config/policy.default.yaml)')
     .option('--models <dir>', 'model registry root', 'models')
+    .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
       if (!parsed.success) throw new UsageError(flagProblems('recommend', parsed.error.issues));
       const o = parsed.data;
       const ctx = makeContext(o);
-      const summary = await withLockedWarehouse(o.warehouse, (w) =>
+      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+      const summary = await withLockedWarehouse(o.warehouse, async (w) =>
         runRecommend(
           w,
-          { modelsDir: o.models, asOf: o.asOf, ...(o.policy ? { policy: o.policy } : {}) },
+          {
+            modelsDir: o.models,
+            asOf: o.asOf,
+            ...(o.policy ? { policy: o.policy } : {}),
+            ...(shard ? { shard: shardLabel(shard), loanIds: await shardLoanIds(w, shard) } : {}),
+          },
           ctx.log,
           ctx.clock,
         ),

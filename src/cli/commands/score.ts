@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
 import { scoreLoans } from '../../ops/score.ts';
+import { parseShard, shardLabel, shardLoanIds, shardPredicateSql } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
@@ -14,6 +15,7 @@ const Options = z.object({
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
   models: z.string().min(1).default('models'),
   reasons: z.boolean().default(true),
+  shard: z.string().optional(),
   json: z.boolean().optional(),
 });
 
@@ -25,22 +27,30 @@ export function register(program: Command): void {
     .requiredOption('--as-of <date>', 'as-of date YYYY-MM-DD')
     .option('--models <dir>', 'model registry root', 'models')
     .option('--no-reasons', 'skip reason codes (faster)')
+    .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
       if (!parsed.success) throw new UsageError(flagProblems('score', parsed.error.issues));
       const o = parsed.data;
       const ctx = makeContext(o);
+      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const t0 = performance.now();
       const summary = await withLockedWarehouse(o.warehouse, async (w) => {
-        const s = await scoreLoans(w, { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons }, ctx.log);
+        const loanIds = shard ? await shardLoanIds(w, shard) : undefined;
+        const s = await scoreLoans(
+          w,
+          { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons, ...(loanIds ? { loanIds } : {}) },
+          ctx.log,
+        );
         const dist = await w.one<{ n: number; mean6: number; p90: number }>(
           `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
-           FROM scores WHERE as_of = $1::DATE`,
+           FROM scores WHERE as_of = $1::DATE ${shard ? `AND ${shardPredicateSql('loan_id', shard)}` : ''}`,
           [o.asOf],
         );
         return {
           as_of: o.asOf,
+          shard: shard ? shardLabel(shard) : null,
           model: s.version,
           loans: s.state.n,
           mean_risk_6m: dist?.mean6 ?? null,

@@ -1,0 +1,344 @@
+/**
+ * bench:scale — the daily pipeline at bank scale, stage by stage, each stage a child process with its wall time
+ * and peak resident memory (GNU time's "Maximum resident set size": JS heap + DuckDB's native memory), beside the
+ * nearest reference measured in the same run. Prints a table, writes JSON; asserts nothing.
+ *
+ *   npm run bench:scale -- --borrowers 1000000            # generate (~6 min) + every stage
+ *   npm run bench:scale -- --borrowers 100000             # smoke size (CI time)
+ *   npm run bench:scale -- --data DIR --borrowers 1000000 # reuse a generated world
+ *
+ * Stages: generate (not daily) · ref:read (DuckDB CREATE TABLE AS read_csv, the floor for ingest) · ingest ·
+ * sample (1 loan shard of S into a training warehouse, src/shard) · train (both models, on the sample) ·
+ * ref:xgboost (python3-xgboost, 2 threads, on the delinquency feature matrix of the sample) · ref:aggregate
+ * (DuckDB's bare per-loan aggregate over repayments + contacts: the floor for features) · score · recommend
+ * (scores again inside, then plans) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report.
+ * Daily pipeline = ingest + recommend + exports + report (what `followup run` does each day, training aside).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: a } = parseArgs({
+  options: {
+    borrowers: { type: 'string', default: '100000' },
+    months: { type: 'string', default: '36' },
+    seed: { type: 'string', default: '7' },
+    data: { type: 'string' },
+    work: { type: 'string' },
+    json: { type: 'string' },
+    'as-of': { type: 'string' },
+    'sample-loans': { type: 'string', default: '40000' },
+    epochs: { type: 'string', default: '10' },
+    'skip-xgboost': { type: 'boolean', default: false },
+    child: { type: 'string' },
+    db: { type: 'string' },
+    arg: { type: 'string' },
+  },
+});
+
+if (a.child) {
+  await child(a.child);
+  process.exit(0);
+}
+
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+const CLI = join(ROOT, 'src/cli/followup.mjs');
+const SELF = join(ROOT, 'test/bench/scale.ts');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const borrowers = Number(a.borrowers);
+const work = resolve(a.work ?? join(ROOT, '.work', `scale-${borrowers}`));
+mkdirSync(work, { recursive: true });
+const data = resolve(a.data ?? join(work, 'world'));
+const wh = join(work, 'warehouse.duckdb');
+const trainWh = join(work, 'train.duckdb');
+const models = join(work, 'models');
+const asOf = a['as-of'] ?? lastDay(Number(a.months));
+const env = { ...process.env, TZ: 'UTC' };
+const jsonPath = resolve(a.json ?? join(work, 'bench-scale.json'));
+
+interface Row {
+  stage: string;
+  seconds: number;
+  /** User + system CPU seconds of the stage's process tree (robust to other load on a shared machine). */
+  cpu_s: number;
+  peak_rss_mb: number;
+  /** Rows or loans the stage handled, when known. */
+  items?: number;
+  /** Items per second. */
+  rate?: number;
+  reference?: string;
+  /** Stage seconds / reference seconds. */
+  ratio?: number;
+  note?: string;
+  out?: unknown;
+}
+const rows: Row[] = [];
+
+/** Runs one stage as a child under GNU time; returns its parsed --json stdout (or raw text). */
+function stage(name: string, cmd: string, args: string[], opts: { parse?: boolean } = {}): Row {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr ?? '');
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr?.slice(-4000) ?? '');
+    throw new Error(`stage ${name} failed with exit ${r.status}`);
+  }
+  let out: unknown = r.stdout.trim();
+  if (opts.parse !== false) {
+    const last = r.stdout.trim().split('\n').filter(Boolean);
+    try {
+      out = JSON.parse(r.stdout);
+    } catch {
+      out = last.length ? JSON.parse(last.at(-1) as string) : null;
+    }
+  }
+  const row: Row = {
+    stage: name,
+    seconds: round(seconds),
+    cpu_s: round(Number(user?.[1] ?? 0) + Number(sys?.[1] ?? 0)),
+    peak_rss_mb: Math.round(Number(rss?.[1] ?? 0) / 1024),
+    out,
+  };
+  rows.push(row);
+  process.stderr.write(`  ${name}: ${row.seconds} s wall, ${row.cpu_s} s CPU, ${row.peak_rss_mb} MB\n`);
+  // Written after every stage, so a run cut short still leaves its figures.
+  writeFileSync(
+    jsonPath,
+    `${JSON.stringify({ borrowers, as_of: asOf, partial: true, stages: rows }, null, 2)}\n`,
+  );
+  return row;
+}
+const followup = (name: string, args: string[]) => stage(name, 'node', [CLI, ...args, '--json']);
+const self = (name: string, mode: string, extra: string[]) =>
+  stage(name, TSX, [SELF, '--child', mode, ...extra]);
+
+process.stderr.write(`bench:scale ${borrowers} borrowers, work ${work}, as-of ${asOf}\n`);
+if (!existsSync(join(data, 'loans.csv'))) {
+  followup('generate', [
+    'generate',
+    '--borrowers',
+    String(borrowers),
+    '--months',
+    a.months!,
+    '--seed',
+    a.seed!,
+    '--out',
+    data,
+  ]);
+}
+for (const f of [wh, trainWh, `${wh}.wal`, `${trainWh}.wal`]) rmSync(f, { force: true });
+rmSync(models, { recursive: true, force: true });
+
+const read = self('ref:read', 'read', ['--data', data, '--db', join(work, 'ref-read.duckdb')]);
+const ingest = followup('ingest', ['ingest', data, '--warehouse', wh]);
+const ingested = (ingest.out as { totals?: { rows_in?: number } }).totals?.rows_in ?? 0;
+Object.assign(ingest, {
+  items: ingested,
+  rate: Math.round(ingested / ingest.seconds),
+  reference: 'ref:read',
+  ratio: round(ingest.seconds / read.seconds),
+});
+
+const sample = self('sample', 'sample', ['--db', wh, '--arg', `${trainWh},${a['sample-loans']}`]);
+const train = followup('train', ['train', '--warehouse', trainWh, '--models', models, '--epochs', a.epochs!]);
+const entries = (train.out as { models?: TrainOut[] }).models ?? (train.out as TrainOut[]);
+const delinquency = (Array.isArray(entries) ? entries : []).find((e) => e.name === 'delinquency');
+const netAuc = delinquency?.test?.network?.auc_m6 ?? null;
+train.note = `sample ${(sample.out as { loans: number }).loans} loans; delinquency test AUC(6m) ${netAuc}`;
+if (!a['skip-xgboost'] && delinquency) {
+  const prefix = join(work, 'xgb');
+  self('xgb:data', 'xgbdata', ['--db', trainWh, '--arg', `${prefix},${delinquency.window?.test?.[0] ?? ''}`]);
+  const width = (rows.at(-1)!.out as { width: number }).width;
+  rows.pop();
+  const xgb = stage('ref:xgboost', '/usr/bin/python3', [
+    join(ROOT, 'test/bench/xgb_reference.py'),
+    prefix,
+    String(width),
+  ]);
+  const x = xgb.out as { trainSeconds: number; testAuc: number; scoreRowsPerSecond: number };
+  xgb.note = `train ${round(x.trainSeconds)} s, test AUC(6m) ${round(x.testAuc, 4)}, predicts ${Math.round(x.scoreRowsPerSecond)} rows/s`;
+  Object.assign(train, { reference: 'ref:xgboost train', ratio: round(train.seconds / x.trainSeconds) });
+}
+
+const agg = self('ref:aggregate', 'aggregate', ['--db', wh, '--arg', asOf]);
+const score = followup('score', ['score', '--warehouse', wh, '--models', models, '--as-of', asOf]);
+const scored = (score.out as { loans: number }).loans;
+Object.assign(score, {
+  items: scored,
+  rate: Math.round(scored / score.seconds),
+  reference: 'ref:aggregate',
+  ratio: round(score.seconds / agg.seconds),
+});
+const rec = followup('recommend', ['recommend', '--warehouse', wh, '--models', models, '--as-of', asOf]);
+const recN = (rec.out as { stats: { recommendations: number } }).stats.recommendations;
+Object.assign(rec, { items: recN, rate: Math.round(recN / rec.seconds) });
+const exportsDir = join(work, 'exports');
+mkdirSync(exportsDir, { recursive: true });
+const exp = ['csv', 'parquet', 'ics'].map((f) => {
+  const r = followup(`export:${f}`, [
+    'export',
+    '--warehouse',
+    wh,
+    '--format',
+    f,
+    '--out',
+    join(exportsDir, `followups.${f}`),
+    ...(f === 'csv' ? [] : ['--mask-phone']),
+  ]);
+  const n = (r.out as { written: number }).written;
+  return Object.assign(r, { items: n, rate: Math.round(n / r.seconds) });
+});
+followup('dataset', [
+  'warehouse',
+  'export-parquet',
+  '--warehouse',
+  wh,
+  '--out',
+  join(work, 'dataset'),
+  '--shards',
+  '16',
+]);
+const report = followup('report', ['report', '--warehouse', wh, '--out', join(work, 'report')]);
+
+const daily = [ingest, rec, ...exp, report];
+const summary = {
+  borrowers,
+  as_of: asOf,
+  data,
+  daily_pipeline_s: round(daily.reduce((s, r) => s + r.seconds, 0)),
+  peak_rss_mb: Math.max(...rows.map((r) => r.peak_rss_mb)),
+  targets: {
+    daily_under_10_min: daily.reduce((s, r) => s + r.seconds, 0) < 600,
+    peak_under_6_gib: Math.max(...rows.map((r) => r.peak_rss_mb)) < 6 * 1024,
+    ingest_le_1_5x_read: (ingest.ratio ?? 99) <= 1.5,
+    training_le_3x_xgboost: train.ratio === undefined ? null : train.ratio <= 3,
+    scoring_ge_200k_per_s: (score.rate ?? 0) >= 200_000,
+  },
+  stages: rows.map(({ out: _o, ...r }) => r),
+  outputs: Object.fromEntries(rows.map((r) => [r.stage, r.out])),
+};
+writeFileSync(jsonPath, `${JSON.stringify(summary, null, 2)}\n`);
+const pad = (s: unknown, n: number) => String(s ?? '').padEnd(n);
+console.log(
+  `${pad('stage', 15)}${pad('seconds', 10)}${pad('cpu s', 9)}${pad('peak MB', 9)}${pad('items', 11)}${pad('items/s', 10)}${pad('vs', 20)}${pad('ratio', 7)}note`,
+);
+for (const r of rows)
+  console.log(
+    `${pad(r.stage, 15)}${pad(r.seconds, 10)}${pad(r.cpu_s, 9)}${pad(r.peak_rss_mb, 9)}${pad(r.items, 11)}${pad(r.rate, 10)}${pad(r.reference, 20)}${pad(r.ratio, 7)}${r.note ?? ''}`,
+  );
+console.log(
+  `daily pipeline ${summary.daily_pipeline_s} s; peak ${summary.peak_rss_mb} MB; targets ${JSON.stringify(summary.targets)}`,
+);
+console.log(`JSON: ${jsonPath}`);
+
+interface TrainOut {
+  name: string;
+  test?: { network?: Record<string, number> };
+  window?: { test?: string[] };
+}
+
+function lastDay(months: number): string {
+  const d = new Date(Date.UTC(2023, months, 0));
+  return d.toISOString().slice(0, 10);
+}
+function round(x: number, d = 2): number {
+  return Number(x.toFixed(d));
+}
+
+/** Child modes: the references and helpers, each in its own process so its peak memory is its own. */
+async function child(mode: string): Promise<void> {
+  const { withWarehouse, literal, ident } = await import('../../src/warehouse/db.ts');
+  const db = a.db!;
+  if (mode === 'read') {
+    rmSync(db, { force: true });
+    const files = readdirSync(a.data!).filter((f) => /\.(csv|csv\.gz)$/.test(f));
+    await withWarehouse(db, async (w) => {
+      for (const f of files)
+        await w.run(
+          `CREATE TABLE ${ident(f.split('.')[0]!)} AS SELECT * FROM read_csv(${literal(join(a.data!, f))})`,
+        );
+    });
+    rmSync(db, { force: true });
+    console.log(JSON.stringify({ files }));
+  } else if (mode === 'aggregate') {
+    // The bare per-loan aggregate a feature builder cannot beat: repayment and contact history up to as-of.
+    const asOfDate = a.arg!;
+    await withWarehouse(db, async (w) => {
+      const r = await w.one<{ n: bigint }>(
+        `WITH rp AS (
+           SELECT loan_id, count(*) AS due, count(paid_on) AS paid,
+             max(date_diff('day', due_on, coalesce(least(paid_on, $1::DATE), $1::DATE))) AS worst,
+             sum(amount_due) AS amount
+           FROM repayments WHERE due_on <= $1::DATE GROUP BY loan_id),
+         ct AS (
+           SELECT loan_id, count(*) AS attempts, count(*) FILTER (outcome = 'answered') AS answered,
+             max(started_at) AS last
+           FROM contacts WHERE started_at < $1::DATE + INTERVAL 1 DAY GROUP BY loan_id)
+         SELECT count(*) AS n FROM (
+           SELECT l.loan_id, rp.*, ct.* FROM loans l LEFT JOIN rp USING (loan_id) LEFT JOIN ct USING (loan_id)
+           WHERE l.disbursed_on < $1::DATE AND l.maturity_on > $1::DATE)`,
+        [asOfDate],
+      );
+      console.log(JSON.stringify({ loans: Number(r?.n ?? 0n) }));
+    });
+  } else if (mode === 'sample') {
+    // Training on a sample: every loan of one shard of S (md5 of loan_id), all of its history.
+    const [target, want] = a.arg!.split(',') as [string, string];
+    const { shardPredicateSql } = await import('../../src/shard/index.ts');
+    rmSync(target, { force: true });
+    await withWarehouse(db, async (w) => {
+      const loans = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM loans'))!.n);
+      const n = Math.max(1, Math.round(loans / Number(want)));
+      const inShard = shardPredicateSql('loan_id', { k: 1, n });
+      await w.run(`ATTACH ${literal(target)} AS s`);
+      await w.run(`CREATE TABLE s.loans AS SELECT * FROM loans WHERE ${inShard}`);
+      await w.run(`CREATE TABLE s.repayments AS SELECT * FROM repayments WHERE ${inShard}`);
+      await w.run(`CREATE TABLE s.contacts AS SELECT * FROM contacts WHERE ${inShard}`);
+      await w.run('CREATE TABLE s.market AS SELECT * FROM market');
+      const got = Number((await w.one<{ n: bigint }>('SELECT count(*) AS n FROM s.loans'))!.n);
+      await w.run('DETACH s');
+      console.log(JSON.stringify({ shard: `1/${n}`, loans: got, of: loans }));
+    });
+  } else if (mode === 'xgbdata') {
+    // The delinquency training matrix (features_snapshot of the sample): raw features, NaN for missing,
+    // categories as codes; y = first 30+ DPD onset within 6 months; test = as-of months of the test window.
+    const [prefix, testFrom] = a.arg!.split(',') as [string, string];
+    const { readSnapshotFeatures, readHazardLabels } = await import('../../src/features/index.ts');
+    await withWarehouse(db, async (w) => {
+      const t = await readSnapshotFeatures(w);
+      const l = await readHazardLabels(w);
+      const num = Object.values(t.numeric);
+      const cat = Object.values(t.categorical).map((col) => {
+        const codes = new Map<string, number>();
+        return col.map((v) => (v === null ? Number.NaN : (codes.get(v) ?? codes.set(v, codes.size).get(v)!)));
+      });
+      const width = num.length + cat.length;
+      const keep: number[] = [];
+      for (let i = 0; i < t.n; i++)
+        if (!l.delinquent[i] && (l.event[i]! > 0 || l.observed[i]! >= 6)) keep.push(i);
+      const x = new Float32Array(keep.length * width);
+      const y = new Uint8Array(keep.length);
+      const test = new Uint8Array(keep.length);
+      keep.forEach((i, r) => {
+        let j = 0;
+        for (const c of num) x[r * width + j++] = c[i]!;
+        for (const c of cat) x[r * width + j++] = c[i]!;
+        y[r] = l.event[i]! > 0 && l.event[i]! <= 6 ? 1 : 0;
+        test[r] = t.keys.as_of![i]! >= testFrom ? 1 : 0;
+      });
+      writeFileSync(`${prefix}.x.f32`, x);
+      writeFileSync(`${prefix}.y.u8`, y);
+      writeFileSync(`${prefix}.test.u8`, test);
+      console.log(JSON.stringify({ rows: keep.length, width }));
+    });
+  } else throw new Error(`unknown child mode ${mode}`);
+}
