@@ -39,6 +39,8 @@ export interface TruthEvalSummary {
   scored_rows: number;
   pairs: number;
   overall: Agreement;
+  /** Pairs whose installments all fall due after the as-of date (see TruthPair.unseen): the fair comparison. */
+  unseen: Agreement;
   /** Agreement per model month k = 1…H. */
   by_k: (Agreement & { k: number })[];
   seconds: number;
@@ -103,6 +105,10 @@ export async function runTruthEvaluation(
     scored_rows: rows,
     pairs: pairs.length,
     overall: agreement(p, t),
+    unseen: agreement(
+      pairs.flatMap((x) => (x.unseen ? [x.predicted] : [])),
+      pairs.flatMap((x) => (x.unseen ? [x.truth] : [])),
+    ),
     by_k: byK,
     seconds: (performance.now() - t0) / 1000,
   };

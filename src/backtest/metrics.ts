@@ -39,6 +39,8 @@ export interface ScheduleMetrics {
   covered: number;
   /** covered / onsets (0 when no onsets). */
   coverage: number;
+  /** Coverage by lifecycle follow-ups only (first, mid-term, final; collection calls on 1–29 DPD loans left out). */
+  coverage_lifecycle_only: number;
   /** Median days from the earliest follow-up in the window to the onset (NaN when none covered). */
   median_lead_days: number;
   /** Mean true hang-up probability over the calls. */
@@ -140,6 +142,12 @@ export function scheduleMetrics(
     byPurpose[c.purpose] = (byPurpose[c.purpose] ?? 0) + 1;
   }
   const cov = coverage(contacts, loans, fromDay, toDay);
+  const life = coverage(
+    contacts.filter((c) => c.purpose !== 'collection'),
+    loans,
+    fromDay,
+    toDay,
+  );
   const years = loanYears(loans, fromDay, toDay);
   const v = violations(sorted, policy);
   return {
@@ -149,6 +157,7 @@ export function scheduleMetrics(
     onsets: cov.onsets,
     covered: cov.covered,
     coverage: cov.onsets ? cov.covered / cov.onsets : 0,
+    coverage_lifecycle_only: life.onsets ? life.covered / life.onsets : 0,
     median_lead_days: median(cov.leads),
     expected_hangup_rate: sorted.length ? hang / sorted.length : 0,
     prenotified: pre,

@@ -62,6 +62,12 @@ export interface TruthPair {
   predicted: number;
   /** True probability of first onset in the same window (see the module comment). */
   truth: number;
+  /**
+   * Every installment of the window falls due after the as-of date. When one fell due before (always for k = 1),
+   * the model has already seen whether it was paid, and the generator's ex-ante hazard is not the probability
+   * given what the model knows: a paid installment can no longer go 30+ DPD, an unpaid one is far likelier to.
+   */
+  unseen: boolean;
 }
 
 /** Creates the empty temp table the predictions go into: `bt_pred(as_of DATE, loan_id, k INTEGER, p DOUBLE)`. */
@@ -97,7 +103,7 @@ export async function appendPredictions(
 export async function truthPairs(w: Warehouse): Promise<TruthPair[]> {
   return w.all<TruthPair>(
     `WITH m AS (
-       SELECT p.as_of, p.loan_id, p.k, p.p, t.hazard
+       SELECT p.as_of, p.loan_id, p.k, p.p, t.hazard, r.due_on
        FROM temp.bt_pred p
        JOIN repayments r ON r.loan_id = p.loan_id
          AND r.due_on + 30 > (p.as_of + to_months(p.k - 1))::DATE
@@ -106,7 +112,8 @@ export async function truthPairs(w: Warehouse): Promise<TruthPair[]> {
      )
      SELECT as_of::VARCHAR AS as_of, loan_id, k, any_value(p) AS predicted,
        -- one installment (the usual case) keeps its hazard exactly; 1 − (1 − h) would round
-       CASE WHEN count(*) = 1 THEN any_value(hazard) ELSE 1 - product(1 - hazard) END AS truth
+       CASE WHEN count(*) = 1 THEN any_value(hazard) ELSE 1 - product(1 - hazard) END AS truth,
+       min(due_on) > any_value(as_of) AS unseen
      FROM m GROUP BY as_of, loan_id, k
      -- every installment of the window must have a truth row: otherwise the loan was not at risk there
      HAVING count(hazard) = count(*)

@@ -1,0 +1,136 @@
+/**
+ * `followup backtest` end to end on a small generated world, through the real CLI: ingest, train before the
+ * period, replay two months. Checks the results file against the report's reader, zero rule violations, the
+ * contact match, and the fixed practice's call count re-derived here from the loans and repayments tables.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BacktestResult } from '../../src/backtest/run.ts';
+import { packOf } from '../../src/backtest/schedule.ts';
+import { closedLoansSql } from '../../src/features/spine.ts';
+import { dayOf } from '../../src/recommend/days.ts';
+import { calendarFor, loadPolicy } from '../../src/recommend/index.ts';
+import { loadBacktest } from '../../src/report/collect/backtest.ts';
+import { openWarehouse } from '../../src/warehouse/db.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../src/cli/followup.mjs');
+let dir: string;
+let result: BacktestResult & { results_file: string };
+
+async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await run('node', [CLI, ...args], {
+    env: { ...process.env, TZ: 'UTC' },
+    maxBuffer: 1 << 26,
+  });
+  return stdout;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'followup-backtest-'));
+  await cli('generate', '--borrowers', '300', '--months', '24', '--seed', '3', '--out', join(dir, 'world'));
+  const out = await cli(
+    'backtest',
+    ...['--world', join(dir, 'world'), '--warehouse', join(dir, 'w.duckdb'), '--models', join(dir, 'models')],
+    ...['--from', '2024-08', '--to', '2024-09', '--epochs', '4', '--searches', '3', '--json'],
+  );
+  result = JSON.parse(out);
+}, 600_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('followup backtest', () => {
+  it('writes backtest_results.json beside the warehouse, in the shape the report reads', async () => {
+    expect(result.results_file).toBe(join(dir, 'backtest_results.json'));
+    const onDisk = JSON.parse(await readFile(result.results_file, 'utf8')) as BacktestResult;
+    expect(onDisk.fixed).toEqual(result.fixed);
+    const read = loadBacktest(result.results_file);
+    expect(read.ok).toBe(true);
+    if (read.ok) {
+      expect(read.value.map((m) => m.name)).toContain('early_warning_coverage');
+      const cov = read.value.find((m) => m.name === 'early_warning_coverage')!;
+      expect(cov.fixed).toBeCloseTo(100 * result.fixed.coverage, 3);
+      expect(cov.recommended).toBeCloseTo(100 * result.recommended.coverage, 3);
+    }
+    expect(result.period).toMatchObject({ from: '2024-08-01', to: '2024-09-01', months: 2 });
+  });
+
+  it('breaks no contact rule, and makes no more calls than the fixed practice when matched', () => {
+    expect(result.recommended.violations).toBe(0);
+    expect(result.fixed.violations).toBe(0);
+    expect(result.recommended.contacts).toBeGreaterThan(0);
+    if (result.matched) expect(result.recommended.contacts).toBeLessThanOrEqual(result.fixed.contacts);
+    // The search's own record agrees with the chosen schedule.
+    const chosen = result.search.find((s) => s.scale === result.budget_scale);
+    expect(chosen?.contacts).toBe(result.recommended.contacts);
+    expect(result.recommended.coverage).toBeCloseTo(
+      result.recommended.covered / result.recommended.onsets,
+      12,
+    );
+  });
+
+  it('the fixed practice makes exactly the calls its definition gives', async () => {
+    const w = await openWarehouse(join(dir, 'w.duckdb'), { readOnly: true });
+    try {
+      const end = '2024-12-31'; // 24 months from 2023-01-01
+      const rows = await w.all<{
+        dis: string;
+        mat: string;
+        zone: string;
+        onset: string | null;
+        closed: string | null;
+      }>(
+        `WITH c AS (${closedLoansSql(`(SELECT loan_id, DATE '${end}' AS known_at FROM loans)`)}),
+         o AS (SELECT loan_id, min(due_on + 30) AS onset FROM repayments
+               WHERE due_on + 30 <= DATE '${end}' AND (paid_on IS NULL OR paid_on > due_on + 30) GROUP BY loan_id)
+         SELECT l.disbursed_on::VARCHAR AS dis, l.maturity_on::VARCHAR AS mat, l.time_zone AS zone,
+           o.onset::VARCHAR AS onset, CASE WHEN o.onset IS NULL AND c.closed_on < l.maturity_on THEN c.closed_on::VARCHAR END AS closed
+         FROM loans l LEFT JOIN o USING (loan_id) LEFT JOIN c USING (loan_id)`,
+      );
+      const policy = loadPolicy();
+      const from = dayOf('2024-08-01');
+      const to = dayOf('2024-10-01');
+      let n = 0;
+      for (const r of rows) {
+        const pack = packOf(policy, r.zone);
+        const cal = calendarFor(pack.calendar);
+        const ok = (d: number) => !pack.working_days_only || cal.isWorkingDay(d);
+        const dis = dayOf(r.dis);
+        const mat = dayOf(r.mat);
+        const stop = Math.min(
+          mat,
+          r.onset ? dayOf(r.onset) : Infinity,
+          r.closed ? dayOf(r.closed) : Infinity,
+        );
+        const days: number[] = [];
+        let d = dis + 30;
+        if (d < mat) {
+          let x = d;
+          while (!ok(x)) x--;
+          days.push(x);
+        }
+        for (d = dis + 120; d < mat - 60; d += 90) {
+          let x = d;
+          while (!ok(x)) x++;
+          days.push(x);
+        }
+        if (mat - 60 > dis + 30) {
+          let x = mat - 60;
+          while (!ok(x)) x--;
+          days.push(x);
+        }
+        n += days.filter((x) => x >= from && x < to && x > dis && x < stop).length;
+      }
+      expect(result.fixed.contacts).toBe(n);
+      expect(n).toBeGreaterThan(0);
+    } finally {
+      w.close();
+    }
+  });
+});
