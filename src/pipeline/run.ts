@@ -55,8 +55,14 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
     ...spec.params,
     workdir,
     warehouse,
+    // The run's date from the injected clock, so a daily pipeline can default its as-of date to `${today}`.
+    today: opts.clock.now().toISOString().slice(0, 10),
     ...(opts.set ?? {}),
   };
+  // Param defaults may refer to the built-ins (`as_of: '${today}'`, `models: '${workdir}/models'`); one pass.
+  for (const [k, v] of Object.entries(params))
+    if (typeof v === 'string' && v.includes('${'))
+      params[k] = interpolate(v, params, `params.${k}`) as string;
   for (const step of spec.stages) {
     if (!opts.stages[step.uses]) {
       throw new BadInputError(`step "${step.id}" uses unknown stage "${step.uses}"`, {

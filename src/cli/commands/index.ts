@@ -10,8 +10,11 @@ import { register as exportCmd } from './export.ts';
 import { register as features } from './features.ts';
 import { register as generate } from './generate.ts';
 import { register as ingest } from './ingest.ts';
+import { register as models } from './models.ts';
+import { register as monitor } from './monitor.ts';
 import { register as recommend } from './recommend.ts';
 import { register as report } from './report.ts';
+import { register as retrain } from './retrain.ts';
 import { register as run } from './run.ts';
 import { register as score } from './score.ts';
 import { register as train } from './train.ts';
@@ -31,6 +34,9 @@ export const COMMANDS: RegisterCommand[] = [
   recommend,
   run,
   evaluate,
-  backtest,
   warehouse,
+  models,
+  retrain,
+  monitor,
+  backtest,
 ];
