@@ -42,7 +42,8 @@ describe('data-samples/broken through the CLI', () => {
   });
 
   // Concurrent: each case is a separate process on its own copy of the warehouse.
-  it.concurrent.for(expectations)('$file → exit $code', async (e, { expect }) => {
+  // A generous limit: on a machine shared with other jobs one child process can take minutes.
+  it.concurrent.for(expectations)('$file → exit $code', { timeout: 400_000 }, async (e, { expect }) => {
     const w = join(dir, `${e.file}.duckdb`);
     copyFileSync(base, w);
     const before = await fingerprintFile(w);
