@@ -147,7 +147,7 @@ describe('decision rule', () => {
     ['better AUC, calibration holds', h([0.7, 0.05, 0.01], [0.72, 0.05, 0.012]), true, /≥ margin/],
     ['gain below the margin', h([0.7, 0.05, 0.01], [0.703, 0.04, 0.01]), false, /< margin 0.005/],
     ['Brier regression', h([0.7, 0.05, 0.01], [0.75, 0.052, 0.01]), false, /Brier 0.0520 is worse/],
-    ['ECE regression', h([0.7, 0.05, 0.01], [0.75, 0.05, 0.03]), false, /ECE 0.0300 is worse/],
+    ['ECE regression', h([0.7, 0.05, 0.01], [0.75, 0.05, 0.04]), false, /ECE 0.0400 is worse/],
   ])('%s', (_name, input, promote, why) => {
     const d = decide(input, DEFAULT_RULE);
     expect(d.promote).toBe(promote);
