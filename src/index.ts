@@ -4,6 +4,7 @@
  *   sources ─ingest─► warehouse ─features─► models (train/score) ─recommend─► recommendations ─► export · report
  */
 
+export * as backtest from './backtest/index.ts';
 export { contractMarkdown } from './contract/docs.ts';
 export * as contract from './contract/index.ts';
 export { type Clock, fixedClock, systemClock } from './core/clock.ts';
@@ -14,9 +15,12 @@ export * as exporters from './export/index.ts';
 export * as features from './features/index.ts';
 export * as generate from './generate/index.ts';
 export * as ingest from './ingest/index.ts';
+export * as lifecycle from './lifecycle/index.ts';
 export * as models from './models/index.ts';
+export { plannerLoans } from './ops/planner-loans.ts';
 export { type RecommendConfig, runRecommend } from './ops/recommend.ts';
 export { type ScoreConfig, scoreLoans } from './ops/score.ts';
+export { sliceTable, slotBatchTable } from './ops/slot-table.ts';
 export { runTrain, type TrainConfig } from './ops/train.ts';
 export { runPipeline } from './pipeline/run.ts';
 export { loadPipeline } from './pipeline/spec.ts';

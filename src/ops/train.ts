@@ -11,7 +11,8 @@ import type { Clock } from '../core/clock.ts';
 import { sha256, stableStringify } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
-import { championVersion, initBackend, promote, saveModel, type TrainedModel } from '../models/index.ts';
+import { promoteVersion } from '../lifecycle/promotions.ts';
+import { championVersion, initBackend, saveModel, type TrainedModel } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { featureTableHash } from './datahash.ts';
 import { type DelinquencyTrainConfig, trainDelinquency } from './train-delinquency.ts';
@@ -138,8 +139,12 @@ async function register(
   const mode = cfg.promote ?? 'auto';
   const promoted = mode === 'always' || (mode === 'auto' && !(await championVersion(cfg.modelsDir, name)));
   if (promoted) {
-    await promote(cfg.modelsDir, name, version);
-    await promote(cfg.modelsDir, `${name}-baseline`, version);
+    // Recorded in models/<name>/promotions.jsonl like every later promotion; the baseline follows.
+    await promoteVersion(cfg.modelsDir, name, version, {
+      clock: ctx.clock,
+      reason: mode === 'always' ? 'train --promote always' : 'first trained model of this name',
+      actor: 'train',
+    });
   }
   ctx.log.info(`${name}: saved ${version}${promoted ? ' (champion)' : ''}`, { backend: ctx.backend, dir });
   const n = network.training;
