@@ -25,6 +25,7 @@ import { ensureRecommendationTables } from '../recommend/table.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { plannerLoans } from './planner-loans.ts';
+import { byPurpose, type PurposeRow } from './rec-segments.ts';
 import { scoreLoans } from './score.ts';
 import { slotBatchTable } from './slot-table.ts';
 import { writeRecommendations } from './write-recommendations.ts';
@@ -46,6 +47,8 @@ export interface RecommendSummary {
   policy_version: string;
   models: { delinquency: string; hangup: string };
   stats: PlanStats;
+  /** Follow-ups by purpose with mean risk at due, mean hang-up risk, notice share and cadence. */
+  by_purpose: PurposeRow[];
   overflow: CapacityOverflow[];
   seconds: number;
 }
@@ -120,6 +123,7 @@ export async function runRecommend(
     policy_version: policy.policy_version,
     models: { delinquency: scored.version, hangup: hangVersion },
     stats: result.stats,
+    by_purpose: byPurpose(recs),
     overflow: result.overflow,
     seconds: (performance.now() - t0) / 1000,
   };

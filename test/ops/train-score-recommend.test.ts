@@ -135,6 +135,17 @@ describe('score and recommend', () => {
     );
     expect(n(run?.n)).toBe(rows.length);
     expect(run?.policy_version).toBe(r.policy_version);
+    // The by-purpose table (arquero) agrees with the stored rows.
+    const sql = await w.all<{ purpose: string; n: bigint; risk: number }>(
+      'SELECT purpose, count(*) AS n, avg(risk_at_due) AS risk FROM recommendations WHERE run_id = $1 GROUP BY purpose',
+      [r.run_id],
+    );
+    expect(r.by_purpose.length).toBe(sql.length);
+    for (const row of sql) {
+      const mine = r.by_purpose.find((b) => b.purpose === row.purpose)!;
+      expect(mine.n).toBe(n(row.n));
+      expect(mine.mean_risk_at_due).toBeCloseTo(row.risk, 9);
+    }
     // Same inputs, same run: the run id is a content hash and the rows are replaced, not duplicated.
     const again = await runRecommend(w, { modelsDir: models, asOf: AS_OF }, silentLogger, clock);
     expect(again.run_id).toBe(r.run_id);
