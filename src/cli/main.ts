@@ -1,6 +1,6 @@
 /**
  * The CLI entry: builds the commander program from the command registry and owns the one top-level error
- * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy).
+ * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy, 5 drift).
  */
 import { Command, CommanderError } from 'commander';
 import { FollowupError, formatPlace, PartialError } from '../core/errors.ts';

@@ -1,6 +1,7 @@
 /**
  * Typed errors. Commands throw these; the one top-level CLI handler (src/cli/run.ts) maps them to exit codes.
- * Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 partial (some rows rejected), 4 busy (locked).
+ * Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 partial (some rows rejected), 4 busy (locked),
+ * 5 drift (src/lifecycle/errors.ts).
  */
 
 /** Where in a file a problem sits; every field optional because not every input has lines. */
