@@ -124,7 +124,9 @@ describe('retrain', () => {
     expect(o.comparison.challenger.auc).toBeGreaterThan(o.comparison.champion.auc + DEFAULT_RULE.margin);
     expect(await championVersion(models, 'delinquency')).toBe(o.challenger);
     const log = await readPromotions(models, 'delinquency');
+    // The first trained model's promotion is recorded by train, the challenger's by retrain.
     expect(log.map((p) => [p.action, p.from, p.to, p.actor])).toEqual([
+      ['promote', null, champion, 'train'],
       ['promote', champion, o.challenger, 'retrain'],
     ]);
     const saved = JSON.parse(
