@@ -59,7 +59,7 @@ export function showTable(data: readonly Row[], title = '', limit = 20): Promise
   const caption = title ? `<caption>${esc(title)}</caption>` : '';
   const text = [cols.join('\t'), ...shown.map((r) => cols.map((c) => cell(r[c])).join('\t'))].join('\n');
   // Display is asynchronous: await it, or the last outputs of a cell can arrive after the cell has finished.
-  return Deno.jupyter.display(
+  return settle(Deno.jupyter.display(
     {
       'text/html': `<table class="followup" data-rows="${data.length}">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`,
       'text/plain': `${title ? `${title}\n` : ''}${text}`,
@@ -67,7 +67,7 @@ export function showTable(data: readonly Row[], title = '', limit = 20): Promise
       'application/json': { title, rows: data },
     },
     { raw: true },
-  );
+  ));
 }
 
 /** A Vega-Lite v5 spec (loosely typed: the notebooks write specs inline). */
@@ -84,11 +84,20 @@ export function showChart(spec: VegaLite, data: readonly Row[]): Promise<void> {
     data: { values: data },
   };
   // Display is asynchronous: await it, or the last outputs of a cell can arrive after the cell has finished.
-  return Deno.jupyter.display(
+  return settle(Deno.jupyter.display(
     {
       'application/vnd.vegalite.v5+json': full,
       'text/plain': `Vega-Lite chart: ${String(spec.title ?? spec.mark ?? 'chart')} (${data.length} rows)`,
     },
     { raw: true },
-  );
+  ));
+}
+
+/**
+ * Even an awaited display can reach the client after the cell's reply when the machine is busy (seen with
+ * nbconvert under load: the last chart of a cell went missing). A short pause lets the IOPub message go first.
+ */
+async function settle(shown: Promise<void>): Promise<void> {
+  await shown;
+  await new Promise((r) => setTimeout(r, 200));
 }
