@@ -3,7 +3,7 @@
  * (validation from the training part when there is no later period, as in the public benchmarks).
  */
 import { UsageError } from '../core/errors.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../core/prng.ts';
 
 /** Indices of rows whose mask is 1. */
 export function rowsOf(mask: Uint8Array): Int32Array {

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Logger } from '../core/log.ts';
+import { mulberry32, shuffleInPlace } from '../core/prng.ts';
 import { buildNet, forwardTrain, kernelSquares, predictLogits } from './network.ts';
-import { mulberry32, shuffleInPlace } from './prng.ts';
 
 /** Targets of the masked likelihood, row-major n × k: y = 1 at an event, m = 1 where the cell contributes. */
 export interface Targets {

@@ -9,6 +9,10 @@ import { hangupManifest } from '../features/index.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { SlotBatch } from '../recommend/index.ts';
 
+// Codes made once: this loop runs for every candidate slot of every loan (~100 M at bank scale).
+const HOUR_CODES = Array.from({ length: 24 }, (_, h) => hourCode(h));
+const WEEKDAY_CODES = Array.from({ length: 8 }, (_, d) => weekdayCode(d));
+
 /** `stateRow[i]` maps planner loan i to its row in `state` (−1 when the loan has no state row). */
 export function slotBatchTable(
   state: FeatureTable,
@@ -43,8 +47,8 @@ export function slotBatchTable(
   const purposes = new Array<string>(n).fill(purpose);
   const pre = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    hour[j] = hourCode(batch.hour[j]!);
-    weekday[j] = weekdayCode(batch.weekday[j]!);
+    hour[j] = HOUR_CODES[batch.hour[j]!]!;
+    weekday[j] = WEEKDAY_CODES[batch.weekday[j]!]!;
     channel[j] = CHANNELS[batch.channel[j]!] ?? 'phone';
     pre[j] = batch.prenotified[j]!;
   }

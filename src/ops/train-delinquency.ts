@@ -5,6 +5,7 @@
  *     ─► out-of-time split by month (train < valid < test) ─► network + baseline (same code, same split)
  *     ─► evaluate both on the test months ─► eval_predictions, score_population ─► registry
  */
+import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { evaluateHazard } from '../evaluate/index.ts';
 import { buildSnapshots, defaultDataEnd, readHazardLabels, readSnapshotFeatures } from '../features/index.ts';
@@ -49,7 +50,10 @@ export async function trainDelinquency(
 ): Promise<DelinquencyTrained> {
   const horizon = cfg.horizon ?? 6;
   const dataEnd = cfg.dataEnd ?? (await defaultDataEnd(w));
-  if (!dataEnd) throw new Error('the warehouse holds no repayments or contacts: ingest data before training');
+  if (!dataEnd)
+    throw new BadInputError(`warehouse ${w.path}: expected repayments or contacts to train on; found none`, {
+      hint: 'load data first with `followup ingest --warehouse W …`',
+    });
   const first = await w.one<{ d: string }>('SELECT min(disbursed_on)::VARCHAR AS d FROM loans');
   const from = cfg.from ?? addMonths(monthStart(first!.d), 2);
   const to = cfg.to ?? addMonths(monthStart(dataEnd), -horizon);

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../src/core/log.ts';
+import { mulberry32 } from '../../src/core/prng.ts';
 import { auc } from '../../src/evaluate/auc.ts';
 import type { FeatureSpec, FeatureTable } from '../../src/features/types.ts';
 import { predictHangup, trainHangupModel } from '../../src/models/hangup.ts';
 import { makeManifest } from '../../src/models/manifest.ts';
 import { transform } from '../../src/models/preprocess.ts';
-import { mulberry32 } from '../../src/models/prng.ts';
 
 const N = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const NUM = 20;

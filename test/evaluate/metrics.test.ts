@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/prng.ts';
 import {
   auc,
   brier,
@@ -13,7 +14,6 @@ import {
   psi,
   reliability,
 } from '../../src/evaluate/index.ts';
-import { mulberry32 } from '../../src/models/prng.ts';
 
 // The classic four-row case: events score 0.35 and 0.8, non-events 0.1 and 0.4.
 const P = [0.1, 0.4, 0.35, 0.8];

@@ -5,18 +5,7 @@
  */
 import type { Contact, Loan, Market, Repayment } from '../../src/contract/tables.ts';
 import { CHANNELS, OUTCOMES, PURPOSES } from '../../src/contract/tables.ts';
-
-/** mulberry32: a tiny deterministic PRNG, enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../src/core/prng.ts';
 
 const DAY = 86_400_000;
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);

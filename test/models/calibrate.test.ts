@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/prng.ts';
 import { ece } from '../../src/evaluate/ece.ts';
 import { applyCalibration, fitPlatt } from '../../src/models/calibrate.ts';
-import { mulberry32 } from '../../src/models/prng.ts';
 import { gaussian, sigmoid } from './synthetic.ts';
 
 describe('Platt calibration', () => {

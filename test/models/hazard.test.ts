@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/prng.ts';
 import { evaluateModel } from '../../src/evaluate/models.ts';
 import type { FeatureTable, HazardLabels } from '../../src/features/types.ts';
 import { hazardTargets, predictHazard, riskWithinDays, trainHazardModel } from '../../src/models/hazard.ts';
 import { DAYS_PER_MONTH } from '../../src/models/index.ts';
 import { makeManifest } from '../../src/models/manifest.ts';
-import { mulberry32 } from '../../src/models/prng.ts';
 import { gaussian, sigmoid, thirds } from './synthetic.ts';
 
 const H = 4;

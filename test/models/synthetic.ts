@@ -1,7 +1,8 @@
 /** Small synthetic feature tables with known truth for the model tests. */
+
+import { mulberry32 } from '../../src/core/prng.ts';
 import type { FeatureSpec, FeatureTable } from '../../src/features/types.ts';
 import { makeManifest } from '../../src/models/manifest.ts';
-import { mulberry32 } from '../../src/models/prng.ts';
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 

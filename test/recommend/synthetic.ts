@@ -2,19 +2,11 @@
  * Synthetic borrowers and a cheap synthetic hang-up scorer, shared by the planner tests and the planner bench.
  * Deterministic from a seed (mulberry32), so a run is reproducible byte for byte.
  */
+
+import { mulberry32 } from '../../src/core/prng.ts';
 import type { HangupScorer, PlannerLoan, RecentContact } from '../../src/recommend/index.ts';
 
-/** Seeded PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const GRADES = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC'];
 const ZONES = [

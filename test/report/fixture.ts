@@ -5,22 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 as prng } from '../../src/core/prng.ts';
 import { ensureRecommendationTables } from '../../src/recommend/table.ts';
 import { ensureReportInputs } from '../../src/report/inputs.ts';
 import { literal, withWarehouse } from '../../src/warehouse/db.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 
-/** mulberry32: a tiny seeded PRNG, enough for fixtures. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London'];
 const OFFSET_H: Record<string, number> = { 'Asia/Shanghai': 8, 'America/New_York': -5, 'Europe/London': 0 };

@@ -3,7 +3,7 @@
  * (pipelines/<name>.yaml or a path) and prints what each step did. Runs are recorded in the warehouse
  * (pipeline_runs, pipeline_steps); one run per warehouse at a time.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
@@ -20,7 +20,14 @@ export function resolvePipeline(name: string): string {
   if (existsSync(name)) return name;
   const p = join(PIPELINES_DIR, `${name}.yaml`);
   if (existsSync(p)) return p;
-  throw new UsageError(`no pipeline "${name}": expected a file or one of pipelines/*.yaml`);
+  const known = existsSync(PIPELINES_DIR)
+    ? readdirSync(PIPELINES_DIR)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => f.slice(0, -5))
+    : [];
+  throw new UsageError(
+    `no pipeline "${name}": expected a YAML file path or one of ${known.join(', ') || '(none)'} in ${PIPELINES_DIR}`,
+  );
 }
 
 export function register(program: Command): void {

@@ -3,17 +3,10 @@
  * the k-th retry (k = 0, 1, …) waits U(0, min(cap, base · 2^k)) ms. A seeded generator makes tests repeatable.
  */
 
-/** mulberry32: small, fast, seedable PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../core/prng.ts';
+
+/** Seeded generator of the jitter: the project's one small PRNG (mulberry32). */
+export const seededRandom = mulberry32;
 
 /** Wait before retry number `k` (0-based), in ms; at least `floorMs` (a server's Retry-After), never above cap. */
 export function backoffMs(k: number, baseMs: number, capMs: number, rnd: () => number, floorMs = 0): number {
