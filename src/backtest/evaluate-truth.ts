@@ -9,12 +9,19 @@ import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
-import { championVersion, loadModel, predictHazard } from '../models/index.ts';
+import { championVersion, loadModel, predictHazard, type TrainedModel } from '../models/index.ts';
 import { addMonths, monthRange, monthStart } from '../ops/months.ts';
 import { sliceTable } from '../ops/slot-table.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { type Agreement, agreement } from './stats.ts';
-import { appendPredictions, createPredictionTable, loadTruth, truthFile, truthPairs } from './truth.ts';
+import { type Agreement, agreement, pearson } from './stats.ts';
+import {
+  appendPredictions,
+  createPredictionTable,
+  loadTruth,
+  type TruthPair,
+  truthFile,
+  truthPairs,
+} from './truth.ts';
 
 /** What to compare. */
 export interface TruthEvalConfig {
@@ -41,8 +48,20 @@ export interface TruthEvalSummary {
   overall: Agreement;
   /** Pairs whose installments all fall due after the as-of date (see TruthPair.unseen): the fair comparison. */
   unseen: Agreement;
-  /** Agreement per model month k = 1…H. */
-  by_k: (Agreement & { k: number })[];
+  /**
+   * The next installment only: per (loan, as-of), the first window whose installments are all still to fall
+   * due. Its true hazard depends on what is known at the as-of date plus the latent state, not on events still
+   * to come, so this is where a model can approach the truth.
+   */
+  next: Agreement;
+  /**
+   * Pearson that an oracle knowing the next installment's TRUE hazard (latent frailty and income shock included)
+   * reaches on the unseen pairs by predicting that hazard for every later month: the later truths depend on
+   * lateness, shocks and markets that have not happened yet, so no forecast made at the as-of date is exact.
+   */
+  unseen_ceiling: number;
+  /** Agreement per model month k = 1…H, with the same oracle's Pearson on month k's unseen pairs. */
+  by_k: (Agreement & { k: number; ceiling: number })[];
   seconds: number;
 }
 
@@ -51,13 +70,23 @@ export async function runTruthEvaluation(
   cfg: TruthEvalConfig,
   log: Logger,
 ): Promise<TruthEvalSummary> {
-  const t0 = performance.now();
   const version = await championVersion(cfg.modelsDir, 'delinquency');
   if (!version)
     throw new BadInputError(`no champion delinquency model in ${cfg.modelsDir}`, {
       hint: 'run `followup train` first',
     });
   const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), snapshotManifest());
+  return { model: version, ...(await truthAgreement(w, model, cfg, log)) };
+}
+
+/** The comparison for a model in memory (the registry-free core: benchmarks compare variants with it). */
+export async function truthAgreement(
+  w: Warehouse,
+  model: TrainedModel,
+  cfg: Omit<TruthEvalConfig, 'modelsDir'>,
+  log: Logger,
+): Promise<Omit<TruthEvalSummary, 'model'>> {
+  const t0 = performance.now();
   const file = truthFile(cfg.truthDir);
   const nTruth = await loadTruth(w, file);
   const span = await w.one<{ a: string | null; b: string | null }>(
@@ -87,29 +116,50 @@ export async function runTruthEvaluation(
   await w.run('DROP TABLE IF EXISTS temp.bt_pred; DROP TABLE IF EXISTS temp.bt_truth');
   const p = Float64Array.from(pairs, (x) => x.predicted);
   const t = Float64Array.from(pairs, (x) => x.truth);
-  const byK: (Agreement & { k: number })[] = [];
+  // The oracle predicts, for every pair, the true hazard of its (loan, as-of)'s next installment.
+  const head = firstUnseen(pairs);
+  const ceil = Float64Array.from(head, (h) => (h >= 0 ? t[h]! : Number.NaN));
+  const byK: TruthEvalSummary['by_k'] = [];
   for (let k = 1; k <= H; k++) {
     const idx = pairs.flatMap((x, i) => (x.k === k ? [i] : []));
+    const pick = (a: ArrayLike<number>) => Float64Array.from(idx, (i) => a[i]!);
+    const withOracle = idx.filter((i) => pairs[i]!.unseen);
     byK.push({
       k,
-      ...agreement(
-        Float64Array.from(idx, (i) => p[i]!),
-        Float64Array.from(idx, (i) => t[i]!),
+      ...agreement(pick(p), pick(t)),
+      ceiling: pearson(
+        Float64Array.from(withOracle, (i) => ceil[i]!),
+        Float64Array.from(withOracle, (i) => t[i]!),
       ),
     });
   }
+  const unseen = pairs.flatMap((x, i) => (x.unseen ? [i] : []));
+  const next = unseen.filter((i) => head[i] === i);
+  const of = (rows: number[], a: ArrayLike<number>) => Float64Array.from(rows, (i) => a[i]!);
   return {
-    model: version,
     truth_file: file,
     as_of: { from, to, months: months.length },
     scored_rows: rows,
     pairs: pairs.length,
     overall: agreement(p, t),
-    unseen: agreement(
-      pairs.flatMap((x) => (x.unseen ? [x.predicted] : [])),
-      pairs.flatMap((x) => (x.unseen ? [x.truth] : [])),
-    ),
+    unseen: agreement(of(unseen, p), of(unseen, t)),
+    next: agreement(of(next, p), of(next, t)),
+    unseen_ceiling: pearson(of(unseen, ceil), of(unseen, t)),
     by_k: byK,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** Pairs arrive ordered by (as_of, loan_id, k): the index of the first unseen pair of each (as_of, loan). */
+function firstUnseen(pairs: TruthPair[]): Int32Array {
+  const out = new Int32Array(pairs.length).fill(-1);
+  let head = -1;
+  for (let i = 0; i < pairs.length; i++) {
+    const x = pairs[i]!;
+    const prev = pairs[i - 1];
+    if (!prev || prev.as_of !== x.as_of || prev.loan_id !== x.loan_id) head = -1;
+    if (x.unseen && head < 0) head = i;
+    out[i] = head;
+  }
+  return out;
 }

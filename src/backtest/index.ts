@@ -3,5 +3,5 @@
  * compare predicted hazards with the generator's ground truth.
  */
 
-export { runTruthEvaluation } from './evaluate-truth.ts';
+export { runTruthEvaluation, truthAgreement } from './evaluate-truth.ts';
 export { type BacktestConfig, type BacktestResult, runBacktest, scalePolicy } from './run.ts';

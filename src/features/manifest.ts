@@ -7,7 +7,7 @@ import { CONTEXT_FAMILY, SNAPSHOT_FAMILIES } from './families/index.ts';
 import type { FeatureManifest, FeatureSpec } from './types.ts';
 
 /** Version of the feature definitions; bump when a feature changes meaning. */
-export const FEATURE_VERSION = '1';
+export const FEATURE_VERSION = '2';
 
 /** Builds a manifest from feature specs; the hash covers version and each feature's name and type, in order. */
 export function makeManifest(features: FeatureSpec[], version: string = FEATURE_VERSION): FeatureManifest {

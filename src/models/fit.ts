@@ -39,6 +39,8 @@ export async function fitModel(
   const hidden = arch === 'logistic' ? [] : (opts.hidden ?? [64, 32]);
   const options = {
     hidden,
+    wide: opts.wide ?? true,
+    shared: opts.shared ?? false,
     dropout: hidden.length ? (opts.dropout ?? 0.2) : 0,
     l2: opts.l2 ?? 1e-4,
     lr: opts.lr ?? 0.002,

@@ -1,7 +1,16 @@
 /**
- * The network: a shared MLP trunk and one linear output per target (H months for the hazard, 1 for hang-up).
- * Outputs are logits; the loss applies the sigmoid (numerically stable) and prediction applies it after calibration.
- * `hidden: []` is the logistic-regression baseline: same code, same loss, no hidden layer.
+ * The network, as a tfjs functional graph of named dense layers so it saves and loads as a plain layers-model:
+ *
+ *   x ─► hidden_0 ─► hidden_1 ─► … ─► deep ─┐
+ *   x ─────────────────────────────► wide ──┴─(+)─► score ─► head ─► logits (H months, or 1)
+ *
+ * - `deep` starts at zero, so training starts from the linear model and the hidden layers only add what the
+ *   linear part cannot say: the network nests the logistic baseline instead of competing with it.
+ * - `shared` (H > 1 only): wide and deep give ONE risk score and `head` maps it to month k as a_k·score + b_k.
+ *   The months share one ranking of borrowers instead of H separately estimated ones, which is what a hazard
+ *   with a few hundred events can afford; without it wide and deep have H outputs each.
+ * - `hidden: []` without `wide` is not allowed; `hidden: []` with `wide` is the logistic-regression baseline.
+ * Outputs are logits; the loss applies the sigmoid (numerically stable), prediction applies it after calibration.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -9,49 +18,92 @@ import * as tf from '@tensorflow/tfjs';
 export interface NetConfig {
   /** Model input width (columns after preprocessing). */
   inputDim: number;
-  /** Hidden layer widths. Default [64, 32]; [] gives logistic regression. */
+  /** Hidden layer widths of the deep path. [] = no deep path. */
   hidden: number[];
   /** Number of outputs (H for the hazard, 1 for a binary target). */
   outputs: number;
   /** Seed of the weight initializers. */
   seed: number;
+  /** A linear path from the inputs straight to the score (wide & deep). Default true. */
+  wide?: boolean;
+  /** One score shared by the outputs, mapped per output as a_k·score + b_k (ignored when outputs = 1). */
+  shared?: boolean;
   /** Initial output biases (logits), e.g. the base-rate log-odds so training starts at the prior. */
   outputBias?: number[];
 }
 
-/** Builds a sequential dense network with seeded initializers. */
-export function buildNet(cfg: NetConfig): tf.Sequential {
-  const net = tf.sequential();
-  let inputShape: number[] | undefined = [cfg.inputDim];
-  cfg.hidden.forEach((units, i) => {
-    net.add(
-      tf.layers.dense({
-        units,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: cfg.seed + i }),
-        ...(inputShape ? { inputShape } : {}),
-      }),
+const zeros = () => tf.initializers.zeros();
+
+/** Builds the graph with seeded initializers. */
+export function buildNet(cfg: NetConfig): tf.LayersModel {
+  const wide = cfg.wide ?? true;
+  const shared = (cfg.shared ?? false) && cfg.outputs > 1;
+  if (!wide && cfg.hidden.length === 0) throw new Error('buildNet: a network needs a wide or a deep path');
+  const scoreUnits = shared ? 1 : cfg.outputs;
+  const input = tf.input({ shape: [cfg.inputDim], name: 'x' });
+  const paths: tf.SymbolicTensor[] = [];
+  if (wide) {
+    paths.push(
+      tf.layers
+        .dense({
+          units: scoreUnits,
+          useBias: !shared,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed + 101 }),
+          name: 'wide',
+        })
+        .apply(input) as tf.SymbolicTensor,
     );
-    inputShape = undefined;
-  });
-  net.add(
-    tf.layers.dense({
-      units: cfg.outputs,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed + 101 }),
-      ...(inputShape ? { inputShape } : {}),
-    }),
-  );
-  if (cfg.outputBias) {
-    const out = net.layers[net.layers.length - 1] as tf.layers.Layer;
-    const [kernel] = out.getWeights();
-    out.setWeights([kernel as tf.Tensor, tf.tensor1d(cfg.outputBias)]);
   }
+  if (cfg.hidden.length) {
+    let h: tf.SymbolicTensor = input;
+    cfg.hidden.forEach((units, i) => {
+      h = tf.layers
+        .dense({
+          units,
+          activation: 'relu',
+          kernelInitializer: tf.initializers.heNormal({ seed: cfg.seed + i }),
+          name: `hidden_${i}`,
+        })
+        .apply(h) as tf.SymbolicTensor;
+    });
+    paths.push(
+      tf.layers
+        .dense({
+          units: scoreUnits,
+          // With a wide path the deep path starts silent (see the module comment).
+          kernelInitializer: wide ? zeros() : tf.initializers.glorotUniform({ seed: cfg.seed + 101 }),
+          useBias: !wide && !shared,
+          name: 'deep',
+        })
+        .apply(h) as tf.SymbolicTensor,
+    );
+  }
+  let out =
+    paths.length === 1 ? paths[0]! : (tf.layers.add({ name: 'score' }).apply(paths) as tf.SymbolicTensor);
+  if (shared) {
+    out = tf.layers
+      .dense({ units: cfg.outputs, kernelInitializer: tf.initializers.ones(), name: 'head' })
+      .apply(out) as tf.SymbolicTensor;
+  }
+  const net = tf.model({ inputs: input, outputs: out });
+  // The layer that carries the output bias: the head, else the wide path, else the deep path.
+  if (cfg.outputBias) setBias(net, shared ? 'head' : wide ? 'wide' : 'deep', cfg.outputBias);
   return net;
 }
 
+function setBias(net: tf.LayersModel, layer: string, b: number[]): void {
+  const l = net.getLayer(layer);
+  const [kernel] = l.getWeights();
+  l.setWeights([kernel as tf.Tensor, tf.tensor1d(b)]);
+}
+
+function layerOrNull(net: tf.LayersModel, name: string): tf.layers.Layer | null {
+  return net.layers.find((l) => l.name === name) ?? null;
+}
+
 /**
- * Training-time forward pass: layers applied one by one with inverted dropout after each hidden layer. The
- * dropout seed changes every step (tf.dropout with a fixed seed would draw the same mask for every batch).
+ * Training-time forward pass of the graph built by `buildNet`, with inverted dropout after each hidden layer.
+ * The dropout seed changes every step (tf.dropout with a fixed seed would draw the same mask for every batch).
  */
 export function forwardTrain(
   net: tf.LayersModel,
@@ -59,20 +111,31 @@ export function forwardTrain(
   dropout: number,
   stepSeed: number,
 ): tf.Tensor2D {
-  let h: tf.Tensor2D = x;
-  const last = net.layers.length - 1;
-  net.layers.forEach((layer, i) => {
-    h = layer.apply(h) as tf.Tensor2D;
-    if (i < last && dropout > 0) h = tf.dropout(h, dropout, undefined, stepSeed * 7 + i) as tf.Tensor2D;
-  });
-  return h;
+  const terms: tf.Tensor2D[] = [];
+  const wide = layerOrNull(net, 'wide');
+  if (wide) terms.push(wide.apply(x) as tf.Tensor2D);
+  const deep = layerOrNull(net, 'deep');
+  if (deep) {
+    let h: tf.Tensor2D = x;
+    for (let i = 0; ; i++) {
+      const layer = layerOrNull(net, `hidden_${i}`);
+      if (!layer) break;
+      h = layer.apply(h) as tf.Tensor2D;
+      if (dropout > 0) h = tf.dropout(h, dropout, undefined, stepSeed * 7 + i) as tf.Tensor2D;
+    }
+    terms.push(deep.apply(h) as tf.Tensor2D);
+  }
+  const score = terms.length === 1 ? terms[0]! : (tf.add(terms[0]!, terms[1]!) as tf.Tensor2D);
+  const head = layerOrNull(net, 'head');
+  return head ? (head.apply(score) as tf.Tensor2D) : score;
 }
 
-/** Sum of squared kernel weights (biases excluded), for L2 regularization. */
+/** Sum of squared kernel weights (biases and the per-month head excluded), for L2 regularization. */
 export function kernelSquares(net: tf.LayersModel): tf.Scalar {
-  const terms = net.layers.map((l) =>
-    tf.sum(tf.square((l.getWeights(false)[0] ?? tf.scalar(0)) as tf.Tensor)),
-  );
+  const terms = net.layers
+    .filter((l) => l.name !== 'head')
+    .flatMap((l) => l.getWeights(false).slice(0, 1))
+    .map((k) => tf.sum(tf.square(k)));
   return tf.addN(terms) as tf.Scalar;
 }
 

@@ -23,6 +23,10 @@ export interface Targets {
 export interface FitOptions {
   /** Hidden widths. Default [64, 32]; [] = logistic baseline. */
   hidden?: number[];
+  /** A linear path beside the hidden layers (wide & deep; see network.ts). Default true. */
+  wide?: boolean;
+  /** One risk score shared by the outputs, a_k·score + b_k per output (network.ts). Default false. */
+  shared?: boolean;
   /** Dropout after each hidden layer. Default 0.2. */
   dropout?: number;
   /** L2 penalty on kernels, per row-mean loss. Default 1e-4. */
@@ -115,7 +119,15 @@ function fitOne(
   const l2 = opts.l2 ?? 1e-4;
   const batch = Math.min(opts.batchSize ?? 1024, train.length);
   const patience = opts.patience ?? 6;
-  const net = buildNet({ inputDim: d, hidden, outputs: t.k, seed, outputBias: baseRateLogits(t, train) });
+  const net = buildNet({
+    inputDim: d,
+    hidden,
+    outputs: t.k,
+    seed,
+    wide: opts.wide ?? true,
+    shared: opts.shared ?? false,
+    outputBias: baseRateLogits(t, train),
+  });
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(opts.lr ?? 0.002);
   const xt = tf.tensor2d(takeRows(x, d, train), [train.length, d]);

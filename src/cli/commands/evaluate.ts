@@ -53,10 +53,11 @@ export function register(program: Command): void {
         [
           `delinquency ${s.model} vs truth, as-of ${s.as_of.from} … ${s.as_of.to}: ${s.pairs} pairs`,
           `  overall: Pearson ${s.overall.pearson.toFixed(3)} (logit ${s.overall.pearson_logit.toFixed(3)}), mean predicted ${(100 * s.overall.mean_predicted).toFixed(2)} % vs true ${(100 * s.overall.mean_truth).toFixed(2)} %`,
-          `  installments not yet due at as-of: Pearson ${s.unseen.pearson.toFixed(3)} (logit ${s.unseen.pearson_logit.toFixed(3)}) over ${s.unseen.n} pairs`,
+          `  next installment (not yet due at as-of): Pearson ${s.next.pearson.toFixed(3)} (logit ${s.next.pearson_logit.toFixed(3)}) over ${s.next.n} pairs`,
+          `  every installment not yet due: Pearson ${s.unseen.pearson.toFixed(3)} (logit ${s.unseen.pearson_logit.toFixed(3)}) over ${s.unseen.n} pairs; an oracle knowing the next installment's true hazard reaches ${s.unseen_ceiling.toFixed(3)}`,
           ...s.by_k.map(
             (b) =>
-              `  k=${b.k}: Pearson ${b.pearson.toFixed(3)} (logit ${b.pearson_logit.toFixed(3)}), mean ${(100 * b.mean_predicted).toFixed(2)} % vs ${(100 * b.mean_truth).toFixed(2)} %`,
+              `  k=${b.k}: Pearson ${b.pearson.toFixed(3)} (logit ${b.pearson_logit.toFixed(3)}), mean ${(100 * b.mean_predicted).toFixed(2)} % vs ${(100 * b.mean_truth).toFixed(2)} %; oracle ${b.ceiling.toFixed(3)}`,
           ),
         ].join('\n'),
       );
