@@ -30,6 +30,7 @@ export {
 } from './hazard.ts';
 export { fileIO } from './io.ts';
 export { assertManifest, diffManifest, type ManifestDiff, makeManifest, manifestHash } from './manifest.ts';
+export { type PairScorer, pairScorer } from './pair-scorer.ts';
 export {
   fitPreprocess,
   type PreprocessOptions,

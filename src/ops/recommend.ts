@@ -12,11 +12,10 @@ import { BadInputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import { hangupManifest } from '../features/index.ts';
-import { championVersion, loadModel, predictHangup } from '../models/index.ts';
+import { championVersion, loadModel } from '../models/index.ts';
 import {
   type CapacityOverflow,
   loadPolicy,
-  type PlannerLoan,
   type PlanStats,
   planFollowUps,
   type Recommendation,
@@ -27,7 +26,7 @@ import type { Warehouse } from '../warehouse/db.ts';
 import { plannerLoans } from './planner-loans.ts';
 import { byPurpose, type PurposeRow } from './rec-segments.ts';
 import { scoreLoans } from './score.ts';
-import { slotBatchTable } from './slot-table.ts';
+import { slotScorer } from './slot-table.ts';
 import { writeRecommendations } from './write-recommendations.ts';
 
 export interface RecommendConfig {
@@ -80,7 +79,10 @@ export async function runRecommend(
     { modelsDir: cfg.modelsDir, asOf: cfg.asOf, ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}) },
     log,
   );
+  const lap = phaseTimer(log);
+  lap('recommend: scored', { loans: scored.state.n });
   const { loans, stateRow } = await plannerLoans(w, cfg.asOf, scored);
+  lap('recommend: planner view built', { loans: loans.length });
   const runId = `rec-${cfg.asOf}-${sha256(
     JSON.stringify([
       cfg.asOf,
@@ -97,26 +99,34 @@ export async function runRecommend(
   scored.state.keys.loan_id.forEach((id, i) => {
     reasonsOf.set(id, scored.reasons[i] ?? []);
   });
-  const result = await planFollowUps({
-    asOf: cfg.asOf,
-    runId,
-    loans,
-    policy,
-    modelVersions: { delinquency: scored.version, hangup: hangVersion },
-    hangup: async (batch) => predictHangup(hangModel, slotBatchTable(scored.state, stateRow, batch)),
-    onRecommendation: (r) => {
-      const why = reasonsOf.get(r.loan_id) ?? [];
-      // The model's own drivers make the risk figure explainable to the agent who calls.
-      if (why.length) {
-        r.reason_codes.push('RISK_DRIVERS');
-        r.reasons.push(`main risk drivers: ${why.join('; ')}`);
-      }
-      recs.push(r);
-    },
-  });
+  const hang = slotScorer(hangModel, scored.state, stateRow);
+  lap('recommend: hang-up scorer ready', { factored: hang.factored });
+  let result: Awaited<ReturnType<typeof planFollowUps>>;
+  try {
+    result = await planFollowUps({
+      asOf: cfg.asOf,
+      runId,
+      loans,
+      policy,
+      modelVersions: { delinquency: scored.version, hangup: hangVersion },
+      hangup: hang.score,
+      onRecommendation: (r) => {
+        const why = reasonsOf.get(r.loan_id) ?? [];
+        // The model's own drivers make the risk figure explainable to the agent who calls.
+        if (why.length) {
+          r.reason_codes.push('RISK_DRIVERS');
+          r.reasons.push(`main risk drivers: ${why.join('; ')}`);
+        }
+        recs.push(r);
+      },
+    });
+  } finally {
+    hang.dispose();
+  }
+  lap('recommend: planned', { recommendations: recs.length, slots: result.stats });
   await ensureRecommendationTables(w);
   await writeRecommendations(w, runId, cfg, policy.policy_version, scored.version, hangVersion, recs, clock);
-  log.info('recommendations written', { run_id: runId, n: recs.length });
+  lap('recommendations written', { run_id: runId, n: recs.length });
   return {
     run_id: runId,
     as_of: cfg.asOf,
@@ -126,5 +136,15 @@ export async function runRecommend(
     by_purpose: byPurpose(recs),
     overflow: result.overflow,
     seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Logs each phase with its seconds since the previous one, so a slow run says where its time went. */
+function phaseTimer(log: Logger): (msg: string, fields?: Record<string, unknown>) => void {
+  let t = performance.now();
+  return (msg, fields = {}) => {
+    const now = performance.now();
+    log.info(msg, { ...fields, seconds: Math.round(now - t) / 1000 });
+    t = now;
   };
 }

@@ -10,11 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/log.ts';
+import { mulberry32 } from '../../src/core/prng.ts';
+import { hangupManifest } from '../../src/features/index.ts';
 import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
-import { championVersion } from '../../src/models/index.ts';
+import { championVersion, loadModel, predictHangup } from '../../src/models/index.ts';
+import { plannerLoans } from '../../src/ops/planner-loans.ts';
 import { runRecommend } from '../../src/ops/recommend.ts';
 import { scoreLoans } from '../../src/ops/score.ts';
+import { slotBatchTable, slotScorer } from '../../src/ops/slot-table.ts';
 import { runTrain, type TrainedEntry } from '../../src/ops/train.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
@@ -153,6 +157,38 @@ describe('score and recommend', () => {
       r.run_id,
     ]);
     expect(n(count?.n)).toBe(rows.length);
+  });
+
+  it('the factored pair scorer gives the same probabilities as full feature rows, network and baseline', async () => {
+    const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF, reasons: false }, silentLogger);
+    const { loans, stateRow } = await plannerLoans(w, AS_OF, scored);
+    const rand = mulberry32(5);
+    const size = 5000;
+    const batch = {
+      size,
+      loan: Int32Array.from({ length: size }, () => Math.floor(rand() * loans.length)),
+      weekday: Uint8Array.from({ length: size }, () => 1 + Math.floor(rand() * 7)),
+      hour: Uint8Array.from({ length: size }, () => 8 + Math.floor(rand() * 13)),
+      channel: Uint8Array.from({ length: size }, () => (rand() < 0.8 ? 0 : 3)),
+      prenotified: Uint8Array.from({ length: size }, () => (rand() < 0.3 ? 1 : 0)),
+    };
+    // One planner loan without a state row: its features are all missing on both paths.
+    const rows = Int32Array.from(stateRow);
+    rows[batch.loan[0]!] = -1;
+    for (const name of ['hangup', 'hangup-baseline']) {
+      const version = (await championVersion(models, 'hangup'))!;
+      const model = await loadModel(join(models, name, version), hangupManifest());
+      const full = predictHangup(model, slotBatchTable(scored.state, rows, batch));
+      const s = slotScorer(model, scored.state, rows);
+      expect(s.factored).toBe(true);
+      const fast = await s.score(batch);
+      s.dispose();
+      let worst = 0;
+      for (let j = 0; j < size; j++) worst = Math.max(worst, Math.abs(fast[j]! - full[j]!));
+      expect(worst).toBeLessThan(1e-5);
+      // The probabilities vary with the slot: the comparison is not between constants.
+      expect(Math.max(...full) - Math.min(...full)).toBeGreaterThan(0.01);
+    }
   });
 
   it('runs through the real CLI with the same result', () => {
