@@ -7,7 +7,7 @@
 import { type AnyTableSpec, TABLES } from '../contract/index.ts';
 import { type Mapping, sourceColumn } from '../contract/mapping.ts';
 import { BadInputError } from '../core/errors.ts';
-import { ident, literal, type Warehouse } from '../warehouse/db.ts';
+import { literal, type Warehouse } from '../warehouse/db.ts';
 import type { OpenedSource } from './source.ts';
 
 /**

@@ -74,7 +74,10 @@ export interface DecisionRule {
   margin: number;
   /** Largest Brier increase tolerated (absolute). Default 0.001. */
   brierTolerance: number;
-  /** Largest ECE increase tolerated (absolute; ECE over 10 bins is noisy on a few thousand rows). Default 0.02. */
+  /**
+   * Largest ECE increase tolerated (absolute; ECE over 10 bins is noisy on a few thousand rows) when the Brier
+   * score did not improve. Default 0.02.
+   */
   eceTolerance: number;
 }
 
@@ -95,10 +98,16 @@ export function decide(h: HeadToHead, rule: DecisionRule): { promote: boolean; r
     reasons.push(
       `Brier ${f(b.brier)} is worse than champion ${f(a.brier)} by more than ${rule.brierTolerance}`,
     );
-  const eceOk = b.ece <= a.ece + rule.eceTolerance;
-  if (!eceOk)
-    reasons.push(`ECE ${f(b.ece)} is worse than champion ${f(a.ece)} by more than ${rule.eceTolerance}`);
-  if (brierOk && eceOk)
+  // ECE over 10 bins is a noisy diagnostic; Brier is a proper score that already includes calibration. An ECE
+  // regression blocks only a challenger whose Brier did not improve.
+  const eceWorse = b.ece > a.ece + rule.eceTolerance;
+  const brierBetter = b.brier < a.brier;
+  const eceOk = !eceWorse || brierBetter;
+  if (eceWorse)
+    reasons.push(
+      `ECE ${f(b.ece)} is worse than champion ${f(a.ece)} by more than ${rule.eceTolerance}${brierBetter ? `, but Brier improved (${f(b.brier)} vs ${f(a.brier)}): not blocking` : ''}`,
+    );
+  if (brierOk && !eceWorse)
     reasons.push(`calibration holds (Brier ${f(b.brier)} vs ${f(a.brier)}, ECE ${f(b.ece)} vs ${f(a.ece)})`);
   return { promote: aucOk && brierOk && eceOk, reasons };
 }

@@ -1,10 +1,13 @@
 /**
  * Reason codes: for each row, the features that RAISE the risk most relative to a reference borrower (training
  * median of numeric features, mode of categorical ones). The contribution of feature f is
- * risk(row) − risk(row with f set to the reference); computed in one batched prediction per feature.
+ * risk(row) − risk(row with f set to the reference): for the graph of network.ts from the first layer's
+ * pre-activations (exact, see factoredDeltas), for any other model by one batched prediction per feature.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { FeatureSpec, FeatureTable } from '../features/types.ts';
 import { applyCalibration } from './calibrate.ts';
+import { type Dense, finish, type GraphParts, graphParts, preActivation } from './graph.ts';
 import { cumulativeRisk } from './hazard.ts';
 import { predictLogits } from './network.ts';
 import { referenceRow, transform } from './preprocess.ts';
@@ -23,22 +26,24 @@ export interface Reason {
 
 /**
  * Top `k` risk-raising reasons per row (fewer when fewer features raise the risk). The risk is the cumulative
- * risk at the last month for the hazard model and the probability for the hang-up model.
+ * risk at the last month for the hazard model and the probability for the hang-up model. `perturb` forces one
+ * full prediction per feature (the reference the fast path is tested against). Callers chunk big tables.
  */
-export function explain(model: TrainedModel, table: FeatureTable, k = 3): Reason[][] {
+export function explain(
+  model: TrainedModel,
+  table: FeatureTable,
+  k = 3,
+  method: 'auto' | 'perturb' = 'auto',
+): Reason[][] {
   const pre = model.preprocess;
-  const w = pre.width;
   const x = transform(pre, table);
   const ref = referenceRow(pre);
-  const base = riskOf(model, x, table.n);
   const features = table.manifest.features;
-  const deltas = features.map((f) => {
-    const [c0, c1] = pre.spans[f.name] as [number, number];
-    const xs = x.slice();
-    for (let i = 0; i < table.n; i++) xs.set(ref.subarray(c0, c1), i * w + c0);
-    const r = riskOf(model, xs, table.n);
-    return base.map((b, i) => b - (r[i] as number));
-  });
+  const graphs = model.nets.map(graphParts);
+  const deltas =
+    method === 'auto' && graphs.every((g) => g !== null)
+      ? factoredDeltas(model, graphs as GraphParts[], x, ref, table)
+      : perturbedDeltas(model, x, ref, table);
   const out: Reason[][] = [];
   for (let i = 0; i < table.n; i++) {
     const ranked = features
@@ -51,9 +56,86 @@ export function explain(model: TrainedModel, table: FeatureTable, k = 3): Reason
   return out;
 }
 
-function riskOf(model: TrainedModel, x: Float32Array, n: number): Float32Array {
+/** Risk drop per feature when it is set to the reference: one full prediction per feature. */
+function perturbedDeltas(model: TrainedModel, x: Float32Array, ref: Float32Array, table: FeatureTable) {
+  const pre = model.preprocess;
+  const w = pre.width;
+  const base = riskOf(model, predictLogits(model.nets, x, table.n, w), table.n);
+  return table.manifest.features.map((f) => {
+    const [c0, c1] = pre.spans[f.name] as [number, number];
+    const xs = x.slice();
+    for (let i = 0; i < table.n; i++) xs.set(ref.subarray(c0, c1), i * w + c0);
+    const r = riskOf(model, predictLogits(model.nets, xs, table.n, w), table.n);
+    return base.map((b, i) => b - (r[i] as number));
+  });
+}
+
+/**
+ * The same numbers for a network.ts graph, without a full prediction per feature: setting feature f's columns
+ * to the reference moves the first layer's pre-activation by (ref − x)[f]·W[f], a product over f's few columns;
+ * only the layers after the first run again. Exact, ~4× cheaper for a 100-column input.
+ */
+function factoredDeltas(
+  model: TrainedModel,
+  graphs: GraphParts[],
+  x: Float32Array,
+  ref: Float32Array,
+  table: FeatureTable,
+): Float32Array[] {
+  const pre = model.preprocess;
+  const n = table.n;
+  const xt = tf.tensor2d(x, [n, pre.width]);
+  const rt = tf.tensor2d(ref, [1, pre.width]);
+  const first = graphs.map((g) => ({
+    wide: g.wide ? preActivation(g.wide, xt) : null,
+    hidden: g.hidden ? preActivation(g.hidden, xt) : null,
+  }));
+  const logits = (shift: (d: Dense) => tf.Tensor2D | null) =>
+    tf.tidy(() => {
+      const zs = graphs.map((g, m) => {
+        const p = first[m]!;
+        const moved = (d: Dense | null, base: tf.Tensor2D | null) => {
+          if (!d || !base) return null;
+          const s = shift(d);
+          return s ? (tf.add(base, s) as tf.Tensor2D) : base;
+        };
+        return finish(g, moved(g.wide, p.wide), moved(g.hidden, p.hidden));
+      });
+      // A clone: for a wide-only graph with no shift the logits ARE the kept pre-activation, which the caller
+      // disposes after reading.
+      return tf.clone(zs.length === 1 ? zs[0]! : (tf.div(tf.addN(zs), zs.length) as tf.Tensor2D));
+    });
+  const riskNow = (z: tf.Tensor2D) => {
+    const r = riskOf(model, z.dataSync() as Float32Array, n);
+    z.dispose();
+    return r;
+  };
+  try {
+    const base = riskNow(logits(() => null));
+    return table.manifest.features.map((f) => {
+      const [c0, c1] = pre.spans[f.name] as [number, number];
+      const r = riskNow(
+        logits((d) => {
+          const diff = tf.sub(tf.slice(rt, [0, c0], [1, c1 - c0]), tf.slice(xt, [0, c0], [n, c1 - c0]));
+          return tf.matMul(diff, tf.slice(d.kernel, [c0, 0], [c1 - c0, d.kernel.shape[1]])) as tf.Tensor2D;
+        }),
+      );
+      return base.map((b, i) => b - (r[i] as number));
+    });
+  } finally {
+    xt.dispose();
+    rt.dispose();
+    for (const p of first) {
+      p.wide?.dispose();
+      p.hidden?.dispose();
+    }
+  }
+}
+
+/** Risk per row from logits: the calibrated probability, or for the hazard the cumulative risk at month H. */
+function riskOf(model: TrainedModel, z: Float32Array, n: number): Float32Array {
   const H = model.outputs;
-  const p = applyCalibration(model.calibration, predictLogits(model.nets, x, n, model.preprocess.width), H);
+  const p = applyCalibration(model.calibration, z, H);
   if (H === 1) return p;
   const cum = cumulativeRisk(p, H);
   return Float32Array.from({ length: n }, (_, i) => cum[i * H + H - 1] as number);

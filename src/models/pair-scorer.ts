@@ -8,12 +8,13 @@
  *
  * exactly. Both products are computed once (entities × units, contexts × units); a slot then costs two row
  * gathers and the layers after the first, instead of a preprocessing pass and a full-width product.
- * Works on the graph built by network.ts (layers `wide`, `hidden_i`, `deep`, `head`); other graphs get null and
- * the caller builds rows as before.
+ * Works on the graph built by network.ts (split by graph.ts); other graphs get null and the caller builds rows
+ * as before.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureTable } from '../features/types.ts';
 import { applyCalibration } from './calibrate.ts';
+import { type Dense, finish, type GraphParts, graphParts, preActivation } from './graph.ts';
 import { transform } from './preprocess.ts';
 import type { TrainedModel } from './types.ts';
 
@@ -39,12 +40,9 @@ interface FirstLayer {
 }
 
 interface Member {
-  net: tf.LayersModel;
+  parts: GraphParts;
   wide: FirstLayer | null;
   hidden: FirstLayer | null;
-  rest: tf.layers.Layer[];
-  deep: tf.layers.Layer | null;
-  head: tf.layers.Layer | null;
 }
 
 /**
@@ -58,8 +56,8 @@ export function pairScorer(
   contexts: FeatureTable,
   contextFeatures: ReadonlySet<string>,
 ): PairScorer | null {
-  if (model.nets.some((net) => !net.layers.some((l) => l.name === 'wide' || l.name === 'hidden_0')))
-    return null;
+  const graphs = model.nets.map(graphParts);
+  if (graphs.some((g) => g === null)) return null;
   const pre = model.preprocess;
   const contextCols: number[] = [];
   const entityCols: number[] = [];
@@ -73,39 +71,28 @@ export function pairScorer(
     return x;
   };
   const missing = missingEntity(entities);
-  const members: Member[] = model.nets.map((net) => {
-    const layer = (name: string) => net.layers.find((l) => l.name === name) ?? null;
-    const first = (l: tf.layers.Layer | null): FirstLayer | null => {
-      if (!l) return null;
-      const [kernel, bias] = l.getWeights() as [tf.Tensor2D, tf.Tensor1D | undefined];
-      const parts: tf.Tensor2D[] = [];
-      for (const t of [entities, missing]) {
-        for (let a = 0; a < t.n; a += CHUNK) {
-          const b = Math.min(t.n, a + CHUNK);
-          const x = side(transform(pre, t, a, b), false);
-          parts.push(tf.tidy(() => tf.matMul(tf.tensor2d(x, [b - a, pre.width]), kernel)));
-        }
+  const first = (d: Dense | null): FirstLayer | null => {
+    if (!d) return null;
+    const parts: tf.Tensor2D[] = [];
+    for (const t of [entities, missing]) {
+      for (let a = 0; a < t.n; a += CHUNK) {
+        const b = Math.min(t.n, a + CHUNK);
+        const x = side(transform(pre, t, a, b), false);
+        parts.push(tf.tidy(() => preActivation(d, tf.tensor2d(x, [b - a, pre.width]), false)));
       }
-      const entity = tf.concat(parts) as tf.Tensor2D;
-      for (const p of parts) p.dispose();
-      const context = tf.tidy(() => {
-        const xc = tf.tensor2d(side(transform(pre, contexts), true), [contexts.n, pre.width]);
-        const z = tf.matMul(xc, kernel);
-        return (bias ? tf.add(z, bias) : z) as tf.Tensor2D;
-      });
-      return { entity, context };
-    };
-    const rest: tf.layers.Layer[] = [];
-    for (let i = 1; layer(`hidden_${i}`); i++) rest.push(layer(`hidden_${i}`)!);
-    return {
-      net,
-      wide: first(layer('wide')),
-      hidden: first(layer('hidden_0')),
-      rest,
-      deep: layer('deep'),
-      head: layer('head'),
-    };
-  });
+    }
+    const entity = tf.concat(parts) as tf.Tensor2D;
+    for (const p of parts) p.dispose();
+    const context = tf.tidy(() =>
+      preActivation(d, tf.tensor2d(side(transform(pre, contexts), true), [contexts.n, pre.width])),
+    );
+    return { entity, context };
+  };
+  const members: Member[] = (graphs as GraphParts[]).map((parts) => ({
+    parts,
+    wide: first(parts.wide),
+    hidden: first(parts.hidden),
+  }));
   const nEntities = entities.n;
   return {
     score(entity, context, n) {
@@ -115,19 +102,9 @@ export function pairScorer(
           'int32',
         );
         const ci = tf.tensor1d(context.subarray(0, n), 'int32');
-        const pair = (f: FirstLayer) =>
-          tf.add(tf.gather(f.entity, ei), tf.gather(f.context, ci)) as tf.Tensor2D;
-        const logits = members.map((m) => {
-          const terms: tf.Tensor2D[] = [];
-          if (m.wide) terms.push(pair(m.wide));
-          if (m.hidden && m.deep) {
-            let h = tf.relu(pair(m.hidden)) as tf.Tensor2D;
-            for (const l of m.rest) h = l.apply(h) as tf.Tensor2D;
-            terms.push(m.deep.apply(h) as tf.Tensor2D);
-          }
-          const s = terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor2D);
-          return m.head ? (m.head.apply(s) as tf.Tensor2D) : s;
-        });
+        const pair = (f: FirstLayer | null) =>
+          f ? (tf.add(tf.gather(f.entity, ei), tf.gather(f.context, ci)) as tf.Tensor2D) : null;
+        const logits = members.map((m) => finish(m.parts, pair(m.wide), pair(m.hidden)));
         return logits.length === 1 ? logits[0]! : tf.div(tf.addN(logits), logits.length);
       });
       const raw = z.dataSync() as Float32Array;

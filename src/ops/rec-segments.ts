@@ -14,14 +14,31 @@ export interface PurposeRow {
   mean_cadence_days: number;
 }
 
-export function byPurpose(recs: readonly Recommendation[]): PurposeRow[] {
-  if (recs.length === 0) return [];
+/** The columns `byPurpose` needs, collected while recommendations stream past (no record kept). */
+export class PurposeColumns {
+  readonly purpose: string[] = [];
+  readonly risk: number[] = [];
+  readonly hang: number[] = [];
+  readonly pre: number[] = [];
+  readonly cadence: number[] = [];
+
+  add(r: Recommendation): void {
+    this.purpose.push(r.purpose);
+    this.risk.push(r.risk_at_due);
+    this.hang.push(r.hangup_risk);
+    this.pre.push(r.prenotify ? 1 : 0);
+    this.cadence.push(r.cadence_days);
+  }
+}
+
+export function byPurpose(c: PurposeColumns): PurposeRow[] {
+  if (c.purpose.length === 0) return [];
   const t = aq.table({
-    purpose: recs.map((r) => r.purpose),
-    risk: Float64Array.from(recs, (r) => r.risk_at_due),
-    hang: Float64Array.from(recs, (r) => r.hangup_risk),
-    pre: Float64Array.from(recs, (r) => (r.prenotify ? 1 : 0)),
-    cadence: Float64Array.from(recs, (r) => r.cadence_days),
+    purpose: c.purpose,
+    risk: Float64Array.from(c.risk),
+    hang: Float64Array.from(c.hang),
+    pre: Float64Array.from(c.pre),
+    cadence: Float64Array.from(c.cadence),
   });
   return t
     .groupby('purpose')

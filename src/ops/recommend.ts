@@ -18,16 +18,15 @@ import {
   loadPolicy,
   type PlanStats,
   planFollowUps,
-  type Recommendation,
 } from '../recommend/index.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { plannerLoans } from './planner-loans.ts';
-import { byPurpose, type PurposeRow } from './rec-segments.ts';
+import { byPurpose, PurposeColumns, type PurposeRow } from './rec-segments.ts';
 import { scoreLoans } from './score.ts';
 import { slotScorer } from './slot-table.ts';
-import { writeRecommendations } from './write-recommendations.ts';
+import { commitRecommendations, stageRecommendations } from './write-recommendations.ts';
 
 export interface RecommendConfig {
   modelsDir: string;
@@ -94,10 +93,13 @@ export async function runRecommend(
       scored.state.keys.loan_id,
     ]),
   ).slice(0, 10)}`;
-  const recs: Recommendation[] = [];
-  const reasonsOf = new Map<string, string[]>();
-  scored.state.keys.loan_id.forEach((id, i) => {
-    reasonsOf.set(id, scored.reasons[i] ?? []);
+  // Follow-ups go to the warehouse as they are emitted; only the by-purpose columns stay in memory.
+  await ensureRecommendationTables(w);
+  const sink = await stageRecommendations(w);
+  const segments = new PurposeColumns();
+  const loanIndex = new Map<string, number>();
+  loans.forEach((l, i) => {
+    loanIndex.set(l.loan_id, i);
   });
   const hang = slotScorer(hangModel, scored.state, stateRow);
   lap('recommend: hang-up scorer ready', { factored: hang.factored });
@@ -111,29 +113,40 @@ export async function runRecommend(
       modelVersions: { delinquency: scored.version, hangup: hangVersion },
       hangup: hang.score,
       onRecommendation: (r) => {
-        const why = reasonsOf.get(r.loan_id) ?? [];
+        const i = loanIndex.get(r.loan_id);
+        const why = i === undefined ? [] : (scored.reasons[stateRow[i]!] ?? []);
         // The model's own drivers make the risk figure explainable to the agent who calls.
         if (why.length) {
           r.reason_codes.push('RISK_DRIVERS');
           r.reasons.push(`main risk drivers: ${why.join('; ')}`);
         }
-        recs.push(r);
+        sink.add(r);
+        segments.add(r);
       },
     });
   } finally {
     hang.dispose();
+    sink.close();
   }
-  lap('recommend: planned', { recommendations: recs.length, slots: result.stats });
-  await ensureRecommendationTables(w);
-  await writeRecommendations(w, runId, cfg, policy.policy_version, scored.version, hangVersion, recs, clock);
-  lap('recommendations written', { run_id: runId, n: recs.length });
+  lap('recommend: planned', { recommendations: sink.count, slots: result.stats });
+  await commitRecommendations(
+    w,
+    runId,
+    cfg,
+    policy.policy_version,
+    scored.version,
+    hangVersion,
+    sink.count,
+    clock,
+  );
+  lap('recommendations written', { run_id: runId, n: sink.count });
   return {
     run_id: runId,
     as_of: cfg.asOf,
     policy_version: policy.policy_version,
     models: { delinquency: scored.version, hangup: hangVersion },
     stats: result.stats,
-    by_purpose: byPurpose(recs),
+    by_purpose: byPurpose(segments),
     overflow: result.overflow,
     seconds: (performance.now() - t0) / 1000,
   };

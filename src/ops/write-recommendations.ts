@@ -1,4 +1,7 @@
-/** Stores a recommendations run: the run row and one row per follow-up, replacing an earlier run of the same id. */
+/**
+ * Stores a recommendations run: the follow-ups are staged as the planner emits them, then the run row and one row
+ * per follow-up replace an earlier run of the same id in one transaction.
+ */
 import type { Clock } from '../core/clock.ts';
 import type { Recommendation } from '../recommend/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
@@ -39,27 +42,49 @@ const COLUMNS: (keyof Recommendation)[] = [
   'policy_version',
 ];
 
-export async function writeRecommendations(
+/** Recommendations streamed into a staging table as the planner emits them (no array of all of them in memory). */
+export interface RecommendationSink {
+  add(r: Recommendation): void;
+  /** Rows added so far. */
+  readonly count: number;
+  /** Closes the staging appender; then `commitRecommendations` moves the rows into place. */
+  close(): void;
+}
+
+/** Opens the staging table `temp.rec_stage` (one JSON document per follow-up) and its appender. */
+export async function stageRecommendations(w: Warehouse): Promise<RecommendationSink> {
+  // JSON through DuckDB's JSON functions: one typed bulk insert at commit instead of a statement per row.
+  await w.run('CREATE OR REPLACE TEMP TABLE rec_stage (j VARCHAR)');
+  const app = await w.conn.createAppender('rec_stage', 'main', 'temp');
+  let count = 0;
+  let open = true;
+  return {
+    add(r) {
+      app.appendVarchar(JSON.stringify(r));
+      app.endRow();
+      count++;
+    },
+    get count() {
+      return count;
+    },
+    close() {
+      if (open) app.closeSync();
+      open = false;
+    },
+  };
+}
+
+/** Replaces run `runId` with the staged rows, in one transaction, and drops the staging table. */
+export async function commitRecommendations(
   w: Warehouse,
   runId: string,
   cfg: { asOf: string; shard?: string },
   policyVersion: string,
   delinquencyModel: string,
   hangupModel: string,
-  recs: Recommendation[],
+  count: number,
   clock: Clock,
 ): Promise<void> {
-  // JSON Lines through DuckDB's reader: one typed bulk insert instead of a statement per row.
-  await w.run('CREATE OR REPLACE TEMP TABLE rec_stage (j VARCHAR)');
-  const app = await w.conn.createAppender('rec_stage', 'main', 'temp');
-  try {
-    for (const r of recs) {
-      app.appendVarchar(JSON.stringify(r));
-      app.endRow();
-    }
-  } finally {
-    app.closeSync();
-  }
   const select = COLUMNS.map((c) => {
     const path = `'$.${c}'`;
     if (c === 'reason_codes' || c === 'reasons') return `json_extract_string(j, '$.${c}[*]') AS ${c}`;
@@ -78,7 +103,7 @@ export async function writeRecommendations(
         delinquencyModel,
         hangupModel,
         cfg.shard ?? null,
-        recs.length,
+        count,
       ],
     );
     await t.run(`INSERT INTO recommendations BY NAME SELECT ${select} FROM temp.rec_stage`);

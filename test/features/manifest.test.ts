@@ -36,7 +36,7 @@ describe('feature manifests', () => {
     );
     expect(makeManifest(retyped).hash).not.toBe(m.hash);
     expect(makeManifest(rephrased).hash).toBe(m.hash);
-    expect(makeManifest(m.features, '2').hash).not.toBe(m.hash);
+    expect(makeManifest(m.features, `${m.version}-next`).hash).not.toBe(m.hash);
   });
 
   it('names every feature once, snake_case, with a phrase that shows the value', () => {

@@ -117,7 +117,7 @@ describe('retrain', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const [o] = JSON.parse(r.stdout).models;
-    expect(o.decision).toBe('promoted');
+    expect(o.decision, JSON.stringify(o.comparison)).toBe('promoted');
     expect(o.champion).toBe(champion);
     expect(o.comparison.testFrom).toBe(o.window.test[0]);
     expect(o.comparison.testFrom >= '2025-01-01').toBe(true);
@@ -150,6 +150,7 @@ describe('decision rule', () => {
     ['gain below the margin', h([0.7, 0.05, 0.01], [0.703, 0.04, 0.01]), false, /< margin 0.005/],
     ['Brier regression', h([0.7, 0.05, 0.01], [0.75, 0.052, 0.01]), false, /Brier 0.0520 is worse/],
     ['ECE regression', h([0.7, 0.05, 0.01], [0.75, 0.05, 0.04]), false, /ECE 0.0400 is worse/],
+    ['ECE regression with a better Brier', h([0.7, 0.05, 0.01], [0.75, 0.049, 0.04]), true, /not blocking/],
   ])('%s', (_name, input, promote, why) => {
     const d = decide(input, DEFAULT_RULE);
     expect(d.promote).toBe(promote);

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
-import { hangupManifest } from '../../src/features/index.ts';
+import { hangupManifest, snapshotManifest } from '../../src/features/index.ts';
 import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
-import { championVersion, loadModel, predictHangup } from '../../src/models/index.ts';
+import { championVersion, explain, loadModel, predictHangup } from '../../src/models/index.ts';
 import { plannerLoans } from '../../src/ops/planner-loans.ts';
 import { runRecommend } from '../../src/ops/recommend.ts';
 import { scoreLoans } from '../../src/ops/score.ts';
@@ -188,6 +188,28 @@ describe('score and recommend', () => {
       expect(worst).toBeLessThan(1e-5);
       // The probabilities vary with the slot: the comparison is not between constants.
       expect(Math.max(...full) - Math.min(...full)).toBeGreaterThan(0.01);
+    }
+  });
+
+  it('reason codes from the first layer equal one full prediction per feature', async () => {
+    const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF, reasons: false }, silentLogger);
+    const version = (await championVersion(models, 'delinquency'))!;
+    for (const name of ['delinquency', 'delinquency-baseline']) {
+      const model = await loadModel(join(models, name, version), snapshotManifest());
+      const fast = explain(model, scored.state, 5);
+      const slow = explain(model, scored.state, 5, 'perturb');
+      expect(fast.length).toBe(scored.state.n);
+      expect(fast.filter((r) => r.length > 0).length).toBeGreaterThan(scored.state.n / 2);
+      let worst = 0;
+      for (const [i, rs] of fast.entries()) {
+        for (const [j, r] of rs.entries()) {
+          // Equal deltas; the order may differ only where two features raise the risk equally.
+          const other = slow[i]!.find((s) => s.feature === r.feature);
+          worst = Math.max(worst, Math.abs(r.delta - (other?.delta ?? slow[i]![j]!.delta)));
+        }
+      }
+      expect(worst).toBeLessThan(1e-5);
+      expect(fast.map((rs) => rs.map((r) => r.text))).toEqual(slow.map((rs) => rs.map((r) => r.text)));
     }
   });
 

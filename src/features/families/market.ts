@@ -29,8 +29,10 @@ WITH ref AS (
   SELECT r.rid, r.region, r.as_of_month, m.month, m.hpi, m.unemployment
   FROM ref r ASOF LEFT JOIN market m ON m.region = r.region AND r.as_of_month > m.month
 ), norm AS (
-  SELECT region, month, avg(unemployment) OVER (PARTITION BY region ORDER BY month
-    RANGE BETWEEN INTERVAL 35 MONTH PRECEDING AND CURRENT ROW) AS unemployment_norm
+  -- list_avg over the frame in month order: a plain windowed avg may add in another order when later months
+  -- are appended, and the last bits of a point-in-time feature must not depend on later data.
+  SELECT region, month, list_avg(list(unemployment) OVER (PARTITION BY region ORDER BY month
+    RANGE BETWEEN INTERVAL 35 MONTH PRECEDING AND CURRENT ROW)) AS unemployment_norm
   FROM market
 )
 SELECT m0.rid,

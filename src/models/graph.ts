@@ -1,0 +1,58 @@
+/**
+ * The graph of network.ts taken apart at its first layer. Everything that touches the raw input is linear
+ * (`wide`, and `hidden_0` before its ReLU), so callers that know how the input decomposes can compute those
+ * pre-activations cheaply — once per entity and per context (pair-scorer.ts), or as a low-rank change per
+ * feature (explain.ts) — and let `finish` run the layers after them.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Kernel (inputs × units) and bias of a dense layer. */
+export interface Dense {
+  kernel: tf.Tensor2D;
+  bias: tf.Tensor1D | null;
+}
+
+/** One member network, split at the first layer. */
+export interface GraphParts {
+  wide: Dense | null;
+  hidden: Dense | null;
+  /** hidden_1, hidden_2, … */
+  rest: tf.layers.Layer[];
+  deep: tf.layers.Layer | null;
+  head: tf.layers.Layer | null;
+}
+
+/** Splits a network.ts graph; null for any other graph (older sequential models). */
+export function graphParts(net: tf.LayersModel): GraphParts | null {
+  const layer = (name: string) => net.layers.find((l) => l.name === name) ?? null;
+  const dense = (l: tf.layers.Layer | null): Dense | null => {
+    if (!l) return null;
+    const [kernel, bias] = l.getWeights() as [tf.Tensor2D, tf.Tensor1D | undefined];
+    return { kernel, bias: bias ?? null };
+  };
+  const wide = dense(layer('wide'));
+  const hidden = dense(layer('hidden_0'));
+  if (!wide && !hidden) return null;
+  const rest: tf.layers.Layer[] = [];
+  for (let i = 1; layer(`hidden_${i}`); i++) rest.push(layer(`hidden_${i}`)!);
+  return { wide, hidden, rest, deep: layer('deep'), head: layer('head') };
+}
+
+/** x·kernel (+ bias): a first-layer pre-activation. */
+export function preActivation(d: Dense, x: tf.Tensor2D, withBias = true): tf.Tensor2D {
+  const z = tf.matMul(x, d.kernel);
+  return (withBias && d.bias ? tf.add(z, d.bias) : z) as tf.Tensor2D;
+}
+
+/** Logits from the first layer's pre-activations (bias included): ReLU, later layers, sum, head. */
+export function finish(p: GraphParts, wide: tf.Tensor2D | null, hidden: tf.Tensor2D | null): tf.Tensor2D {
+  const terms: tf.Tensor2D[] = [];
+  if (wide) terms.push(wide);
+  if (hidden && p.deep) {
+    let h = tf.relu(hidden) as tf.Tensor2D;
+    for (const l of p.rest) h = l.apply(h) as tf.Tensor2D;
+    terms.push(p.deep.apply(h) as tf.Tensor2D);
+  }
+  const s = terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor2D);
+  return p.head ? (p.head.apply(s) as tf.Tensor2D) : s;
+}
