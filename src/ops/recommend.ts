@@ -13,12 +13,7 @@ import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import { hangupManifest } from '../features/index.ts';
 import { championVersion, loadModel } from '../models/index.ts';
-import {
-  type CapacityOverflow,
-  loadPolicy,
-  type PlanStats,
-  planFollowUps,
-} from '../recommend/index.ts';
+import { type CapacityOverflow, loadPolicy, type PlanStats, planFollowUps } from '../recommend/index.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
