@@ -43,6 +43,8 @@ export interface Scored {
   horizon: number;
   reasons: string[][];
   version: string;
+  /** Seconds per phase: point-in-time features, model predictions, reason codes, writing `scores`. */
+  seconds: { features: number; predict: number; reasons: number; store: number };
 }
 
 export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): Promise<Scored> {
@@ -52,7 +54,16 @@ export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): P
       hint: 'run `followup train` first (the first trained model becomes champion)',
     });
   const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), snapshotManifest());
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const dt = (now - t) / 1000;
+    t = now;
+    return dt;
+  };
+  const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
   const state = await buildBorrowerState(w, cfg.asOf, cfg.loanIds);
+  seconds.features = lap();
   const H = model.outputs;
   const hazard = new Float32Array(state.n * H);
   const reasons: string[][] = new Array(state.n);
@@ -61,15 +72,18 @@ export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): P
     const b = Math.min(state.n, a + chunk);
     const part = sliceTable(state, a, b);
     hazard.set(predictHazard(model, part).hazard, a * H);
+    seconds.predict += lap();
     const why = cfg.reasons === false ? [] : explain(model, part, 3);
     for (let i = a; i < b; i++) reasons[i] = (why[i - a] ?? []).map((r) => r.text);
+    seconds.reasons += lap();
   }
-  log.info('scored', { loans: state.n, as_of: cfg.asOf, model: version });
+  log.info('scored', { loans: state.n, as_of: cfg.asOf, model: version, seconds });
   await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
   const score = new Float64Array(state.n);
   for (let i = 0; i < state.n; i++) score[i] = 1 - productSurvival(hazard, i, H, H);
   await writePopulation(w, 'delinquency', 'scored', { ...state.numeric, score });
-  return { state, hazard, horizon: H, reasons, version };
+  seconds.store = lap();
+  return { state, hazard, horizon: H, reasons, version, seconds };
 }
 
 /** 1 − cumulative risk after `t` months of row i. */

@@ -56,6 +56,9 @@ export function register(program: Command): void {
           mean_risk_6m: dist?.mean6 ?? null,
           p90_risk_6m: dist?.p90 ?? null,
           seconds: (performance.now() - t0) / 1000,
+          phases: s.seconds,
+          // The model alone, without features, reasons and writes: what a scorer embedded elsewhere would see.
+          model_loans_per_s: s.seconds.predict > 0 ? Math.round(s.state.n / s.seconds.predict) : null,
         };
       });
       printSummary(

@@ -1,0 +1,50 @@
+/**
+ * Checks a bench:scale JSON after the CI smoke run (`.ci/run`): every stage ran and measured something, and the
+ * stages agree with each other (each export wrote every follow-up recommend planned, recommend planned for the
+ * loans score scored). Timing targets are printed by the bench, never checked here.
+ *
+ *   tsx test/bench/check-scale.ts .work/scale-smoke/bench-scale.json
+ */
+import { readFileSync } from 'node:fs';
+
+interface Stage {
+  stage: string;
+  seconds: number;
+  peak_rss_mb: number;
+  items?: number;
+}
+const file = process.argv[2];
+if (!file) throw new Error('usage: check-scale.ts BENCH_SCALE_JSON');
+const r = JSON.parse(readFileSync(file, 'utf8')) as {
+  partial?: boolean;
+  daily_pipeline_s: number;
+  stages: Stage[];
+  outputs: Record<string, unknown>;
+};
+const problems: string[] = [];
+if (r.partial) problems.push('the run did not finish (partial: true)');
+const by = new Map((r.stages ?? []).map((s) => [s.stage, s]));
+const want = ['ref:read', 'ingest', 'sample', 'train', 'ref:aggregate', 'score', 'recommend', 'export:csv'];
+for (const name of [...want, 'export:parquet', 'export:ics', 'dataset', 'report']) {
+  const s = by.get(name);
+  if (!s) problems.push(`stage ${name}: missing`);
+  else if (!(s.seconds > 0) || !(s.peak_rss_mb > 0))
+    problems.push(
+      `stage ${name}: expected seconds and peak memory > 0, found ${s.seconds} s, ${s.peak_rss_mb} MB`,
+    );
+}
+const planned = by.get('recommend')?.items ?? 0;
+const scored = by.get('score')?.items ?? 0;
+if (!(planned > 0)) problems.push(`recommend: expected follow-ups, found ${planned}`);
+if (planned > scored) problems.push(`recommend planned ${planned} follow-ups for ${scored} scored loans`);
+for (const f of ['csv', 'parquet', 'ics']) {
+  const n = by.get(`export:${f}`)?.items;
+  if (n !== planned) problems.push(`export:${f}: expected ${planned} follow-ups written, found ${n}`);
+}
+if (!(r.daily_pipeline_s > 0))
+  problems.push(`daily pipeline: expected seconds > 0, found ${r.daily_pipeline_s}`);
+if (problems.length) {
+  console.error(`bench:scale check of ${file} failed:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`bench:scale check of ${file}: ${r.stages.length} stages, ${planned} follow-ups, all consistent`);
