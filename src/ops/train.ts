@@ -38,7 +38,12 @@ export interface TrainedEntry {
   window: { train: string[]; valid: string[]; test: string[] };
   /** Test-period headline metrics of network and baseline. */
   test: Record<string, Record<string, number>>;
+  /** Wall seconds of the whole model (features, both fits, evaluation, registry). */
   seconds: number;
+  /** Seconds of the fits alone (preprocessing, networks, calibration): what a training benchmark compares. */
+  fit_seconds: { network: number; baseline: number };
+  /** Ensemble members of the network. */
+  members: number;
 }
 
 export async function runTrain(
@@ -158,6 +163,8 @@ async function register(
     rows: { train: n.nTrain, valid: n.nValid, total: n.nTrain + n.nValid },
     window: ctx.split,
     test,
+    fit_seconds: { network: n.seconds, baseline: baseline.training.seconds },
+    members: n.options.members,
     seconds: ctx.seconds,
   };
 }

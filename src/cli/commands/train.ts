@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--only <model>', 'train only `delinquency` or `hangup`')
     .option('--promote <mode>', 'auto (first model becomes champion) | always | never', 'auto')
     .option('--epochs <n>', 'most epochs (default 60, early stopping)')
-    .option('--members <n>', 'ensemble members of each network (default 3 delinquency, 1 hang-up)')
+    .option('--members <n>', 'ensemble members of each network (default 1; delinquency 3 below 2,000 onsets)')
     .option('--data-end <date>', 'last date whose events are known (default: latest in the warehouse)')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
