@@ -2,7 +2,8 @@
  * The graph of network.ts taken apart at its first layer. Everything that touches the raw input is linear
  * (`wide`, and `hidden_0` before its ReLU), so callers that know how the input decomposes can compute those
  * pre-activations cheaply — once per entity and per context (pair-scorer.ts), or as a low-rank change per
- * feature (explain.ts) — and let `finish` run the layers after them.
+ * feature (explain.ts) — and let `finish` run the layers after them. Row gathers and column shifts are done in
+ * JavaScript on plain arrays: the wasm backend's gather and strided slice are slower than its matrix product.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -55,4 +56,34 @@ export function finish(p: GraphParts, wide: tf.Tensor2D | null, hidden: tf.Tenso
   }
   const s = terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor2D);
   return p.head ? (p.head.apply(s) as tf.Tensor2D) : s;
+}
+
+/** A first-layer pre-activation as a plain row-major array (rows × units). */
+export interface Rows {
+  data: Float32Array;
+  units: number;
+}
+
+/** x·kernel (+ bias) read back into JavaScript. */
+export function preActivationRows(d: Dense, x: tf.Tensor2D, withBias = true): Rows {
+  const t = tf.tidy(() => preActivation(d, x, withBias));
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return { data, units: d.kernel.shape[1] };
+}
+
+/** The kernel as a plain row-major array (inputs × units), for per-column updates in JavaScript. */
+export function kernelRows(d: Dense): Rows {
+  return { data: d.kernel.dataSync() as Float32Array, units: d.kernel.shape[1] };
+}
+
+/** Logits from pre-activations held in JavaScript (see `finish`). */
+export function finishRows(p: GraphParts, n: number, wide: Float32Array | null, hidden: Float32Array | null) {
+  return tf.tidy(() =>
+    finish(
+      p,
+      wide && p.wide ? tf.tensor2d(wide, [n, p.wide.kernel.shape[1]]) : null,
+      hidden && p.hidden ? tf.tensor2d(hidden, [n, p.hidden.kernel.shape[1]]) : null,
+    ),
+  );
 }

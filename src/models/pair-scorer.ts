@@ -6,15 +6,15 @@
  *
  *   x·W + b = x_entity·W + (x_context·W + b)
  *
- * exactly. Both products are computed once (entities × units, contexts × units); a slot then costs two row
- * gathers and the layers after the first, instead of a preprocessing pass and a full-width product.
+ * exactly. Both products are computed once (entities × units, contexts × units); a slot then costs adding two
+ * rows and the layers after the first, instead of a preprocessing pass and a full-width product.
  * Works on the graph built by network.ts (split by graph.ts); other graphs get null and the caller builds rows
  * as before.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureTable } from '../features/types.ts';
 import { applyCalibration } from './calibrate.ts';
-import { type Dense, finish, type GraphParts, graphParts, preActivation } from './graph.ts';
+import { type Dense, finishRows, type GraphParts, graphParts, preActivationRows } from './graph.ts';
 import { transform } from './preprocess.ts';
 import type { TrainedModel } from './types.ts';
 
@@ -25,7 +25,7 @@ export interface PairScorer {
    * entity side is then a row whose features are all missing.
    */
   score(entity: Int32Array, context: Int32Array, n: number): Float32Array;
-  /** Frees the precomputed products (tensors on the backend). */
+  /** Releases the precomputed products. */
   dispose(): void;
 }
 
@@ -34,9 +34,10 @@ const CHUNK = 65_536;
 
 interface FirstLayer {
   /** Entity rows × units, with one extra last row for the all-missing entity. */
-  entity: tf.Tensor2D;
+  entity: Float32Array;
   /** Context rows × units, bias included. */
-  context: tf.Tensor2D;
+  context: Float32Array;
+  units: number;
 }
 
 interface Member {
@@ -73,20 +74,22 @@ export function pairScorer(
   const missing = missingEntity(entities);
   const first = (d: Dense | null): FirstLayer | null => {
     if (!d) return null;
-    const parts: tf.Tensor2D[] = [];
+    const units = d.kernel.shape[1];
+    const entity = new Float32Array((entities.n + 1) * units);
+    let at = 0;
     for (const t of [entities, missing]) {
       for (let a = 0; a < t.n; a += CHUNK) {
         const b = Math.min(t.n, a + CHUNK);
-        const x = side(transform(pre, t, a, b), false);
-        parts.push(tf.tidy(() => preActivation(d, tf.tensor2d(x, [b - a, pre.width]), false)));
+        const x = tf.tensor2d(side(transform(pre, t, a, b), false), [b - a, pre.width]);
+        entity.set(preActivationRows(d, x, false).data, at);
+        x.dispose();
+        at += (b - a) * units;
       }
     }
-    const entity = tf.concat(parts) as tf.Tensor2D;
-    for (const p of parts) p.dispose();
-    const context = tf.tidy(() =>
-      preActivation(d, tf.tensor2d(side(transform(pre, contexts), true), [contexts.n, pre.width])),
-    );
-    return { entity, context };
+    const xc = tf.tensor2d(side(transform(pre, contexts), true), [contexts.n, pre.width]);
+    const context = preActivationRows(d, xc).data;
+    xc.dispose();
+    return { entity, context, units };
   };
   const members: Member[] = (graphs as GraphParts[]).map((parts) => ({
     parts,
@@ -94,31 +97,33 @@ export function pairScorer(
     hidden: first(parts.hidden),
   }));
   const nEntities = entities.n;
+  // Row j = entity row + context row, built in JavaScript (a wasm gather is slower than the whole network).
+  const pair = (f: FirstLayer | null, entity: Int32Array, context: Int32Array, n: number) => {
+    if (!f) return null;
+    const u = f.units;
+    const out = new Float32Array(n * u);
+    for (let j = 0; j < n; j++) {
+      const e = entity[j]!;
+      const eo = (e < 0 ? nEntities : e) * u;
+      const co = context[j]! * u;
+      const o = j * u;
+      for (let k = 0; k < u; k++) out[o + k] = f.entity[eo + k]! + f.context[co + k]!;
+    }
+    return out;
+  };
   return {
     score(entity, context, n) {
       const z = tf.tidy(() => {
-        const ei = tf.tensor1d(
-          Int32Array.from(entity.subarray(0, n), (e) => (e < 0 ? nEntities : e)),
-          'int32',
+        const logits = members.map((m) =>
+          finishRows(m.parts, n, pair(m.wide, entity, context, n), pair(m.hidden, entity, context, n)),
         );
-        const ci = tf.tensor1d(context.subarray(0, n), 'int32');
-        const pair = (f: FirstLayer | null) =>
-          f ? (tf.add(tf.gather(f.entity, ei), tf.gather(f.context, ci)) as tf.Tensor2D) : null;
-        const logits = members.map((m) => finish(m.parts, pair(m.wide), pair(m.hidden)));
         return logits.length === 1 ? logits[0]! : tf.div(tf.addN(logits), logits.length);
       });
       const raw = z.dataSync() as Float32Array;
       z.dispose();
       return applyCalibration(model.calibration, raw, model.outputs);
     },
-    dispose() {
-      for (const m of members) {
-        for (const f of [m.wide, m.hidden]) {
-          f?.entity.dispose();
-          f?.context.dispose();
-        }
-      }
-    },
+    dispose() {},
   };
 }
 
