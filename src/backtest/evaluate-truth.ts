@@ -60,6 +60,11 @@ export interface TruthEvalSummary {
    * lateness, shocks and markets that have not happened yet, so no forecast made at the as-of date is exact.
    */
   unseen_ceiling: number;
+  /**
+   * Risk over the whole unseen horizon per (loan, as-of) with every month from the next installment to H:
+   * 1 − Π(1 − h) of the predicted against 1 − Π(1 − h) of the true hazards — the figure the planner budgets with.
+   */
+  cumulative: Agreement;
   /** Agreement per model month k = 1…H, with the same oracle's Pearson on month k's unseen pairs. */
   by_k: (Agreement & { k: number; ceiling: number })[];
   seconds: number;
@@ -135,6 +140,7 @@ export async function truthAgreement(
   }
   const unseen = pairs.flatMap((x, i) => (x.unseen ? [i] : []));
   const next = unseen.filter((i) => head[i] === i);
+  const cum = cumulativePairs(pairs, head);
   const of = (rows: number[], a: ArrayLike<number>) => Float64Array.from(rows, (i) => a[i]!);
   return {
     truth_file: file,
@@ -145,6 +151,7 @@ export async function truthAgreement(
     unseen: agreement(of(unseen, p), of(unseen, t)),
     next: agreement(of(next, p), of(next, t)),
     unseen_ceiling: pearson(of(unseen, ceil), of(unseen, t)),
+    cumulative: agreement(cum.predicted, cum.truth),
     by_k: byK,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -162,4 +169,37 @@ function firstUnseen(pairs: TruthPair[]): Int32Array {
     out[i] = head;
   }
   return out;
+}
+
+/**
+ * Per (as_of, loan) whose unseen pairs run without a gap from its next installment to the last month H of that
+ * group: the cumulative predicted and true risk over those months.
+ */
+function cumulativePairs(pairs: TruthPair[], head: Int32Array): { predicted: number[]; truth: number[] } {
+  const predicted: number[] = [];
+  const truth: number[] = [];
+  let i = 0;
+  while (i < pairs.length) {
+    let j = i;
+    while (j < pairs.length && pairs[j]!.as_of === pairs[i]!.as_of && pairs[j]!.loan_id === pairs[i]!.loan_id)
+      j++;
+    const h = head[i + (j - i) - 1]!;
+    if (h >= 0) {
+      let sp = 1;
+      let st = 1;
+      let ok = true;
+      for (let k = h; k < j; k++) {
+        const x = pairs[k]!;
+        if (!x.unseen || (k > h && x.k !== pairs[k - 1]!.k + 1)) ok = false;
+        sp *= 1 - x.predicted;
+        st *= 1 - x.truth;
+      }
+      if (ok && j - h >= 2) {
+        predicted.push(1 - sp);
+        truth.push(1 - st);
+      }
+    }
+    i = j;
+  }
+  return { predicted, truth };
 }

@@ -58,6 +58,7 @@ const ev = (await cli(
   overall: Ag;
   unseen: Ag;
   next: Ag;
+  cumulative: Ag;
   unseen_ceiling: number;
   by_k: (Ag & { k: number; ceiling: number })[];
 };

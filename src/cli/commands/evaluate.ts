@@ -54,6 +54,7 @@ export function register(program: Command): void {
           `delinquency ${s.model} vs truth, as-of ${s.as_of.from} … ${s.as_of.to}: ${s.pairs} pairs`,
           `  overall: Pearson ${s.overall.pearson.toFixed(3)} (logit ${s.overall.pearson_logit.toFixed(3)}), mean predicted ${(100 * s.overall.mean_predicted).toFixed(2)} % vs true ${(100 * s.overall.mean_truth).toFixed(2)} %`,
           `  next installment (not yet due at as-of): Pearson ${s.next.pearson.toFixed(3)} (logit ${s.next.pearson_logit.toFixed(3)}) over ${s.next.n} pairs`,
+          `  risk over the unseen months, per loan and as-of: Pearson ${s.cumulative.pearson.toFixed(3)} (logit ${s.cumulative.pearson_logit.toFixed(3)}) over ${s.cumulative.n}`,
           `  every installment not yet due: Pearson ${s.unseen.pearson.toFixed(3)} (logit ${s.unseen.pearson_logit.toFixed(3)}) over ${s.unseen.n} pairs; an oracle knowing the next installment's true hazard reaches ${s.unseen_ceiling.toFixed(3)}`,
           ...s.by_k.map(
             (b) =>
