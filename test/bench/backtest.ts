@@ -66,6 +66,7 @@ const f = (a: Ag) =>
   `Pearson ${a.pearson.toFixed(3)} (logit ${a.pearson_logit.toFixed(3)}), mean ${(100 * a.mean_predicted).toFixed(3)} % vs true ${(100 * a.mean_truth).toFixed(3)} %, n ${a.n}`;
 console.log(`evaluate overall: ${f(ev.overall)}`);
 console.log(`evaluate next installment (not yet due at as-of): ${f(ev.next)}`);
+console.log(`evaluate risk over the unseen months per loan and as-of: ${f(ev.cumulative)}`);
 console.log(
   `evaluate installments not yet due at as-of: ${f(ev.unseen)}; oracle ${ev.unseen_ceiling.toFixed(3)}`,
 );
