@@ -100,36 +100,57 @@ function factoredDeltas(
     hidden: g.hidden ? { at: preActivationRows(g.hidden, xt), k: kernelRows(g.hidden) } : null,
   }));
   xt.dispose();
-  // The pre-activation with columns [c0, c1) set to the reference (none: as is).
-  const shifted = (f: { at: Rows; k: Rows } | null, span: [number, number] | null) => {
+  // The pre-activation of `rows` with columns `span` set to the reference (no span: as is).
+  const shifted = (f: { at: Rows; k: Rows } | null, rows: Int32Array, span: [number, number] | null) => {
     if (!f) return null;
-    if (!span) return f.at.data;
     const u = f.at.units;
-    const out = f.at.data.slice();
-    for (let i = 0; i < n; i++) {
+    const out = new Float32Array(rows.length * u);
+    for (let j = 0; j < rows.length; j++) {
+      const i = rows[j]!;
+      const o = j * u;
+      out.set(f.at.data.subarray(i * u, (i + 1) * u), o);
+      if (!span) continue;
       for (let c = span[0]; c < span[1]; c++) {
         const d = (ref[c] as number) - (x[i * w + c] as number);
         if (d === 0) continue;
         const ko = c * u;
-        const o = i * u;
         for (let k = 0; k < u; k++) out[o + k] = (out[o + k] as number) + d * (f.k.data[ko + k] as number);
       }
     }
     return out;
   };
-  const risk = (span: [number, number] | null) => {
+  const risk = (rows: Int32Array, span: [number, number] | null) => {
+    const m = rows.length;
     const z = tf.tidy(() => {
-      const zs = members.map((m) => finishRows(m.g, n, shifted(m.wide, span), shifted(m.hidden, span)));
+      const zs = members.map((g) =>
+        finishRows(g.g, m, shifted(g.wide, rows, span), shifted(g.hidden, rows, span)),
+      );
       return zs.length === 1 ? zs[0]! : tf.div(tf.addN(zs), zs.length);
     });
-    const r = riskOf(model, z.dataSync() as Float32Array, n);
+    const r = riskOf(model, z.dataSync() as Float32Array, m);
     z.dispose();
     return r;
   };
-  const base = risk(null);
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const base = risk(all, null);
   return table.manifest.features.map((f) => {
-    const r = risk(pre.spans[f.name] as [number, number]);
-    return base.map((b, i) => b - (r[i] as number));
+    const span = pre.spans[f.name] as [number, number];
+    // Only rows whose value differs from the reference can move (most loans have no late payment, no gap…).
+    const moved: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let c = span[0]; c < span[1]; c++) {
+        if (x[i * w + c] !== ref[c]) {
+          moved.push(i);
+          break;
+        }
+      }
+    }
+    const delta = new Float32Array(n);
+    if (moved.length === 0) return delta;
+    const rows = Int32Array.from(moved);
+    const r = risk(rows, span);
+    for (let j = 0; j < rows.length; j++) delta[rows[j]!] = (base[rows[j]!] as number) - (r[j] as number);
+    return delta;
   });
 }
 
