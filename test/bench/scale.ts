@@ -157,7 +157,8 @@ const fit = delinquency?.fit_seconds;
 train.note = `sample ${(sample.out as { loans: number }).loans} loans; delinquency test AUC(6m) ${netAuc}; delinquency network fit ${round(fit?.network ?? 0)} s (${delinquency?.members} members), baseline ${round(fit?.baseline ?? 0)} s; stage = both models with features and evaluation`;
 if (!a['skip-xgboost'] && delinquency) {
   const prefix = join(work, 'xgb');
-  self('xgb:data', 'xgbdata', ['--db', trainWh, '--arg', `${prefix},${delinquency.window?.test?.[0] ?? ''}`]);
+  const win = delinquency.window;
+  self('xgb:data', 'xgbdata', ['--db', trainWh, '--arg', `${prefix},${win?.test?.[0] ?? ''},${win?.valid?.[0] ?? ''}`]);
   const width = (rows.at(-1)!.out as { width: number }).width;
   rows.pop();
   const xgb = stage('ref:xgboost', '/usr/bin/python3', [
@@ -257,7 +258,7 @@ interface TrainOut {
   fit_seconds?: { network: number; baseline: number };
   members?: number;
   test?: { network?: Record<string, number> };
-  window?: { test?: string[] };
+  window?: { test?: string[]; valid?: string[] };
 }
 
 function lastDay(months: number): string {
@@ -324,8 +325,10 @@ async function child(mode: string): Promise<void> {
     });
   } else if (mode === 'xgbdata') {
     // The delinquency training matrix (features_snapshot of the sample): raw features, NaN for missing,
-    // categories as codes; y = first 30+ DPD onset within 6 months; test = as-of months of the test window.
-    const [prefix, testFrom] = a.arg!.split(',') as [string, string];
+    // categories as codes; y = first 30+ DPD onset within 6 months. Split like the network's: 0 = training
+    // months, 2 = validation months (the network early-stops and calibrates on them; XGBoost leaves them out, so
+    // both learn from the same rows), 1 = test months.
+    const [prefix, testFrom, validFrom] = a.arg!.split(',') as [string, string, string];
     const { readSnapshotFeatures, readHazardLabels } = await import('../../src/features/index.ts');
     await withWarehouse(db, async (w) => {
       const t = await readSnapshotFeatures(w);
@@ -347,7 +350,8 @@ async function child(mode: string): Promise<void> {
         for (const c of num) x[r * width + j++] = c[i]!;
         for (const c of cat) x[r * width + j++] = c[i]!;
         y[r] = l.event[i]! > 0 && l.event[i]! <= 6 ? 1 : 0;
-        test[r] = t.keys.as_of![i]! >= testFrom ? 1 : 0;
+        const asOf = t.keys.as_of![i]!;
+        test[r] = asOf >= testFrom ? 1 : validFrom && asOf >= validFrom ? 2 : 0;
       });
       writeFileSync(`${prefix}.x.f32`, x);
       writeFileSync(`${prefix}.y.u8`, y);

@@ -1,7 +1,7 @@
 """Bench-only reference: XGBoost (hist, 2 threads, 300 trees, depth 4, lr 0.05) on the same preprocessed features.
 
 Reads <prefix>.x.f32 (row-major float32), <prefix>.y.u8 and <prefix>.test.u8 written by test/bench/models.ts and
-prints one JSON line: training seconds, scoring rows/s and test AUC. Never a runtime dependency of followup.
+prints one JSON line: training seconds, scoring rows/s and test AUC. <prefix>.test.u8: 0 train, 1 test, 2 unused. Never a runtime dependency of followup.
 """
 import json
 import sys
@@ -14,8 +14,10 @@ from sklearn.metrics import roc_auc_score
 prefix, width = sys.argv[1], int(sys.argv[2])
 x = np.fromfile(prefix + ".x.f32", dtype=np.float32).reshape(-1, width)
 y = np.fromfile(prefix + ".y.u8", dtype=np.uint8)
-test = np.fromfile(prefix + ".test.u8", dtype=np.uint8).astype(bool)
-train = ~test
+split = np.fromfile(prefix + ".test.u8", dtype=np.uint8)
+test = split == 1
+# 0 = train; 2 = validation rows the network early-stops on (left out here so both learn from the same rows).
+train = split == 0
 t0 = time.perf_counter()
 model = xgb.XGBClassifier(
     tree_method="hist", n_jobs=2, n_estimators=300, max_depth=4, learning_rate=0.05, random_state=42
