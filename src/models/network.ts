@@ -13,6 +13,7 @@
  * Outputs are logits; the loss applies the sigmoid (numerically stable), prediction applies it after calibration.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UsageError } from '../core/errors.ts';
 
 /** Architecture of one network. */
 export interface NetConfig {
@@ -38,7 +39,10 @@ const zeros = () => tf.initializers.zeros();
 export function buildNet(cfg: NetConfig): tf.LayersModel {
   const wide = cfg.wide ?? true;
   const shared = (cfg.shared ?? false) && cfg.outputs > 1;
-  if (!wide && cfg.hidden.length === 0) throw new Error('buildNet: a network needs a wide or a deep path');
+  if (!wide && cfg.hidden.length === 0)
+    throw new UsageError(
+      'network: expected a wide (linear) path or hidden layers; found neither (wide: false, hidden: [])',
+    );
   const scoreUnits = shared ? 1 : cfg.outputs;
   const input = tf.input({ shape: [cfg.inputDim], name: 'x' });
   const paths: tf.SymbolicTensor[] = [];

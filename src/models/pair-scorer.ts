@@ -12,6 +12,7 @@
  * as before.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UsageError } from '../core/errors.ts';
 import type { FeatureTable } from '../features/types.ts';
 import { applyCalibration } from './calibrate.ts';
 import { type Dense, finishRows, type GraphParts, graphParts, preActivationRows } from './graph.ts';
@@ -113,6 +114,8 @@ export function pairScorer(
   };
   return {
     score(entity, context, n) {
+      if (members.length === 0)
+        throw new UsageError('pair scorer: expected a live scorer; found one already disposed');
       const z = tf.tidy(() => {
         const logits = members.map((m) =>
           finishRows(m.parts, n, pair(m.wide, entity, context, n), pair(m.hidden, entity, context, n)),
@@ -123,7 +126,10 @@ export function pairScorer(
       z.dispose();
       return applyCalibration(model.calibration, raw, model.outputs);
     },
-    dispose() {},
+    dispose() {
+      // The products are plain arrays; dropping them lets a long-lived scorer object stop holding ~256 MB.
+      members.length = 0;
+    },
   };
 }
 
