@@ -158,7 +158,12 @@ train.note = `sample ${(sample.out as { loans: number }).loans} loans; delinquen
 if (!a['skip-xgboost'] && delinquency) {
   const prefix = join(work, 'xgb');
   const win = delinquency.window;
-  self('xgb:data', 'xgbdata', ['--db', trainWh, '--arg', `${prefix},${win?.test?.[0] ?? ''},${win?.valid?.[0] ?? ''}`]);
+  self('xgb:data', 'xgbdata', [
+    '--db',
+    trainWh,
+    '--arg',
+    `${prefix},${win?.test?.[0] ?? ''},${win?.valid?.[0] ?? ''}`,
+  ]);
   const width = (rows.at(-1)!.out as { width: number }).width;
   rows.pop();
   const xgb = stage('ref:xgboost', '/usr/bin/python3', [
