@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureScoresTable } from '../../src/ops/score.ts';
 import { POPULATION_SAMPLE, writePopulation } from '../../src/ops/store.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
@@ -51,5 +52,35 @@ describe('writePopulation', () => {
     expect(Math.abs(first!.mean - (n - 1) / 2) / n).toBeLessThan(0.001);
     await writePopulation(w, 'm', 'scored', { x });
     expect(await stats('scored')).toEqual(first);
+  });
+});
+
+describe('ensureScoresTable', () => {
+  it('rebuilds a scores table made with a PRIMARY KEY without it, keeping every row', async () => {
+    await w.run(`CREATE TABLE scores (as_of DATE NOT NULL, loan_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL,
+      hazard DOUBLE[] NOT NULL, risk_3m DOUBLE NOT NULL, risk_6m DOUBLE NOT NULL, reasons VARCHAR[] NOT NULL,
+      PRIMARY KEY (as_of, loan_id))`);
+    await w.run(`INSERT INTO scores VALUES ('2025-01-31', 'L1', 'v', [0.01, 0.02], 0.01, 0.03, ['a']),
+      ('2025-01-31', 'L2', 'v', [0.02, 0.02], 0.02, 0.04, [])`);
+    const pk = () =>
+      w.one<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name = 'scores' AND constraint_type = 'PRIMARY KEY'`,
+      );
+    expect((await pk())?.n).toBe(1);
+    await ensureScoresTable(w);
+    expect((await pk())?.n).toBe(0);
+    const rows = await w.all<{ loan_id: string; risk_6m: number; reasons: string[] }>(
+      'SELECT loan_id, risk_6m, reasons FROM scores ORDER BY loan_id',
+    );
+    expect(rows).toEqual([
+      { loan_id: 'L1', risk_6m: 0.03, reasons: ['a'] },
+      { loan_id: 'L2', risk_6m: 0.04, reasons: [] },
+    ]);
+    // NOT NULL survives the rebuild.
+    await expect(
+      w.run(`INSERT INTO scores VALUES ('2025-02-28', NULL, 'v', [0.1], 0.1, 0.1, [])`),
+    ).rejects.toThrow(/NOT NULL/);
+    await ensureScoresTable(w); // idempotent
+    expect((await pk())?.n).toBe(0);
   });
 });
