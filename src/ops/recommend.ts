@@ -123,7 +123,7 @@ export async function runRecommend(
     hang.dispose();
     sink.close();
   }
-  lap('recommend: planned', { recommendations: sink.count, slots: result.stats });
+  lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
   await commitRecommendations(
     w,
     runId,
