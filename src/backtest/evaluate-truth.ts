@@ -183,7 +183,7 @@ function cumulativePairs(pairs: TruthPair[], head: Int32Array): { predicted: num
     let j = i;
     while (j < pairs.length && pairs[j]!.as_of === pairs[i]!.as_of && pairs[j]!.loan_id === pairs[i]!.loan_id)
       j++;
-    const h = head[i + (j - i) - 1]!;
+    const h = head[j - 1]!;
     if (h >= 0) {
       let sp = 1;
       let st = 1;

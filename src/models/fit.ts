@@ -40,7 +40,6 @@ export async function fitModel(
   const options = {
     hidden,
     wide: opts.wide ?? true,
-    shared: opts.shared ?? false,
     dropout: hidden.length ? (opts.dropout ?? 0.2) : 0,
     l2: opts.l2 ?? 1e-4,
     lr: opts.lr ?? 0.002,

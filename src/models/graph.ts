@@ -20,7 +20,6 @@ export interface GraphParts {
   /** hidden_1, hidden_2, … */
   rest: tf.layers.Layer[];
   deep: tf.layers.Layer | null;
-  head: tf.layers.Layer | null;
 }
 
 /** Splits a network.ts graph; null for any other graph (older sequential models). */
@@ -36,7 +35,7 @@ export function graphParts(net: tf.LayersModel): GraphParts | null {
   if (!wide && !hidden) return null;
   const rest: tf.layers.Layer[] = [];
   for (let i = 1; layer(`hidden_${i}`); i++) rest.push(layer(`hidden_${i}`)!);
-  return { wide, hidden, rest, deep: layer('deep'), head: layer('head') };
+  return { wide, hidden, rest, deep: layer('deep') };
 }
 
 /** x·kernel (+ bias): a first-layer pre-activation. */
@@ -45,17 +44,29 @@ export function preActivation(d: Dense, x: tf.Tensor2D, withBias = true): tf.Ten
   return (withBias && d.bias ? tf.add(z, d.bias) : z) as tf.Tensor2D;
 }
 
-/** Logits from the first layer's pre-activations (bias included): ReLU, later layers, sum, head. */
-export function finish(p: GraphParts, wide: tf.Tensor2D | null, hidden: tf.Tensor2D | null): tf.Tensor2D {
+/**
+ * Logits from the first layer's outputs: `wide` and `hidden` = ReLU(hidden_0 pre-activation), then the later
+ * hidden layers, `deep` and the sum. With `dropout` (training), inverted dropout after every hidden layer, the
+ * mask seeded per step and layer.
+ */
+export function finish(
+  p: GraphParts,
+  wide: tf.Tensor2D | null,
+  hidden: tf.Tensor2D | null,
+  dropout?: { rate: number; seed: number },
+): tf.Tensor2D {
+  const drop = (h: tf.Tensor2D, i: number) =>
+    dropout ? (tf.dropout(h, dropout.rate, undefined, dropout.seed * 7 + i) as tf.Tensor2D) : h;
   const terms: tf.Tensor2D[] = [];
   if (wide) terms.push(wide);
   if (hidden && p.deep) {
-    let h = tf.relu(hidden) as tf.Tensor2D;
-    for (const l of p.rest) h = l.apply(h) as tf.Tensor2D;
+    let h = drop(hidden, 0);
+    p.rest.forEach((l, i) => {
+      h = drop(l.apply(h) as tf.Tensor2D, i + 1);
+    });
     terms.push(p.deep.apply(h) as tf.Tensor2D);
   }
-  const s = terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor2D);
-  return p.head ? (p.head.apply(s) as tf.Tensor2D) : s;
+  return terms.length === 1 ? terms[0]! : (tf.add(terms[0]!, terms[1]!) as tf.Tensor2D);
 }
 
 /** A first-layer pre-activation as a plain row-major array (rows × units). */
@@ -77,13 +88,15 @@ export function kernelRows(d: Dense): Rows {
   return { data: d.kernel.dataSync() as Float32Array, units: d.kernel.shape[1] };
 }
 
-/** Logits from pre-activations held in JavaScript (see `finish`). */
+/** Logits from first-layer pre-activations held in JavaScript (see `finish`; the ReLU is applied here). */
 export function finishRows(p: GraphParts, n: number, wide: Float32Array | null, hidden: Float32Array | null) {
   return tf.tidy(() =>
     finish(
       p,
       wide && p.wide ? tf.tensor2d(wide, [n, p.wide.kernel.shape[1]]) : null,
-      hidden && p.hidden ? tf.tensor2d(hidden, [n, p.hidden.kernel.shape[1]]) : null,
+      hidden && p.hidden
+        ? (tf.relu(tf.tensor2d(hidden, [n, p.hidden.kernel.shape[1]])) as tf.Tensor2D)
+        : null,
     ),
   );
 }

@@ -2,18 +2,17 @@
  * The network, as a tfjs functional graph of named dense layers so it saves and loads as a plain layers-model:
  *
  *   x ─► hidden_0 ─► hidden_1 ─► … ─► deep ─┐
- *   x ─────────────────────────────► wide ──┴─(+)─► score ─► head ─► logits (H months, or 1)
+ *   x ─────────────────────────────► wide ──┴─(+)─► logits (H months, or 1)
  *
  * - `deep` starts at zero, so training starts from the linear model and the hidden layers only add what the
  *   linear part cannot say: the network nests the logistic baseline instead of competing with it.
- * - `shared` (H > 1 only): wide and deep give ONE risk score and `head` maps it to month k as a_k·score + b_k.
- *   The months share one ranking of borrowers instead of H separately estimated ones, which is what a hazard
- *   with a few hundred events can afford; without it wide and deep have H outputs each.
  * - `hidden: []` without `wide` is not allowed; `hidden: []` with `wide` is the logistic-regression baseline.
+ * graph.ts takes the graph apart at its first layer; the forward pass after it is graph.ts's `finish`.
  * Outputs are logits; the loss applies the sigmoid (numerically stable), prediction applies it after calibration.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../core/errors.ts';
+import { finish, graphParts } from './graph.ts';
 
 /** Architecture of one network. */
 export interface NetConfig {
@@ -27,8 +26,6 @@ export interface NetConfig {
   seed: number;
   /** A linear path from the inputs straight to the score (wide & deep). Default true. */
   wide?: boolean;
-  /** One score shared by the outputs, mapped per output as a_k·score + b_k (ignored when outputs = 1). */
-  shared?: boolean;
   /** Initial output biases (logits), e.g. the base-rate log-odds so training starts at the prior. */
   outputBias?: number[];
 }
@@ -38,20 +35,17 @@ const zeros = () => tf.initializers.zeros();
 /** Builds the graph with seeded initializers. */
 export function buildNet(cfg: NetConfig): tf.LayersModel {
   const wide = cfg.wide ?? true;
-  const shared = (cfg.shared ?? false) && cfg.outputs > 1;
   if (!wide && cfg.hidden.length === 0)
     throw new UsageError(
       'network: expected a wide (linear) path or hidden layers; found neither (wide: false, hidden: [])',
     );
-  const scoreUnits = shared ? 1 : cfg.outputs;
   const input = tf.input({ shape: [cfg.inputDim], name: 'x' });
   const paths: tf.SymbolicTensor[] = [];
   if (wide) {
     paths.push(
       tf.layers
         .dense({
-          units: scoreUnits,
-          useBias: !shared,
+          units: cfg.outputs,
           kernelInitializer: tf.initializers.glorotUniform({ seed: cfg.seed + 101 }),
           name: 'wide',
         })
@@ -73,25 +67,20 @@ export function buildNet(cfg: NetConfig): tf.LayersModel {
     paths.push(
       tf.layers
         .dense({
-          units: scoreUnits,
+          units: cfg.outputs,
           // With a wide path the deep path starts silent (see the module comment).
           kernelInitializer: wide ? zeros() : tf.initializers.glorotUniform({ seed: cfg.seed + 101 }),
-          useBias: !wide && !shared,
+          useBias: !wide,
           name: 'deep',
         })
         .apply(h) as tf.SymbolicTensor,
     );
   }
-  let out =
+  const out =
     paths.length === 1 ? paths[0]! : (tf.layers.add({ name: 'score' }).apply(paths) as tf.SymbolicTensor);
-  if (shared) {
-    out = tf.layers
-      .dense({ units: cfg.outputs, kernelInitializer: tf.initializers.ones(), name: 'head' })
-      .apply(out) as tf.SymbolicTensor;
-  }
   const net = tf.model({ inputs: input, outputs: out });
-  // The layer that carries the output bias: the head, else the wide path, else the deep path.
-  if (cfg.outputBias) setBias(net, shared ? 'head' : wide ? 'wide' : 'deep', cfg.outputBias);
+  // The output bias (the base rate) sits on the wide path, else on the deep path.
+  if (cfg.outputBias) setBias(net, wide ? 'wide' : 'deep', cfg.outputBias);
   return net;
 }
 
@@ -115,31 +104,22 @@ export function forwardTrain(
   dropout: number,
   stepSeed: number,
 ): tf.Tensor2D {
-  const terms: tf.Tensor2D[] = [];
-  const wide = layerOrNull(net, 'wide');
-  if (wide) terms.push(wide.apply(x) as tf.Tensor2D);
-  const deep = layerOrNull(net, 'deep');
-  if (deep) {
-    let h: tf.Tensor2D = x;
-    for (let i = 0; ; i++) {
-      const layer = layerOrNull(net, `hidden_${i}`);
-      if (!layer) break;
-      h = layer.apply(h) as tf.Tensor2D;
-      if (dropout > 0) h = tf.dropout(h, dropout, undefined, stepSeed * 7 + i) as tf.Tensor2D;
-    }
-    terms.push(deep.apply(h) as tf.Tensor2D);
-  }
-  const score = terms.length === 1 ? terms[0]! : (tf.add(terms[0]!, terms[1]!) as tf.Tensor2D);
-  const head = layerOrNull(net, 'head');
-  return head ? (head.apply(score) as tf.Tensor2D) : score;
+  const parts = graphParts(net);
+  if (!parts)
+    throw new UsageError(
+      'network: expected a graph with a `wide` or `hidden_0` layer (network.ts); found neither',
+    );
+  return finish(
+    parts,
+    (layerOrNull(net, 'wide')?.apply(x) as tf.Tensor2D | undefined) ?? null,
+    (layerOrNull(net, 'hidden_0')?.apply(x) as tf.Tensor2D | undefined) ?? null,
+    dropout > 0 ? { rate: dropout, seed: stepSeed } : undefined,
+  );
 }
 
-/** Sum of squared kernel weights (biases and the per-month head excluded), for L2 regularization. */
+/** Sum of squared kernel weights (biases excluded), for L2 regularization. */
 export function kernelSquares(net: tf.LayersModel): tf.Scalar {
-  const terms = net.layers
-    .filter((l) => l.name !== 'head')
-    .flatMap((l) => l.getWeights(false).slice(0, 1))
-    .map((k) => tf.sum(tf.square(k)));
+  const terms = net.layers.flatMap((l) => l.getWeights(false).slice(0, 1)).map((k) => tf.sum(tf.square(k)));
   return tf.addN(terms) as tf.Scalar;
 }
 

@@ -25,8 +25,6 @@ export interface FitOptions {
   hidden?: number[];
   /** A linear path beside the hidden layers (wide & deep; see network.ts). Default true. */
   wide?: boolean;
-  /** One risk score shared by the outputs, a_k·score + b_k per output (network.ts). Default false. */
-  shared?: boolean;
   /** Dropout after each hidden layer. Default 0.2. */
   dropout?: number;
   /** L2 penalty on kernels, per row-mean loss. Default 1e-4. */
@@ -125,7 +123,6 @@ function fitOne(
     outputs: t.k,
     seed,
     wide: opts.wide ?? true,
-    shared: opts.shared ?? false,
     outputBias: baseRateLogits(t, train),
   });
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);

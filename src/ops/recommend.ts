@@ -11,6 +11,7 @@ import type { Clock } from '../core/clock.ts';
 import { BadInputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
+import { stopwatch } from '../core/stopwatch.ts';
 import { hangupManifest } from '../features/index.ts';
 import { championVersion, loadModel } from '../models/index.ts';
 import { type CapacityOverflow, loadPolicy, type PlanStats, planFollowUps } from '../recommend/index.ts';
@@ -73,7 +74,10 @@ export async function runRecommend(
     { modelsDir: cfg.modelsDir, asOf: cfg.asOf, ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}) },
     log,
   );
-  const lap = phaseTimer(log);
+  // Each phase logs its seconds, so a slow run says where its time went.
+  const watch = stopwatch();
+  const lap = (msg: string, fields: Record<string, unknown> = {}) =>
+    log.info(msg, { ...fields, seconds: Math.round(watch() * 1000) / 1000 });
   lap('recommend: scored', { loans: scored.state.n });
   const { loans, stateRow } = await plannerLoans(w, cfg.asOf, scored);
   lap('recommend: planner view built', { loans: loans.length });
@@ -144,15 +148,5 @@ export async function runRecommend(
     by_purpose: byPurpose(segments),
     overflow: result.overflow,
     seconds: (performance.now() - t0) / 1000,
-  };
-}
-
-/** Logs each phase with its seconds since the previous one, so a slow run says where its time went. */
-function phaseTimer(log: Logger): (msg: string, fields?: Record<string, unknown>) => void {
-  let t = performance.now();
-  return (msg, fields = {}) => {
-    const now = performance.now();
-    log.info(msg, { ...fields, seconds: Math.round(now - t) / 1000 });
-    t = now;
   };
 }
