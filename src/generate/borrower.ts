@@ -8,6 +8,7 @@ import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m, type MarketPaths } from './market.ts';
 import type { CreditGrade, GeneratorParams, LoanType } from './params.ts';
 import type { Rng } from './rng.ts';
+import type { ContactTraits } from './traits.ts';
 
 /** The world's time frame, as day numbers and flat month indexes. */
 export interface WorldFrame {
@@ -39,6 +40,8 @@ export interface Borrower {
   temperament: number;
   /** Months into a latent income shock per market month (index = month − market.firstMonth); 0 = none. */
   shock: Uint8Array;
+  /** Latent contact traits (persona, notice reading); set by generateBorrower from a stream of their own. */
+  traits?: ContactTraits;
 }
 
 /** A loan with the simulation's private extras. */

@@ -14,8 +14,10 @@ import type { Borrower, SimLoan, WorldFrame } from './borrower.ts';
 import { localTimestamp, monthIndex, monthStart, utcMinutes, weekday } from './dates.ts';
 import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m } from './market.ts';
+import { hourBand } from './params.ts';
 import { inPeriods, type LoanHistory } from './repayments.ts';
 import type { Rng } from './rng.ts';
+import { missChance } from './traits.ts';
 import { trueHangupProbability } from './truth.ts';
 
 type Purpose = (typeof PURPOSES)[number];
@@ -114,18 +116,18 @@ function plan(rng: Rng, b: Borrower, loan: SimLoan, hist: LoanHistory, frame: Wo
   return plans.filter((p, i) => i === 0 || plans[i - 1]!.day !== p.day);
 }
 
-function drawOutcome(rng: Rng, collection: boolean): Contact['outcome'] {
-  const u = rng.uniform();
-  if (collection) {
-    if (u < 0.35) return 'answered';
-    if (u < 0.57) return 'promise_to_pay';
-    if (u < 0.63) return 'refused';
-    if (u < 0.91) return 'no_answer';
-    return u < 0.96 ? 'busy' : 'voicemail';
+/**
+ * Outcome of an attempt that was not hung up: picked up with chance 1 − `miss` (the borrower's persona at that
+ * hour), else no answer, busy or voicemail. A collection call that is picked up may end in a promise or a refusal.
+ */
+function drawOutcome(rng: Rng, collection: boolean, miss: number): Contact['outcome'] {
+  if (rng.uniform() < miss) {
+    const v = rng.uniform();
+    return v < 0.75 ? 'no_answer' : v < 0.88 ? 'busy' : 'voicemail';
   }
-  if (u < 0.72) return 'answered';
-  if (u < 0.92) return 'no_answer';
-  return u < 0.96 ? 'busy' : 'voicemail';
+  if (!collection) return 'answered';
+  const u = rng.uniform();
+  return u < 0.55 ? 'answered' : u < 0.9 ? 'promise_to_pay' : 'refused';
 }
 
 function callDuration(rng: Rng, outcome: string): number {
@@ -162,6 +164,9 @@ export function simulateContacts(
   const notices: number[] = [];
   let lastContact = -Infinity;
   let pastHangups = 0;
+  // Conversations so far (answered or promised, either direction): distrust of unannounced calls fades with them.
+  let conversations = 0;
+  const traits = b.traits;
   const loanId = loan.row.loan_id;
   const emit = (
     day: number,
@@ -217,10 +222,13 @@ export function simulateContacts(
         firstLoan,
         pastHangups,
         temperament: b.temperament,
+        ...(traits ? { traits, conversations } : {}),
       },
       frame.params.hangup,
     );
   };
+  const missAt = (day: number, minute: number) =>
+    traits ? missChance(traits, hourBand(Math.floor(minute / 60)), weekday(day)) : 0.25;
   for (let pi = 0; pi < plans.length; pi++) {
     const p = plans[pi]!;
     const nextDay = plans[pi + 1]?.day ?? Infinity;
@@ -230,6 +238,7 @@ export function simulateContacts(
         const ph = hangup(p.day, minute, { direction: 'inbound', attemptsToday: 0 });
         const outcome = rng.chance(ph) ? 'hung_up' : 'answered';
         if (outcome === 'hung_up') pastHangups++;
+        else conversations++;
         lastContact = emit(
           p.day,
           minute,
@@ -263,6 +272,7 @@ export function simulateContacts(
     if (p.kind === 'visit') {
       const minute = rng.int(9 * 60, 17 * 60 - 1);
       const refused = rng.chance(hangup(p.day, minute, { channel: 'visit', attemptsToday: 0 }));
+      if (!refused) conversations++;
       lastContact = emit(
         p.day,
         minute,
@@ -285,14 +295,17 @@ export function simulateContacts(
     let day = p.day;
     for (let t = 0; t < tryDays && day < nextDay && day <= frame.endDay; t++) {
       if (p.notice && t === 0) {
-        const email = rng.chance(0.15);
+        // The lender's practice: mostly SMS, some email, an app message for some app users.
+        const u = rng.uniform();
+        const channel = traits && traits.read.app > 0 && u < 0.3 ? 'app' : u > 0.85 ? 'email' : 'sms';
         const nMinute = rng.int(9 * 60, 20 * 60 - 1);
-        const delivered = rng.chance(email ? 0.93 : 0.97);
+        const delivered = rng.chance(channel === 'email' ? 0.93 : 0.97);
+        const read = traits ? traits.read[channel] : 1;
         const at = emit(
           day - 1,
           nMinute,
           {
-            channel: email ? 'email' : 'sms',
+            channel,
             direction: 'outbound',
             purpose: p.purpose,
             outcome: delivered ? 'delivered' : 'failed',
@@ -301,14 +314,16 @@ export function simulateContacts(
           },
           null,
         );
-        if (delivered) notices.push(at);
+        // Only a notice that is read announces the call (reading is not in the data: delivery is).
+        if (delivered && rng.chance(read)) notices.push(at);
       }
       let minute = (8 + pickIndex(rng, w.callHourWeights)) * 60 + rng.int(0, 59);
       let attempts = 0;
       let reached = false;
       while (attempts < maxAttempts && attempts < w.maxUnanswered && minute < 21 * 60) {
         const ph = hangup(day, minute, { collection, attemptsToday: attempts });
-        const outcome = rng.chance(ph) ? 'hung_up' : drawOutcome(rng, collection);
+        const outcome = rng.chance(ph) ? 'hung_up' : drawOutcome(rng, collection, missAt(day, minute));
+        if (outcome === 'answered' || outcome === 'promise_to_pay') conversations++;
         lastContact = emit(
           day,
           minute,

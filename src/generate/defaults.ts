@@ -20,7 +20,8 @@ export const DEFAULT_PARAMS: GeneratorParams = {
     frailtySd: 0.25,
   },
   hangup: {
-    intercept: -2.0,
+    // Lower than the persona-free world's -2.0: persona offsets and the distrust term add back about 0.45.
+    intercept: -2.45,
     //     08    09   10    11    12   13   14    15    16    17   18   19   20
     hour: [0.45, 0.05, 0, -0.1, 0.7, 0.5, -0.1, -0.15, 0.05, 0.3, 0.6, 0.75, 1.0],
     weekend: 0.45,
@@ -35,6 +36,43 @@ export const DEFAULT_PARAMS: GeneratorParams = {
     firstLoan: 0.3,
     pastHangups: 0.12,
     temperamentSd: 0.3,
+    //                                         hang-up logit by band        08–11 12–13 14–17 18–20
+    personas: {
+      office: {
+        share: { personal: 45, corporate: 15 },
+        band: [0.9, 0.1, 0.9, -0.7],
+        weekend: -0.9,
+        miss: [0.38, 0.18, 0.38, 0.1],
+        missWeekend: 0.12,
+      },
+      daytime: {
+        share: { personal: 25, corporate: 5 },
+        band: [-0.6, 0.2, -0.6, 1.0],
+        weekend: 0.2,
+        miss: [0.1, 0.15, 0.1, 0.35],
+        missWeekend: 0.25,
+      },
+      business: {
+        share: { personal: 5, corporate: 60 },
+        band: [-0.7, 0.9, -0.4, 1.1],
+        weekend: 0.9,
+        miss: [0.12, 0.35, 0.15, 0.4],
+        missWeekend: 0.45,
+      },
+      flexible: {
+        share: { personal: 25, corporate: 20 },
+        band: [0, 0, 0, 0],
+        weekend: 0,
+        miss: [0.2, 0.2, 0.2, 0.2],
+        missWeekend: 0.2,
+      },
+    },
+    bandJitterSd: 0.25,
+    distrust: 0.9,
+    distrustFade: 1.5,
+    noticeRead: { sms: 0.8, email: 0.45, app: 0.92 },
+    smsReadSd: 0.12,
+    appShare: 0.35,
   },
   market: {
     historyMonths: 12,

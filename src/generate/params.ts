@@ -77,6 +77,57 @@ export interface HangupParams {
   pastHangups: number;
   /** Standard deviation of the latent borrower temperament (logit). */
   temperamentSd: number;
+  /**
+   * Contact personas: when a borrower can take a call. Latent (never in the data); each borrower draws one by
+   * loan type, plus a personal jitter per hour band, so answer patterns are stable per borrower but not fixed
+   * per segment.
+   */
+  personas: Record<string, PersonaParams>;
+  /** Standard deviation of the personal jitter added to each hour band's hang-up offset (logit). */
+  bandJitterSd: number;
+  /**
+   * Logit added to a call that was not announced (no notice read in the last 48 h) while the borrower has had
+   * few conversations with the lender — the fear that an unannounced call is a scam. Fades as
+   * exp(−conversations / distrustFade).
+   */
+  distrust: number;
+  distrustFade: number;
+  /** Chance a notice is read, by channel (only a read notice has the `preNotified` effect). */
+  noticeRead: { sms: number; email: number; app: number };
+  /** Standard deviation of a borrower's SMS read chance around `noticeRead.sms`. */
+  smsReadSd: number;
+  /** Share of borrowers who use the lender's app (they read app notices at `noticeRead.app`; others get none). */
+  appShare: number;
+}
+
+/** Hour bands of the personas: 08–11, 12–13, 14–17, 18–20 local (index 0…3). */
+export const HOUR_BANDS = [
+  [8, 12],
+  [12, 14],
+  [14, 18],
+  [18, 21],
+] as const;
+
+/** Band index (0…3) of a local hour; hours outside 08–20 fall in the nearest band. */
+export function hourBand(localHour: number): number {
+  if (localHour < 12) return 0;
+  if (localHour < 14) return 1;
+  if (localHour < 18) return 2;
+  return 3;
+}
+
+/** One contact persona (office worker, daytime at home, business owner, flexible). */
+export interface PersonaParams {
+  /** Relative weight of the persona among personal and among corporate borrowers. */
+  share: Record<LoanType, number>;
+  /** Hang-up logit offset per hour band on weekdays (see HOUR_BANDS). */
+  band: [number, number, number, number];
+  /** Hang-up logit offset on Saturdays and Sundays (on top of the population's weekend effect). */
+  weekend: number;
+  /** Chance a call that is not hung up goes unanswered (no answer, busy, voicemail), per band on weekdays. */
+  miss: [number, number, number, number];
+  /** The same on Saturdays and Sundays. */
+  missWeekend: number;
 }
 
 /** Everything else: the borrower mix, loan terms, payment behaviour, contact practice. */

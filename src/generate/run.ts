@@ -3,7 +3,8 @@
  *
  *   config ─► market paths (in memory) ─► market.csv
  *          └► for each block of borrowers: borrower → loans → installments + true hazards → contacts
- *               └► loans.csv · repayments.csv · contacts.csv · truth/hazard.csv · truth/hangup.csv (streamed)
+ *               └► loans.csv · repayments.csv · contacts.csv · truth/hazard.csv · truth/hangup.csv ·
+ *                  truth/borrowers.csv (streamed)
  *          └► truth/params.json (parameters, seed, downturns)
  *
  * Memory stays flat: only one block of borrowers is held, and each block waits for the streams to drain.
@@ -23,9 +24,29 @@ import { CsvSink } from './sink.ts';
 import { generateBorrower } from './world.ts';
 
 /** Version of the generator's output; bump when the same seed would give different bytes. */
-export const GENERATOR_VERSION = 'followup-generate/1';
+export const GENERATOR_VERSION = 'followup-generate/2';
 
 const CONTACT_ORDER = 'contact_id,loan_id,started_at,channel,direction,purpose,outcome,duration_s,agent_id';
+
+/** Columns of truth/borrowers.csv: the latent contact traits (src/generate/traits.ts) and the temperament. */
+export const BORROWER_TRUTH_COLUMNS = [
+  'borrower_id',
+  'persona',
+  'band_08_11',
+  'band_12_13',
+  'band_14_17',
+  'band_18_20',
+  'weekend',
+  'miss_08_11',
+  'miss_12_13',
+  'miss_14_17',
+  'miss_18_20',
+  'miss_weekend',
+  'read_sms',
+  'read_email',
+  'read_app',
+  'temperament',
+];
 
 /** Borrowers per block between two waits on the output streams. */
 const BLOCK = 32;
@@ -73,6 +94,7 @@ export async function runGenerate(
     market: new CsvSink(join(cfg.out, `market${ext}`), cols(marketTable), cfg.gzip),
     hazard: new CsvSink(join(cfg.out, 'truth', `hazard${ext}`), ['loan_id', 'month', 'hazard'], cfg.gzip),
     hangup: new CsvSink(join(cfg.out, 'truth', `hangup${ext}`), ['contact_id', 'p_hangup'], cfg.gzip),
+    borrowers: new CsvSink(join(cfg.out, 'truth', `borrowers${ext}`), BORROWER_TRUTH_COLUMNS, cfg.gzip),
   };
   log.info('generate: start', { borrowers: cfg.borrowers, months: cfg.months, seed: cfg.seed, out: cfg.out });
   for (const [region, s] of market.regions) {
@@ -89,6 +111,19 @@ export async function runGenerate(
   for (let i = 0; i < cfg.borrowers; i++) {
     const slice = generateBorrower(cfg.seed, i, frame);
     for (const l of slice.loans) sinks.loans.write(l);
+    const t = slice.borrower.traits;
+    sinks.borrowers.writeValues([
+      slice.borrower.id,
+      t.persona,
+      ...t.band.map((x) => x.toFixed(4)),
+      t.weekend.toFixed(4),
+      ...t.miss.map((x) => x.toFixed(4)),
+      t.missWeekend.toFixed(4),
+      t.read.sms.toFixed(4),
+      t.read.email.toFixed(4),
+      t.read.app.toFixed(4),
+      slice.borrower.temperament.toFixed(4),
+    ]);
     for (const r of slice.repayments) sinks.repayments.write(r);
     for (const h of slice.hazards) sinks.hazard.writeValues([h.loan_id, h.month, h.hazard.toFixed(8)]);
     for (const c of slice.contacts) {

@@ -3,7 +3,8 @@
  * hang-up from these, and the backtest asks them "what would really have happened" for a slot a policy picks.
  */
 import { DEFAULT_PARAMS } from './defaults.ts';
-import type { CreditGrade, HangupParams, HazardParams, LoanType } from './params.ts';
+import { type CreditGrade, type HangupParams, type HazardParams, hourBand, type LoanType } from './params.ts';
+import { type ContactTraits, missChance } from './traits.ts';
 
 /** What the true monthly hazard depends on, for one loan in one month (the month of an installment's due date). */
 export interface HazardContext {
@@ -83,6 +84,13 @@ export interface HangupContext {
   pastHangups: number;
   /** Latent borrower temperament on the logit scale (mean 0). Default 0. */
   temperament?: number;
+  /** Latent contact traits (persona by hour band); none = the population average persona-free world. */
+  traits?: ContactTraits;
+  /**
+   * Conversations the borrower has had with the lender before this attempt. When given, an unannounced outbound
+   * attempt carries the distrust term, fading with the conversations; omitted, no distrust term.
+   */
+  conversations?: number;
 }
 
 /** Logit of the true hang-up probability. */
@@ -103,11 +111,39 @@ export function hangupLogit(ctx: HangupContext, p: HangupParams = DEFAULT_PARAMS
     (ctx.delinquent ? p.delinquent : 0) +
     (ctx.firstLoan ? p.firstLoan : 0) +
     p.pastHangups * Math.min(4, ctx.pastHangups) +
-    (ctx.temperament ?? 0)
+    (ctx.temperament ?? 0) +
+    (ctx.traits ? (weekend ? ctx.traits.weekend : ctx.traits.band[hourBand(h)]!) : 0) +
+    (ctx.conversations !== undefined && !ctx.preNotified && ctx.direction !== 'inbound'
+      ? p.distrust * Math.exp(-Math.max(0, ctx.conversations) / p.distrustFade)
+      : 0)
   );
 }
 
 /** The true probability that this attempt ends in a hang-up. A number in (0, 1). */
 export function trueHangupProbability(ctx: HangupContext, p: HangupParams = DEFAULT_PARAMS.hangup): number {
   return logistic(hangupLogit(ctx, p));
+}
+
+/**
+ * The true probability that an outbound phone attempt is answered: not hung up, and picked up at that hour
+ * (the persona's miss chance by band). Without traits the pick-up chance is the world's average, 0.75.
+ */
+export function trueAnswerProbability(ctx: HangupContext, p: HangupParams = DEFAULT_PARAMS.hangup): number {
+  const h = Math.min(20, Math.max(8, Math.floor(ctx.localHour)));
+  const miss = ctx.traits ? missChance(ctx.traits, hourBand(h), ctx.weekday) : 0.25;
+  return (1 - trueHangupProbability(ctx, p)) * (1 - miss);
+}
+
+/**
+ * Expected hang-up probability of an attempt announced by a notice that is read with chance `read`: a read
+ * notice has the pre-notified effect (and removes the distrust term), an unread one does not.
+ */
+export function expectedWithNotice(
+  f: (c: HangupContext) => number,
+  ctx: HangupContext,
+  read: number,
+): number {
+  if (read <= 0) return f({ ...ctx, preNotified: false });
+  if (read >= 1) return f({ ...ctx, preNotified: true });
+  return read * f({ ...ctx, preNotified: true }) + (1 - read) * f({ ...ctx, preNotified: false });
 }

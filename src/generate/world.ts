@@ -9,8 +9,11 @@ import { type ContactDraft, simulateContacts } from './contacts.ts';
 import { isoDay } from './dates.ts';
 import { type HazardRow, simulateRepayments } from './repayments.ts';
 import { Rng } from './rng.ts';
+import { type ContactTraits, drawTraits } from './traits.ts';
 
 const STREAM_BORROWER = 2;
+/** Contact traits have a stream of their own: adding them left every loan and repayment as it was. */
+const STREAM_TRAITS = 3;
 
 /** Everything one borrower contributes to the output files. */
 export interface BorrowerSlice {
@@ -19,6 +22,8 @@ export interface BorrowerSlice {
   hazards: HazardRow[];
   /** Contacts of all the borrower's loans, each loan's in time order. */
   contacts: ContactDraft[];
+  /** The borrower's latent contact traits and temperament (truth/borrowers.csv). */
+  borrower: { id: string; temperament: number; traits: ContactTraits };
 }
 
 /** Generates borrower number `index` (0-based). */
@@ -26,13 +31,20 @@ export function generateBorrower(seed: number, index: number, frame: WorldFrame)
   const rng = new Rng(seed, STREAM_BORROWER, index);
   const w = frame.params.world;
   const b = drawBorrower(rng, index, frame);
+  b.traits = drawTraits(new Rng(seed, STREAM_TRAITS, index), b.loanType, frame.params.hangup);
   const lastDisbursal = frame.endDay - 30;
   const days = [rng.int(frame.startDay, Math.max(frame.startDay, lastDisbursal))];
   if (rng.chance(w.repeatShare)) {
     const second = days[0]! + rng.int(180, 720);
     if (second <= lastDisbursal) days.push(second);
   }
-  const slice: BorrowerSlice = { loans: [], repayments: [], hazards: [], contacts: [] };
+  const slice: BorrowerSlice = {
+    loans: [],
+    repayments: [],
+    hazards: [],
+    contacts: [],
+    borrower: { id: b.id, temperament: b.temperament, traits: b.traits },
+  };
   let prevGrade = null;
   for (let s = 0; s < days.length; s++) {
     const loan = drawLoan(rng, b, frame, days[s]!, s + 1, prevGrade);

@@ -44,6 +44,7 @@ describe('followup generate', () => {
       'loans.csv.gz',
       'market.csv.gz',
       'repayments.csv.gz',
+      'truth/borrowers.csv.gz',
       'truth/hangup.csv.gz',
       'truth/hazard.csv.gz',
     ]);

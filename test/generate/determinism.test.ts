@@ -39,6 +39,7 @@ describe('generate is deterministic', () => {
       'loans.csv',
       'market.csv',
       'repayments.csv',
+      'truth/borrowers.csv',
       'truth/hangup.csv',
       'truth/hazard.csv',
       'truth/params.json',
@@ -53,7 +54,7 @@ describe('generate is deterministic', () => {
   });
 
   it('gzip output holds exactly the plain CSV bytes', async () => {
-    for (const f of ['loans', 'repayments', 'contacts', 'market', 'truth/hazard', 'truth/hangup']) {
+    for (const f of ['loans', 'repayments', 'contacts', 'market', 'truth/hazard', 'truth/hangup', 'truth/borrowers']) {
       const plain = await readFile(join(root, 'a', `${f}.csv`));
       const gz = gunzipSync(await readFile(join(root, 'gz', `${f}.csv.gz`)));
       expect(gz.equals(plain), f).toBe(true);
