@@ -3,7 +3,17 @@
  * regional market change (from the same point-in-time state the model scored), completed follow-ups by purpose
  * and the recent contact attempts the contact rules need. Everything is as known at the as-of date.
  */
+
+import { fitContactClasses } from '../recommend/classes.ts';
 import type { PlannerLoan, RecentContact } from '../recommend/index.ts';
+import {
+  BAND_COUNT,
+  type BandCounts,
+  type BandRates,
+  type ContactFacts,
+  type ContactPriors,
+  ratesOf,
+} from '../recommend/profile.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { Scored } from './score.ts';
 
@@ -13,11 +23,26 @@ export const RECENT_DAYS = 60;
 /** Outcomes that mean the follow-up actually took place (constants, inlined into SQL). */
 const COMPLETED = ['answered', 'promise_to_pay'];
 
+/** Options of plannerLoans. */
+export interface PlannerLoansOptions {
+  /** Contact history for the personal profiles ends before this instant (ISO; default the end of the as-of day). */
+  contactsBefore?: string;
+  /** Days of hang-ups counted as recent (policy contact.lookback_days). Default 60. */
+  lookbackDays?: number;
+}
+
+/** SQL band of an attempt (src/recommend/profile.ts bandOf) from the borrower-local hour and ISO weekday. */
+const BAND_SQL = `CASE WHEN isodow(t) >= 6 THEN 4 WHEN hour(t) < 12 THEN 0 WHEN hour(t) < 14 THEN 1
+  WHEN hour(t) < 18 THEN 2 ELSE 3 END`;
+const PICKED_UP = `outcome IN ('answered', 'promise_to_pay', 'refused')`;
+const FAILED = `outcome IN ('hung_up', 'no_answer', 'busy', 'voicemail')`;
+
 export async function plannerLoans(
   w: Warehouse,
   asOf: string,
   scored: Scored,
-): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array }> {
+  opts: PlannerLoansOptions = {},
+): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array; contactPriors: ContactPriors }> {
   const ids = scored.state.keys.loan_id;
   await w.run('CREATE OR REPLACE TEMP TABLE plan_ids (loan_id VARCHAR, i INTEGER)');
   const app = await w.conn.createAppender('plan_ids', 'main', 'temp');
@@ -40,9 +65,10 @@ export async function plannerLoans(
     maturity_on: string;
     time_zone: string;
     region: string;
+    term_months: bigint | number | null;
   }>(
     `SELECT p.i, l.loan_id, l.borrower_id, l.loan_type, l.credit_grade, l.disbursed_on::VARCHAR AS disbursed_on,
-       l.maturity_on::VARCHAR AS maturity_on, l.time_zone, l.region
+       l.maturity_on::VARCHAR AS maturity_on, l.time_zone, l.region, l.term_months
      FROM temp.plan_ids p JOIN loans l USING (loan_id) ORDER BY p.i`,
   );
   const history = await w.all<{ i: number; purpose: string; days: string[] }>(
@@ -61,6 +87,69 @@ export async function plannerLoans(
      ORDER BY p.i, c.started_at`,
     [asOf],
   );
+  const before = opts.contactsBefore ?? null;
+  const lookback = opts.lookbackDays ?? 60;
+  // Outbound phone attempts by borrower and band, in the borrower's own zone, known before the cut.
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE plan_attempts AS
+     SELECT l.borrower_id, l.loan_type, c.started_at, c.outcome, c.purpose, ${BAND_SQL} AS band
+     FROM (SELECT *, timezone(l0.time_zone, c0.started_at) AS t
+           FROM contacts c0 JOIN loans l0 USING (loan_id)) c JOIN loans l USING (loan_id)
+     WHERE c.channel = 'phone' AND c.direction = 'outbound'
+       AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`,
+    [asOf, before],
+  );
+  const bands = await w.all<{
+    loan_type: string | null;
+    band: number;
+    n: bigint;
+    hang: bigint;
+    pick: bigint;
+  }>(
+    `SELECT loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang, count_if(${PICKED_UP}) AS pick
+     FROM temp.plan_attempts WHERE purpose <> 'collection' GROUP BY GROUPING SETS ((band), (loan_type, band))`,
+  );
+  // The borrower's own contacts (inbound calls, app use) by band: when they are free.
+  const inbound = await w.all<{ i: number; band: number; n: bigint }>(
+    `SELECT p.i, ${BAND_SQL} AS band, count(*) AS n
+     FROM temp.plan_ids p JOIN loans l USING (loan_id) JOIN loans l2 ON l2.borrower_id = l.borrower_id
+     JOIN (SELECT c0.*, timezone(l0.time_zone, c0.started_at) AS t FROM contacts c0 JOIN loans l0 USING (loan_id)
+           WHERE c0.direction = 'inbound' AND c0.channel IN ('phone', 'app')
+             AND c0.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)) c ON c.loan_id = l2.loan_id
+     GROUP BY ALL`,
+    [asOf, before],
+  );
+  // An hour counts as seen with at least 0.2 % of the attempts (and 20): rarer hours are the model's guesswork.
+  const hours = await w.all<{ h: number }>(
+    `SELECT hour(timezone(l.time_zone, a.started_at)) AS h FROM temp.plan_attempts a
+     JOIN (SELECT borrower_id, any_value(time_zone) AS time_zone FROM loans GROUP BY borrower_id) l USING (borrower_id)
+     GROUP BY 1 HAVING count(*) >= greatest(20, 0.002 * (SELECT count(*) FROM temp.plan_attempts)) ORDER BY 1`,
+  );
+  const own = await w.all<{ i: number; band: number; n: bigint; hang: bigint; pick: bigint }>(
+    `SELECT p.i, a.band, count(*) AS n, count_if(a.outcome = 'hung_up') AS hang, count_if(a.${PICKED_UP}) AS pick
+     FROM temp.plan_ids p JOIN loans l USING (loan_id) JOIN temp.plan_attempts a ON a.borrower_id = l.borrower_id
+     -- collection calls say more about the debt than about the hour: the bands learn from the others
+     WHERE a.purpose <> 'collection'
+     GROUP BY p.i, a.band`,
+  );
+  const last = await w.all<{ i: number; band: number | null; failed: boolean; recent: bigint; app: boolean }>(
+    `WITH b AS (
+       SELECT borrower_id, arg_max(band, started_at) AS band, arg_max(${FAILED}, started_at) AS failed,
+         max(started_at) AS last_at,
+         count_if(outcome = 'hung_up'
+           AND started_at >= coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY) - INTERVAL ${lookback} DAY) AS recent
+       FROM temp.plan_attempts GROUP BY borrower_id),
+     app AS (
+       SELECT DISTINCT l.borrower_id FROM contacts c JOIN loans l USING (loan_id)
+       WHERE c.channel = 'app' AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY))
+     SELECT p.i, b.band,
+       coalesce(b.failed AND b.last_at >= coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY) - INTERVAL ${lookback} DAY, false) AS failed,
+       coalesce(b.recent, 0) AS recent, app.borrower_id IS NOT NULL AS app
+     FROM temp.plan_ids p JOIN loans l USING (loan_id) LEFT JOIN b ON b.borrower_id = l.borrower_id
+       LEFT JOIN app ON app.borrower_id = l.borrower_id`,
+    [asOf, before],
+  );
+  await w.run('DROP TABLE temp.plan_attempts');
   await w.run('DROP TABLE temp.plan_ids');
 
   const H = scored.horizon;
@@ -78,6 +167,7 @@ export async function plannerLoans(
       maturity_on: b.maturity_on,
       time_zone: b.time_zone,
       region: b.region,
+      ...(b.term_months !== null ? { term_months: Number(b.term_months) } : {}),
       current_dpd: Math.max(0, Number.isFinite(dpd?.[i]) ? dpd![i]! : 0),
       market_change: m !== undefined && Number.isFinite(m) ? m : null,
       history: {},
@@ -96,6 +186,66 @@ export async function plannerLoans(
       direction: r.direction === 'inbound' ? 'inbound' : 'outbound',
     });
   }
+  // Personal contact facts; loans are in plan order (row i of plan_ids is loans[i]).
+  const counts = (): BandCounts => ({
+    attempts: new Array(BAND_COUNT).fill(0),
+    hangups: new Array(BAND_COUNT).fill(0),
+    pickups: new Array(BAND_COUNT).fill(0),
+  });
+  const facts = new Map<number, ContactFacts>();
+  const factsOf = (i: number) => {
+    let f = facts.get(i);
+    if (!f) {
+      f = { counts: counts(), last_failed_band: null, recent_hangups: 0, app_user: false };
+      facts.set(i, f);
+    }
+    return f;
+  };
+  for (const r of own) {
+    const f = factsOf(r.i);
+    f.counts.attempts[r.band] = Number(r.n);
+    f.counts.hangups[r.band] = Number(r.hang);
+    f.counts.pickups[r.band] = Number(r.pick);
+  }
+  for (const r of inbound) {
+    const f = factsOf(r.i);
+    f.counts.inbound ??= new Array(BAND_COUNT).fill(0);
+    f.counts.inbound[r.band] = Number(r.n);
+  }
+  for (const r of last) {
+    if (r.band === null && !r.app) continue;
+    const f = factsOf(r.i);
+    f.last_failed_band = r.failed && r.band !== null ? r.band : null;
+    f.recent_hangups = Number(r.recent);
+    f.app_user = r.app;
+  }
+  const byI = new Map(base.map((b, k) => [b.i, k]));
+  for (const [i, f] of facts) loans[byI.get(i)!]!.contact = f;
+  const pools = new Map<string, BandCounts>();
+  for (const r of bands) {
+    const key = r.loan_type ?? '';
+    const c = pools.get(key) ?? counts();
+    c.attempts[r.band] = Number(r.n);
+    c.hangups[r.band] = Number(r.hang);
+    c.pickups[r.band] = Number(r.pick);
+    pools.set(key, c);
+  }
+  const book: BandRates = ratesOf(pools.get('') ?? counts());
+  const byType: Record<string, BandRates> = {};
+  for (const [k, c] of pools) if (k !== '') byType[k] = ratesOf(c, book);
+  // Latent contact classes over the borrowers in the plan (one row per borrower).
+  const seenBorrower = new Set<string>();
+  const data: { type: string; counts: BandCounts }[] = [];
+  for (const l of loans) {
+    if (!l.contact || seenBorrower.has(l.borrower_id)) continue;
+    seenBorrower.add(l.borrower_id);
+    data.push({ type: l.loan_type, counts: l.contact.counts });
+  }
+  const classes = fitContactClasses(data, book);
   const stateRow = Int32Array.from(base, (b) => b.i);
-  return { loans, stateRow };
+  return {
+    loans,
+    stateRow,
+    contactPriors: { book, by_type: byType, hours_seen: hours.map((r) => r.h), classes },
+  };
 }

@@ -79,7 +79,9 @@ export async function runRecommend(
   const lap = (msg: string, fields: Record<string, unknown> = {}) =>
     log.info(msg, { ...fields, seconds: Math.round(watch() * 1000) / 1000 });
   lap('recommend: scored', { loans: scored.state.n });
-  const { loans, stateRow } = await plannerLoans(w, cfg.asOf, scored);
+  const { loans, stateRow, contactPriors } = await plannerLoans(w, cfg.asOf, scored, {
+    lookbackDays: policy.contact.lookback_days,
+  });
   lap('recommend: planner view built', { loans: loans.length });
   const runId = `rec-${cfg.asOf}-${sha256(
     JSON.stringify([
@@ -111,6 +113,7 @@ export async function runRecommend(
       policy,
       modelVersions: { delinquency: scored.version, hangup: hangVersion },
       hangup: hang.score,
+      contactPriors,
       onRecommendation: (r) => {
         const i = loanIndex.get(r.loan_id);
         const why = i === undefined ? [] : (scored.reasons[stateRow[i]!] ?? []);

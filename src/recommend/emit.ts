@@ -6,6 +6,7 @@ import { isoWeekday, ymdOf } from './days.ts';
 import { utcHourOf, windowEnd } from './hours.ts';
 import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input.ts';
 import type { PlanState } from './prepare.ts';
+import { BAND_LABELS, bandOf } from './profile.ts';
 import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
 import { riskWithin } from './risk.ts';
 import type { ScoreStats } from './score.ts';
@@ -53,7 +54,17 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
     const he = windowEnd(s, i, hs);
     const risk = riskWithin(l.hazard, due - s.asOf);
     const notice = s.prenotify[i] === 1;
-    const noticeChannel = notice ? (l.sms_ok === false ? 'email' : 'sms') : null;
+    const written = s.written[i] === 1;
+    const app = l.contact?.app_user === true;
+    const noticeChannel = notice ? (app ? 'app' : l.sms_ok === false ? 'email' : 'sms') : null;
+    const band = bandOf(hs, wd);
+    const c = l.contact?.counts;
+    const na = c?.attempts[band] ?? 0;
+    const personal =
+      c && na > 0
+        ? `answered ${c.pickups[band]} of ${na} past ${na === 1 ? 'call' : 'calls'} ${band === 4 ? 'at weekends' : `at ${BAND_LABELS[band]}`}`
+        : 'no past calls at this time';
+    const fb = s.avoidBand[i]!;
     const mask = s.reasons[i]! | R.HANGUP_WINDOW;
     const name = REC_PURPOSES[purpose]!;
     const facts: ReasonFacts = {
@@ -92,7 +103,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
         : '',
       calendar: pk.rules.calendar,
       weekdayName: WEEKDAY[wd - 1]!,
-      weekdayScore: s.weekdays.bestScore[ix]!,
+      weekdayScore: s.weekdays.bestFail[ix]!,
       preferredWeekdayScore: s.prefScore[i]!,
       hourStart: hs,
       hourEnd: he,
@@ -103,6 +114,18 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       hangNotified: s.hangNotified[i]!,
       bestHour: s.weekdays.bestStart[ix]!,
       movedFrom: ymdOf(s.chosen[i]!),
+      rate: 1 - Math.exp(-s.rate[i]!),
+      intervalRisk: s.intervalRisk[i]!,
+      termMaxDays: s.termMaxDays[i]!,
+      termMonths: l.term_months ?? Math.round((s.maturity[i]! - s.disbursed[i]!) / 30.4375),
+      personal,
+      answer: 1 - Math.min(1, s.weekdays.bestFail[ix]!),
+      answerWorst: 1 - Math.min(1, worstFail(s, i, wd)),
+      failedBand: fb >= 0 ? BAND_LABELS[fb]! : '',
+      recentHangups: l.contact?.recent_hangups ?? 0,
+      lookbackDays: policy.contact.lookback_days,
+      writtenChannel: app ? 'app message' : 'SMS',
+      joinsLoan: s.joins[i]! >= 0 ? input.loans[s.joins[i]!]!.loan_id : '',
     };
     const rec: Recommendation = {
       run_id: runId,
@@ -124,7 +147,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       weekday: wd,
       window_start_utc: utcIsoOfLocal(l.time_zone, due, hs),
       window_end_utc: utcIsoOfLocal(l.time_zone, due, he),
-      channel: 'phone',
+      channel: written ? (app ? 'app' : 'sms') : 'phone',
       hangup_risk: round6(s.hang[i]!),
       hangup_risk_worst: round6(s.weekdays.worstScore[ix]!),
       prenotify: notice,
@@ -189,6 +212,13 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       loan_ids: ids(rows),
     }));
   return { recommendations: recs, overflow: [...daily, ...hourly], stats };
+}
+
+/** Largest failure chance over the loan's weekdays' best windows: what the chosen window avoids, for the words. */
+function worstFail(s: PlanState, i: number, wd: number): number {
+  let w = s.weekdays.bestFail[i * 7 + wd - 1]!;
+  for (let d = 0; d < 7; d++) w = Math.max(w, Math.min(1, s.weekdays.bestFail[i * 7 + d]!));
+  return w;
 }
 
 function round6(x: number): number {

@@ -34,8 +34,20 @@ export function assignHours(s: PlanState, zoneOf: (i: number) => string): number
     s.hang[i] = s.weekdays.bestScore[ix]!;
     planned.push(i);
   }
+  // A follow-up that joins another loan's call takes its window (one contact per borrower).
+  const join = () => {
+    for (const i of planned) {
+      const j = s.joins[i]!;
+      if (j < 0) continue;
+      s.hourStart[i] = s.hourStart[j]!;
+      s.hang[i] = s.hang[j]!;
+    }
+  };
   const cap = s.policy.capacity.hourly;
-  if (cap === null) return [];
+  if (cap === null) {
+    join();
+    return [];
+  }
   planned.sort((a, b) => s.due[a]! - s.due[b]! || s.priority[b]! - s.priority[a]! || a - b);
   const used = new Map<number, number>();
   const moved: number[] = [];
@@ -68,5 +80,6 @@ export function assignHours(s: PlanState, zoneOf: (i: number) => string): number
       moved.push(i);
     }
   }
+  join();
   return moved;
 }

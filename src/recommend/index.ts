@@ -6,9 +6,12 @@
  * contacts; recent_contacts = the last ~14 days of contacts; market_change = regional HPI change from market;
  * hazard = the delinquency model's h_1…h_6) → `planFollowUps({ asOf, loans, policy, hangup, modelVersions })`,
  * where `hangup(batch)` maps each SlotBatch row (loan index, weekday, hour, channel, prenotified) to the hang-up
- * model's probability → write `recommendations` (table.ts) and report `overflow` and `stats`.
+ * model's probability → write `recommendations` (table.ts) and report `overflow` and `stats`. With
+ * `contactPriors` (book rates per time band and the latent contact classes) and each loan's `contact` facts, the
+ * window follows the borrower's own answer pattern (profile.ts, classes.ts).
  */
 export { calendarFor, type WorkCalendar } from './calendar.ts';
+export { type ContactClasses, fitContactClasses } from './classes.ts';
 export type {
   CapacityOverflow,
   FollowUpHistory,
@@ -24,6 +27,15 @@ export { planFollowUps } from './plan.ts';
 export { DEFAULT_POLICY_PATH, loadPolicy, PolicyError, parsePolicy } from './policy/load.ts';
 export type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
 export { packFor, resolveSegment } from './policy/segment.ts';
+export {
+  BAND_LABELS,
+  type BandCounts,
+  type BandRates,
+  bandOf,
+  type ContactFacts,
+  type ContactPriors,
+  type ContactProfile,
+} from './profile.ts';
 export { codesOf, R, type ReasonCode } from './reasons.ts';
 export { daysWithinBudget, riskWithin } from './risk.ts';
 export { checkRules, type HistoryContact, type PlannedContact, type RuleViolation } from './rules/check.ts';

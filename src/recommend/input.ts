@@ -4,6 +4,7 @@
  * them in; nothing here touches files, the clock or the network.
  */
 import type { Policy } from './policy/schema.ts';
+import type { ContactFacts, ContactPriors, ContactProfile } from './profile.ts';
 import type { Recommendation } from './types.ts';
 
 /** A contact attempt from history, as the contact rules need it. */
@@ -58,6 +59,10 @@ export interface PlannerLoan {
   sms_ok?: boolean;
   /** Whether the borrower has an email address (default false). */
   email_ok?: boolean;
+  /** Contractual term in months (default: derived from disbursed_on and maturity_on). */
+  term_months?: number;
+  /** The borrower's own contact history per time band (default none: the model's population view only). */
+  contact?: ContactFacts;
 }
 
 /**
@@ -88,6 +93,13 @@ export interface PlanInput {
   policy: Policy;
   hangup: HangupScorer;
   modelVersions: { delinquency: string; hangup: string };
+  /** Book and loan-type rates per time band that personal contact histories are shrunk towards. */
+  contactPriors?: ContactPriors;
+  /**
+   * Contact profiles given directly, one per loan (same order), instead of computing them from `contactPriors`
+   * and each loan's `contact` counts — e.g. the backtest's oracle, which knows each borrower's true pick-up chance.
+   */
+  profiles?: (ContactProfile | null)[];
   /** Slots per scorer call (default 32768). */
   batchSlots?: number;
   /** When given, recommendations are streamed here instead of collected (keeps memory flat for large runs). */

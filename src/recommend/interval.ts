@@ -3,16 +3,19 @@
  *
  *   purpose: collection (past due) › first (not done, loan young) › final (the next mid-term would reach the final
  *            window) › mid_term
- *   window:  lifecycle bounds [lo, hi] of the purpose; preferred date = the LONGEST interval whose predicted risk
- *            stays within the (market-adjusted) budget, clamped into [lo, hi] (anchors win); earliest = preferred −
- *            flex_days, never before lo, the lead time or what the contact rules allow.
+ *   window:  lifecycle bounds [lo, hi] of the purpose (the mid-term's longest wait capped by the loan's term);
+ *            mid-term: preferred date = the previous follow-up + the interval whose cumulative predicted risk
+ *            reaches the (market-adjusted) budget at the loan's forward risk rate, clamped into [lo, hi] — so the
+ *            date moves continuously with risk, and a loan whose risk jumps is due at once;
+ *            first/final: the latest date whose risk from today stays within budget, clamped (anchors win);
+ *            earliest = preferred − flex_days, never before lo, the lead time or what the contact rules allow.
  *
  * Writes into a reusable `IntervalOut` so a million loans allocate nothing here.
  */
 import type { RulePack, SegmentPolicy } from './policy/schema.ts';
 import { cadenceFor } from './policy/segment.ts';
 import { R } from './reasons.ts';
-import { daysWithinBudget, riskWithin } from './risk.ts';
+import { daysWithinBudget, forwardRate, MONTH_DAYS, riskWithin } from './risk.ts';
 import { earliestByRules } from './rules/earliest.ts';
 import type { ContactSummary } from './rules/history.ts';
 
@@ -37,6 +40,8 @@ export interface IntervalIn {
   lastOf: Float64Array;
   hazard: ArrayLike<number>;
   budget: number;
+  /** Longest mid-term wait the loan's term allows (policy term_cadence), or Infinity. */
+  termMaxDays: number;
   seg: SegmentPolicy;
   pack: RulePack;
   contacts: ContactSummary;
@@ -55,6 +60,9 @@ export interface IntervalOut {
   cadence: number;
   budgetDays: number;
   riskAtPref: number;
+  /** Mid-term: the loan's forward monthly risk rate (−log survival per month) and the interval risk at pref. */
+  rate: number;
+  intervalRisk: number;
   ruleDay: number;
   lastDay: number;
   reasons: number;
@@ -74,6 +82,8 @@ export function newIntervalOut(): IntervalOut {
     cadence: 0,
     budgetDays: 0,
     riskAtPref: 0,
+    rate: 0,
+    intervalRisk: 0,
     ruleDay: Number.NaN,
     lastDay: Number.NaN,
     reasons: 0,
@@ -122,7 +132,7 @@ export function planInterval(x: IntervalIn, o: IntervalOut): void {
   } else {
     o.purpose = P_MID;
     o.lo = last + s.mid_term.min_days;
-    o.hi = last + s.mid_term.max_days;
+    o.hi = last + Math.max(s.mid_term.min_days, Math.min(s.mid_term.max_days, x.termMaxDays));
     // After the final follow-up, nothing more is due when the next window opens only at maturity.
     if (o.lo >= x.maturity) {
       o.purpose = P_SKIP;
@@ -132,6 +142,10 @@ export function planInterval(x: IntervalIn, o: IntervalOut): void {
   o.cycle = x.done[o.purpose]! + 1;
   o.reasons |= PURPOSE_BIT[o.purpose]!;
   o.hard = true;
+  if (o.purpose === P_MID) {
+    midTerm(x, o, start, last);
+    return;
+  }
   // Risk is predicted from the as-of date: the budget lasts budgetDays from today.
   o.budgetDays = daysWithinBudget(x.hazard, x.budget, 3650);
   // The cadence that follows: the mid-term interval the budget allows, within its bounds.
@@ -161,6 +175,39 @@ export function planInterval(x: IntervalIn, o: IntervalOut): void {
     o.latest = o.reasons & R.RISK_FORCED_MIN ? Math.min(o.hi, pref + x.overdueDays) : pref;
     o.hard = o.latest === o.hi;
   }
+  applyRules(x, o);
+  o.riskAtPref = riskWithin(x.hazard, o.pref - x.asOf);
+}
+
+/**
+ * Mid-term date from the risk accrued since the previous follow-up: at the loan's forward rate r (per month, on
+ * the log-survival scale), the budget b lasts −log(1 − b)/r months after the previous follow-up. That interval,
+ * clamped into the segment's bounds, is the cadence; a date already past is due at once (the risk has grown).
+ */
+function midTerm(x: IntervalIn, o: IntervalOut, start: number, last: number): void {
+  const s = x.seg;
+  const r = forwardRate(x.hazard);
+  o.rate = r;
+  const allowed =
+    r > 0 ? (-Math.log1p(-Math.min(x.budget, 0.999999)) / r) * MONTH_DAYS : Number.POSITIVE_INFINITY;
+  const maxGap = o.hi - last;
+  const gap = Math.min(maxGap, Math.max(s.mid_term.min_days, Math.floor(allowed)));
+  o.budgetDays = Math.min(3650, Math.floor(allowed));
+  o.cadence = gap;
+  if (allowed >= maxGap) o.reasons |= R.RISK_WITHIN_BOUND;
+  else if (allowed < s.mid_term.min_days) o.reasons |= R.RISK_FORCED_MIN;
+  else o.reasons |= R.RISK_BUDGET;
+  let pref = last + gap;
+  if (o.hi < start) o.reasons |= R.OVERDUE;
+  if (pref < start) pref = start;
+  o.pref = pref;
+  o.intervalRisk = -Math.expm1((-r * (pref - last)) / MONTH_DAYS);
+  o.earliest = Math.max(start, o.lo, pref - s.flex_days);
+  if (o.earliest > pref) o.earliest = pref;
+  // The bound is a lifecycle deadline; a risk-driven date is not, but the window never runs past it.
+  o.latest = o.hi < start ? start + x.overdueDays : o.reasons & R.RISK_WITHIN_BOUND ? o.hi : pref;
+  if (o.latest < pref) o.latest = pref;
+  o.hard = o.latest === o.hi;
   applyRules(x, o);
   o.riskAtPref = riskWithin(x.hazard, o.pref - x.asOf);
 }

@@ -1,10 +1,10 @@
 /**
  * planFollowUps: the next follow-up of every loan, as Recommendation records.
  *
- *   prepare ─► intervals ─► score slots ─► dates ─► priority ─► capacity ─► hours ─► notice ─► emit
- *   (input     (purpose,     (hang-up      (best     (risk,      (daily:     (hourly  (SMS/     (records,
- *    columns)   window)       model)        weekday)  dpd, dl.)   moves,      cap,     email)    reasons)
- *                                                                 overflow)   rescore)
+ *   prepare ─► intervals ─► score slots ─► dates ─► priority ─► capacity ─► borrowers ─► hours ─► notice ─► emit
+ *   (input     (purpose,     (hang-up      (best     (risk,      (daily:     (one contact (hourly  (SMS/     (records,
+ *    columns,   window)       model ×       weekday)  dpd, dl.)   moves,      per borrower cap,     app/      reasons)
+ *    profiles)                own history)                        overflow)   and day)     rescore) email)
  *
  * Pure: inputs are plain data plus a batch hang-up scorer; no I/O, no clock. Each stage reads and writes the
  * typed-array columns of PlanState, so a million loans allocate a handful of arrays, not a million objects, until
@@ -16,7 +16,7 @@ import { dayOf, isoWeekday } from './days.ts';
 import { emit } from './emit.ts';
 import { assignHours, windowEnd } from './hours.ts';
 import type { PlanInput, PlanResult } from './input.ts';
-import { type IntervalIn, newIntervalOut, P_COLLECTION, P_SKIP, planInterval } from './interval.ts';
+import { type IntervalIn, newIntervalOut, P_COLLECTION, P_MID, P_SKIP, planInterval } from './interval.ts';
 import { noticeInstant, worthNotice } from './prenotify.ts';
 import { type PlanState, prepare } from './prepare.ts';
 import { priorityOf } from './priority.ts';
@@ -37,13 +37,14 @@ export async function planFollowUps(input: PlanInput): Promise<PlanResult> {
   await scoreSlots(s, input.hangup, batch, st);
   dates(s, input);
   capacity(s);
+  coordinate(s, input);
   const zoneOf = (i: number) => input.loans[i]!.time_zone;
   const slotOf = (i: number): [number, number, number] => {
     const hs = s.hourStart[i]!;
     return [isoWeekday(s.due[i]!), hs, windowEnd(s, i, hs)];
   };
   // Follow-ups moved to another hour are scored again there: the weekday table only knows the best window.
-  await scoreWindows(assignHours(s, zoneOf), slotOf, 0, s.hang, input.hangup, batch, st);
+  await scoreWindows(s, assignHours(s, zoneOf), slotOf, 0, s.hang, input.hangup, batch, st);
   await notice(s, input, slotOf, batch, st);
   return emit(s, input, st);
 }
@@ -63,6 +64,7 @@ function intervals(s: PlanState, input: PlanInput): void {
     lastOf,
     hazard: [],
     budget: 0,
+    termMaxDays: Number.POSITIVE_INFINITY,
     seg: s.segments[0]!,
     pack: s.packs[0]!.rules,
     contacts: summarizeContacts([], 'UTC'),
@@ -93,6 +95,7 @@ function intervals(s: PlanState, input: PlanInput): void {
     x.dpd = l.current_dpd;
     x.hazard = l.hazard;
     x.budget = s.budget[i]!;
+    x.termMaxDays = s.termMaxDays[i]!;
     x.seg = s.segments[s.seg[i]!]!;
     x.pack = s.packs[s.pack[i]!]!.rules;
     x.contacts = summarizeContacts(l.recent_contacts, l.time_zone);
@@ -110,8 +113,19 @@ function intervals(s: PlanState, input: PlanInput): void {
     s.budgetDays[i] = o.budgetDays;
     s.ruleDay[i] = o.ruleDay;
     s.lastDay[i] = o.lastDay;
+    s.rate[i] = o.rate;
+    s.intervalRisk[i] = o.intervalRisk;
     let r = o.reasons;
     if (s.marketMult[i]! < 1 && o.purpose !== P_COLLECTION) r |= R.MARKET_DOWNTURN;
+    if (o.purpose === P_MID && o.hi - o.lastDay === x.termMaxDays && x.termMaxDays < x.seg.mid_term.max_days)
+      r |= R.TERM_CADENCE;
+    const wa = s.policy.contact.written_after_hangups;
+    if (wa !== null && o.purpose !== P_COLLECTION && (l.contact?.recent_hangups ?? 0) >= wa) {
+      s.written[i] = 1;
+      r |= R.WRITTEN_FOLLOW_UP;
+    }
+    if (s.avoidBand[i]! >= 0) r |= R.AFTER_FAILED_CALL;
+    if (s.profiles[i] && (l.contact?.counts.attempts.some((a) => a > 0) ?? false)) r |= R.PERSONAL_WINDOW;
     s.reasons[i] = r;
   }
 }
@@ -143,8 +157,10 @@ function dates(s: PlanState, input: PlanInput): void {
     }
     let pd = s.pref[i]!;
     while (pk.rules.working_days_only && !pk.cal.isWorkingDay(pd) && pd > s.earliest[i]!) pd--;
-    s.prefScore[i] = s.weekdays.bestScore[i * 7 + isoWeekday(pd) - 1]!;
-    const risk = riskWithin(input.loans[i]!.hazard, c.day - s.asOf);
+    s.prefScore[i] = s.weekdays.bestFail[i * 7 + isoWeekday(pd) - 1]!;
+    // Expected value of the call: the risk it can still catch, times the chance it is answered at all.
+    const answer = 1 - Math.min(1, s.weekdays.bestFail[i * 7 + isoWeekday(c.day) - 1]!);
+    const risk = riskWithin(input.loans[i]!.hazard, c.day - s.asOf) * (0.5 + 0.5 * answer);
     s.priority[i] = priorityOf(
       s.policy.priority,
       risk,
@@ -153,6 +169,47 @@ function dates(s: PlanState, input: PlanInput): void {
       s.hard[i] === 1,
       s.latest[i]! - s.asOf,
     );
+  }
+}
+
+/**
+ * One contact per borrower: follow-ups of the same borrower's loans due within `coordinate_days` of the earliest
+ * one (and allowed on its day) join it — same day, same window (hours.ts copies the window) — instead of a second
+ * call. The joined follow-up keeps its own record and purpose; its reason names the loan it joins.
+ */
+function coordinate(s: PlanState, input: PlanInput): void {
+  const span = s.policy.contact.coordinate_days;
+  const byBorrower = new Map<string, number[]>();
+  let multi = false;
+  for (let i = 0; i < s.n; i++) {
+    if (s.purpose[i]! < 0) continue;
+    const b = input.loans[i]!.borrower_id;
+    const list = byBorrower.get(b);
+    if (list) {
+      list.push(i);
+      multi = true;
+    } else byBorrower.set(b, [i]);
+  }
+  if (!multi) return;
+  for (const list of byBorrower.values()) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => s.due[a]! - s.due[b]! || a - b);
+    let lead = list[0]!;
+    for (let j = 1; j < list.length; j++) {
+      const i = list[j]!;
+      const d = s.due[lead]!;
+      const sameDay = s.due[i] === d;
+      // A written follow-up and a call are different contacts; a call joins only a call.
+      if (s.written[i] !== s.written[lead]) {
+        if (!sameDay) lead = i;
+        continue;
+      }
+      if (sameDay || (s.due[i]! - d <= span && s.earliest[i]! <= d && s.pack[i] === s.pack[lead])) {
+        s.due[i] = d;
+        s.joins[i] = lead;
+        s.reasons[i]! |= R.COORDINATED;
+      } else lead = i;
+    }
   }
 }
 
@@ -195,12 +252,15 @@ async function notice(
   for (let i = 0; i < s.n; i++) {
     if (s.purpose[i]! < 0) continue;
     const l = input.loans[i]!;
-    if (l.sms_ok === false && l.email_ok !== true) continue;
-    if (s.hang[i]! > threshold) ask.push(i);
+    if (s.written[i] === 1) continue;
+    if (l.sms_ok === false && l.email_ok !== true && !l.contact?.app_user) continue;
+    if (s.hang[i]! > threshold || s.reasons[i]! & R.AFTER_FAILED_CALL) ask.push(i);
   }
-  await scoreWindows(ask, slotOf, 1, s.hangNotified, input.hangup, batch, st);
+  await scoreWindows(s, ask, slotOf, 1, s.hangNotified, input.hangup, batch, st);
   for (const i of ask) {
-    if (!worthNotice(s.hang[i]!, s.hangNotified[i]!, threshold, min_gain)) continue;
+    // After a failed call a written contact comes first, whatever the model says (SMS/app first, then call).
+    const forced = (s.reasons[i]! & R.AFTER_FAILED_CALL) !== 0;
+    if (!forced && !worthNotice(s.hang[i]!, s.hangNotified[i]!, threshold, min_gain)) continue;
     const [, hs] = slotOf(i);
     const { start, end } = s.packs[s.pack[i]!]!.rules.call_hours;
     const t = noticeInstant(input.loans[i]!.time_zone, s.due[i]!, hs, start, end, s.asOf);

@@ -4,10 +4,13 @@
  */
 import { BadInputError } from '../core/errors.ts';
 import { calendarFor, type WorkCalendar } from './calendar.ts';
+import { mixtureRates } from './classes.ts';
 import { dayOf } from './days.ts';
 import type { PlanInput, PlannerLoan } from './input.ts';
 import type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
 import { marketMultiplier, packFor, segmentIndex, segmentTable } from './policy/segment.ts';
+import { type ContactProfile, contactProfile, profileOfRates } from './profile.ts';
+import { MONTH_DAYS } from './risk.ts';
 import { newWeekdayTable, type WeekdayTable } from './window.ts';
 import { isValidZone } from './zone.ts';
 
@@ -63,7 +66,24 @@ export interface PlanState {
   hourMoved: Uint8Array;
   hourOverflow: Uint8Array;
   weekdays: WeekdayTable;
+  /** Personal contact profile per loan (null without contact priors). */
+  profiles: (ContactProfile | null)[];
+  /** Band (profile.ts) the next call avoids after a failed attempt there, −1 none. */
+  avoidBand: Int8Array;
+  /** 1 when the follow-up is written (app message or SMS) instead of a call, after repeated hang-ups. */
+  written: Uint8Array;
+  /** Longest mid-term wait allowed by the loan's term (policy term_cadence), Infinity when none applies. */
+  termMaxDays: Float64Array;
+  /** Mid-term: forward risk rate per month and the risk accrued since the previous follow-up at the due date. */
+  rate: Float64Array;
+  intervalRisk: Float64Array;
+  /** Loan whose call this follow-up joins (same borrower, one contact), −1 none. */
+  joins: Int32Array;
+  /** Per local hour 0–23, 1 when the book has calls at that hour (contact priors); null = every hour. */
+  hoursSeen: Uint8Array | null;
 }
+
+const EMPTY_COUNTS = { attempts: [0, 0, 0, 0, 0], hangups: [0, 0, 0, 0, 0], pickups: [0, 0, 0, 0, 0] };
 
 function bad(i: number, loan: PlannerLoan, column: string, expected: string, value: unknown): never {
   throw new BadInputError(
@@ -125,7 +145,22 @@ export function prepare(input: PlanInput): PlanState {
     hourMoved: new Uint8Array(n),
     hourOverflow: new Uint8Array(n),
     weekdays: newWeekdayTable(n),
+    profiles: new Array(n).fill(null),
+    avoidBand: new Int8Array(n).fill(-1),
+    written: new Uint8Array(n),
+    termMaxDays: new Float64Array(n).fill(Number.POSITIVE_INFINITY),
+    rate: new Float64Array(n),
+    intervalRisk: new Float64Array(n),
+    joins: new Int32Array(n).fill(-1),
+    hoursSeen: null,
   };
+  const hs = input.contactPriors?.hours_seen;
+  if (hs && hs.length > 0) {
+    s.hoursSeen = new Uint8Array(24);
+    for (const h of hs) if (h >= 0 && h < 24) s.hoursSeen[h] = 1;
+  }
+  const priors = input.contactPriors;
+  const k = policy.contact.prior_attempts;
   const zoneOk = new Map<string, boolean>();
   const packIx = new Map<string, number>();
   for (let i = 0; i < n; i++) {
@@ -165,6 +200,27 @@ export function prepare(input: PlanInput): PlanState {
       const v = h[k]!;
       if (!(v >= 0 && v <= 1)) bad(i, l, `hazard[${k}]`, 'a probability in [0, 1]', v);
     }
+    const term = l.term_months ?? Math.round((mat - disb) / MONTH_DAYS);
+    for (const t of policy.term_cadence) {
+      if (term <= t.max_term_months) {
+        s.termMaxDays[i] = t.max_days;
+        break;
+      }
+    }
+    if (input.profiles) s.profiles[i] = input.profiles[i] ?? null;
+    else if (priors) {
+      const c = l.contact?.counts ?? EMPTY_COUNTS;
+      if (priors.classes) {
+        // The borrower's posterior over the book's contact classes: rates for every band, own calls included.
+        s.profiles[i] = profileOfRates(mixtureRates(priors.classes, c, l.loan_type), priors.book);
+      } else {
+        const seg = priors.by_type[l.loan_type] ?? priors.book;
+        s.profiles[i] = contactProfile(c, seg, priors.book, k);
+      }
+    }
+    const fb = l.contact?.last_failed_band;
+    if (s.profiles[i] && policy.contact.avoid_failed_band && fb !== null && fb !== undefined)
+      s.avoidBand[i] = fb;
     const mult = marketMultiplier(policy, l.market_change ?? Number.NaN);
     s.marketMult[i] = mult;
     s.budget[i] = s.segments[sg]!.risk_budget * mult;

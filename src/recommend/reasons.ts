@@ -26,6 +26,11 @@ export const R = {
   CAPACITY_OVERFLOW: 1 << 20,
   CAPACITY_HOUR_MOVED: 1 << 21,
   HOURLY_OVERFLOW: 1 << 22,
+  TERM_CADENCE: 1 << 23,
+  PERSONAL_WINDOW: 1 << 24,
+  AFTER_FAILED_CALL: 1 << 25,
+  WRITTEN_FOLLOW_UP: 1 << 26,
+  COORDINATED: 1 << 27,
 } as const;
 
 /** A reason code name, e.g. `RISK_BUDGET`. */
@@ -79,11 +84,31 @@ export interface ReasonFacts {
   movedFrom: string;
   /** Best start hour by hang-up risk when hourly capacity moved the call. */
   bestHour: number;
+  /** Mid-term: forward risk per month, the risk accrued since the previous follow-up at the due date. */
+  rate: number;
+  intervalRisk: number;
+  /** Longest wait the loan's term allows (days) and the term (months). */
+  termMaxDays: number;
+  termMonths: number;
+  /** The borrower's own calls in the chosen band ("answered 4 of 5 calls 18:00–21:00"), empty without history. */
+  personal: string;
+  /** Chance the call is answered at the chosen window and at the worst allowed window of the day. */
+  answer: number;
+  answerWorst: number;
+  /** Band avoided after a failed call, hang-ups in the lookback, the written channel, the joined loan. */
+  failedBand: string;
+  recentHangups: number;
+  lookbackDays: number;
+  writtenChannel: string;
+  joinsLoan: string;
 }
 
 // Two decimals at most, trailing zeros dropped: 4 %, 14.3 %, 1.05 %.
 const pct = (x: number) => `${(Math.round(x * 10_000) / 100).toString()} %`;
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
+const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+const mid = (f: ReasonFacts) => f.purpose === 'mid-term';
 
 const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
   FIRST_DUE: (f) => `first follow-up due within ${f.boundMax} days of disbursement (by ${f.hi})`,
@@ -92,11 +117,26 @@ const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
   FINAL_DUE: (f) => `final follow-up ${f.boundMin}–${f.boundMax} days before maturity (${f.maturityOn})`,
   COLLECTION_CADENCE: (f) => `${f.dpd} days past due: collection contact every ${f.cadence} days`,
   OVERDUE: (f) => `the ${f.purpose} follow-up was due by ${f.hi} and is overdue: planned at once`,
-  RISK_BUDGET: (f) => `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${f.budgetDays} days`,
+  RISK_BUDGET: (f) =>
+    mid(f)
+      ? `predicted 30+ DPD risk ${pct(f.rate)} a month reaches the ${pct(f.budget)} budget ${days(f.budgetDays)} after the previous follow-up (${f.lastOn}), inside the ${f.boundMin}–${f.boundMax}-day bounds: due ${f.dueOn}`
+      : `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${days(f.budgetDays)}`,
   RISK_WITHIN_BOUND: (f) =>
-    `predicted 30+ DPD risk stays within the ${pct(f.budget)} budget up to the ${f.boundMax}-day bound (${pct(f.riskAtDue)} at ${f.dueOn})`,
+    mid(f)
+      ? `predicted 30+ DPD risk ${pct(f.rate)} a month stays within the ${pct(f.budget)} budget up to the ${f.boundMax}-day bound (${pct(f.intervalRisk)} since ${f.lastOn})`
+      : `predicted 30+ DPD risk stays within the ${pct(f.budget)} budget up to the ${f.boundMax}-day bound (${pct(f.riskAtDue)} at ${f.dueOn})`,
   RISK_FORCED_MIN: (f) =>
-    `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${f.budgetDays} days, before the earliest allowed date ${f.floorOn}: due then (${pct(f.riskAtDue)} at due)`,
+    mid(f)
+      ? `predicted 30+ DPD risk ${pct(f.rate)} a month spends the ${pct(f.budget)} budget in ${days(f.budgetDays)}, sooner than the ${f.boundMin}-day minimum: due ${f.dueOn}`
+      : `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${days(f.budgetDays)}, before the earliest allowed date ${f.floorOn}: due then (${pct(f.riskAtDue)} at due)`,
+  TERM_CADENCE: (f) => `a ${f.termMonths}-month loan waits at most ${days(f.termMaxDays)} between follow-ups`,
+  PERSONAL_WINDOW: (f) =>
+    `${f.personal}: answer chance ${pct(f.answer)} at ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.answerWorst < f.answer - 0.005 ? ` vs ${pct(f.answerWorst)} at the worst allowed hour` : ''}`,
+  AFTER_FAILED_CALL: (f) =>
+    `the last call ${f.failedBand === 'weekends' ? 'at a weekend' : `at ${f.failedBand}`} failed: another time, and a written notice first`,
+  WRITTEN_FOLLOW_UP: (f) =>
+    `hung up ${times(f.recentHangups)} in ${days(f.lookbackDays)}: a written follow-up by ${f.writtenChannel} instead of a call`,
+  COORDINATED: (f) => `one contact with the borrower's loan ${f.joinsLoan} on ${f.dueOn}, not a second call`,
   MARKET_DOWNTURN: (f) =>
     `regional house prices changed ${pct(f.marketChange)}: risk budget × ${f.marketMultiplier}`,
   LIVE_CONTACT_DEADLINE: (f) => `live contact required by day ${f.liveContactDpd} of delinquency (${f.hi})`,
@@ -109,7 +149,7 @@ const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
   NO_WORKING_DAY_IN_WINDOW: (f) =>
     `no working day of calendar ${f.calendar} in the window: first working day ${f.dueOn}`,
   BEST_WEEKDAY: (f) =>
-    `${f.weekdayName} has lower hang-up risk (${pct(f.weekdayScore)} vs ${pct(f.preferredWeekdayScore)} on the latest allowed day)`,
+    `${f.weekdayName} has a better chance of an answer (${pct(1 - f.weekdayScore)} vs ${pct(1 - f.preferredWeekdayScore)} on the latest allowed day)`,
   HANGUP_WINDOW: (f) => {
     const call = `call ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.prenotifyChannel ? ` after an ${f.prenotifyChannel.toUpperCase()}` : ''}`;
     return f.hangWorst - f.hang < 0.005

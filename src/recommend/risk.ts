@@ -50,3 +50,23 @@ export function daysWithinBudget(hazard: ArrayLike<number>, budget: number, maxD
   }
   return maxDays;
 }
+
+/**
+ * The loan's forward risk rate per month on the log-survival scale, −log(1 − h_2): the next installment not yet
+ * due at the as-of date (month 1's onset is an installment already due, whose payment the model has seen). That
+ * is the risk a call now can still catch — a follow-up in the 30 days before a missed due date. With one month of
+ * hazards, that month. (Averaging months 2–3 instead smooths the cadence but arrives late: the backtest's
+ * pre-delinquency reach fell from 40 % to 39 %, and the oracle's from 44 % to 36 %.)
+ */
+/** Months of hazards (from month 2) the forward rate averages. */
+const FORWARD_MONTHS = 1;
+
+export function forwardRate(hazard: ArrayLike<number>): number {
+  const n = hazard.length;
+  if (n === 0) return 0;
+  if (n === 1) return -logSurv(hazard[0] ?? 0);
+  const to = Math.min(n, FORWARD_MONTHS + 1);
+  let ls = 0;
+  for (let k = 1; k < to; k++) ls += logSurv(hazard[k] ?? 0);
+  return -ls / (to - 1);
+}

@@ -7,6 +7,7 @@
 import { MismatchError } from '../core/errors.ts';
 import type { HangupScorer, SlotBatch } from './input.ts';
 import type { PlanState } from './prepare.ts';
+import { adjustHang, bandOf } from './profile.ts';
 import { summarizeSlots } from './window.ts';
 
 /** Scorer call counters. */
@@ -46,14 +47,38 @@ export async function scoreSlots(
   const width = s.policy.planning.window_hours;
   const b = newBatch(batchSlots);
   const pending: number[] = []; // loans in the current batch, in order
+  const fail = new Float32Array(batchSlots);
+  const seen = s.hoursSeen;
+  const missWeight = s.policy.contact.miss_weight;
   const flush = async () => {
     if (b.size === 0) return;
     const scores = await call(scorer, b, st);
     let off = 0;
     for (const i of pending) {
       const { start, end } = s.packs[s.pack[i]!]!.rules.call_hours;
-      summarizeSlots(scores, off, start, end, width, i, s.weekdays);
-      off += 7 * (end - start);
+      const n = 7 * (end - start);
+      const prof = s.profiles[i];
+      if (prof) {
+        // The borrower's own history per band: adjusted hang-up, and the chance the call fails at all.
+        const avoid = s.avoidBand[i]!;
+        for (let j = off; j < off + n; j++) {
+          const band = bandOf(b.hour[j]!, b.weekday[j]!);
+          const p = adjustHang(scores[j]!, prof, band);
+          scores[j] = p;
+          // The cost of a failed call: a hang-up, and (weighted) a call nobody picks up; a band that just failed
+          // and an hour the model never saw are avoided whenever another slot is allowed.
+          fail[j] =
+            p +
+            missWeight * (1 - p) * (1 - prof.pickup[band]!) +
+            (band === avoid ? 1 : 0) +
+            (seen && !seen[b.hour[j]!] ? 2 : 0);
+        }
+        summarizeSlots(scores, off, start, end, width, i, s.weekdays, fail);
+      } else if (seen) {
+        for (let j = off; j < off + n; j++) fail[j] = scores[j]! + (seen[b.hour[j]!] ? 0 : 2);
+        summarizeSlots(scores, off, start, end, width, i, s.weekdays, fail);
+      } else summarizeSlots(scores, off, start, end, width, i, s.weekdays);
+      off += n;
     }
     b.size = 0;
     pending.length = 0;
@@ -83,6 +108,7 @@ export async function scoreSlots(
  * stores the mean over the window's hours in `target[i]`.
  */
 export async function scoreWindows(
+  s: PlanState,
   loans: number[],
   slotOf: (i: number) => [number, number, number],
   notified: 0 | 1,
@@ -98,9 +124,10 @@ export async function scoreWindows(
     const scores = await call(scorer, b, st);
     let off = 0;
     for (const i of pending) {
-      const [, hs, he] = slotOf(i);
+      const [wd, hs, he] = slotOf(i);
+      const prof = s.profiles[i] ?? null;
       let sum = 0;
-      for (let h = hs; h < he; h++) sum += scores[off++]!;
+      for (let h = hs; h < he; h++) sum += adjustHang(scores[off++]!, prof, bandOf(h, wd));
       target[i] = sum / (he - hs);
     }
     b.size = 0;

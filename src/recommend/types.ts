@@ -48,7 +48,7 @@ export interface Recommendation {
   hangup_risk_worst: number;
   /** Pre-notification: whether, by which channel, when (UTC ISO) and why. */
   prenotify: boolean;
-  prenotify_channel: 'sms' | 'email' | null;
+  prenotify_channel: 'sms' | 'email' | 'app' | null;
   prenotify_at_utc: string | null;
   prenotify_reason: string | null;
   /** Higher is more urgent; capacity moves lower priorities first. 0–100. */

@@ -12,6 +12,8 @@ import { R } from './reasons.ts';
 export interface WeekdayTable {
   bestStart: Uint8Array;
   bestScore: Float32Array;
+  /** Chance the call at the best window fails (hung up or not picked up); the window is chosen by it. */
+  bestFail: Float32Array;
   worstHour: Uint8Array;
   worstScore: Float32Array;
 }
@@ -21,6 +23,7 @@ export function newWeekdayTable(n: number): WeekdayTable {
   return {
     bestStart: new Uint8Array(n * 7),
     bestScore: new Float32Array(n * 7),
+    bestFail: new Float32Array(n * 7),
     worstHour: new Uint8Array(n * 7),
     worstScore: new Float32Array(n * 7),
   };
@@ -28,7 +31,8 @@ export function newWeekdayTable(n: number): WeekdayTable {
 
 /**
  * Reads the 7 × (end − start) scores of one loan (weekday-major, hours ascending, starting at `off`) and fills its
- * rows of the weekday table.
+ * rows of the weekday table. With `fail` (same layout: the chance a call fails, hung up or not picked up) the
+ * window is chosen by it; `scores` (hang-up) is still what the table reports.
  */
 export function summarizeSlots(
   scores: Float32Array,
@@ -38,13 +42,16 @@ export function summarizeSlots(
   width: number,
   loan: number,
   t: WeekdayTable,
+  fail: Float32Array | null = null,
 ): void {
+  const by = fail ?? scores;
   const h = end - start;
   const w = Math.min(width, h);
   for (let wd = 0; wd < 7; wd++) {
     const base = off + wd * h;
     let best = Number.POSITIVE_INFINITY;
     let bestAt = start;
+    let bestHang = 0;
     let worst = Number.NEGATIVE_INFINITY;
     let worstAt = start;
     for (let k = 0; k < h; k++) {
@@ -55,17 +62,23 @@ export function summarizeSlots(
       }
       if (k + w <= h) {
         let sum = 0;
-        for (let j = 0; j < w; j++) sum += scores[base + k + j]!;
+        let hang = 0;
+        for (let j = 0; j < w; j++) {
+          sum += by[base + k + j]!;
+          hang += scores[base + k + j]!;
+        }
         const mean = sum / w;
         if (mean < best) {
           best = mean;
           bestAt = start + k;
+          bestHang = hang / w;
         }
       }
     }
     const ix = loan * 7 + wd;
     t.bestStart[ix] = bestAt;
-    t.bestScore[ix] = best;
+    t.bestScore[ix] = bestHang;
+    t.bestFail[ix] = best;
     t.worstHour[ix] = worstAt;
     t.worstScore[ix] = worst;
   }
@@ -102,7 +115,7 @@ export function chooseDate(
   let bestScore = Number.POSITIVE_INFINITY;
   for (let d = pref; d >= Math.max(earliest, pref - searchDays); d--) {
     if (!ok(d)) continue;
-    const sc = t.bestScore[loan * 7 + isoWeekday(d) - 1]!;
+    const sc = t.bestFail[loan * 7 + isoWeekday(d) - 1]!;
     // Strictly better only: ties keep the later day (longer interval).
     if (sc < bestScore - 1e-6) {
       bestScore = sc;

@@ -2,7 +2,8 @@
  * Property tests over random policies and borrowers: whatever the inputs, no recommendation breaks a contact rule
  * (checked independently by checkRules from UTC instants), a lifecycle bound or a hard deadline; capacity holds
  * whenever a feasible schedule exists (checked against an independent matching); every recommendation carries
- * reasons; predicted risk at due stays within budget unless a bound, anchor or rule forced it and a reason says so.
+ * reasons; predicted risk at due stays within budget unless a bound, anchor or rule forced it and a reason says so
+ * (first and final; the mid-term budget runs from the previous follow-up, see decisions.test.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -256,8 +257,11 @@ function checkOne(policy: Policy, asOf: number, l: PlannerLoan, r: Recommendatio
     expect(due).toBeLessThanOrEqual(asOf - l.current_dpd + (pack.live_contact_by_dpd ?? 0));
   }
   if (r.hard_deadline) expect(r.reason_codes).not.toContain('DEADLINE_UNREACHABLE');
-  // Risk within budget unless forced, and then a reason says so.
-  if (r.risk_at_due > r.risk_budget + 1e-6) expect(has([...FORCED, ...RULE_DELAY])).toBe(true);
+  // Risk within budget unless forced, and then a reason says so. A mid-term's budget is the risk accrued since
+  // the previous follow-up at the loan's forward rate (months whose installments are not yet due), so the month
+  // already due can exceed it (decisions.test.ts checks the mid-term's own budget).
+  if (r.purpose !== 'mid_term' && r.risk_at_due > r.risk_budget + 1e-6)
+    expect(has([...FORCED, ...RULE_DELAY])).toBe(true);
 }
 
 /** Hourly capacity: every UTC hour over capacity is reported with all its overflowing follow-ups. */

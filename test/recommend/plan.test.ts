@@ -49,7 +49,7 @@ async function plan(loans: PlannerLoan[], asOf: string, hangup = flat, p: Policy
 
 describe('planFollowUps examples', () => {
   it('gives a corporate CCC loan in a downturn a shorter interval than a personal AAA one', async () => {
-    const hazard = new Float32Array(6).fill(0.01);
+    const hazard = new Float32Array(6).fill(0.004);
     const history = { first: ['2025-01-20'], mid_term: ['2026-02-20'] };
     const { recommendations: r } = await plan(
       [
@@ -77,13 +77,15 @@ describe('planFollowUps examples', () => {
       expect.arrayContaining(['MID_TERM_DUE', 'RISK_BUDGET', 'MARKET_DOWNTURN']),
     );
     expect(ccc!.risk_at_due).toBeLessThanOrEqual(ccc!.risk_budget);
-    expect(ccc!.reasons.join(' | ')).toMatch(/reaches the 1.05 % budget after \d+ days/);
+    expect(ccc!.reasons.join(' | ')).toMatch(
+      /0.4 % a month reaches the 0.7 % budget \d+ days after the previous follow-up \(2026-02-20\)/,
+    );
     expect(aaa!.reason_codes).toContain('RISK_BUDGET');
     expect(aaa!.risk_at_due).toBeLessThanOrEqual(aaa!.risk_budget);
   });
 
   it('says so when the minimum interval forces a date past the risk budget', async () => {
-    // 20 % monthly hazard uses a 1.5 % budget up within days; the mid-term minimum of 30 days opens on 03-22.
+    // 20 % monthly hazard uses the 1 % corporate CCC budget up within a day; the mid-term minimum of 30 days opens on 03-22.
     const hazard = new Float32Array(6).fill(0.2);
     const l = loan({
       loan_type: 'corporate',
@@ -94,9 +96,9 @@ describe('planFollowUps examples', () => {
     const [r] = (await plan([l], '2026-03-02')).recommendations;
     expect(r?.reason_codes).toContain('RISK_FORCED_MIN');
     expect(r?.risk_at_due).toBeGreaterThan(r!.risk_budget);
-    expect(r?.due_on).toBe('2026-03-23'); // 03-22 is a Sunday; the next working day within the overdue window
+    expect(r?.due_on).toBe('2026-03-23'); // 03-22 is a Sunday; the next working day
     expect(r?.reasons.join(' | ')).toMatch(
-      /reaches the 1.5 % budget after \d+ days, before the earliest allowed date 2026-03-22: due then/,
+      /20 % a month spends the 1 % budget in 1 day, sooner than the 30-day minimum: due 2026-03-23/,
     );
   });
 
@@ -137,7 +139,7 @@ describe('planFollowUps examples', () => {
   });
 
   it('puts the window at the right UTC instants on both sides of the New York DST change', async () => {
-    // Mondays and Fridays 10–12 are equally good; ties go to the later day (the longer interval).
+    // Mondays and Fridays 10–12 are equally good; ties go to the later day (the longer interval). One-hour windows.
     const monBest = scorer((_l, wd, h) => (h >= 10 && h <= 11 && (wd === 1 || wd === 5) ? 0.05 : 0.3));
     const l = (disb: string) => loan({ time_zone: 'America/New_York', disbursed_on: disb });
     const [after] = (await plan([l('2026-02-07')], '2026-03-01', monBest)).recommendations;
@@ -145,7 +147,7 @@ describe('planFollowUps examples', () => {
     expect([after?.hour_start, after?.window_start_utc, after?.window_end_utc]).toEqual([
       10,
       '2026-03-09T14:00:00.000Z',
-      '2026-03-09T16:00:00.000Z',
+      '2026-03-09T15:00:00.000Z',
     ]);
     const [before] = (await plan([l('2026-02-04')], '2026-02-26', monBest)).recommendations;
     expect(before?.due_on).toBe('2026-03-06'); // Friday before: EST, UTC−5
@@ -184,14 +186,15 @@ describe('planFollowUps examples', () => {
   it('explains the hang-up window with the worst and the chosen hour', async () => {
     const lunch = scorer((_l, _wd, h) => (h === 12 ? 0.38 : h === 10 || h === 11 ? 0.14 : 0.2));
     const [r] = (await plan([loan()], '2026-03-02', lunch)).recommendations;
-    expect([r?.hour_start, r?.hour_end]).toEqual([10, 12]);
-    expect(r?.reasons).toContain('hang-up risk 38 % at 12:00, 14 % at 10:00: call 10:00–12:00');
+    expect([r?.hour_start, r?.hour_end]).toEqual([10, 11]);
+    expect(r?.reasons).toContain('hang-up risk 38 % at 12:00, 14 % at 10:00: call 10:00–11:00');
   });
 
   it('moves calls to the nearest hour with room under an hourly capacity, scoring them again there', async () => {
     const p = parsePolicy('planning:\n  window_hours: 1\ncapacity:\n  hourly: 1\n');
     const byHour = scorer((_l, _wd, h) => (h === 10 ? 0.05 : h === 9 ? 0.2 : h === 11 ? 0.3 : 0.4));
-    const loans = ['a', 'b', 'c'].map((id) => loan({ loan_id: id }));
+    // Three borrowers (one borrower's loans would share one call).
+    const loans = ['a', 'b', 'c'].map((id) => loan({ loan_id: id, borrower_id: `B-${id}` }));
     const { recommendations: r, stats, overflow } = await plan(loans, '2026-03-02', byHour, p);
     expect(new Set(r.map((x) => x.due_on)).size).toBe(1);
     expect(r.map((x) => [x.hour_start, x.hangup_risk])).toEqual([

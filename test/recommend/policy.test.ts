@@ -53,13 +53,13 @@ describe('policy', () => {
     const [p, ...rest] = problemsOf(text);
     expect(rest).toHaveLength(0);
     expect(p?.path.join('.')).toBe('segments.corporate.AAA.mid_term.max_days');
-    expect(p?.message).toBe('expected a number ≥ min_days (90), found 30');
+    expect(p?.message).toBe('expected a number ≥ min_days (60), found 30');
     expect(p?.place).toMatchObject({ file: 'lender.yaml', line: 4 });
     try {
       parsePolicy(text, 'lender.yaml');
     } catch (e) {
       expect((e as Error).message).toContain(
-        'segments.corporate.AAA.mid_term.max_days (lender.yaml:4:29): expected a number ≥ min_days (90), found 30',
+        'segments.corporate.AAA.mid_term.max_days (lender.yaml:4:29): expected a number ≥ min_days (60), found 30',
       );
       expect((e as PolicyError).exitCode).toBe(2);
     }

@@ -68,6 +68,15 @@ export const policySchema = z.strictObject({
   rule_packs: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), rulePackSchema),
   default_pack: z.string(),
   zone_packs: z.record(z.string().min(1), z.string()),
+  term_cadence: z.array(z.strictObject({ max_term_months: positiveDays, max_days: positiveDays })),
+  contact: z.strictObject({
+    prior_attempts: z.number().min(0),
+    miss_weight: z.number().min(0).max(1),
+    avoid_failed_band: z.boolean(),
+    written_after_hangups: positiveDays.nullable(),
+    lookback_days: positiveDays,
+    coordinate_days: days,
+  }),
   capacity: z.strictObject({ daily: positiveDays.nullable(), hourly: positiveDays.nullable() }),
   priority: z.strictObject({ risk: z.number().min(0), dpd: z.number().min(0), deadline: z.number().min(0) }),
 });
