@@ -169,7 +169,7 @@ export function scheduleMetrics(
 }
 
 /** Rule violations month by month (UTC month of the call), earlier calls of the schedule as answered history. */
-function violations(sorted: readonly MadeContact[], policy: Policy): Record<string, number> {
+export function violations(sorted: readonly MadeContact[], policy: Policy): Record<string, number> {
   const out: Record<string, number> = {};
   const months = new Map<string, MadeContact[]>();
   for (const c of sorted) {
@@ -183,6 +183,7 @@ function violations(sorted: readonly MadeContact[], policy: Policy): Record<stri
     const list = months.get(k)!;
     const byPack = new Map<string, PlannedContact[]>();
     for (const c of list) {
+      if (c.joined) continue;
       const name = packFor(policy, c.time_zone, null);
       const l = byPack.get(name) ?? [];
       l.push({
@@ -190,7 +191,7 @@ function violations(sorted: readonly MadeContact[], policy: Policy): Record<stri
         time_zone: c.time_zone,
         start_utc: c.start_utc,
         end_utc: c.end_utc,
-        channel: 'phone',
+        channel: c.channel ?? 'phone',
       });
       // The notice is a contact too: the hours rule applies to it.
       if (c.prenotify_at_utc)
@@ -199,7 +200,7 @@ function violations(sorted: readonly MadeContact[], policy: Policy): Record<stri
           time_zone: c.time_zone,
           start_utc: c.prenotify_at_utc,
           end_utc: c.prenotify_at_utc,
-          channel: 'sms',
+          channel: c.notice_channel === 'app' ? 'app' : c.notice_channel === 'email' ? 'email' : 'sms',
         });
       byPack.set(name, l);
     }
@@ -208,13 +209,14 @@ function violations(sorted: readonly MadeContact[], policy: Policy): Record<stri
         out[r.rule] = (out[r.rule] ?? 0) + 1;
     }
     for (const c of list)
-      history.push({
-        loan_id: c.loan_id,
-        at_utc: c.start_utc,
-        channel: 'phone',
-        outcome: 'answered',
-        direction: 'outbound',
-      });
+      if (!c.joined)
+        history.push({
+          loan_id: c.loan_id,
+          at_utc: c.start_utc,
+          channel: c.channel ?? 'phone',
+          outcome: 'answered',
+          direction: 'outbound',
+        });
   }
   return out;
 }

@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../core/log.ts';
 import { hangupManifest } from '../features/index.ts';
+import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
 import { championVersion, loadModel, predictHangup } from '../models/index.ts';
 import { addMonths } from '../ops/months.ts';
 import { plannerLoans } from '../ops/planner-loans.ts';
@@ -29,9 +30,11 @@ import {
   type RecentContact,
   type SlotBatch,
 } from '../recommend/index.ts';
+import { BAND_COUNT, bandOf, type ContactPriors, type ContactProfile } from '../recommend/profile.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { inScope, type LoanOutcome } from './outcomes.ts';
 import type { MadeContact } from './schedule.ts';
+import type { PreHistory, WorldTruth } from './world.ts';
 
 /** One month start of the replay: the planner's loans (history before the period only) and a hang-up scorer. */
 export interface ReplayMonth {
@@ -41,6 +44,10 @@ export interface ReplayMonth {
   loans: PlannerLoan[];
   hangup: HangupScorer;
   models: { delinquency: string; hangup: string };
+  /** Rates per time band the personal profiles shrink towards (contact history before the period). */
+  contactPriors: ContactPriors;
+  /** Profiles given directly (the oracle's true pick-up chances); none = computed from the history. */
+  profiles?: (ContactProfile | null)[];
 }
 
 /** Scores and plans' inputs for each month start in `months` (YYYY-MM-01), contact history cut at months[0]. */
@@ -49,6 +56,7 @@ export async function prepareMonths(
   modelsDir: string,
   months: readonly string[],
   log: Logger,
+  lookback = 60,
 ): Promise<ReplayMonth[]> {
   const hangVersion = await championVersion(modelsDir, 'hangup');
   if (!hangVersion) throw new Error(`no champion hang-up model in ${modelsDir}`);
@@ -58,7 +66,11 @@ export async function prepareMonths(
   const out: ReplayMonth[] = [];
   for (const asOf of months) {
     const scored = await scoreLoans(w, { modelsDir, asOf, reasons: false }, log);
-    const { loans, stateRow } = await plannerLoans(w, asOf, scored);
+    // Personal profiles see only the calls made before the period: the replayed calls have no real outcomes.
+    const { loans, stateRow, contactPriors } = await plannerLoans(w, asOf, scored, {
+      contactsBefore: fromUtc,
+      lookbackDays: lookback,
+    });
     for (const l of loans) {
       const h: FollowUpHistory = {};
       for (const [k, ds] of Object.entries(l.history) as [keyof FollowUpHistory, string[]][]) {
@@ -76,6 +88,7 @@ export async function prepareMonths(
       loans,
       hangup: memoScorer(predict),
       models: { delinquency: scored.version, hangup: hangVersion },
+      contactPriors,
     });
   }
   return out;
@@ -119,12 +132,138 @@ interface Made {
   recent: RecentContact[];
 }
 
-/** Replays the risk-based schedule under `policy`; returns the in-scope follow-ups it made. */
+/**
+ * The oracle's months: the same loans and planner, but each loan's hazards are the generator's TRUE hazards of
+ * its coming installments, the hang-up scorer is the TRUE hang-up probability (persona, temperament, notice read
+ * chance), and the pick-up chance per band is the borrower's true one.
+ */
+export function oracleMonths(
+  months: readonly ReplayMonth[],
+  truth: WorldTruth,
+  outcomes: ReadonlyMap<string, LoanOutcome>,
+  pre: ReadonlyMap<string, PreHistory>,
+): ReplayMonth[] {
+  return months.map((m) => {
+    const [y, mo] = m.asOf.split('-').map(Number) as [number, number];
+    const monthKey = (k: number) => {
+      const mi = y * 12 + (mo - 1) + k;
+      return `${Math.floor(mi / 12)}-${String((mi % 12) + 1).padStart(2, '0')}-01`;
+    };
+    const loans = m.loans.map((l) => {
+      const th = truth.hazard.get(l.loan_id);
+      const H = l.hazard.length;
+      const hz = new Float32Array(H);
+      // Model month k's onsets come from installments due in month (as-of month + k − 2).
+      for (let k = 1; k <= H; k++) hz[k - 1] = th?.get(monthKey(k - 2)) ?? 0;
+      return { ...l, hazard: hz };
+    });
+    const profiles = loans.map((l) => {
+      const t = truth.borrowers.get(l.borrower_id);
+      if (!t) return null;
+      const pickup = new Float32Array(BAND_COUNT);
+      for (let b = 0; b < 4; b++) pickup[b] = 1 - t.traits.miss[b]!;
+      pickup[4] = 1 - t.traits.missWeekend;
+      return { hangAdj: new Float32Array(BAND_COUNT), pickup };
+    });
+    const hangup: HangupScorer = async (b) => {
+      const out = new Float32Array(b.size);
+      for (let j = 0; j < b.size; j++) {
+        const l = loans[b.loan[j]!]!;
+        const t = truth.borrowers.get(l.borrower_id);
+        const o = outcomes.get(l.loan_id);
+        const p = pre.get(l.loan_id);
+        const read = b.prenotified[j]
+          ? t
+            ? l.contact?.app_user
+              ? t.traits.read.app
+              : t.traits.read.sms
+            : 1
+          : 0;
+        out[j] = expectedWithNotice(
+          trueHangupProbability,
+          {
+            localHour: b.hour[j]!,
+            weekday: b.weekday[j]! % 7,
+            collection: l.current_dpd > 0,
+            preNotified: false,
+            attemptsToday: 0,
+            daysSinceLastContact: Number.POSITIVE_INFINITY,
+            delinquent: l.current_dpd >= 30,
+            firstLoan: o?.firstLoan ?? true,
+            pastHangups: p?.hangups ?? 0,
+            conversations: p?.conversations ?? 0,
+            ...(t ? { temperament: t.temperament, traits: t.traits } : {}),
+          },
+          read,
+        );
+      }
+      return out;
+    };
+    return { ...m, loans, hangup: memoScorer(hangup), profiles };
+  });
+}
+
+/**
+ * The world answering the replayed calls: each call the policy makes gets an outcome drawn (seeded per loan and
+ * day) from the world's TRUE hang-up and pick-up chances, and the outcome joins the borrower's contact history
+ * the next month's plan reads — as a real deployment learns from its own calls. The planner sees outcomes only,
+ * never the truth behind them.
+ */
+export interface Feedback {
+  truth: WorldTruth;
+  pre: ReadonlyMap<string, PreHistory>;
+}
+
+/** What a borrower's history gained from the replayed calls. */
+interface Learnt {
+  counts: { attempts: number[]; hangups: number[]; pickups: number[] };
+  lastFailedBand: number | null;
+  hangupDays: number[];
+}
+
+function seeded(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0x5bd1e995);
+  h ^= h >>> 15;
+  return (h >>> 0) / 4294967296;
+}
+
+/** The loan's contact facts with what the replayed calls taught (counts add up; the last outcome wins). */
+function withLearnt(l: PlannerLoan, x: Learnt | undefined, day: number, lookback: number): PlannerLoan {
+  if (!x) return l;
+  const base = l.contact ?? {
+    counts: { attempts: [0, 0, 0, 0, 0], hangups: [0, 0, 0, 0, 0], pickups: [0, 0, 0, 0, 0] },
+    last_failed_band: null,
+    recent_hangups: 0,
+    app_user: false,
+  };
+  const add = (a: number[], b: number[]) => a.map((v, i) => v + (b[i] ?? 0));
+  return {
+    ...l,
+    contact: {
+      counts: {
+        attempts: add(base.counts.attempts, x.counts.attempts),
+        hangups: add(base.counts.hangups, x.counts.hangups),
+        pickups: add(base.counts.pickups, x.counts.pickups),
+        ...(base.counts.inbound ? { inbound: base.counts.inbound } : {}),
+      },
+      last_failed_band: x.lastFailedBand,
+      recent_hangups: x.hangupDays.filter((d) => day - d <= lookback).length,
+      app_user: base.app_user,
+    },
+  };
+}
+
+/** Replays the schedule under `policy` month by month; returns the in-scope follow-ups it made. */
 export async function replay(
   months: readonly ReplayMonth[],
   outcomes: ReadonlyMap<string, LoanOutcome>,
   policy: Policy,
+  feedback?: Feedback,
 ): Promise<{ contacts: MadeContact[]; overflowDays: number }> {
+  const learnt = new Map<string, Learnt>();
   const made = new Map<string, Made>();
   const contacts: MadeContact[] = [];
   let overflowDays = 0;
@@ -138,7 +277,12 @@ export async function replay(
         history[k] = [...(history[k] ?? []), ...ds];
       // The rules look back at most ~60 days (planner-loans RECENT_DAYS).
       const recent = x.recent.filter((c) => asOfMs - Date.parse(c.at_utc) <= 60 * 86_400_000);
-      return { ...l, history, recent_contacts: [...l.recent_contacts, ...recent] };
+      return withLearnt(
+        { ...l, history, recent_contacts: [...l.recent_contacts, ...recent] },
+        learnt.get(l.borrower_id),
+        dayOf(m.asOf),
+        policy.contact.lookback_days,
+      );
     });
     const res = await planFollowUps({
       asOf: m.asOf,
@@ -147,12 +291,52 @@ export async function replay(
       policy,
       hangup: m.hangup,
       modelVersions: m.models,
+      contactPriors: m.contactPriors,
+      ...(m.profiles ? { profiles: m.profiles } : {}),
     });
     overflowDays += res.overflow.length;
     for (const r of res.recommendations) {
       const day = dayOf(r.due_on);
       const o = outcomes.get(r.loan_id);
       if (day >= m.endDay || !o || !inScope(o, day)) continue;
+      if (feedback && r.channel === 'phone' && !r.reason_codes.includes('COORDINATED')) {
+        const t = feedback.truth.borrowers.get(o.borrower_id);
+        const p = feedback.pre.get(o.loan_id);
+        const read = r.prenotify && t ? t.traits.read[r.prenotify_channel ?? 'sms'] : 0;
+        const ctx = {
+          localHour: r.hour_start,
+          weekday: r.weekday % 7,
+          collection: r.purpose === 'collection',
+          preNotified: false,
+          attemptsToday: 0,
+          daysSinceLastContact: Number.POSITIVE_INFINITY,
+          delinquent: false,
+          firstLoan: o.firstLoan,
+          pastHangups: p?.hangups ?? 0,
+          conversations: p?.conversations ?? 0,
+          ...(t ? { temperament: t.temperament, traits: t.traits } : {}),
+        };
+        const ph = expectedWithNotice(trueHangupProbability, ctx, read);
+        const pa = expectedWithNotice(trueAnswerProbability, ctx, read);
+        const u = seeded(`${o.loan_id}|${r.due_on}`);
+        const band = bandOf(r.hour_start, r.weekday);
+        const x = learnt.get(o.borrower_id) ?? {
+          counts: { attempts: [0, 0, 0, 0, 0], hangups: [0, 0, 0, 0, 0], pickups: [0, 0, 0, 0, 0] },
+          lastFailedBand: null,
+          hangupDays: [],
+        };
+        // Collection calls are not learnt from (as in the warehouse's profiles); their outcome still counts.
+        if (r.purpose !== 'collection') x.counts.attempts[band]!++;
+        if (u < ph) {
+          if (r.purpose !== 'collection') x.counts.hangups[band]!++;
+          x.hangupDays.push(day);
+          x.lastFailedBand = band;
+        } else if (u < ph + pa) {
+          if (r.purpose !== 'collection') x.counts.pickups[band]!++;
+          x.lastFailedBand = null;
+        } else x.lastFailedBand = band;
+        learnt.set(o.borrower_id, x);
+      }
       contacts.push({
         loan_id: r.loan_id,
         day,
@@ -163,7 +347,11 @@ export async function replay(
         purpose: r.purpose,
         prenotified: r.prenotify,
         prenotify_at_utc: r.prenotify ? r.prenotify_at_utc : null,
+        notice_channel: r.prenotify_channel,
         time_zone: r.time_zone,
+        hour_end: r.hour_end,
+        channel: r.channel === 'app' ? 'app' : r.channel === 'sms' ? 'sms' : 'phone',
+        joined: r.reason_codes.includes('COORDINATED'),
       });
       const x = made.get(r.loan_id) ?? { history: {}, recent: [] };
       const done = x.history[r.purpose] ?? [];

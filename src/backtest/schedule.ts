@@ -29,6 +29,14 @@ export interface MadeContact {
   prenotified: boolean;
   prenotify_at_utc: string | null;
   time_zone: string;
+  /** Local end hour of the call window (exclusive); default hour + 1. */
+  hour_end?: number;
+  /** phone (a call) or a written follow-up (sms, app); default phone. */
+  channel?: 'phone' | 'sms' | 'app';
+  /** Channel of the notice before the call, when prenotified (default sms). */
+  notice_channel?: 'sms' | 'email' | 'app' | null;
+  /** Joins another loan's call of the same borrower (one contact): not a separate attempt. */
+  joined?: boolean;
 }
 
 /** The loan fields the schedules need. */

@@ -14,7 +14,7 @@ import type { Borrower, SimLoan, WorldFrame } from './borrower.ts';
 import { localTimestamp, monthIndex, monthStart, utcMinutes, weekday } from './dates.ts';
 import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m } from './market.ts';
-import { hourBand } from './params.ts';
+import { HOUR_BANDS, hourBand } from './params.ts';
 import { inPeriods, type LoanHistory } from './repayments.ts';
 import type { Rng } from './rng.ts';
 import { missChance } from './traits.ts';
@@ -34,7 +34,7 @@ export interface ContactDraft {
 interface Plan {
   day: number;
   purpose: Purpose;
-  kind: 'call' | 'visit' | 'inbound';
+  kind: 'call' | 'visit' | 'inbound' | 'app';
   notice: boolean;
 }
 
@@ -110,6 +110,9 @@ function plan(rng: Rng, b: Borrower, loan: SimLoan, hist: LoanHistory, frame: Wo
     const day = rng.int(lo, hi);
     const rate = inPeriods(hist.delinquent, day) ? w.inboundDelinquent : w.inboundMonthly;
     if (rng.chance(rate)) plans.push({ day, purpose: 'other', kind: 'inbound', notice: false });
+    // App users also reach the lender through the app, at hours that suit them.
+    if (b.traits && b.traits.read.app > 0 && rng.chance(w.appMonthly))
+      plans.push({ day: rng.int(lo, hi), purpose: 'other', kind: 'app', notice: false });
   }
   plans.sort((a, b) => a.day - b.day || RANK[a.purpose] - RANK[b.purpose]);
   // One planned contact per day: the most pressing purpose wins.
@@ -227,14 +230,24 @@ export function simulateContacts(
       frame.params.hangup,
     );
   };
+  // The borrower's own contacts come at hours that suit them (the persona's good bands).
+  const ownMinute = () => {
+    if (!traits) return rng.int(8 * 60, 21 * 60 - 1);
+    const wts = traits.band.map((o) => Math.exp(-w.inboundBandBias * o));
+    let u = rng.uniform() * wts.reduce((a, c) => a + c, 0);
+    let band = 0;
+    while (band < 3 && u >= wts[band]!) u -= wts[band++]!;
+    const [h0, h1] = HOUR_BANDS[band]!;
+    return rng.int(h0 * 60, h1 * 60 - 1);
+  };
   const missAt = (day: number, minute: number) =>
     traits ? missChance(traits, hourBand(Math.floor(minute / 60)), weekday(day)) : 0.25;
   for (let pi = 0; pi < plans.length; pi++) {
     const p = plans[pi]!;
     const nextDay = plans[pi + 1]?.day ?? Infinity;
-    if (p.kind === 'inbound') {
-      const minute = rng.int(8 * 60, 21 * 60 - 1);
-      if (rng.chance(0.6)) {
+    if (p.kind === 'inbound' || p.kind === 'app') {
+      const minute = ownMinute();
+      if (p.kind === 'inbound' && (rng.chance(0.6) || !traits || traits.read.app === 0)) {
         const ph = hangup(p.day, minute, { direction: 'inbound', attemptsToday: 0 });
         const outcome = rng.chance(ph) ? 'hung_up' : 'answered';
         if (outcome === 'hung_up') pastHangups++;

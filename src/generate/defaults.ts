@@ -146,6 +146,8 @@ export const DEFAULT_PARAMS: GeneratorParams = {
     collectionGapLate: [5, 9],
     inboundMonthly: 0.04,
     inboundDelinquent: 0.25,
+    appMonthly: 0.3,
+    inboundBandBias: 1.5,
     //               08  09  10  11  12 13  14  15  16  17 18 19 20
     callHourWeights: [5, 10, 12, 10, 6, 6, 10, 11, 10, 8, 6, 5, 3],
     weekendShare: 0.15,

@@ -200,6 +200,13 @@ export interface WorldParams {
   /** Inbound contacts per month: normally and while delinquent. */
   inboundMonthly: number;
   inboundDelinquent: number;
+  /** Monthly chance an app user contacts the lender through the app (messages, self-service requests). */
+  appMonthly: number;
+  /**
+   * How strongly the hours of a borrower's own contacts (inbound calls, app use) follow their persona's good
+   * bands: band weight ∝ exp(−inboundBandBias × the persona's hang-up offset in the band).
+   */
+  inboundBandBias: number;
   /** Relative weights of the local call hour 8…20 (index 0 = 08:xx) and of weekend days. */
   callHourWeights: number[];
   weekendShare: number;

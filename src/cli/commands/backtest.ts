@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { runBacktest } from '../../backtest/run.ts';
+import { POLICIES, type PolicyMetrics, runBacktest } from '../../backtest/run.ts';
 import { BadInputError, UsageError } from '../../core/errors.ts';
 import { runIngest } from '../../ingest/run.ts';
 import { championVersion } from '../../models/index.ts';
@@ -26,7 +26,9 @@ const Options = z.object({
   policy: z.string().min(1).optional(),
   from: Month.optional(),
   to: Month.optional(),
-  searches: z.coerce.number().int().min(1).max(40).default(10),
+  searches: z.coerce.number().int().min(1).max(40).default(14),
+  replicates: z.coerce.number().int().min(20).max(5000).default(400),
+  ablation: z.boolean().default(true),
   epochs: z.coerce.number().int().min(1).optional(),
   out: z.string().min(1).optional(),
   json: z.boolean().optional(),
@@ -52,7 +54,7 @@ export function register(program: Command): void {
   program
     .command('backtest')
     .description(
-      'Replay a generated world: risk-based schedule vs the fixed practice at the same contact count.',
+      'Replay a generated world: fixed, tiered, random, risk-based and oracle policies at the same contact count, judged by its truth.',
     )
     .requiredOption('--world <dir>', 'world folder written by `followup generate`')
     .option(
@@ -66,7 +68,9 @@ export function register(program: Command): void {
     .option('--policy <file>', 'policy YAML (default the shipped policy)')
     .option('--from <month>', 'first month of the period (default: 12 months before the world ends)')
     .option('--to <month>', 'last month of the period (default: the last whole month of the world)')
-    .option('--searches <n>', 'replays spent matching the contact count (default 10)')
+    .option('--searches <n>', 'most replays spent matching each policy to the fixed volume (default 14)')
+    .option('--replicates <n>', 'bootstrap replicates over loans for the intervals (default 400)')
+    .option('--no-ablation', 'skip the second comparison with collection calls off')
     .option('--epochs <n>', 'most training epochs when the models are trained here')
     .option('--out <file>', 'results JSON (default backtest_results.json beside the warehouse)')
     .option('--json', 'print the summary as JSON on stdout')
@@ -107,9 +111,12 @@ export function register(program: Command): void {
             w,
             {
               modelsDir: models,
+              world: o.world,
               from,
               to,
               searches: o.searches,
+              replicates: o.replicates,
+              ablation: o.ablation,
               out,
               ...(o.policy ? { policy: o.policy } : {}),
             },
@@ -119,14 +126,24 @@ export function register(program: Command): void {
         { mustExist: false },
       );
       printSummary(ctx, o.json, { ...result, results_file: out }, () => {
-        const f = result.fixed;
-        const r = result.recommended;
         const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+        const iv = (x: { value: number; lo: number; hi: number }, f = pct) =>
+          `${f(x.value)} [${f(x.lo)}, ${f(x.hi)}]`;
+        const line = (name: string, m: PolicyMetrics) =>
+          `  ${name.padEnd(7)} ${String(m.attempts).padStart(7)} attempts (${(100 * m.volume_gap).toFixed(2)} %, × ${m.scale.toFixed(3)}), reach ${iv(m.reach)}, hang-up ${iv(m.hangup_rate)}, answered ${pct(m.answered_rate)}, violations ${m.violations}`;
+        const c = result.main;
+        const x2 = (v: number) => `${v.toFixed(2)}×`;
         return [
-          `backtest ${result.period.from} … ${result.period.to} (${result.period.months} months), budget × ${result.budget_scale.toFixed(3)}${result.matched ? '' : ' (NOT matched: lifecycle bounds alone exceed the fixed count)'}`,
-          `  fixed:       ${f.contacts} calls (${f.contacts_per_loan_year.toFixed(2)}/loan-year), coverage ${pct(f.coverage)} of ${f.onsets} onsets, lead ${f.median_lead_days} d, hang-up ${pct(f.expected_hangup_rate)}, violations ${f.violations}`,
-          `  recommended: ${r.contacts} calls (${r.contacts_per_loan_year.toFixed(2)}/loan-year), coverage ${pct(r.coverage)} of ${r.onsets} onsets, lead ${r.median_lead_days} d, hang-up ${pct(r.expected_hangup_rate)}, violations ${r.violations}`,
-          `  coverage ratio ${result.coverage_ratio.toFixed(2)}×; results in ${out}`,
+          `backtest ${result.period.from} … ${result.period.to} (${result.period.months} months), ${c.episodes} episodes, ${c.volume} attempts each; practice hour ${result.practice_hour.hour}:00`,
+          ...POLICIES.map((p) => line(p, c.policies[p])),
+          `  risk vs fixed: reach ${iv(c.reach_ratio, x2)}, hang-up ${iv(c.hangup_ratio, x2)}; risk − tiered reach ${iv(c.reach_vs_tiered)}; share of the oracle's gain ${iv(c.oracle_gain_share)}`,
+          `  shipped policy unscaled: ${result.shipped.attempts} attempts, reach ${pct(result.shipped.reach)}`,
+          ...(result.no_collection
+            ? [
+                `  without collection calls: reach ratio ${iv(result.no_collection.reach_ratio, x2)}, oracle share ${iv(result.no_collection.oracle_gain_share)}`,
+              ]
+            : []),
+          `  results in ${out}`,
         ].join('\n');
       });
     });
