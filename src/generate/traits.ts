@@ -1,7 +1,7 @@
 /**
  * A borrower's latent contact traits: when they can take a call (a persona by loan type plus a personal jitter
  * per hour band), how often they read a notice by channel, and whether they use the lender's app. Drawn from a
- * stream of their own, so adding traits did not reshuffle loans or repayments. Written to truth/borrowers.csv;
+ * stream of their own (the borrower's other draws keep their order). Written to truth/borrowers.csv;
  * no model reads them — the planner has to learn them from each borrower's contact history.
  */
 import type { HangupParams, LoanType } from './params.ts';

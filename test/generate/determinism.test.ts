@@ -54,7 +54,15 @@ describe('generate is deterministic', () => {
   });
 
   it('gzip output holds exactly the plain CSV bytes', async () => {
-    for (const f of ['loans', 'repayments', 'contacts', 'market', 'truth/hazard', 'truth/hangup', 'truth/borrowers']) {
+    for (const f of [
+      'loans',
+      'repayments',
+      'contacts',
+      'market',
+      'truth/hazard',
+      'truth/hangup',
+      'truth/borrowers',
+    ]) {
       const plain = await readFile(join(root, 'a', `${f}.csv`));
       const gz = gunzipSync(await readFile(join(root, 'gz', `${f}.csv.gz`)));
       expect(gz.equals(plain), f).toBe(true);
