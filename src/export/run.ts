@@ -2,7 +2,8 @@
  * `followup export`: a recommendation run to a scheduling system.
  *
  *   1. resolve the run (given or latest)
- *   2. plan: diff the run against the ledger of this format/target → new / changed / unchanged / cancelled
+ *   2. plan: diff the run against the ledger of this format/target → new / changed / unchanged / cancelled;
+ *      refuse when it would cancel more than maxCancelShare of what the target holds (unless allowMassCancel)
  *   3. write: csv | jsonl | parquet | ics to a temp file, renamed into place once complete
  *      webhook: enqueue CloudEvents durably (same transaction as the ledger), then deliver
  *   4. record the export and its ledger rows
@@ -19,6 +20,7 @@ import type { Logger } from '../core/log.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { type Warehouse, withWarehouse } from '../warehouse/db.ts';
 import { ensureContractTables } from '../warehouse/schema.ts';
+import { guardCancellations, heldByTarget } from './guard.ts';
 import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
 import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
 import { ensureExportTables } from './tables.ts';
@@ -105,6 +107,17 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
     sinceLast,
     ...(c.shard ? { shard: c.shard } : {}),
   });
+  guardCancellations(
+    {
+      counts,
+      held: await heldByTarget(w),
+      maxShare: c.maxCancelShare,
+      allow: c.allowMassCancel,
+      target,
+      runId,
+    },
+    log,
+  );
   const written = await planSize(w);
   const head = await newExportHead(w, {
     format: c.format,

@@ -2,6 +2,7 @@
  * Export configuration (validated, hashable) and result (JSON-serializable).
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_CANCEL_SHARE } from './guard.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet', 'ics', 'webhook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -49,6 +50,10 @@ export const ExportConfigSchema = z.object({
   template: z.string().min(1).optional(),
   /** Webhook settings (webhook only). */
   webhook: WebhookOptionsSchema.optional(),
+  /** Allow cancelling more than `maxCancelShare` of the follow-ups the target holds. Default false. */
+  allowMassCancel: z.boolean().default(false),
+  /** Largest share (0…1) of the target's active follow-ups one export may cancel without `allowMassCancel`. Default 0.2. */
+  maxCancelShare: z.number().min(0).max(1).default(DEFAULT_MAX_CANCEL_SHARE),
   /** Only loans of shard `K/N` (src/shard: md5(loan_id) mod N); cancellations too. Default: every loan. */
   shard: z.object({ k: z.number().int().min(1), n: z.number().int().min(1) }).optional(),
 });

@@ -25,6 +25,8 @@ interface ExportCliOptions {
   concurrency?: string;
   seed?: string;
   shard?: string;
+  allowMassCancel?: boolean;
+  maxCancelShare?: string;
   json?: boolean;
 }
 
@@ -32,6 +34,13 @@ function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n)) throw new UsageError(`--${name} expects an integer; got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function share(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`--max-cancel-share expects a share between 0 and 1; got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -57,6 +66,11 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'webhook requests in flight (default 4)')
     .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
+    .option('--allow-mass-cancel', 'allow cancelling more than --max-cancel-share of what the target holds')
+    .option(
+      '--max-cancel-share <0..1>',
+      "largest share of the target's follow-ups one export may cancel (default 0.2)",
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (o: ExportCliOptions) => {
       const ctx = makeContext({ json: o.json });
@@ -87,6 +101,8 @@ export function register(program: Command): void {
         maskPhone: o.maskPhone === true,
         template: o.template,
         webhook,
+        allowMassCancel: o.allowMassCancel === true,
+        ...(o.maxCancelShare === undefined ? {} : { maxCancelShare: share(o.maxCancelShare) }),
         ...(o.shard === undefined ? {} : { shard: parseShard(o.shard) }),
       });
       printSummary(ctx, o.json, summary, () => {
