@@ -42,7 +42,8 @@ export const ExportConfigSchema = z.object({
   out: z.string().min(1).optional(),
   /** Ledger target name. Default: the absolute --out path, or the webhook URL. */
   target: z.string().min(1).optional(),
-  /** Only new, changed and cancelled follow-ups since the last export of the same format/target. Default false. */
+  /** Only new, changed and cancelled follow-ups since the last export of the same format/target (csv, jsonl,
+   * parquet; the webhook always). iCalendar is always the whole feed, since_last or not. Default false. */
   sinceLast: z.boolean().default(false),
   /** Mask phones (+86138****8000) — every format but the dialer CSV. Default false. */
   maskPhone: z.boolean().default(false),

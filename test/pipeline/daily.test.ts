@@ -12,7 +12,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ical, { type VEvent } from 'node-ical';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { followupUid } from '../../src/export/index.ts';
 import { withWarehouse } from '../../src/warehouse/db.ts';
 import { followup } from '../lifecycle/cli.ts';
 
@@ -33,10 +35,23 @@ function fresh(): void {
 
 const exportFiles = () => EXPORTS.map((f) => readFileSync(join(W, 'exports', f), 'utf8'));
 
-const query = <T>(sql: string) =>
-  withWarehouse(join(W, 'warehouse.duckdb'), (w) => w.all<T & Record<string, unknown>>(sql), {
+const query = <T>(sql: string, params: string[] = []) =>
+  withWarehouse(join(W, 'warehouse.duckdb'), (w) => w.all<T & Record<string, unknown>>(sql, params), {
     readOnly: true,
   });
+
+/** The calendar feed as parsed by node-ical: UIDs by status. */
+function feed(): { confirmed: string[]; cancelled: string[] } {
+  const events = Object.values(
+    ical.sync.parseICS(readFileSync(join(W, 'exports', 'followups.ics'), 'utf8')),
+  ).filter((c): c is VEvent => c?.type === 'VEVENT');
+  const uids = (status: string) =>
+    events
+      .filter((e) => e.status === status)
+      .map((e) => e.uid)
+      .sort();
+  return { confirmed: uids('CONFIRMED'), cancelled: uids('CANCELLED') };
+}
 
 const daily = (env: Record<string, string>, ...extra: string[]) =>
   followup(['run', 'daily-score', '--workdir', W, '--set', SAMPLE, ...extra, '--json'], env);
@@ -70,6 +85,15 @@ describe('daily-score passes run ids between steps', () => {
     // Against the demo's plan of 2025-12-31 the dialer learns what moved: far from nothing.
     expect(Number(exported[0]!.n_written)).toBeGreaterThan(100);
     expect(s['export-dialer'].written).toBe(Number(exported[0]!.n_written));
+    // The calendar feed is whole: every follow-up of this run, plus the ones it cancelled.
+    const recs = await query<{ loan_id: string; purpose: string; cycle: number }>(
+      'SELECT loan_id, purpose, cycle FROM recommendations WHERE run_id = $1',
+      [made],
+    );
+    const f = feed();
+    expect(f.confirmed).toEqual(recs.map((r) => followupUid(r.loan_id, r.purpose, Number(r.cycle))).sort());
+    expect(f.cancelled.length).toBe(s['export-calendar'].counts.cancelled);
+    expect(s['export-calendar'].written).toBe(recs.length + f.cancelled.length);
   }, 300_000);
 });
 
@@ -170,5 +194,7 @@ describe('mass-cancellation guard', () => {
     const s = JSON.parse(allowed.stdout);
     expect(s['export-dialer'].counts).toEqual({ new: 0, changed: 0, unchanged: 0, cancelled: 2156 });
     expect(allowed.stderr).toContain('"level":"warn","msg":"mass cancellation allowed');
+    expect(feed()).toEqual({ confirmed: [], cancelled: expect.any(Array) });
+    expect(feed().cancelled).toHaveLength(2156);
   }, 300_000);
 });

@@ -55,7 +55,10 @@ export function register(program: Command): void {
     .option('--run <run_id>', 'recommendation run to export (default: the latest)')
     .option('--out <path>', 'output file (csv, jsonl, parquet, ics)')
     .option('--target <name>', 'ledger target name for --since-last (default: the --out path or --url)')
-    .option('--since-last', 'only new, changed and cancelled follow-ups since the last export to this target')
+    .option(
+      '--since-last',
+      'only new, changed and cancelled follow-ups since the last export to this target (ics: always the whole feed)',
+    )
     .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
     .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
     .option('--url <url>', `webhook endpoint; bearer token from $${TOKEN_ENV}`)
