@@ -17,6 +17,7 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { BadInputError, BusyError, PartialError, UsageError } from '../core/errors.ts';
+import { counted } from '../core/format.ts';
 import type { Logger } from '../core/log.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { type Warehouse, withWarehouse } from '../warehouse/db.ts';
@@ -169,7 +170,7 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   log.info('export done', { export_id: head.export_id, written, ms: Date.now() - started });
   if (summary.delivery && summary.delivery.failed > 0) {
     throw new PartialError(
-      `${summary.delivery.failed} webhook event(s) failed; re-run to retry them`,
+      `${counted(summary.delivery.failed, 'webhook event', 'webhook events')} failed; re-run to retry them`,
       summary,
     );
   }

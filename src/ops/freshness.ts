@@ -7,6 +7,7 @@
  * Reads: repayments, contacts. Writes: nothing.
  */
 import { StaleDataError } from '../core/errors.ts';
+import { counted } from '../core/format.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 
 /** Default largest age of the newest data, in days before the as-of date. */
@@ -68,8 +69,8 @@ export async function requireFreshData(
   if (age > maxAgeDays)
     throw new StaleDataError(
       `stale data: the newest payment or contact is from ${f.newest} (repayments ${f.repayments ?? 'none'}, ` +
-        `contacts ${f.contacts ?? 'none'}), ${age} days before the as-of date ${asOf}; expected at most ` +
-        `${maxAgeDays} day${maxAgeDays === 1 ? '' : 's'}; stopped before recommending`,
+        `contacts ${f.contacts ?? 'none'}), ${counted(age, 'day', 'days')} before the as-of date ${asOf}; ` +
+        `expected at most ${counted(maxAgeDays, 'day', 'days')}; stopped before recommending`,
       { place: { file: w.path, column: 'repayments.paid_on, contacts.started_at', value: f.newest }, hint },
     );
   return { ...f, age_days: age };

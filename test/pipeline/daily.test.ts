@@ -198,3 +198,28 @@ describe('mass-cancellation guard', () => {
     expect(feed().cancelled).toHaveLength(2156);
   }, 300_000);
 });
+
+describe('reason texts the demo run wrote', () => {
+  it('print shares as percents (34 %, not 0.34 %) and count nouns correctly (1 day, not 1 days)', async () => {
+    fresh();
+    const rows = await query<{ r: string }>('SELECT unnest(reasons) AS r FROM scores');
+    const texts = rows.map((x) => x.r);
+    expect(texts.length).toBeGreaterThan(1000);
+    const pct = (re: RegExp) =>
+      texts
+        .map((t) => re.exec(t)?.[1])
+        .filter((v): v is string => v !== undefined)
+        .map(Number)
+        .sort((a, b) => a - b);
+    // The sample's installments are about a third of income and its rates 5–30 % a year.
+    const burden = pct(/^installment is ([\d.]+)% of monthly income$/);
+    expect(burden.length).toBeGreaterThan(10);
+    expect(burden[burden.length >> 1]).toBeGreaterThan(10);
+    const rate = pct(/^annual rate ([\d.]+)%$/);
+    expect(rate.length).toBeGreaterThan(10);
+    expect(rate[0]).toBeGreaterThanOrEqual(1);
+    const wrong = /\b1 (days|months|calls|answered calls|late payments|episodes|contacts|advance notices)\b/;
+    expect(texts.filter((t) => wrong.test(t))).toEqual([]);
+    expect(texts.some((t) => /\b1 (day|month|late payment)\b/.test(t))).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
+import { counted } from '../../core/format.ts';
 import { EXPORT_FORMATS, type ExportFormat, runExport, TOKEN_ENV } from '../../export/index.ts';
 import { parseShard } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
@@ -112,7 +113,7 @@ export function register(program: Command): void {
         const c = summary.counts;
         const d = summary.delivery;
         return [
-          `export ${summary.export_id}: ${summary.written} follow-up(s) to ${summary.out ?? summary.target}`,
+          `export ${summary.export_id}: ${counted(summary.written, 'follow-up', 'follow-ups')} to ${summary.out ?? summary.target}`,
           `  new ${c.new}, changed ${c.changed}, unchanged ${c.unchanged}, cancelled ${c.cancelled}`,
           d
             ? `  delivered ${d.delivered}, retried ${d.retried}, failed ${d.failed}, resumed ${d.resumed}`
