@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { interpolate, loadPipeline, type StepOutputs } from '../../src/pipeline/spec.ts';
 import { STAGES } from '../../src/pipeline/stages/index.ts';
+import { followup } from '../lifecycle/cli.ts';
 import { SCHEMA_PATH, schemaText } from './write-schema.ts';
 
 const DIR = join(import.meta.dirname, '../../pipelines');
@@ -116,6 +117,15 @@ describe('step outputs', () => {
     await expect(loadPipeline(f)).rejects.toThrow(
       'stages.out.with refers to ${steps.recommend.run_id}, but no earlier step has id "recommend"',
     );
+  });
+
+  it('`followup run --list-stages` names what each stage hands on', () => {
+    const r = followup(['run', '--list-stages', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const stages = JSON.parse(r.stdout) as { name: string; produces: string[] }[];
+    expect(stages.filter((x) => x.produces.length)).toEqual([
+      expect.objectContaining({ name: 'recommend', produces: ['run_id'] }),
+    ]);
   });
 
   it('an export step without a run is refused with what to write', () => {

@@ -65,11 +65,16 @@ export function register(program: Command): void {
             doc: s.doc,
             reads: s.reads,
             writes: s.writes,
+            produces: s.produces ?? [],
           }));
           printSummary(ctx, o.json, list, () =>
             list
               .map(
-                (s) => `${s.name}: ${s.doc}\n  reads ${s.reads.join(', ')}\n  writes ${s.writes.join(', ')}`,
+                (s) =>
+                  `${s.name}: ${s.doc}\n  reads ${s.reads.join(', ')}\n  writes ${s.writes.join(', ')}` +
+                  (s.produces.length
+                    ? `\n  produces ${s.produces.map((n) => `\${steps.<id>.${n}}`).join(', ')}`
+                    : ''),
               )
               .join('\n'),
           );
