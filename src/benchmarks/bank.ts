@@ -56,7 +56,7 @@ export async function loadBank(
     categorical[name] = rows.map((r) => (r[col] === 'unknown' || r[col] === null ? null : String(r[col])));
   }
   const campaign = numCol(rows, 'campaign', file);
-  num('attempts', 'contact', '{v} call attempts in this campaign', campaign);
+  num('attempts', 'contact', '{v} call {attempt|attempts} in this campaign', campaign);
   num(
     'log_attempts',
     'contact',
@@ -67,7 +67,7 @@ export async function loadBank(
   num(
     'days_since_previous',
     'contact',
-    '{v} days since the previous campaign',
+    '{v} {day|days} since the previous campaign',
     pdays.map((v) => (v === 999 ? Number.NaN : v)),
     'days',
   );
@@ -77,7 +77,12 @@ export async function loadBank(
     'never contacted before ({v})',
     pdays.map((v) => (v === 999 ? 1 : 0)),
   );
-  num('previous_contacts', 'contact', '{v} contacts before this campaign', numCol(rows, 'previous', file));
+  num(
+    'previous_contacts',
+    'contact',
+    '{v} {contact|contacts} before this campaign',
+    numCol(rows, 'previous', file),
+  );
   for (const [col, name, phrase] of MARKET) num(name, 'market', phrase, numCol(rows, col, file));
   // The indicators are monthly and take few distinct values: as categories they name the market period, which
   // lets the network represent the sharp, non-monotone period effects that trees find by splitting.

@@ -5,6 +5,7 @@
  * Split: test = `ID % 5 == 0`; validation carved (seeded) from the rest.
  */
 import { join } from 'node:path';
+import { counted } from '../core/format.ts';
 import type { FeatureSpec, FeatureTable } from '../features/types.ts';
 import { makeManifest } from '../models/manifest.ts';
 import { numCol, PUBLIC_DIR, readCsv } from './read.ts';
@@ -51,6 +52,7 @@ export async function loadTaiwan(
     categorical[name] = Array.from({ length: n }, (_, i) => f(i));
   };
   const at = (a: Float64Array[], k: number, i: number) => (a[k] as Float64Array)[i] as number;
+  const ago = (months: number) => `${counted(months, 'month', 'months')} ago`;
   num('log_limit', 'credit limit of NT$ {v} (log)', (i) => Math.log1p(limit[i] as number), 'loan');
   const age = c('AGE');
   num('age', 'age {v}', (i) => age[i] as number, 'borrower', 'years');
@@ -63,32 +65,30 @@ export async function loadTaiwan(
     cat(name, `${name} code {v}`, (i) => String(v[i]), 'borrower');
   }
   for (let k = 0; k < 6; k++) {
-    num(`pay_status_m${k + 1}`, `repayment status {v} ${k + 1} month(s) ago`, (i) => at(payCols, k, i));
-    cat(`pay_status_m${k + 1}_code`, `repayment status code {v} ${k + 1} month(s) ago`, (i) =>
+    num(`pay_status_m${k + 1}`, `repayment status {v} ${ago(k + 1)}`, (i) => at(payCols, k, i));
+    cat(`pay_status_m${k + 1}_code`, `repayment status code {v} ${ago(k + 1)}`, (i) =>
       String(at(payCols, k, i)),
     );
-    num(`bill_m${k + 1}`, `statement balance {v} (signed log) ${k + 1} month(s) ago`, (i) =>
-      slog(at(bill, k, i)),
-    );
-    num(`paid_m${k + 1}`, `paid {v} (log) ${k + 1} month(s) ago`, (i) => slog(at(paid, k, i)));
+    num(`bill_m${k + 1}`, `statement balance {v} (signed log) ${ago(k + 1)}`, (i) => slog(at(bill, k, i)));
+    num(`paid_m${k + 1}`, `paid {v} (log) ${ago(k + 1)}`, (i) => slog(at(paid, k, i)));
     num(
       `util_m${k + 1}`,
-      `utilization {v} of the limit ${k + 1} month(s) ago`,
+      `utilization {v} of the limit ${ago(k + 1)}`,
       (i) => at(bill, k, i) / (limit[i] as number),
     );
     if (k < 5)
-      num(`pay_ratio_m${k + 1}`, `paid {v} of the previous bill ${k + 1} month(s) ago`, (i) =>
+      num(`pay_ratio_m${k + 1}`, `paid {v} of the previous bill ${ago(k + 1)}`, (i) =>
         ratio(at(paid, k, i), at(bill, k + 1, i)),
       );
   }
   const count = (i: number, pred: (s: number) => boolean) =>
     payCols.filter((p) => pred(p[i] as number)).length;
-  num('late_months', '{v} late payments in the last 6 months', (i) => count(i, (s) => s > 0));
-  num('max_delay', 'longest delay {v} months in the last 6 months', (i) =>
+  num('late_months', '{v} late {payment|payments} in the last 6 months', (i) => count(i, (s) => s > 0));
+  num('max_delay', 'longest delay {v} {month|months} in the last 6 months', (i) =>
     Math.max(...payCols.map((p) => p[i] as number)),
   );
-  num('paid_full_months', '{v} months paid in full', (i) => count(i, (s) => s === -1));
-  num('unused_months', '{v} months without use', (i) => count(i, (s) => s === -2));
+  num('paid_full_months', '{v} {month|months} paid in full', (i) => count(i, (s) => s === -1));
+  num('unused_months', '{v} {month|months} without use', (i) => count(i, (s) => s === -2));
   num(
     'util_trend',
     'utilization change {v} over 6 months',

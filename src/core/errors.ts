@@ -78,6 +78,20 @@ export class MismatchError extends FollowupError {
   }
 }
 
+/** The newest data is older than the run's freshness limit: planning on it would act on a stale book. Exit 2. */
+export class StaleDataError extends FollowupError {
+  constructor(message: string, opts: { place?: Place; hint?: string } = {}) {
+    super('E_STALE_DATA', 2, message, opts);
+  }
+}
+
+/** An export would cancel more of what its target holds than the allowed share, and nobody said it may. Exit 2. */
+export class MassCancelError extends FollowupError {
+  constructor(message: string, opts: { hint?: string } = {}) {
+    super('E_MASS_CANCEL', 2, message, opts);
+  }
+}
+
 /** Formats a place as `file:line, column "x", value "v"` for messages. */
 export function formatPlace(p: Place | undefined): string {
   if (!p) return '';

@@ -1,6 +1,7 @@
 /**
  * The export ledger: after an export has been written (or, for the webhook, planned durably), record what the
- * target now knows — one ledger row per new, changed or cancelled follow-up, and one `exports` row.
+ * target now knows — one ledger row per new, changed or cancelled follow-up (not for cancellations an earlier
+ * export recorded and this one only carries), and one `exports` row.
  * Reads: temp table export_plan. Writes: exports, export_ledger.
  */
 import type { Warehouse } from '../warehouse/db.ts';
@@ -58,7 +59,7 @@ export async function recordExport(
     `INSERT INTO export_ledger
      SELECT $1, $2, $3, $4, CAST($5 AS TIMESTAMPTZ), loan_id, purpose, cycle, version_hash, sequence,
             CASE WHEN export_state = 'cancelled' THEN 'cancelled' ELSE 'active' END, run_id
-     FROM export_plan WHERE export_state <> 'unchanged'`,
+     FROM export_plan WHERE export_state <> 'unchanged' AND NOT carried`,
     [h.export_id, h.export_no, h.format, h.target, h.exported_at],
   );
 }

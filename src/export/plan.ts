@@ -5,8 +5,10 @@
  *   recommendations (run) ⋈ loans (phone)  ─┐
  *                                            ├─► temp table export_plan: every current follow-up as new /
  *   export_ledger (latest per follow-up) ───┘    changed / unchanged, plus the cancelled ones (in the ledger as
- *                                                active, gone from the run) with their last exported row; sorted
- *                                                by due date and window, so writers scan it in insertion order.
+ *                                                active, gone from the run) with their last exported row, plus —
+ *                                                for a snapshot target (iCalendar) — the ones cancelled by an
+ *                                                earlier export, still due within `keepCancelledDays` (`carried`);
+ *                                                sorted by due date and window, so writers scan it in insertion order.
  *
  * Reads: recommendation_runs, recommendations, loans, export_ledger. Writes: temp tables export_prev, export_plan.
  * Identity of a follow-up = (loan_id, purpose, cycle). Its version hash covers what a scheduler acts on: dates,
@@ -74,13 +76,23 @@ function versionHashSql(alias: string): string {
 }
 
 /**
- * Builds temp table `export_plan` (recommendation columns + phone, version_hash, sequence, export_state and the
- * local wall times local_ws, local_we, local_pa), sorted by due date and window so every writer can scan it in
- * insertion order. Returns the counts per state. With `sinceLast`, unchanged follow-ups are left out.
+ * Builds temp table `export_plan` (recommendation columns + phone, version_hash, sequence, export_state, carried
+ * and the local wall times local_ws, local_we, local_pa), sorted by due date and window so every writer can scan
+ * it in insertion order. Returns the counts per state. With `sinceLast`, unchanged follow-ups are left out. With
+ * `keepCancelledDays`, follow-ups an earlier export cancelled stay in the plan as `cancelled` with their SEQUENCE
+ * (`carried`, not counted and not recorded again) while their due date is at most that many days before the run's
+ * as-of date: a snapshot target keeps showing the cancellation instead of dropping the event.
  */
 export async function buildPlan(
   w: Warehouse,
-  p: { runId: string; format: string; target: string; sinceLast: boolean; shard?: Shard },
+  p: {
+    runId: string;
+    format: string;
+    target: string;
+    sinceLast: boolean;
+    keepCancelledDays?: number;
+    shard?: Shard;
+  },
 ): Promise<StateCounts> {
   const cols = await recommendationColumns(w);
   // A shard exports (and cancels) only its own loans, so N shard exports to N targets partition the run.
@@ -114,6 +126,9 @@ export async function buildPlan(
   );
   // One materialization of the wide rows, sorted once: current rows with their state, then the cancelled ones.
   const hashX = versionHashSql('x');
+  const keep = p.keepCancelledDays;
+  if (keep !== undefined && !(Number.isInteger(keep) && keep >= 0))
+    throw new Error(`buildPlan: keepCancelledDays must be an integer ≥ 0; got ${keep}`);
   await w.run(
     `CREATE OR REPLACE TEMP TABLE export_plan AS
      WITH cur AS (
@@ -125,19 +140,30 @@ export async function buildPlan(
               WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
          CASE WHEN y.loan_id IS NULL THEN 0
               WHEN y.state = 'cancelled' OR y.version_hash <> x.version_hash THEN y.sequence + 1
-              ELSE y.sequence END AS sequence
+              ELSE y.sequence END AS sequence,
+         false AS carried
        FROM cur x LEFT JOIN export_prev y ON ${on}
        ${p.sinceLast ? `WHERE y.loan_id IS NULL OR y.state = 'cancelled' OR y.version_hash <> x.version_hash` : ''}
      ),
      gone AS (
-       SELECT ${oldCols.join(', ')}, y.version_hash, 'cancelled' AS export_state, y.sequence + 1 AS sequence
+       SELECT ${oldCols.join(', ')}, y.version_hash, 'cancelled' AS export_state, y.sequence + 1 AS sequence,
+         false AS carried
        FROM export_prev y
        LEFT JOIN recommendations o
          ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
        WHERE y.state = 'active'
          AND NOT EXISTS (SELECT 1 FROM recommendations x WHERE x.run_id = $1 AND ${on})
      ),
-     e AS (SELECT * FROM diff UNION ALL BY NAME SELECT * FROM gone)
+     kept AS (
+       SELECT ${oldCols.join(', ')}, y.version_hash, 'cancelled' AS export_state, y.sequence, true AS carried
+       FROM export_prev y
+       JOIN recommendations o
+         ON o.run_id = y.run_id AND o.loan_id = y.loan_id AND o.purpose = y.purpose AND o.cycle = y.cycle
+       WHERE ${keep === undefined ? 'false' : 'true'} AND y.state = 'cancelled'
+         AND o.due_on >= (SELECT as_of FROM recommendation_runs WHERE run_id = $1) - INTERVAL ${keep ?? 0} DAY
+         AND NOT EXISTS (SELECT 1 FROM recommendations x WHERE x.run_id = $1 AND ${on})
+     ),
+     e AS (SELECT * FROM diff UNION ALL BY NAME SELECT * FROM gone UNION ALL BY NAME SELECT * FROM kept)
      SELECT e.*, lo.phone, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
      FROM e
      LEFT JOIN loans lo ON lo.loan_id = e.loan_id
@@ -153,7 +179,7 @@ export async function buildPlan(
 
 async function countStates(w: Warehouse, sinceLast: boolean): Promise<StateCounts> {
   const rows = await w.all<{ s: string; n: bigint }>(
-    'SELECT export_state AS s, count(*) AS n FROM export_plan GROUP BY 1',
+    'SELECT export_state AS s, count(*) AS n FROM export_plan WHERE NOT carried GROUP BY 1',
   );
   const c: StateCounts = { new: 0, changed: 0, unchanged: 0, cancelled: 0 };
   for (const r of rows) c[r.s as keyof StateCounts] = Number(r.n);

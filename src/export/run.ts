@@ -2,8 +2,10 @@
  * `followup export`: a recommendation run to a scheduling system.
  *
  *   1. resolve the run (given or latest)
- *   2. plan: diff the run against the ledger of this format/target → new / changed / unchanged / cancelled
- *   3. write: csv | jsonl | parquet | ics to a temp file, renamed into place once complete
+ *   2. plan: diff the run against the ledger of this format/target → new / changed / unchanged / cancelled;
+ *      refuse when it would cancel more than maxCancelShare of what the target holds (unless allowMassCancel)
+ *   3. write: csv | jsonl | parquet | ics to a temp file, renamed into place once complete; ics is always the
+ *      whole feed (every current follow-up and the recent cancellations), with or without since-last
  *      webhook: enqueue CloudEvents durably (same transaction as the ledger), then deliver
  *   4. record the export and its ledger rows
  *
@@ -15,10 +17,12 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { BadInputError, BusyError, PartialError, UsageError } from '../core/errors.ts';
+import { counted } from '../core/format.ts';
 import type { Logger } from '../core/log.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { type Warehouse, withWarehouse } from '../warehouse/db.ts';
 import { ensureContractTables } from '../warehouse/schema.ts';
+import { guardCancellations, heldByTarget } from './guard.ts';
 import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
 import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
 import { ensureExportTables } from './tables.ts';
@@ -34,6 +38,9 @@ import {
 } from './types.ts';
 import { enqueueDeliveries } from './webhook/enqueue.ts';
 import { deliverPending } from './webhook/send.ts';
+
+/** Days after its due date a cancelled follow-up stays in the iCalendar feed as STATUS:CANCELLED. */
+export const ICS_KEEP_CANCELLED_DAYS = 30;
 
 export interface ExportDeps {
   log: Logger;
@@ -97,14 +104,30 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   const target = c.target ?? (c.format === 'webhook' ? (c.webhook?.url ?? '') : resolve(c.out ?? ''));
   // The webhook is incremental by nature: a version already enqueued for this target is never sent twice.
   const sinceLast = c.format === 'webhook' ? true : c.sinceLast;
+  // A calendar subscription replaces its events with the feed's on every refresh and drops what the feed no longer
+  // holds, so the .ics is a snapshot: every current follow-up, moved ones with a raised SEQUENCE and cancellations
+  // as STATUS:CANCELLED until ICS_KEEP_CANCELLED_DAYS after their due date. The ledger still tracks what changed.
+  const snapshot = c.format === 'ics';
   // 2. the plan
   const counts = await buildPlan(w, {
     runId,
     format: c.format,
     target,
-    sinceLast,
+    sinceLast: sinceLast && !snapshot,
+    ...(snapshot ? { keepCancelledDays: ICS_KEEP_CANCELLED_DAYS } : {}),
     ...(c.shard ? { shard: c.shard } : {}),
   });
+  guardCancellations(
+    {
+      counts,
+      held: await heldByTarget(w),
+      maxShare: c.maxCancelShare,
+      allow: c.allowMassCancel,
+      target,
+      runId,
+    },
+    log,
+  );
   const written = await planSize(w);
   const head = await newExportHead(w, {
     format: c.format,
@@ -147,7 +170,7 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   log.info('export done', { export_id: head.export_id, written, ms: Date.now() - started });
   if (summary.delivery && summary.delivery.failed > 0) {
     throw new PartialError(
-      `${summary.delivery.failed} webhook event(s) failed; re-run to retry them`,
+      `${counted(summary.delivery.failed, 'webhook event', 'webhook events')} failed; re-run to retry them`,
       summary,
     );
   }

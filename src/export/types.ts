@@ -2,6 +2,7 @@
  * Export configuration (validated, hashable) and result (JSON-serializable).
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_CANCEL_SHARE } from './guard.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet', 'ics', 'webhook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -41,7 +42,8 @@ export const ExportConfigSchema = z.object({
   out: z.string().min(1).optional(),
   /** Ledger target name. Default: the absolute --out path, or the webhook URL. */
   target: z.string().min(1).optional(),
-  /** Only new, changed and cancelled follow-ups since the last export of the same format/target. Default false. */
+  /** Only new, changed and cancelled follow-ups since the last export of the same format/target (csv, jsonl,
+   * parquet; the webhook always). iCalendar is always the whole feed, since_last or not. Default false. */
   sinceLast: z.boolean().default(false),
   /** Mask phones (+86138****8000) — every format but the dialer CSV. Default false. */
   maskPhone: z.boolean().default(false),
@@ -49,6 +51,10 @@ export const ExportConfigSchema = z.object({
   template: z.string().min(1).optional(),
   /** Webhook settings (webhook only). */
   webhook: WebhookOptionsSchema.optional(),
+  /** Allow cancelling more than `maxCancelShare` of the follow-ups the target holds. Default false. */
+  allowMassCancel: z.boolean().default(false),
+  /** Largest share (0…1) of the target's active follow-ups one export may cancel without `allowMassCancel`. Default 0.2. */
+  maxCancelShare: z.number().min(0).max(1).default(DEFAULT_MAX_CANCEL_SHARE),
   /** Only loans of shard `K/N` (src/shard: md5(loan_id) mod N); cancellations too. Default: every loan. */
   shard: z.object({ k: z.number().int().min(1), n: z.number().int().min(1) }).optional(),
 });

@@ -11,9 +11,11 @@ export interface FeatureSpec {
   type: 'numeric' | 'categorical';
   /** Family it belongs to (repayment, contact, loan, market, context). */
   family: string;
-  /** Words for reason codes; `{v}` is replaced by the formatted value, e.g. "{v} late payments in the last 6 months". */
+  /** Words for reason codes: `{v}` is the formatted value, `{one|other}` the noun form that agrees with it, e.g.
+   * "{v} late {payment|payments} in the last 6 months" (src/core/format.ts fillPhrase). */
   phrase: string;
-  /** Unit for display, e.g. "days", "%", "months". Empty when unitless. */
+  /** Unit for display: "%" a fraction shown as a percent (0.34 → 34%), "pp" a difference of fractions in
+   * percentage points, or a word ("days", "months") the phrase spells out itself. Empty when unitless. */
   unit?: string;
 }
 

@@ -5,6 +5,7 @@
  * pre-activations (exact, see factoredDeltas), for any other model by one batched prediction per feature.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fillPhrase, formatNumber, type Lang } from '../core/format.ts';
 import type { FeatureSpec, FeatureTable } from '../features/types.ts';
 import { applyCalibration } from './calibrate.ts';
 import {
@@ -27,7 +28,7 @@ export interface Reason {
   value: number | string | null;
   /** Risk increase over the reference value, in probability points (0…1). */
   delta: number;
-  /** FeatureSpec.phrase with `{v}` replaced by the formatted value, e.g. "3 late payments in the last 6 months". */
+  /** FeatureSpec.phrase filled with the value (src/core/format.ts), e.g. "3 late payments in the last 6 months". */
   text: string;
 }
 
@@ -168,17 +169,18 @@ function reason(f: FeatureSpec, table: FeatureTable, i: number, delta: number): 
     f.type === 'numeric'
       ? nanToNull((table.numeric[f.name] as Float64Array)[i] as number)
       : ((table.categorical[f.name] as (string | null)[])[i] ?? null);
-  return { feature: f.name, value, delta, text: f.phrase.replaceAll('{v}', formatValue(value, f.unit)) };
+  return { feature: f.name, value, delta, text: fillPhrase(f.phrase, value, f.unit) };
 }
 
 function nanToNull(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
-/** Formats a value for a phrase: integers as is, others with at most two decimals; missing as "unknown". */
-export function formatValue(v: number | string | null, unit?: string): string {
-  if (v === null) return 'unknown';
-  if (typeof v === 'string') return v;
-  const s = Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100);
-  return unit === '%' ? `${s}%` : s;
+/**
+ * Formats a value for a phrase (src/core/format.ts): a '%' feature holds a fraction and prints as a percent
+ * (0.34 → "34%"), 'pp' a difference of fractions in percentage points, other numbers with at most two decimals;
+ * missing as "unknown".
+ */
+export function formatValue(v: number | string | null, unit?: string, lang: Lang = 'en'): string {
+  return formatNumber(v, unit, lang);
 }

@@ -1,8 +1,12 @@
 /**
  * Runs a declarative pipeline:
  *
- *   lock warehouse ─► open ─► record run ─► for each step: interpolate params ─► validate ─► run ─► record step
- *                                                                                    └─ failure: record, rethrow
+ *   check steps ─► lock warehouse ─► open ─► record run ─► for each step: interpolate params and earlier steps'
+ *                                                          outputs ─► validate ─► run ─► record step
+ *                                                                                      └─ failure: record, rethrow
+ *
+ * Steps hand ids to each other explicitly: a step's `with` names what an earlier step produced, e.g. an export's
+ * `run: '${steps.recommend.run_id}'`, so it acts on that step's output and never on "the latest" in the warehouse.
  *
  * Stages are idempotent and deterministic (same inputs → same model versions, run ids of recommendations, export
  * ledger entries), so a run killed at any step is simply run again and ends with the same outputs.
@@ -16,7 +20,7 @@ import type { Logger } from '../core/log.ts';
 import { openWarehouse } from '../warehouse/db.ts';
 import { ensureLedger } from './ledger.ts';
 import { lockWarehouse } from './lock.ts';
-import { interpolate, type PipelineSpec } from './spec.ts';
+import { interpolate, type PipelineSpec, type StepOutputs, stepRefs } from './spec.ts';
 import type { StageDef, StageResult } from './stage.ts';
 
 export interface RunOptions {
@@ -52,6 +56,8 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
   await mkdir(workdir, { recursive: true });
   const warehouse = resolve(opts.warehouse ?? `${workdir}/warehouse.duckdb`);
   const params: Record<string, string | number | boolean> = {
+    // `followup run --allow-mass-cancel` sets it; export steps pass it on as `allow_mass_cancel`.
+    allow_mass_cancel: false,
     ...spec.params,
     workdir,
     warehouse,
@@ -70,6 +76,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
       });
     }
   }
+  checkStepRefs(spec, opts.stages);
 
   const release = await lockWarehouse(warehouse, { waitSeconds: opts.waitLockSeconds ?? 0 });
   const w = await openWarehouse(warehouse);
@@ -86,6 +93,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
       'running',
     ]);
     let drift = false;
+    const outputs: StepOutputs = {};
     for (const step of spec.stages) {
       const stage = opts.stages[step.uses]!;
       const t0 = opts.clock.now();
@@ -115,7 +123,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
         opts.log.info(`step ${step.id}: skipped (no drift)`);
         continue;
       }
-      const raw = interpolate(step.with, params, `stages.${step.id}.with`);
+      const raw = interpolate(step.with, params, `stages.${step.id}.with`, outputs);
       const parsed = stage.params.safeParse(raw);
       if (!parsed.success) {
         const problems = parsed.error.issues.map(
@@ -142,6 +150,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
         );
         const seconds = (performance.now() - started) / 1000;
         record.results[step.id] = result;
+        outputs[step.id] = result.produced ?? {};
         if (result.drift) drift = true;
         record.steps.push({
           id: step.id,
@@ -186,6 +195,27 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
   } finally {
     w.close();
     await release();
+  }
+}
+
+/** Every `${steps.<id>.<name>}` names an earlier step whose stage declares `name` in `produces`. */
+function checkStepRefs(spec: PipelineSpec, stages: Record<string, StageDef<unknown>>): void {
+  const before = new Map<string, StageDef<unknown>>();
+  for (const step of spec.stages) {
+    for (const [id, name] of stepRefs(step.with)) {
+      const stage = before.get(id);
+      if (!stage)
+        throw new BadInputError(
+          `stages.${step.id}.with refers to \${steps.${id}.${name}}, but no earlier step has id "${id}"`,
+          { hint: `earlier steps: ${[...before.keys()].join(', ') || '(none)'}` },
+        );
+      if (!(stage.produces ?? []).includes(name))
+        throw new BadInputError(
+          `stages.${step.id}.with refers to \${steps.${id}.${name}}, but stage "${stage.name}" produces no "${name}"`,
+          { hint: `it produces: ${(stage.produces ?? []).join(', ') || '(nothing)'}` },
+        );
+    }
+    before.set(step.id, stages[step.uses]!);
   }
 }
 

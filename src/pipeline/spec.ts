@@ -17,7 +17,9 @@ export const StageStep = z
     with: z
       .record(z.string(), z.unknown())
       .default({})
-      .describe('Stage parameters; `${name}` refers to pipeline params.'),
+      .describe(
+        'Stage parameters; `${name}` refers to pipeline params, `${steps.<id>.<name>}` to what an earlier step produced (e.g. `${steps.recommend.run_id}`).',
+      ),
     when: z
       .union([z.enum(['always', 'drift']), z.string().regex(/^\$\{[a-z_][a-z0-9_]*\}$/i)])
       .default('always')
@@ -64,32 +66,85 @@ export async function loadPipeline(path: string): Promise<PipelineSpec> {
   for (const s of parsed.data.stages) {
     if (ids.has(s.id))
       throw new BadInputError(`duplicate step id "${s.id}"`, { place: { file: path, column: 'stages' } });
+    for (const [id, name] of stepRefs(s.with))
+      if (!ids.has(id))
+        throw new BadInputError(
+          `stages.${s.id}.with refers to \${steps.${id}.${name}}, but no earlier step has id "${id}"`,
+          {
+            place: { file: path, column: `stages.${s.id}.with` },
+            hint: `earlier steps: ${[...ids].join(', ')}`,
+          },
+        );
     ids.add(s.id);
   }
   return parsed.data;
 }
 
-/** Replaces `${name}` in string values with pipeline params (after CLI overrides). Unknown names are errors. */
+/** What earlier steps of a run produced, by step id then name (e.g. `recommend` → `run_id`). */
+export type StepOutputs = Record<string, Record<string, string>>;
+
+const NAME = String.raw`[a-z_][a-z0-9_]*|steps\.[a-z][a-z0-9_-]*\.[a-z_][a-z0-9_]*`;
+const WHOLE = new RegExp(String.raw`^\$\{(${NAME})\}$`, 'i');
+const ANY = new RegExp(String.raw`\$\{(${NAME})\}`, 'gi');
+
+/**
+ * Replaces `${name}` in string values with pipeline params (after CLI overrides) and `${steps.<id>.<name>}` with
+ * what an earlier step produced (`outputs`). Unknown names are errors.
+ */
 export function interpolate(
   value: unknown,
   params: Record<string, string | number | boolean>,
   where: string,
+  outputs: StepOutputs = {},
 ): unknown {
   if (typeof value === 'string') {
-    const whole = /^\$\{([a-z_][a-z0-9_]*)\}$/i.exec(value);
-    if (whole) return lookup(whole[1]!, params, where);
-    return value.replace(/\$\{([a-z_][a-z0-9_]*)\}/gi, (_m, k: string) => String(lookup(k, params, where)));
+    const whole = WHOLE.exec(value);
+    if (whole) return lookup(whole[1]!, params, outputs, where);
+    return value.replace(ANY, (_m, k: string) => String(lookup(k, params, outputs, where)));
   }
-  if (Array.isArray(value)) return value.map((v) => interpolate(v, params, where));
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, params, where, outputs));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, params, `${where}.${k}`)]),
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, params, `${where}.${k}`, outputs)]),
     );
   }
   return value;
 }
 
-function lookup(k: string, params: Record<string, string | number | boolean>, where: string) {
+/** Every `${steps.<id>.<name>}` reference in a value, as [step id, name] pairs. */
+export function stepRefs(value: unknown): [string, string][] {
+  if (typeof value === 'string')
+    return [...value.matchAll(ANY)]
+      .map((m) => m[1]!)
+      .filter((k) => k.startsWith('steps.'))
+      .map((k) => {
+        const [, id, name] = k.split('.');
+        return [id!, name!];
+      });
+  if (Array.isArray(value)) return value.flatMap(stepRefs);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stepRefs);
+  return [];
+}
+
+function lookup(
+  k: string,
+  params: Record<string, string | number | boolean>,
+  outputs: StepOutputs,
+  where: string,
+) {
+  if (k.startsWith('steps.')) {
+    const [, id, name] = k.split('.') as [string, string, string];
+    const got = outputs[id];
+    if (!got)
+      throw new BadInputError(`\${${k}} in ${where}: step "${id}" has not run before this step`, {
+        hint: `steps that ran: ${Object.keys(outputs).join(', ') || '(none)'}`,
+      });
+    if (!(name in got))
+      throw new BadInputError(`\${${k}} in ${where}: step "${id}" produced no "${name}"`, {
+        hint: `it produced: ${Object.keys(got).join(', ') || '(nothing)'}`,
+      });
+    return got[name]!;
+  }
   if (!(k in params))
     throw new BadInputError(`unknown parameter \${${k}} in ${where}`, {
       hint: `known: ${Object.keys(params).join(', ')}`,

@@ -30,6 +30,9 @@ export interface StageResult {
   inputHash?: string;
   /** Set by monitor-like stages: later `when: drift` steps run only if true. */
   drift?: boolean;
+  /** Ids this step produced, by the names its stage declares in `produces`; later steps of the same run refer to
+   * them as `${steps.<step id>.<name>}` (e.g. the recommendations run an export step must export). */
+  produced?: Record<string, string>;
 }
 
 export interface StageDef<P = unknown> {
@@ -39,6 +42,8 @@ export interface StageDef<P = unknown> {
   reads: string[];
   /** Tables or paths written. */
   writes: string[];
+  /** Names of the ids a run of this stage hands to later steps (`StageResult.produced`). Default none. */
+  produces?: string[];
   params: z.ZodType<P>;
   run(ctx: StageContext, params: P): Promise<StageResult>;
 }

@@ -1,7 +1,8 @@
 /**
  * iCalendar export parsed by an independent parser (node-ical): same events, zones and UIDs; CRLF and folding
  * to 75 octets; and the incremental story — a schedule change (move one, drop one, add one) gives an update with
- * SEQUENCE+1, a cancellation and a new event, never duplicates; --since-last exports only those, then nothing.
+ * SEQUENCE+1, a cancellation and a new event, never duplicates; with --since-last the feed file is still whole
+ * (a subscribed calendar drops what the feed leaves out), the same when run again; deltas are for CSV/JSONL.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { followupUid, runExport } from '../../src/export/index.ts';
 import { foldIcs } from '../../src/export/to-ics.ts';
 import type { Recommendation } from '../../src/recommend/types.ts';
 import { openWarehouse, withWarehouse } from '../../src/warehouse/db.ts';
+import { followup } from '../lifecycle/cli.ts';
 import { insertLoans, insertRun, makeLoans, makeRec } from './fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'export-ics-'));
@@ -127,7 +129,7 @@ describe('iCalendar export', () => {
     expect(unchanged).toHaveLength(run2.length - 1);
   });
 
-  it('--since-last exports only the new, moved and cancelled follow-ups, then nothing', async () => {
+  it('--since-last writes the whole feed: every follow-up, the moved one with SEQUENCE+1, the cancellation; again the same', async () => {
     const inc = join(dir, 'inc.ics');
     const first = await runExport(deps('2026-11-21T07:00:00Z'), {
       warehouse: db,
@@ -137,6 +139,7 @@ describe('iCalendar export', () => {
       sinceLast: true,
     });
     expect(first.counts).toEqual({ new: 30, changed: 0, unchanged: 0, cancelled: 0 });
+    expect(parse(inc).events).toHaveLength(30);
     const second = await runExport(deps('2026-11-28T07:00:00Z'), {
       warehouse: db,
       format: 'ics',
@@ -145,14 +148,22 @@ describe('iCalendar export', () => {
       sinceLast: true,
     });
     expect(second.counts).toEqual({ new: 1, changed: 1, unchanged: 28, cancelled: 1 });
-    const { events } = parse(inc);
-    expect(events.map((e) => [e.uid, e.status, Number(e.sequence)]).sort()).toEqual(
-      [
-        [uid(run2[run2.length - 1] as Recommendation), 'CONFIRMED', 0],
-        [uid(run2.find((r) => r.loan_id === 'L00005') as Recommendation), 'CONFIRMED', 1],
-        [uid(run1[7] as Recommendation), 'CANCELLED', 1],
-      ].sort(),
-    );
+    expect(second.written).toBe(run2.length + 1);
+    const feed = (path: string) =>
+      parse(path)
+        .events.map((e) => [e.uid, e.status, Number(e.sequence), e.start.toISOString()])
+        .sort();
+    const expected = [
+      ...run2.map((r) => [
+        uid(r),
+        'CONFIRMED',
+        r.loan_id === 'L00005' ? 1 : 0,
+        new Date(r.window_start_utc).toISOString(),
+      ]),
+      [uid(run1[7] as Recommendation), 'CANCELLED', 1, new Date(run1[7]!.window_start_utc).toISOString()],
+    ].sort();
+    expect(feed(inc)).toEqual(expected);
+    // Run again with nothing changed: the same feed, not an empty calendar; nothing new in the ledger.
     const third = await runExport(deps('2026-11-28T08:00:00Z'), {
       warehouse: db,
       format: 'ics',
@@ -160,8 +171,32 @@ describe('iCalendar export', () => {
       runId: 'run-2',
       sinceLast: true,
     });
-    expect(third.written).toBe(0);
-    expect(parse(inc).events).toEqual([]);
+    expect(third.counts).toEqual({ new: 0, changed: 0, unchanged: 30, cancelled: 0 });
+    expect(third.written).toBe(run2.length + 1);
+    expect(feed(inc)).toEqual(expected);
+    const ledger = await withWarehouse(db, (w) =>
+      w.all<{ export_id: string; n: bigint }>(
+        `SELECT export_id, count(*) AS n FROM export_ledger WHERE target = $1 GROUP BY 1 ORDER BY 1`,
+        [inc],
+      ),
+    );
+    expect(ledger.map((r) => Number(r.n))).toEqual([30, 3]);
+  });
+
+  it('followup export --format ics --since-last, run twice through the CLI, writes the same whole feed both times', () => {
+    const out = join(dir, 'cli.ics');
+    const args = ['export', '--warehouse', db, '--format', 'ics', '--out', out, '--since-last', '--json'];
+    const feeds = ['2026-11-28T09:00:00Z', '2026-11-28T10:00:00Z'].map((now) => {
+      const r = followup([...args, '--run', 'run-2'], { FOLLOWUP_NOW: now });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).written).toBe(run2.length);
+      return parse(out)
+        .events.map((e) => [e.uid, e.status, Number(e.sequence)])
+        .sort();
+    });
+    expect(feeds[0]).toHaveLength(run2.length);
+    expect(feeds[1]).toEqual(feeds[0]);
+    expect(feeds[0]).toEqual(run2.map((r) => [uid(r), 'CONFIRMED', 0]).sort());
   });
 
   it('--since-last on the dialer CSV carries the same three changes, and the ledger records them', async () => {

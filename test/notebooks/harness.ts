@@ -15,8 +15,9 @@ export const NOTEBOOKS = ['explore', 'model-card', 'what-if'] as const;
 
 /** What CI must install for the notebooks (Debian packages; deno comes with `npm ci`). */
 export const INSTALL_HINT =
-  'apt-get update && apt-get install -y --no-install-recommends jupyter-nbconvert python3-nbclient jupyter-client ' +
-  'python3-ipykernel; and `npm ci` for the deno devDependency';
+  '`npm test` installs them (scripts/test-tools.sh, as root with apt), or apt-get update && apt-get install -y ' +
+  '--no-install-recommends jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel; and `npm ci` for ' +
+  'the deno devDependency';
 
 /** One output of an executed code cell (nbformat 4). */
 export interface Output {

@@ -1,6 +1,6 @@
 /**
  * End to end: the real CLI writes a zh-CN report from the seeded fixture; Debian's Chromium (headless, driven
- * by playwright-core, never a downloaded browser) opens index.html from file:// and every chart must render with
+ * by playwright-core, never a downloaded browser; `npm test`'s pretest installs it) opens index.html from file:// and every chart must render with
  * no network request and no console error. Every written file is checked, and none may contain a phone number.
  */
 import { spawnSync } from 'node:child_process';
@@ -156,7 +156,9 @@ describe('followup report (CLI)', () => {
 describe('index.html in headless Chromium', () => {
   it('renders every chart offline with no request and no console error', async () => {
     if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium fonts-noto-cjk`);
+      throw new Error(
+        `${CHROMIUM} is missing: \`npm test\` installs it (scripts/test-tools.sh, as root with apt), or apt-get update && apt-get install -y chromium fonts-noto-cjk`,
+      );
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

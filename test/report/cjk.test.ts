@@ -35,7 +35,7 @@ describe('CJK text in PNGs', () => {
   it('finds a CJK font (Debian fonts-noto-cjk; CI installs it)', () => {
     expect(
       reportFonts().cjk,
-      'no Noto Sans CJK font under /usr/share/fonts: apt-get install fonts-noto-cjk',
+      'no Noto Sans CJK font under /usr/share/fonts: `npm test` installs it (scripts/test-tools.sh), or apt-get install fonts-noto-cjk',
     ).toBe(true);
   });
 

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
+import { counted } from '../../core/format.ts';
 import { EXPORT_FORMATS, type ExportFormat, runExport, TOKEN_ENV } from '../../export/index.ts';
 import { parseShard } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
@@ -25,6 +26,8 @@ interface ExportCliOptions {
   concurrency?: string;
   seed?: string;
   shard?: string;
+  allowMassCancel?: boolean;
+  maxCancelShare?: string;
   json?: boolean;
 }
 
@@ -32,6 +35,13 @@ function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n)) throw new UsageError(`--${name} expects an integer; got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function share(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new UsageError(`--max-cancel-share expects a share between 0 and 1; got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -46,7 +56,10 @@ export function register(program: Command): void {
     .option('--run <run_id>', 'recommendation run to export (default: the latest)')
     .option('--out <path>', 'output file (csv, jsonl, parquet, ics)')
     .option('--target <name>', 'ledger target name for --since-last (default: the --out path or --url)')
-    .option('--since-last', 'only new, changed and cancelled follow-ups since the last export to this target')
+    .option(
+      '--since-last',
+      'only new, changed and cancelled follow-ups since the last export to this target (ics: always the whole feed)',
+    )
     .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
     .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
     .option('--url <url>', `webhook endpoint; bearer token from $${TOKEN_ENV}`)
@@ -57,6 +70,11 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'webhook requests in flight (default 4)')
     .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
+    .option('--allow-mass-cancel', 'allow cancelling more than --max-cancel-share of what the target holds')
+    .option(
+      '--max-cancel-share <0..1>',
+      "largest share of the target's follow-ups one export may cancel (default 0.2)",
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (o: ExportCliOptions) => {
       const ctx = makeContext({ json: o.json });
@@ -87,13 +105,15 @@ export function register(program: Command): void {
         maskPhone: o.maskPhone === true,
         template: o.template,
         webhook,
+        allowMassCancel: o.allowMassCancel === true,
+        ...(o.maxCancelShare === undefined ? {} : { maxCancelShare: share(o.maxCancelShare) }),
         ...(o.shard === undefined ? {} : { shard: parseShard(o.shard) }),
       });
       printSummary(ctx, o.json, summary, () => {
         const c = summary.counts;
         const d = summary.delivery;
         return [
-          `export ${summary.export_id}: ${summary.written} follow-up(s) to ${summary.out ?? summary.target}`,
+          `export ${summary.export_id}: ${counted(summary.written, 'follow-up', 'follow-ups')} to ${summary.out ?? summary.target}`,
           `  new ${c.new}, changed ${c.changed}, unchanged ${c.unchanged}, cancelled ${c.cancelled}`,
           d
             ? `  delivered ${d.delivered}, retried ${d.retried}, failed ${d.failed}, resumed ${d.resumed}`

@@ -39,6 +39,10 @@ export function register(program: Command): void {
     .option('--warehouse <file>', 'warehouse file (default <workdir>/warehouse.duckdb)')
     .option('--set <kv...>', 'override pipeline params, e.g. --set as_of=2025-12-31')
     .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')
+    .option(
+      '--allow-mass-cancel',
+      'let export steps cancel more than their max_cancel_share of what a target holds (sets allow_mass_cancel)',
+    )
     .option('--list-stages', 'list the stages pipelines can use, with what they read and write')
     .option('--json', 'JSON logs and a JSON summary on stdout')
     .action(
@@ -51,6 +55,7 @@ export function register(program: Command): void {
           waitLock: string;
           json?: boolean;
           listStages?: boolean;
+          allowMassCancel?: boolean;
         },
       ) => {
         const ctx = makeContext(o);
@@ -60,11 +65,16 @@ export function register(program: Command): void {
             doc: s.doc,
             reads: s.reads,
             writes: s.writes,
+            produces: s.produces ?? [],
           }));
           printSummary(ctx, o.json, list, () =>
             list
               .map(
-                (s) => `${s.name}: ${s.doc}\n  reads ${s.reads.join(', ')}\n  writes ${s.writes.join(', ')}`,
+                (s) =>
+                  `${s.name}: ${s.doc}\n  reads ${s.reads.join(', ')}\n  writes ${s.writes.join(', ')}` +
+                  (s.produces.length
+                    ? `\n  produces ${s.produces.map((n) => `\${steps.<id>.${n}}`).join(', ')}`
+                    : ''),
               )
               .join('\n'),
           );
@@ -76,6 +86,7 @@ export function register(program: Command): void {
           if (i < 1) throw new UsageError(`--set expects name=value; got ${JSON.stringify(kv)}`);
           set[kv.slice(0, i)] = kv.slice(i + 1);
         }
+        if (o.allowMassCancel) set.allow_mass_cancel = 'true';
         const wait = Number(o.waitLock);
         if (!Number.isFinite(wait) || wait < 0)
           throw new UsageError(`--wait-lock expects seconds ≥ 0; got ${o.waitLock}`);

@@ -15,16 +15,16 @@ export const contactFamily: FeatureFamily = {
   name: F,
   features: [
     ...WINDOWS.flatMap((d) => [
-      num(F, `calls_${d}d`, `{v} calls in the last ${d} days`),
-      num(F, `answered_${d}d`, `{v} answered calls in the last ${d} days`),
-      num(F, `hangups_${d}d`, `{v} hang-ups or refusals in the last ${d} days`),
+      num(F, `calls_${d}d`, `{v} {call|calls} in the last ${d} days`),
+      num(F, `answered_${d}d`, `{v} answered {call|calls} in the last ${d} days`),
+      num(F, `hangups_${d}d`, `{v} {hang-up or refusal|hang-ups or refusals} in the last ${d} days`),
       num(F, `answer_rate_${d}d`, `answered {v} of calls in the last ${d} days`, '%'),
       num(F, `hangup_rate_${d}d`, `hung up on {v} of calls in the last ${d} days`, '%'),
     ]),
-    num(F, 'inbound_180d', '{v} contacts from the borrower in the last 180 days'),
-    num(F, 'prenotices_90d', '{v} advance notices (SMS/email) in the last 90 days'),
-    num(F, 'days_since_answered', 'last answered contact {v} days ago', 'days'),
-    num(F, 'days_since_contact', 'last contact of any kind {v} days ago', 'days'),
+    num(F, 'inbound_180d', '{v} {contact|contacts} from the borrower in the last 180 days'),
+    num(F, 'prenotices_90d', '{v} advance {notice|notices} (SMS/email) in the last 90 days'),
+    num(F, 'days_since_answered', 'last answered contact {v} {day|days} ago', 'days'),
+    num(F, 'days_since_contact', 'last contact of any kind {v} {day|days} ago', 'days'),
     cat(F, 'last_outcome', 'last contact ended as {v}'),
   ],
   sql(spine) {

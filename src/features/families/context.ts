@@ -29,7 +29,7 @@ export const contextFamily: FeatureFamily = {
     cat(F, 'channel', 'by {v}'),
     cat(F, 'purpose', 'for a {v} follow-up'),
     num(F, 'prenotified_48h', 'announced in advance ({v})'),
-    num(F, 'attempts_today', '{v} earlier attempts that day'),
+    num(F, 'attempts_today', '{v} earlier {attempt|attempts} that day'),
   ],
   sql(spine) {
     return `

@@ -16,9 +16,9 @@ export const marketFamily: FeatureFamily = {
     num(F, 'hpi', 'house-price index {v}'),
     ...CHANGES.map((k) => num(F, `hpi_chg_${k}m`, `house prices moved {v} over ${k} months`, '%')),
     num(F, 'unemployment', 'unemployment {v}', '%'),
-    num(F, 'unemployment_chg_12m', 'unemployment moved {v} points over 12 months', '%'),
-    num(F, 'unemployment_gap', 'unemployment {v} points above its 3-year regional average', '%'),
-    num(F, 'market_lag_months', 'latest market figures are {v} months old', 'months'),
+    num(F, 'unemployment_chg_12m', 'unemployment moved {v} over 12 months', 'pp'),
+    num(F, 'unemployment_gap', 'unemployment {v} above its 3-year regional average', 'pp'),
+    num(F, 'market_lag_months', 'latest market figures are {v} {month|months} old', 'months'),
   ],
   sql(spine) {
     return `

@@ -15,15 +15,15 @@ const RATIO_WINDOWS = [3, 6] as const;
 export const repaymentFamily: FeatureFamily = {
   name: F,
   features: [
-    num(F, 'dpd_now', '{v} days past due today', 'days'),
-    num(F, 'dpd_max', 'up to {v} days past due so far', 'days'),
-    ...LATE_WINDOWS.map((m) => num(F, `late_${m}m`, `{v} late payments in the last ${m} months`)),
-    num(F, 'dpd30_episodes', '{v} episodes of 30+ days past due so far'),
+    num(F, 'dpd_now', '{v} {day|days} past due today', 'days'),
+    num(F, 'dpd_max', 'up to {v} {day|days} past due so far', 'days'),
+    ...LATE_WINDOWS.map((m) => num(F, `late_${m}m`, `{v} late {payment|payments} in the last ${m} months`)),
+    num(F, 'dpd30_episodes', '{v} {episode|episodes} of 30+ days past due so far'),
     ...RATIO_WINDOWS.map((m) =>
       num(F, `paid_ratio_${m}m`, `paid {v} of the amount due in the last ${m} months`, '%'),
     ),
-    num(F, 'months_on_book', '{v} months since disbursement', 'months'),
-    num(F, 'months_to_maturity', '{v} months to maturity', 'months'),
+    num(F, 'months_on_book', '{v} {month|months} since disbursement', 'months'),
+    num(F, 'months_to_maturity', '{v} {month|months} to maturity', 'months'),
     num(F, 'outstanding', 'outstanding balance about {v}'),
     num(F, 'burden', 'installment is {v} of monthly income', '%'),
   ],

@@ -1,19 +1,28 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_DATA_AGE_DAYS, requireFreshData } from '../../ops/freshness.ts';
 import { runRecommend } from '../../ops/recommend.ts';
 import { defineStage } from '../stage.ts';
 
-/** Scores active loans with the champions and plans the next follow-up of each. */
+/**
+ * Scores active loans with the champions and plans the next follow-up of each — only when the newest payment or
+ * contact is at most `max_data_age_days` before the as-of date (src/ops/freshness.ts), else it stops the run.
+ */
 export const recommendStage = defineStage({
   name: 'recommend',
-  doc: 'Champion models + policy → next follow-up per active loan (date, window, hour, channel, notice, reasons).',
+  doc: 'Champion models + policy → next follow-up per active loan (date, window, hour, channel, notice, reasons); stops on data older than max_data_age_days.',
   reads: ['table:loans', 'table:repayments', 'table:contacts', 'table:market', 'dir:models', 'file:policy'],
   writes: ['table:scores', 'table:score_population', 'table:recommendation_runs', 'table:recommendations'],
+  produces: ['run_id'],
   params: z.object({
     models: z.string(),
     as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     policy: z.string().optional(),
+    /** Largest age in days of the newest payment or contact before `as_of`. Default 3. */
+    max_data_age_days: z.coerce.number().int().min(0).default(DEFAULT_MAX_DATA_AGE_DAYS),
   }),
   async run(ctx, p) {
+    const fresh = await requireFreshData(ctx.w, p.as_of, p.max_data_age_days);
+    ctx.log.info('recommend: data is fresh', { newest: fresh.newest, age_days: fresh.age_days });
     const s = await runRecommend(
       ctx.w,
       { modelsDir: p.models, asOf: p.as_of, ...(p.policy ? { policy: p.policy } : {}) },
@@ -31,6 +40,7 @@ export const recommendStage = defineStage({
         overflow: s.stats.overflow,
         models: s.models,
       },
+      produced: { run_id: s.run_id },
     };
   },
 });
