@@ -66,6 +66,8 @@ export interface PolicyMetrics {
   attempts_per_loan_year: number;
   /** attempts / the fixed practice's − 1 (the volume match's gap). */
   volume_gap: number;
+  /** Within 0.5 % of the fixed practice's attempts. */
+  matched: boolean;
   /** Multiplier the volume match applied (risk budgets for risk/oracle, intervals for tiered; 1 = as shipped). */
   scale: number;
   /** Replays spent matching the volume. */
@@ -357,6 +359,7 @@ export async function runBacktest(w: Warehouse, cfg: BacktestConfig, log: Logger
         attempts,
         attempts_per_loan_year: years > 0 ? attempts / years : 0,
         volume_gap: N > 0 ? attempts / N - 1 : 0,
+        matched: N > 0 && Math.abs(attempts / N - 1) <= 0.005,
         scale: scaleOf[p][0],
         replays: scaleOf[p][1],
         reach: ci[`${p}.reach`]!,

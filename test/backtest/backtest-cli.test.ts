@@ -80,8 +80,12 @@ describe('followup backtest', () => {
     expect(c.volume).toBeGreaterThan(0);
     for (const p of ['tiered', 'random', 'risk', 'oracle'] as const) {
       const m = c.policies[p];
-      // A 300-borrower world over two months moves in steps of several calls: within 5 % here (0.5 % at scale).
-      expect(Math.abs(m.volume_gap), p).toBeLessThanOrEqual(0.05);
+      // A 300-borrower world over two months moves in steps of several calls: within 5 % here (0.5 % at scale),
+      // or above it when the planner's lifecycle deadlines alone make more calls (then it says it did not match).
+      if (p === 'risk' || p === 'oracle')
+        expect(Math.abs(m.volume_gap) <= 0.05 || m.volume_gap > 0, p).toBe(true);
+      else expect(Math.abs(m.volume_gap), p).toBeLessThanOrEqual(0.05);
+      expect(m.matched).toBe(Math.abs(m.volume_gap) <= 0.005);
       expect(m.volume_gap).toBeCloseTo(m.attempts / c.volume - 1, 9);
       expect(m.reach.lo).toBeLessThanOrEqual(m.reach.value + 1e-12);
       expect(m.reach.hi).toBeGreaterThanOrEqual(m.reach.value - 1e-12);

@@ -75,7 +75,7 @@ describe('risk moves the mid-term date continuously', () => {
     const inside = recs.filter((r) => r.reason_codes.includes('RISK_BUDGET'));
     expect(new Set(inside.map((r) => r.due_on)).size).toBeGreaterThanOrEqual(3);
     expect(inside[0]!.reasons.join(' ')).toMatch(
-      /a month reaches the 2 % budget \d+ days after the previous/,
+      /a month reaches the 1.4 % budget \d+ days after the previous/,
     );
   });
 

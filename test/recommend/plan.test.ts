@@ -78,14 +78,14 @@ describe('planFollowUps examples', () => {
     );
     expect(ccc!.risk_at_due).toBeLessThanOrEqual(ccc!.risk_budget);
     expect(ccc!.reasons.join(' | ')).toMatch(
-      /0.4 % a month reaches the 0.7 % budget \d+ days after the previous follow-up \(2026-02-20\)/,
+      /0.4 % a month reaches the 0.49 % budget \d+ days after the previous follow-up \(2026-02-20\)/,
     );
     expect(aaa!.reason_codes).toContain('RISK_BUDGET');
     expect(aaa!.risk_at_due).toBeLessThanOrEqual(aaa!.risk_budget);
   });
 
   it('says so when the minimum interval forces a date past the risk budget', async () => {
-    // 20 % monthly hazard uses the 1 % corporate CCC budget up within a day; the mid-term minimum of 30 days opens on 03-22.
+    // 20 % monthly hazard uses the 0.7 % corporate CCC budget up within a day; the mid-term minimum of 30 days opens on 03-22.
     const hazard = new Float32Array(6).fill(0.2);
     const l = loan({
       loan_type: 'corporate',
@@ -98,7 +98,7 @@ describe('planFollowUps examples', () => {
     expect(r?.risk_at_due).toBeGreaterThan(r!.risk_budget);
     expect(r?.due_on).toBe('2026-03-23'); // 03-22 is a Sunday; the next working day
     expect(r?.reasons.join(' | ')).toMatch(
-      /20 % a month spends the 1 % budget in 1 day, sooner than the 30-day minimum: due 2026-03-23/,
+      /20 % a month spends the 0.7 % budget in 0 days, sooner than the 30-day minimum: due 2026-03-23/,
     );
   });
 

@@ -130,7 +130,7 @@ export function register(program: Command): void {
         const iv = (x: { value: number; lo: number; hi: number }, f = pct) =>
           `${f(x.value)} [${f(x.lo)}, ${f(x.hi)}]`;
         const line = (name: string, m: PolicyMetrics) =>
-          `  ${name.padEnd(7)} ${String(m.attempts).padStart(7)} attempts (${(100 * m.volume_gap).toFixed(2)} %, × ${m.scale.toFixed(3)}), reach ${iv(m.reach)}, hang-up ${iv(m.hangup_rate)}, answered ${pct(m.answered_rate)}, violations ${m.violations}`;
+          `  ${name.padEnd(7)} ${String(m.attempts).padStart(7)} attempts (${(100 * m.volume_gap).toFixed(2)} %${m.matched ? '' : ', NOT matched'}, × ${m.scale.toFixed(3)}), reach ${iv(m.reach)}, hang-up ${iv(m.hangup_rate)}, answered ${pct(m.answered_rate)}, violations ${m.violations}`;
         const c = result.main;
         const x2 = (v: number) => `${v.toFixed(2)}×`;
         return [
