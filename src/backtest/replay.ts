@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import type { Logger } from '../core/log.ts';
 import { hangupManifest } from '../features/index.ts';
 import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
-import { championVersion, loadModel, predictHangup } from '../models/index.ts';
+import { championVersion, loadModel } from '../models/index.ts';
 import { addMonths } from '../ops/months.ts';
 import { plannerLoans } from '../ops/planner-loans.ts';
 import { scoreLoans } from '../ops/score.ts';
-import { slotBatchTable } from '../ops/slot-table.ts';
+import { slotScorer } from '../ops/slot-table.ts';
 import { dayOf } from '../recommend/days.ts';
 import {
   type FollowUpHistory,
@@ -80,8 +80,10 @@ export async function prepareMonths(
       l.history = h;
       l.recent_contacts = l.recent_contacts.filter((c) => c.at_utc < fromUtc);
     }
-    const predict = async (b: SlotBatch) =>
-      predictHangup(hangModel, slotBatchTable(scored.state, stateRow, b));
+    // The factored slot scorer (first layer once per loan and per context), as `recommend` uses; its products stay
+    // alive for the replays of every policy and scale, and are small beside the memo of scores.
+    const slots = slotScorer(hangModel, scored.state, stateRow);
+    const predict = slots.score;
     out.push({
       asOf,
       endDay: dayOf(addMonths(asOf, 1)),
