@@ -19,7 +19,8 @@ const dir = mkdtempSync(join(tmpdir(), 'followup-fallbacks-'));
 const FAST = ['--epochs', '1', '--members', '1', '--json'];
 
 type Row = Record<string, string>;
-type Filter = (row: Row) => boolean;
+/** Keeps a row (true), drops it (false), or replaces its line (a string). */
+type Filter = (row: Row) => boolean | string;
 
 /** Lines of a sample CSV (no quoted commas in the sample) as header + rows. */
 function readSample(table: string): { header: string; rows: { line: string; row: Row }[] } {
@@ -47,8 +48,12 @@ function warehouse(name: string, tables: Record<string, true | false | Filter>):
   for (const [table, keep] of Object.entries(tables)) {
     if (keep === false) continue;
     const { header, rows } = readSample(table);
-    const kept = keep === true ? rows : rows.filter((r) => keep(r.row));
-    writeFileSync(join(src, `${table}.csv`), `${[header, ...kept.map((r) => r.line)].join('\n')}\n`);
+    const kept: string[] = [];
+    for (const r of rows) {
+      const k = keep === true ? true : keep(r.row);
+      if (k !== false) kept.push(k === true ? r.line : k);
+    }
+    writeFileSync(join(src, `${table}.csv`), `${[header, ...kept].join('\n')}\n`);
   }
   const wh = join(dir, `${name}.duckdb`);
   const r = followup(['ingest', '--warehouse', wh, src, '--json']);
@@ -81,7 +86,7 @@ function recommend(wh: string, models: string) {
 const outboundPhone = (r: Row) => r.channel === 'phone' && r.direction === 'outbound';
 const inDecember = (d: string | undefined) => (d ?? '').startsWith('2025-12');
 
-let wh: Record<'noOutbound' | 'noContacts' | 'noRepayments' | 'oneMonth' | 'oneClass', string>;
+let wh: Record<'noOutbound' | 'noContacts' | 'noRepayments' | 'noOnsets' | 'oneMonth' | 'oneClass', string>;
 
 beforeAll(() => {
   wh = {
@@ -96,6 +101,14 @@ beforeAll(() => {
       loans: true,
       market: true,
       repayments: false,
+      contacts: true,
+    }),
+    // Every installment paid in full on its due date: repayments, but no 30+ DPD onset to learn from.
+    noOnsets: warehouse('no-onsets', {
+      loans: true,
+      market: true,
+      repayments: (r) =>
+        [r.loan_id, r.installment_no, r.due_on, r.amount_due, r.due_on, r.amount_due].join(','),
       contacts: true,
     }),
     oneMonth: warehouse('one-month', {
@@ -118,6 +131,7 @@ describe('train falls back, recommend plans with the fallback', () => {
     ['noOutbound', 'hangup', 'policy-default-hours', /0 outbound phone attempts among \d+ contacts/],
     ['noContacts', 'hangup', 'policy-default-hours', /0 outbound phone attempts among 0 contacts/],
     ['noRepayments', 'delinquency', 'lifecycle-bounds', /0 repayments in the warehouse/],
+    ['noOnsets', 'delinquency', 'lifecycle-bounds', /0 first 30\+ DPD onsets among \d+ training rows/],
     ['oneMonth', 'delinquency', 'lifecycle-bounds', /no as-of date has a known 6-month outcome yet/],
   ] as const)(
     '%s: %s falls back to %s',
