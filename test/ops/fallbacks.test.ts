@@ -86,7 +86,10 @@ function recommend(wh: string, models: string) {
 const outboundPhone = (r: Row) => r.channel === 'phone' && r.direction === 'outbound';
 const inDecember = (d: string | undefined) => (d ?? '').startsWith('2025-12');
 
-let wh: Record<'noOutbound' | 'noContacts' | 'noRepayments' | 'noOnsets' | 'oneMonth' | 'oneClass', string>;
+let wh: Record<
+  'shortHistory' | 'noOutbound' | 'noContacts' | 'noRepayments' | 'noOnsets' | 'oneMonth' | 'oneClass',
+  string
+>;
 
 beforeAll(() => {
   wh = {
@@ -110,6 +113,13 @@ beforeAll(() => {
       repayments: (r) =>
         [r.loan_id, r.installment_no, r.due_on, r.amount_due, r.due_on, r.amount_due].join(','),
       contacts: true,
+    }),
+    // Eight months of installments and contacts (2025-05 … 2025-12): two as-of months with a known outcome.
+    shortHistory: warehouse('short-history', {
+      loans: true,
+      market: true,
+      repayments: (r) => (r.due_on ?? '') >= '2025-05',
+      contacts: (r) => (r.started_at ?? '') >= '2025-05',
     }),
     oneMonth: warehouse('one-month', {
       loans: true,
@@ -154,6 +164,8 @@ describe('train falls back, recommend plans with the fallback', () => {
       expect(readFileSync(join(models, name, 'fallback.md'), 'utf8')).toContain(
         `No ${name} model was trained`,
       );
+      const listed = followup(['models', 'list', '--models', models, '--json']);
+      expect(JSON.parse(listed.stdout).fallbacks[name]).toMatchObject({ fallback: kind, reason: f.reason });
 
       const r = recommend(wh[key], models);
       expect(r.summary.stats.recommendations).toBeGreaterThan(100);
@@ -172,6 +184,19 @@ describe('train falls back, recommend plans with the fallback', () => {
     expect(t.stderr).toContain('the out-of-time split is by ISO week');
     // The planner used the trained hang-up model beside the zero hazards of the fallback (first test above).
     expect(existsSync(join(models, 'hangup', 'champion'))).toBe(true);
+  }, 300_000);
+
+  it('eight months of history: the delinquency split falls back to ISO weeks', () => {
+    const t = train(wh.shortHistory, join(dir, 'models-short'), ['--only', 'delinquency']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.summary!.models).toMatchObject([
+      {
+        name: 'delinquency',
+        period: 'week',
+        window: { train: ['2025-05-05', '2025-05-12', '2025-05-19', '2025-05-26', '2025-06-02'] },
+      },
+    ]);
+    expect(t.stderr).toContain('fewer than 3 as-of months have a known 6-month outcome');
   }, 300_000);
 
   it('the stored schedules say which model was missing and keep its neutral value', async () => {
