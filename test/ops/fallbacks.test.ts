@@ -62,7 +62,7 @@ function warehouse(name: string, tables: Record<string, true | false | Filter>):
 }
 
 interface TrainSummary {
-  models: { name: string; period: string }[];
+  models: { name: string; version: string; period: string }[];
   fallbacks: { name: string; fallback: string; reason: string; card: string; champion: string | null }[];
 }
 
@@ -237,6 +237,27 @@ function latestRun(path: string): Promise<StoredRec[]> {
     { readOnly: true },
   );
 }
+
+describe('fallback cards and champions', () => {
+  it('a champion from an earlier run wins over a new fallback; a trained model removes the card', () => {
+    // models-noRepayments: a hang-up champion and the delinquency fallback card (from the tests above).
+    const models = join(dir, 'models-noRepayments');
+    const hang = train(wh.noOutbound, models, ['--only', 'hangup']);
+    expect(hang.code, hang.stderr).toBe(0);
+    const champion = readFileSync(join(models, 'hangup', 'champion'), 'utf8');
+    expect(hang.summary!.fallbacks).toMatchObject([
+      { name: 'hangup', champion: JSON.parse(champion).version },
+    ]);
+    expect(hang.stderr).toContain('stays in use');
+    const del = train(wh.noOutbound, models, ['--only', 'delinquency']);
+    expect(del.code, del.stderr).toBe(0);
+    expect(existsSync(join(models, 'delinquency', 'fallback.json'))).toBe(false);
+    const r = recommend(wh.noOutbound, models);
+    expect(r.summary.models.hangup).toBe(JSON.parse(champion).version);
+    expect(r.summary.models.delinquency).toBe(del.summary!.models[0]!.version);
+    expect(r.stderr).not.toContain('fallback');
+  }, 300_000);
+});
 
 describe('train refuses with a typed error (exit 2), before any fit', () => {
   it('one outcome class among the outbound calls', () => {
