@@ -132,7 +132,7 @@ export async function trainModels(
       );
     }
   }
-  throwIfInterrupted(cfg.signal, 'between models; the delinquency model is saved, the hang-up model is not');
+  throwIfInterrupted(cfg.signal, 'between models; the hang-up model was not trained');
   // 3. The hang-up network, or its fallback.
   if (hc && hPlan) {
     if (hPlan.kind === 'fallback') out.fallbacks.push(await recordFallback(cfg, hPlan.card, log, clock));
