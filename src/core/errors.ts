@@ -1,7 +1,8 @@
 /**
  * Typed errors. Commands throw these; the one top-level CLI handler (src/cli/run.ts) maps them to exit codes.
- * Exit codes: 0 ok, 1 internal error, 2 bad input or usage, 3 partial (some rows rejected), 4 busy (locked),
- * 5 drift (src/lifecycle/errors.ts).
+ * Exit codes: 0 ok, 1 internal error, 2 bad input or usage (also too little data to fit), 3 partial (some rows
+ * rejected), 4 busy (locked), 5 drift (src/lifecycle/errors.ts), 128 + signal number when interrupted (130 SIGINT,
+ * 143 SIGTERM).
  */
 
 /** Where in a file a problem sits; every field optional because not every input has lines. */
@@ -89,6 +90,33 @@ export class StaleDataError extends FollowupError {
 export class MassCancelError extends FollowupError {
   constructor(message: string, opts: { hint?: string } = {}) {
     super('E_MASS_CANCEL', 2, message, opts);
+  }
+}
+
+/**
+ * The data cannot support a fit: an empty training set, one class only, too few periods for an out-of-time split.
+ * Exit 2. `missing` names what is lacking (e.g. `hang-ups among the outbound phone attempts`), so a caller can act.
+ */
+export class InsufficientDataError extends FollowupError {
+  /** What the data lacks, in words. */
+  readonly missing: string;
+  constructor(message: string, opts: { missing: string; hint?: string }) {
+    super('E_INSUFFICIENT_DATA', 2, message, opts.hint === undefined ? {} : { hint: opts.hint });
+    this.missing = opts.missing;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), missing: this.missing };
+  }
+}
+
+/** A run stopped by SIGINT or SIGTERM before it finished. Exit 128 + the signal number (130, 143). */
+export class InterruptedError extends FollowupError {
+  /** The signal that stopped the run. */
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals, what: string) {
+    super('E_INTERRUPTED', 128 + (signal === 'SIGINT' ? 2 : 15), `interrupted by ${signal} ${what}`);
+    this.signal = signal;
   }
 }
 

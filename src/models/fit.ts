@@ -52,7 +52,7 @@ export async function fitModel(
   const pre = fitPreprocess(table, train, opts.preprocess);
   const x = transform(pre, table);
   log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
-  const fit = fitNets(x, pre.width, t, train, valid, options, log);
+  const fit = await fitNets(x, pre.width, t, train, valid, options, log, opts.signal);
   const zv = predictLogits(fit.nets, takeRows(x, pre.width, valid), valid.length, pre.width);
   const calibration = opts.calibrate === false ? noCalibration(t.k) : fitPlatt(zv, t, valid);
   const seconds = (performance.now() - t0) / 1000;

@@ -17,6 +17,13 @@ export { type BackendName, initBackend, libraryVersions } from './backend.ts';
 export { applyCalibration, type Calibration, fitPlatt } from './calibrate.ts';
 export type { ModelCard } from './card.ts';
 export { explain, formatValue, type Reason } from './explain.ts';
+export {
+  clearFallback,
+  type FallbackCard,
+  type FallbackKind,
+  readFallback,
+  saveFallback,
+} from './fallback.ts';
 export { predictProba } from './fit.ts';
 export { predictHangup, trainHangupModel } from './hangup.ts';
 export {

@@ -7,6 +7,7 @@
  * reweighting rare events would inflate every probability that the recommender budgets risk with.
  */
 import * as tf from '@tensorflow/tfjs';
+import { yieldAndCheck } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { mulberry32, shuffleInPlace } from '../core/prng.ts';
 import { buildNet, forwardTrain, kernelSquares, predictLogits } from './network.ts';
@@ -78,8 +79,11 @@ export function takeRows(a: Float32Array, width: number, rows: Int32Array): Floa
   return out;
 }
 
-/** Trains `members` networks on the train rows with early stopping on the valid rows. */
-export function fitNets(
+/**
+ * Trains `members` networks on the train rows with early stopping on the valid rows. With `signal`, the loop lets
+ * the event loop turn after every batch and stops with InterruptedError once the signal is aborted (SIGTERM).
+ */
+export async function fitNets(
   x: Float32Array,
   d: number,
   t: Targets,
@@ -87,12 +91,13 @@ export function fitNets(
   valid: Int32Array,
   opts: FitOptions,
   log: Logger,
-): FitResult {
+  signal?: AbortSignal,
+): Promise<FitResult> {
   const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
   const xv = takeRows(x, d, valid);
   for (let m = 0; m < (opts.members ?? 1); m++) {
     const seed = (opts.seed ?? 42) + 1000 * m;
-    const one = fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log);
+    const one = await fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log, signal);
     res.nets.push(one.net);
     res.epochs.push(one.epochs);
     res.bestEpoch.push(one.bestEpoch);
@@ -101,7 +106,7 @@ export function fitNets(
   return res;
 }
 
-function fitOne(
+async function fitOne(
   x: Float32Array,
   d: number,
   t: Targets,
@@ -110,7 +115,8 @@ function fitOne(
   xv: Float32Array,
   opts: FitOptions,
   log: Logger,
-): { net: tf.LayersModel; epochs: number; bestEpoch: number; validLoss: number } {
+  signal: AbortSignal | undefined,
+): Promise<{ net: tf.LayersModel; epochs: number; bestEpoch: number; validLoss: number }> {
   const seed = opts.seed ?? 42;
   const hidden = opts.hidden ?? [64, 32];
   const dropout = hidden.length ? (opts.dropout ?? 0.2) : 0;
@@ -159,6 +165,7 @@ function fitOne(
             vars,
           );
         });
+        await yieldAndCheck(signal, 'while training; the model being fitted was not saved');
       }
       const vloss = maskedLogLoss(predictLogits([net], xv, valid.length, d), t, valid);
       log.debug('epoch', { epoch, validLoss: vloss, seed });

@@ -31,6 +31,8 @@ export interface TrainOptions extends FitOptions {
   backend?: BackendName;
   /** Logger for training progress; default silent. */
   log?: Logger;
+  /** Aborted on SIGINT/SIGTERM (src/core/interrupt.ts): the fit stops after the current batch. Default none. */
+  signal?: AbortSignal;
 }
 
 /** Facts about a training run, for the model card. */

@@ -5,6 +5,11 @@
  *   recent contacts) ─► planFollowUps(policy, hang-up champion over every allowed slot) ─► recommendations
  *
  * The run id is a hash of (as-of, models, policy, loans), so re-running the same inputs replaces the same run.
+ *
+ * Fallbacks (recorded by `train` in models/<name>/fallback.json when the data could not support a model):
+ *   no hang-up champion  → every slot scored alike (0), so the planner keeps the policy's default hours and channel
+ *   no delinquency champ → score's zero hazards, so due dates follow the lifecycle bounds of each grade
+ * each said once in the log and in every recommendation's reasons (codes NO_HANGUP_MODEL, NO_DELINQUENCY_MODEL).
  */
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
@@ -13,8 +18,15 @@ import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import { hangupManifest } from '../features/index.ts';
-import { championVersion, loadModel } from '../models/index.ts';
-import { type CapacityOverflow, loadPolicy, type PlanStats, planFollowUps } from '../recommend/index.ts';
+import { championVersion, type FallbackCard, loadModel, readFallback } from '../models/index.ts';
+import {
+  type CapacityOverflow,
+  type HangupScorer,
+  loadPolicy,
+  type PlanStats,
+  planFollowUps,
+  type Recommendation,
+} from '../recommend/index.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
@@ -47,6 +59,30 @@ export interface RecommendSummary {
   seconds: number;
 }
 
+/** Scores every slot alike: the planner's ties keep the earliest window of the rule pack's hours, no notice. */
+function constantScorer(): { score: HangupScorer; dispose: () => void; factored: boolean } {
+  return { score: async (batch) => new Float32Array(batch.size), dispose: () => {}, factored: false };
+}
+
+/**
+ * Says in a recommendation's reasons that a model was missing. With `replaces`, that reason's words (which quote
+ * a model's risk) give way to the fallback's; otherwise the words are added.
+ */
+function sayFallback(r: Recommendation, code: string, card: FallbackCard, replaces?: string): void {
+  const words =
+    card.name === 'hangup'
+      ? `no hang-up model (${card.reason}): call ${String(r.hour_start).padStart(2, '0')}:00–${String(r.hour_end).padStart(2, '0')}:00, the policy's default hours`
+      : `no delinquency model (${card.reason}): due by the lifecycle bounds of the grade`;
+  const at = replaces ? r.reason_codes.indexOf(replaces) : -1;
+  if (at >= 0) {
+    r.reason_codes[at] = code;
+    r.reasons[at] = words;
+  } else {
+    r.reason_codes.push(code);
+    r.reasons.push(words);
+  }
+}
+
 export async function runRecommend(
   w: Warehouse,
   cfg: RecommendConfig,
@@ -63,12 +99,21 @@ export async function runRecommend(
       hourly: shareCapacity(policy.capacity.hourly, s),
     };
   }
-  const hangVersion = await championVersion(cfg.modelsDir, 'hangup');
-  if (!hangVersion)
+  const champion = await championVersion(cfg.modelsDir, 'hangup');
+  const hangFallback = champion ? undefined : await readFallback(cfg.modelsDir, 'hangup');
+  if (!champion && !hangFallback)
     throw new BadInputError(`no champion hang-up model in ${cfg.modelsDir}`, {
       hint: 'run `followup train` first',
     });
-  const hangModel = await loadModel(join(cfg.modelsDir, 'hangup', hangVersion), hangupManifest());
+  const hangVersion = champion ?? `fallback-${hangFallback!.fallback}`;
+  const hangModel = champion
+    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), hangupManifest())
+    : undefined;
+  if (hangFallback)
+    log.warn(
+      `recommend: no hang-up model (${hangFallback.reason}); fallback ${hangFallback.fallback}: every call slot scored alike, the policy's default hours decide`,
+      { model: hangVersion },
+    );
   const scored = await scoreLoans(
     w,
     { modelsDir: cfg.modelsDir, asOf: cfg.asOf, ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}) },
@@ -102,7 +147,7 @@ export async function runRecommend(
   loans.forEach((l, i) => {
     loanIndex.set(l.loan_id, i);
   });
-  const hang = slotScorer(hangModel, scored.state, stateRow);
+  const hang = hangModel ? slotScorer(hangModel, scored.state, stateRow) : constantScorer();
   lap('recommend: hang-up scorer ready', { factored: hang.factored });
   let result: Awaited<ReturnType<typeof planFollowUps>>;
   try {
@@ -122,6 +167,8 @@ export async function runRecommend(
           r.reason_codes.push('RISK_DRIVERS');
           r.reasons.push(`main risk drivers: ${why.join('; ')}`);
         }
+        if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
+        if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
         sink.add(r);
         segments.add(r);
       },

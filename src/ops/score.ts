@@ -3,6 +3,8 @@
  *
  *   buildBorrowerState(as_of) ─► champion (manifest checked) ─► hazards h1…hH + reasons, in chunks ─► scores
  *                                                                 └─► score_population 'scored' (drift input)
+ * Without a champion but with the fallback card `train` recorded (no repayments, no onsets), every loan gets zero
+ * hazards (model version `fallback-lifecycle-bounds`, one warning): the planner then follows the lifecycle bounds.
  */
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
@@ -10,7 +12,14 @@ import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
 import type { FeatureTable } from '../features/types.ts';
-import { championVersion, explain, loadModel, predictHazard } from '../models/index.ts';
+import {
+  championVersion,
+  explain,
+  type FallbackCard,
+  loadModel,
+  predictHazard,
+  readFallback,
+} from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { sliceTable } from './slot-table.ts';
 import { writePopulation } from './store.ts';
@@ -63,17 +72,23 @@ export interface Scored {
   hazard: Float32Array;
   horizon: number;
   reasons: string[][];
+  /** Champion version, or `fallback-lifecycle-bounds` when the hazards are the fallback's zeros. */
   version: string;
+  /** The fallback card when no delinquency model was trained; undefined with a champion. */
+  fallback?: FallbackCard;
   /** Seconds per phase: point-in-time features, model predictions, reason codes, writing `scores`. */
   seconds: { features: number; predict: number; reasons: number; store: number };
 }
 
 export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): Promise<Scored> {
   const version = await championVersion(cfg.modelsDir, 'delinquency');
-  if (!version)
+  if (!version) {
+    const fallback = await readFallback(cfg.modelsDir, 'delinquency');
+    if (fallback) return scoreFallback(w, cfg, fallback, log);
     throw new BadInputError(`no champion delinquency model in ${cfg.modelsDir}`, {
       hint: 'run `followup train` first (the first trained model becomes champion)',
     });
+  }
   const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), snapshotManifest());
   const lap = stopwatch();
   const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
@@ -99,6 +114,36 @@ export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): P
   await writePopulation(w, 'delinquency', 'scored', { ...state.numeric, score });
   seconds.store = lap();
   return { state, hazard, horizon: H, reasons, version, seconds };
+}
+
+/** Months of the fallback's hazards (the default horizon of the delinquency model). */
+export const FALLBACK_HORIZON = 6;
+
+/**
+ * Zero hazards for every active loan: no model means no predicted risk, so due dates follow the lifecycle bounds.
+ * Stored in `scores` like a model's (so exports and reports see the run) but not in the drift population.
+ */
+async function scoreFallback(
+  w: Warehouse,
+  cfg: ScoreConfig,
+  fallback: FallbackCard,
+  log: Logger,
+): Promise<Scored> {
+  const lap = stopwatch();
+  const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
+  const state = await buildBorrowerState(w, cfg.asOf, cfg.loanIds);
+  seconds.features = lap();
+  const H = FALLBACK_HORIZON;
+  const hazard = new Float32Array(state.n * H);
+  const reasons: string[][] = Array.from({ length: state.n }, () => []);
+  const version = `fallback-${fallback.fallback}`;
+  log.warn(
+    `score: no delinquency model (${fallback.reason}); fallback ${fallback.fallback}: zero hazards for ${state.n} loans`,
+    { as_of: cfg.asOf, loans: state.n, model: version },
+  );
+  await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
+  seconds.store = lap();
+  return { state, hazard, horizon: H, reasons, version, fallback, seconds };
 }
 
 /** 1 − cumulative risk after `t` months of row i. */

@@ -1,15 +1,18 @@
 /**
  * Trains the delinquency hazard network and its logistic baseline from the warehouse:
  *
- *   as-of grid (month starts whose 6-month outcome is known) ─► buildSnapshots ─► FeatureTable + labels
- *     ─► out-of-time split by month (train < valid < test) ─► network + baseline (same code, same split)
- *     ─► evaluate both on the test months ─► eval_predictions, score_population ─► registry
+ *   checkDelinquencyData (SQL counts) ─► fallback (no repayments, no known outcome) | InsufficientDataError
+ *     ─► as-of grid (month starts, or ISO weeks when < 3 months, whose 6-month outcome is known) ─► buildSnapshots
+ *     ─► FeatureTable + labels ─► 0 training onsets? fallback ─► out-of-time split by period (train < valid < test)
+ *     ─► network + baseline (same code, same split) ─► evaluate both on the test period
+ *     ─► eval_predictions, score_population ─► registry
  */
-import { BadInputError } from '../core/errors.ts';
+import { BadInputError, InsufficientDataError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { evaluateHazard } from '../evaluate/index.ts';
 import { buildSnapshots, defaultDataEnd, readHazardLabels, readSnapshotFeatures } from '../features/index.ts';
 import type { FeatureTable } from '../features/types.ts';
+import type { FallbackCard } from '../models/index.ts';
 import {
   predictHazard,
   splitByAsOf,
@@ -18,8 +21,8 @@ import {
   trainHazardModel,
 } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { addMonths, monthRange, monthStart } from './months.ts';
-import { type MonthSplit, splitMonths } from './split-months.ts';
+import { addDays, addMonths, monthRange, monthStart } from './months.ts';
+import { MIN_PERIODS, type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from './periods.ts';
 import { writePopulation, writePredictions } from './store.ts';
 
 /** Below this many onsets in the training rows the hazard network is an ensemble of three (see defaultMembers). */
@@ -40,7 +43,7 @@ export interface DelinquencyTrainConfig {
   horizon?: number;
   /** Last date whose events are known. Default: the latest payment or contact in the warehouse. */
   dataEnd?: string;
-  /** First as-of month. Default: 2 months after the first disbursement. */
+  /** First as-of month. Default: 2 months after the first disbursement, not before the first installment's month. */
   from?: string;
   /** Last as-of month. Default: dataEnd's month minus the horizon, so every test label has matured. */
   to?: string;
@@ -51,36 +54,121 @@ export interface DelinquencyTrainConfig {
   epochs?: number;
   /** Further network options (architecture, regularization) over the defaults; benchmarks compare variants. */
   network?: Omit<TrainOptions, 'log' | 'seed'>;
+  /** As-of period of the grid. Default `auto`: month starts, or ISO-week Mondays when fewer than 3 months. */
+  period?: PeriodChoice;
+  /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
+  signal?: AbortSignal;
 }
 
 export interface DelinquencyTrained {
   network: TrainedModel;
   baseline: TrainedModel;
   table: FeatureTable;
-  split: MonthSplit;
+  split: PeriodSplit;
   dataEnd: string;
   /** Test-period evaluation of both, per horizon month. */
   evaluation: { network: ReturnType<typeof evaluateHazard>; baseline: ReturnType<typeof evaluateHazard> };
   labels: { event: Int32Array; observed: Int32Array; delinquent: Uint8Array };
 }
 
-export async function trainDelinquency(
+/** What the data allows: snapshots on this as-of grid, or a fallback with its reason. */
+export type DelinquencyPlan =
+  | { kind: 'train'; asOf: string[]; split: PeriodSplit; dataEnd: string; horizon: number }
+  | { kind: 'fallback'; card: Omit<FallbackCard, 'createdAt'> };
+
+export const DELINQUENCY_FALLBACK_EFFECT =
+  'score gives every loan zero hazards, so recommend places follow-ups by the lifecycle bounds of each grade';
+
+type Fallback = Extract<DelinquencyPlan, { kind: 'fallback' }>;
+
+const fallback = (reason: string): Fallback => ({
+  kind: 'fallback',
+  card: { name: 'delinquency', fallback: 'lifecycle-bounds', reason, effect: DELINQUENCY_FALLBACK_EFFECT },
+});
+
+/**
+ * Checks the warehouse before any fit (SQL counts only): no loans → InsufficientDataError; no repayments, or no
+ * as-of date whose outcome is known yet → fallback; else the as-of grid (months, or ISO weeks when fewer than 3
+ * months) and its out-of-time split, or InsufficientDataError when even weeks are too few.
+ */
+export async function checkDelinquencyData(
   w: Warehouse,
   cfg: DelinquencyTrainConfig,
-  log: Logger,
-): Promise<DelinquencyTrained> {
+): Promise<DelinquencyPlan> {
   const horizon = cfg.horizon ?? 6;
+  const facts = await w.one<{
+    loans: number;
+    repayments: number;
+    first: string | null;
+    firstDue: string | null;
+  }>(
+    `SELECT (SELECT count(*) FROM loans)::INTEGER AS loans, (SELECT count(*) FROM repayments)::INTEGER AS repayments,
+       (SELECT min(disbursed_on) FROM loans)::VARCHAR AS first, (SELECT min(due_on) FROM repayments)::VARCHAR AS "firstDue"`,
+  );
+  if (!facts?.loans || !facts.first)
+    throw new InsufficientDataError(`warehouse ${w.path}: expected loans to train on; found none`, {
+      missing: 'loans',
+      hint: 'load data first with `followup ingest --warehouse W …`',
+    });
+  if (!facts.repayments)
+    return fallback('0 repayments in the warehouse; delinquency onsets are read from installments');
   const dataEnd = cfg.dataEnd ?? (await defaultDataEnd(w));
   if (!dataEnd)
     throw new BadInputError(`warehouse ${w.path}: expected repayments or contacts to train on; found none`, {
       hint: 'load data first with `followup ingest --warehouse W …`',
     });
-  const first = await w.one<{ d: string }>('SELECT min(disbursed_on)::VARCHAR AS d FROM loans');
-  const from = cfg.from ?? addMonths(monthStart(first!.d), 2);
-  const to = cfg.to ?? addMonths(monthStart(dataEnd), -horizon);
-  const months = monthRange(from, to);
-  const split = splitMonths(months);
-  log.info('delinquency: building snapshots', { from, to, months: months.length, dataEnd });
+  // The grid starts once loans have aged 2 months and the installment history has begun (a short export of
+  // recent installments on old loans must not make years of as-of dates without any history).
+  const from =
+    cfg.from ?? maxDate(addMonths(monthStart(facts.first), 2), monthStart(facts.firstDue ?? facts.first));
+  // The last as-of date whose H-month outcome is fully known by dataEnd.
+  const lastMonth = cfg.to ?? addMonths(monthStart(dataEnd), -horizon);
+  const lastDay = cfg.to ?? minusMonths(dataEnd, horizon);
+  const months = lastMonth >= from ? monthRange(from, lastMonth) : [];
+  const weeks = weekRange(from, lastDay);
+  if (months.length === 0 && weeks.length === 0)
+    return fallback(
+      `no as-of date has a known ${horizon}-month outcome yet: installments from ${facts.firstDue} and events to ${dataEnd}, so the first as-of date ${from} would need data to ${addMonths(from, horizon)}`,
+    );
+  const choice = cfg.period ?? 'auto';
+  const period = choice === 'auto' ? (months.length >= MIN_PERIODS ? 'month' : 'week') : choice;
+  const asOf = period === 'month' ? months : weeks;
+  const split = splitPeriods(
+    asOf,
+    period,
+    `delinquency as-of dates (${from} … ${lastDay}, ${horizon}-month outcomes)`,
+  );
+  return {
+    kind: 'train',
+    asOf,
+    split: { ...split, fellBack: period !== 'month' && choice === 'auto' },
+    dataEnd,
+    horizon,
+  };
+}
+
+export async function trainDelinquency(
+  w: Warehouse,
+  cfg: DelinquencyTrainConfig,
+  log: Logger,
+  plan?: DelinquencyPlan,
+): Promise<DelinquencyTrained | Fallback> {
+  const p = plan ?? (await checkDelinquencyData(w, cfg));
+  if (p.kind === 'fallback') return p;
+  const { horizon, dataEnd, split } = p;
+  const months = p.asOf;
+  if (split.fellBack)
+    log.warn(
+      `delinquency: fewer than 3 as-of months have a known ${horizon}-month outcome; the out-of-time split is by ISO week (${split.train.length} train, ${split.valid.length} valid, ${split.test.length} test)`,
+      { period: split.period },
+    );
+  log.info('delinquency: building snapshots', {
+    from: months[0],
+    to: months.at(-1),
+    periods: months.length,
+    period: split.period,
+    dataEnd,
+  });
   await buildSnapshots(w, { asOf: months, horizon, dataEnd });
   const table = await readSnapshotFeatures(w);
   const labels = await readHazardLabels(w);
@@ -89,14 +177,31 @@ export async function trainDelinquency(
   for (const m of [masks.train, masks.valid, masks.test]) {
     for (let i = 0; i < m.length; i++) if (labels.delinquent[i]) m[i] = 0;
   }
+  const atRisk = rowsWhere(masks.train).length;
+  let onsets = 0;
+  for (let i = 0; i < masks.train.length; i++) if (masks.train[i] && labels.event[i]! > 0) onsets++;
+  if (atRisk === 0)
+    throw new InsufficientDataError(
+      `delinquency: the training ${split.period}s ${split.train[0]} … ${split.train.at(-1)} hold no loan at risk of a first 30+ DPD onset`,
+      {
+        missing: 'active loans not yet 30+ DPD in the training periods',
+        hint: 'load a longer history of loans',
+      },
+    );
+  if (onsets === 0)
+    return fallback(
+      `0 first 30+ DPD onsets among ${atRisk} training rows (${split.train[0]} … ${split.train.at(-1)})`,
+    );
   const opts = {
     seed: cfg.seed ?? 42,
     log,
     ...(cfg.epochs ? { epochs: cfg.epochs } : {}),
+    ...(cfg.signal ? { signal: cfg.signal } : {}),
   };
   log.info('delinquency: training network and baseline', {
     rows: table.n,
     features: table.manifest.features.length,
+    onsets,
   });
   const network = await trainHazardModel(table, labels, masks, {
     ...opts,
@@ -144,6 +249,25 @@ export async function trainDelinquency(
   for (let i = 0; i < table.n; i++) score[i] = pn.cumulative[i * horizon + horizon - 1]!;
   await writePopulation(w, 'delinquency', 'train', { ...table.numeric, score }, rowsWhere(masks.train));
   return { network, baseline, table, split, dataEnd, evaluation, labels };
+}
+
+const maxDate = (a: string, b: string) => (a > b ? a : b);
+
+/** `date` minus `n` calendar months, the day clamped to the target month's length (2025-08-31 − 6 → 2025-02-28). */
+export function minusMonths(date: string, n: number): string {
+  const start = addMonths(monthStart(date), -n);
+  const next = addMonths(start, 1);
+  const last = Number(addDays(next, -1).slice(8, 10));
+  return `${start.slice(0, 8)}${String(Math.min(Number(date.slice(8, 10)), last)).padStart(2, '0')}`;
+}
+
+/** ISO-week Mondays on or after `from` and on or before `to`. */
+export function weekRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  let d = periodStart(from, 'week');
+  if (d < from) d = addDays(d, 7);
+  for (; d <= to; d = addDays(d, 7)) out.push(d);
+  return out;
 }
 
 export function rowsWhere(mask: Uint8Array): Int32Array {

@@ -1,15 +1,23 @@
 /**
  * Trains the hang-up network and its logistic baseline: one row per outbound phone attempt with features as of
- * just before it, split out of time by attempt month (train < valid < test).
+ * just before it, split out of time by attempt period (month, or ISO week when the months are too few).
+ *
+ *   checkHangupData (attempts × outcome per UTC day, SQL only) ─► fallback | InsufficientDataError | period split
+ *     ─► buildHangupRows ─► network + baseline ─► evaluate on the test period ─► eval_predictions, score_population
+ * The check runs before anything is fitted, so a warehouse that cannot support the model fails (or falls back)
+ * in seconds, not after a long fit.
  */
+import { InsufficientDataError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, evaluateBinary } from '../evaluate/index.ts';
 import { buildHangupRows, readHangupRows } from '../features/index.ts';
+import { buildAttemptSpine } from '../features/spine.ts';
 import type { FeatureTable } from '../features/types.ts';
+import type { FallbackCard } from '../models/index.ts';
 import { predictHangup, splitByAsOf, type TrainedModel, trainHangupModel } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { monthStart } from './months.ts';
-import { type MonthSplit, splitMonths } from './split-months.ts';
+import { type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from './periods.ts';
 import { writePopulation, writePredictions } from './store.ts';
 import { rowsWhere } from './train-delinquency.ts';
 
@@ -21,6 +29,10 @@ export interface HangupTrainConfig {
   seed?: number;
   members?: number;
   epochs?: number;
+  /** As-of period of the out-of-time split. Default `auto`: months, or ISO weeks when fewer than 3 months. */
+  period?: PeriodChoice;
+  /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
+  signal?: AbortSignal;
 }
 
 export interface HangupTrained {
@@ -28,18 +40,117 @@ export interface HangupTrained {
   baseline: TrainedModel;
   table: FeatureTable;
   y: Uint8Array;
-  split: MonthSplit;
+  split: PeriodSplit;
   evaluation: { network: BinaryEvaluation; baseline: BinaryEvaluation };
 }
 
-export async function trainHangup(w: Warehouse, cfg: HangupTrainConfig, log: Logger): Promise<HangupTrained> {
-  log.info('hangup: building attempt rows', { from: cfg.from ?? null, to: cfg.to ?? null });
+/** What the data allows: a model on this split, or a fallback with its reason. */
+export type HangupPlan =
+  | { kind: 'train'; split: PeriodSplit; attempts: number; hangups: number }
+  | { kind: 'fallback'; card: Omit<FallbackCard, 'createdAt'> };
+
+export const HANGUP_FALLBACK_EFFECT =
+  'recommend scores every call slot alike, so the planner keeps the policy default hours and channel';
+
+/** Hang-up outcomes (constants, inlined into SQL). */
+const HUNG_UP = "('hung_up', 'refused')";
+
+/**
+ * Checks the attempts before any fit: none → fallback; one outcome class, too few periods, or training periods
+ * without both classes → InsufficientDataError naming what is missing.
+ */
+export async function checkHangupData(w: Warehouse, cfg: HangupTrainConfig): Promise<HangupPlan> {
+  await buildAttemptSpine(w, {
+    name: 'fx_hangup_check',
+    ...(cfg.from ? { from: cfg.from } : {}),
+    ...(cfg.to ? { to: cfg.to } : {}),
+  });
+  const days = await w.all<{ d: string; n: number; pos: number }>(
+    `SELECT s.as_of::VARCHAR AS d, count(*)::INTEGER AS n,
+       count(*) FILTER (WHERE c.outcome IN ${HUNG_UP})::INTEGER AS pos
+     FROM temp.fx_hangup_check s JOIN contacts c USING (contact_id) GROUP BY ALL ORDER BY d`,
+  );
+  await w.run('DROP TABLE temp.fx_hangup_check');
+  const attempts = days.reduce((s, r) => s + r.n, 0);
+  const hangups = days.reduce((s, r) => s + r.pos, 0);
+  if (attempts === 0) {
+    const contacts = await w.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM contacts');
+    return {
+      kind: 'fallback',
+      card: {
+        name: 'hangup',
+        fallback: 'policy-default-hours',
+        reason: `0 outbound phone attempts among ${contacts?.n ?? 0} contacts${cfg.from || cfg.to ? ` between ${cfg.from ?? 'the start'} and ${cfg.to ?? 'the end'}` : ''}`,
+        effect: HANGUP_FALLBACK_EFFECT,
+      },
+    };
+  }
+  if (hangups === 0 || hangups === attempts)
+    throw new InsufficientDataError(
+      `hangup: all ${attempts} outbound phone attempts have the same outcome (${hangups} hung up or refused); a model needs both`,
+      {
+        missing: hangups === 0 ? 'hang-ups (outcome hung_up or refused)' : 'attempts that were not hung up',
+        hint: 'check the outcome mapping of contacts, or train without the hang-up model: `followup train --only delinquency`',
+      },
+    );
+  const split = splitPeriods(
+    days.map((r) => r.d),
+    cfg.period ?? 'auto',
+    'outbound phone attempts',
+  );
+  let n = 0;
+  let pos = 0;
+  for (const r of days) {
+    if (periodStart(r.d, split.period) >= split.validFrom) continue;
+    n += r.n;
+    pos += r.pos;
+  }
+  if (pos === 0 || pos === n)
+    throw new InsufficientDataError(
+      `hangup: the training ${split.period}s ${split.train[0]} … ${split.train.at(-1)} hold ${n} attempts of one outcome (${pos} hung up or refused)`,
+      {
+        missing: pos === 0 ? 'hang-ups in the training periods' : 'answered attempts in the training periods',
+        hint: 'load a longer history of outbound calls',
+      },
+    );
+  return { kind: 'train', split, attempts, hangups };
+}
+
+/** Trains on the split `plan` chose (checked here when not given); a fallback plan is the caller's to handle. */
+export async function trainHangup(
+  w: Warehouse,
+  cfg: HangupTrainConfig,
+  log: Logger,
+  plan?: HangupPlan,
+): Promise<HangupTrained> {
+  const p = plan ?? (await checkHangupData(w, cfg));
+  if (p.kind !== 'train')
+    throw new InsufficientDataError(`hangup: no model can be trained: ${p.card.reason}`, {
+      missing: 'outbound phone attempts',
+    });
+  const split = p.split;
+  if (split.fellBack)
+    log.warn(
+      `hangup: outbound phone attempts span fewer than 3 months; the out-of-time split is by ISO week (${split.train.length} train, ${split.valid.length} valid, ${split.test.length} test)`,
+      { period: split.period },
+    );
+  log.info('hangup: building attempt rows', {
+    from: cfg.from ?? null,
+    to: cfg.to ?? null,
+    period: split.period,
+  });
   await buildHangupRows(w, { ...(cfg.from ? { from: cfg.from } : {}), ...(cfg.to ? { to: cfg.to } : {}) });
   const { table, y } = await readHangupRows(w);
-  const month = table.keys.as_of!.map(monthStart);
-  const split = splitMonths([...new Set(month)]);
-  const masks = splitByAsOf(month, split.validFrom, split.testFrom);
-  const opts = { seed: cfg.seed ?? 42, log, ...(cfg.epochs ? { epochs: cfg.epochs } : {}) };
+  const asOf = table.keys.as_of!;
+  const month = asOf.map(monthStart);
+  // Period starts bound the masks; an attempt's date compares with them directly.
+  const masks = splitByAsOf(asOf, split.validFrom, split.testFrom);
+  const opts = {
+    seed: cfg.seed ?? 42,
+    log,
+    ...(cfg.epochs ? { epochs: cfg.epochs } : {}),
+    ...(cfg.signal ? { signal: cfg.signal } : {}),
+  };
   log.info('hangup: training network and baseline', {
     rows: table.n,
     features: table.manifest.features.length,

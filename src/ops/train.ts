@@ -1,22 +1,36 @@
 /**
  * `followup train`: both models and their baselines from the warehouse into the registry.
  *
- *   trainDelinquency ─┐
- *   trainHangup ──────┴─► version = hash(data, config) ─► saveModel + evaluation.json ─► promote (first model,
- *                                                                                       or when asked)
+ *   checkDelinquencyData ─┐  (SQL counts, before any fit: a typed error here costs seconds, not a long fit)
+ *   checkHangupData ──────┤
+ *                         ├─ fallback ─► models/<name>/fallback.json (+ one warning) ─► score/recommend use it
+ *   trainDelinquency ─────┤
+ *   trainHangup ──────────┴─► version = hash(data, config) ─► saveModel + evaluation.json ─► promote (first
+ *                                                             model, or when asked); the fallback card is removed
  * Versions are content hashes, so training the same data with the same config again writes the same version.
  */
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { sha256, stableStringify } from '../core/hash.ts';
+import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
 import { promoteVersion } from '../lifecycle/promotions.ts';
-import { championVersion, initBackend, saveModel, type TrainedModel } from '../models/index.ts';
+import {
+  championVersion,
+  clearFallback,
+  type FallbackCard,
+  type FallbackKind,
+  initBackend,
+  saveFallback,
+  saveModel,
+  type TrainedModel,
+} from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { featureTableHash } from './datahash.ts';
-import { type DelinquencyTrainConfig, trainDelinquency } from './train-delinquency.ts';
-import { type HangupTrainConfig, trainHangup } from './train-hangup.ts';
+import type { Period, PeriodSplit } from './periods.ts';
+import { checkDelinquencyData, type DelinquencyTrainConfig, trainDelinquency } from './train-delinquency.ts';
+import { checkHangupData, type HangupTrainConfig, trainHangup } from './train-hangup.ts';
 
 export interface TrainConfig {
   /** Registry root (models/). */
@@ -25,6 +39,28 @@ export interface TrainConfig {
   hangup?: HangupTrainConfig | false;
   /** `auto` (default): promote when the model has no champion yet; `always`; `never` (retrain decides). */
   promote?: 'auto' | 'always' | 'never';
+  /** Aborted on SIGINT/SIGTERM: training stops after the current batch with InterruptedError. Default none. */
+  signal?: AbortSignal;
+}
+
+/** A model the data could not support, and what replaces it (the card in models/<name>/fallback.json). */
+export interface FallbackEntry {
+  name: string;
+  fallback: FallbackKind;
+  /** Why no model was trained. */
+  reason: string;
+  /** What score/recommend do instead. */
+  effect: string;
+  /** Path of the fallback card. */
+  card: string;
+  /** A champion trained earlier on other data stays in use over the fallback; null when there is none. */
+  champion: string | null;
+}
+
+/** What `train` did: the models it saved and the fallbacks it recorded instead of models. */
+export interface TrainResult {
+  models: TrainedEntry[];
+  fallbacks: FallbackEntry[];
 }
 
 export interface TrainedEntry {
@@ -35,7 +71,10 @@ export interface TrainedEntry {
   promoted: boolean;
   backend: string;
   rows: { train: number; valid: number; total: number };
+  /** As-of period starts of the out-of-time split (months, or ISO-week Mondays when `period` is week). */
   window: { train: string[]; valid: string[]; test: string[] };
+  /** Length of the as-of periods; `week` when the months were too few (or asked for). */
+  period: Period;
   /** Test-period headline metrics of network and baseline. */
   test: Record<string, Record<string, number>>;
   /** Wall seconds of the whole model (features, both fits, evaluation, registry). */
@@ -46,51 +85,96 @@ export interface TrainedEntry {
   members: number;
 }
 
+/** Trains both models (or records their fallbacks); see trainModels. Returns the saved models only. */
 export async function runTrain(
   w: Warehouse,
   cfg: TrainConfig,
   log: Logger,
   clock: Clock,
 ): Promise<TrainedEntry[]> {
+  return (await trainModels(w, cfg, log, clock)).models;
+}
+
+export async function trainModels(
+  w: Warehouse,
+  cfg: TrainConfig,
+  log: Logger,
+  clock: Clock,
+): Promise<TrainResult> {
   const backend = await initBackend();
   log.info(`training on the ${backend} backend`, { backend });
-  const out: TrainedEntry[] = [];
-  if (cfg.delinquency !== false) {
-    const c = cfg.delinquency ?? {};
+  const out: TrainResult = { models: [], fallbacks: [] };
+  const signal = cfg.signal ? { signal: cfg.signal } : {};
+  // 1. What the data allows, for both models, before anything is fitted.
+  const dc = cfg.delinquency === false ? undefined : { ...cfg.delinquency, ...signal };
+  const hc = cfg.hangup === false ? undefined : { ...cfg.hangup, ...signal };
+  const dPlan = dc && (await checkDelinquencyData(w, dc));
+  const hPlan = hc && (await checkHangupData(w, hc));
+  // 2. The delinquency network, or its fallback (also when the snapshots hold no onset to learn from).
+  if (dc && dPlan) {
     const t0 = performance.now();
-    const r = await trainDelinquency(w, c, log);
-    const dataHash = featureTableHash(r.table, r.labels.event, r.labels.observed);
-    const test = {
-      network: headline(r.evaluation.network.byMonth),
-      baseline: headline(r.evaluation.baseline.byMonth),
-    };
-    out.push(
-      await register(cfg, 'delinquency', r.network, r.baseline, dataHash, c, r.evaluation, test, {
-        backend,
-        clock,
-        log,
-        split: r.split,
-        seconds: (performance.now() - t0) / 1000,
-      }),
-    );
+    const r = await trainDelinquency(w, dc, log, dPlan);
+    if ('kind' in r) out.fallbacks.push(await recordFallback(cfg, r.card, log, clock));
+    else {
+      const dataHash = featureTableHash(r.table, r.labels.event, r.labels.observed);
+      const test = {
+        network: headline(r.evaluation.network.byMonth),
+        baseline: headline(r.evaluation.baseline.byMonth),
+      };
+      out.models.push(
+        await register(cfg, 'delinquency', r.network, r.baseline, dataHash, hashed(dc), r.evaluation, test, {
+          backend,
+          clock,
+          log,
+          split: r.split,
+          seconds: (performance.now() - t0) / 1000,
+        }),
+      );
+    }
   }
-  if (cfg.hangup !== false) {
-    const c = cfg.hangup ?? {};
-    const t0 = performance.now();
-    const r = await trainHangup(w, c, log);
-    const dataHash = featureTableHash(r.table, r.y);
-    const test = { network: r.evaluation.network.metrics, baseline: r.evaluation.baseline.metrics };
-    out.push(
-      await register(cfg, 'hangup', r.network, r.baseline, dataHash, c, r.evaluation, test, {
-        backend,
-        clock,
-        log,
-        split: r.split,
-        seconds: (performance.now() - t0) / 1000,
-      }),
-    );
+  throwIfInterrupted(cfg.signal, 'between models; the hang-up model was not trained');
+  // 3. The hang-up network, or its fallback.
+  if (hc && hPlan) {
+    if (hPlan.kind === 'fallback') out.fallbacks.push(await recordFallback(cfg, hPlan.card, log, clock));
+    else {
+      const t0 = performance.now();
+      const r = await trainHangup(w, hc, log, hPlan);
+      const dataHash = featureTableHash(r.table, r.y);
+      const test = { network: r.evaluation.network.metrics, baseline: r.evaluation.baseline.metrics };
+      out.models.push(
+        await register(cfg, 'hangup', r.network, r.baseline, dataHash, hashed(hc), r.evaluation, test, {
+          backend,
+          clock,
+          log,
+          split: r.split,
+          seconds: (performance.now() - t0) / 1000,
+        }),
+      );
+    }
   }
   return out;
+}
+
+/** The config as it enters the version hash: without the abort signal, so versions stay content hashes. */
+function hashed<T extends { signal?: AbortSignal }>(c: T): Omit<T, 'signal'> {
+  const { signal: _signal, ...rest } = c;
+  return rest;
+}
+
+/** Writes the fallback card, says so in one warning line, and notes a champion that stays in use. */
+async function recordFallback(
+  cfg: TrainConfig,
+  card: Omit<FallbackCard, 'createdAt'>,
+  log: Logger,
+  clock: Clock,
+): Promise<FallbackEntry> {
+  const path = await saveFallback(cfg.modelsDir, card, clock);
+  const champion = (await championVersion(cfg.modelsDir, card.name)) ?? null;
+  log.warn(
+    `${card.name}: no model trained (${card.reason}); fallback ${card.fallback}: ${champion ? `the champion ${champion} trained earlier stays in use` : card.effect}`,
+    { model: card.name, fallback: card.fallback, card: path },
+  );
+  return { ...card, card: path, champion };
 }
 
 /** AUC, KS, Brier, ECE per horizon month (`m1`…`mH`) for the card and the summary. */
@@ -117,7 +201,7 @@ async function register(
     backend: string;
     clock: Clock;
     log: Logger;
-    split: { train: string[]; valid: string[]; test: string[] };
+    split: PeriodSplit;
     seconds: number;
   },
 ): Promise<TrainedEntry> {
@@ -141,6 +225,8 @@ async function register(
     split: ctx.split,
     evaluation,
   });
+  // A trained model replaces whatever fallback an earlier run recorded for this name.
+  await clearFallback(cfg.modelsDir, name);
   const mode = cfg.promote ?? 'auto';
   const promoted = mode === 'always' || (mode === 'auto' && !(await championVersion(cfg.modelsDir, name)));
   if (promoted) {
@@ -161,7 +247,8 @@ async function register(
     promoted,
     backend: ctx.backend,
     rows: { train: n.nTrain, valid: n.nValid, total: n.nTrain + n.nValid },
-    window: ctx.split,
+    window: (({ period: _p, fellBack: _f, ...window }) => window)(ctx.split),
+    period: ctx.split.period,
     test,
     fit_seconds: { network: n.seconds, baseline: baseline.training.seconds },
     members: n.options.members,

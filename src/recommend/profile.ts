@@ -123,7 +123,8 @@ export function profileOfRates(r: BandRates, book: BandRates): ContactProfile {
 
 /** Adjusted hang-up probability of a model prediction `p` in band `b`. */
 export function adjustHang(p: number, profile: ContactProfile | null, b: number): number {
-  if (!profile) return p;
+  // No adjustment leaves the model's probability exactly as it is (the logit clamp would move 0 and 1).
+  if (!profile || profile.hangAdj[b] === 0) return p;
   const x = logit(p) + profile.hangAdj[b]!;
   return 1 / (1 + Math.exp(-x));
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { handleError } from '../../src/cli/main.ts';
-import { BadInputError, formatPlace, PartialError } from '../../src/core/errors.ts';
+import {
+  BadInputError,
+  formatPlace,
+  InsufficientDataError,
+  InterruptedError,
+  PartialError,
+} from '../../src/core/errors.ts';
 
 describe('typed errors', () => {
   it('formats a place with file, line, column and value', () => {
@@ -12,6 +18,9 @@ describe('typed errors', () => {
   it.each([
     [new BadInputError('bad'), 2],
     [new PartialError('some rejected', { rejected: 1 }), 3],
+    [new InsufficientDataError('one class', { missing: 'hang-ups' }), 2],
+    [new InterruptedError('SIGINT', 'while training'), 130],
+    [new InterruptedError('SIGTERM', 'while training'), 143],
     [new Error('boom'), 1],
   ])('maps %s to exit code %i', (err, code) => {
     const write = process.stderr.write;

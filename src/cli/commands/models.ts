@@ -17,6 +17,7 @@ import {
   rollbackChampion,
   type VersionInfo,
 } from '../../lifecycle/index.ts';
+import { type FallbackCard, readFallback } from '../../models/index.ts';
 import { makeContext, printSummary } from '../context.ts';
 
 interface Common {
@@ -39,7 +40,13 @@ export function register(program: Command): void {
       const names = name ? [name] : await listModelNames(o.models);
       const out: Record<string, VersionInfo[]> = {};
       for (const n of names) out[n] = await listVersions(o.models, n);
-      printSummary(ctx, o.json, { models: out }, () => listText(out));
+      // The fallbacks `train` recorded for models the data could not support (models/<name>/fallback.json).
+      const fallbacks: Record<string, FallbackCard> = {};
+      for (const n of name ? [name] : FALLBACK_NAMES) {
+        const f = await readFallback(o.models, n);
+        if (f) fallbacks[n] = f;
+      }
+      printSummary(ctx, o.json, { models: out, fallbacks }, () => listText(out, fallbacks));
     });
   models
     .command('show')
@@ -90,7 +97,10 @@ export function register(program: Command): void {
     });
 }
 
-function listText(out: Record<string, VersionInfo[]>): string {
+/** Models `train` may replace by a fallback. */
+const FALLBACK_NAMES = ['delinquency', 'hangup'];
+
+function listText(out: Record<string, VersionInfo[]>, fallbacks: Record<string, FallbackCard>): string {
   const lines: string[] = [];
   for (const [name, versions] of Object.entries(out)) {
     lines.push(`${name}:${versions.length ? '' : ' no versions'}`);
@@ -101,6 +111,10 @@ function listText(out: Record<string, VersionInfo[]>): string {
         .join(', ');
       lines.push(`  ${v.champion ? '*' : ' '} ${v.version}  ${v.createdAt}  ${v.backend ?? ''}  ${m}`);
     }
+  }
+  for (const [name, f] of Object.entries(fallbacks)) {
+    const inUse = out[name]?.some((v) => v.champion) ? ' (not in use: a champion exists)' : '';
+    lines.push(`${name}: fallback ${f.fallback}${inUse}, ${f.createdAt}: ${f.reason}`);
   }
   return lines.join('\n');
 }

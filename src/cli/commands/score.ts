@@ -52,6 +52,8 @@ export function register(program: Command): void {
           as_of: o.asOf,
           shard: shard ? shardLabel(shard) : null,
           model: s.version,
+          // Set when no delinquency model was trained: why, and that the hazards are the fallback's zeros.
+          fallback: s.fallback ? { kind: s.fallback.fallback, reason: s.fallback.reason } : null,
           loans: s.state.n,
           mean_risk_6m: dist?.mean6 ?? null,
           p90_risk_6m: dist?.p90 ?? null,

@@ -1,12 +1,16 @@
 /**
- * `followup train --warehouse W [--models DIR] [--seed N] [--only delinquency|hangup] [--promote auto|always|never]`
+ * `followup train --warehouse W [--models DIR] [--seed N] [--only delinquency|hangup] [--promote auto|always|never]
+ *   [--period auto|month|week]`
  * Trains the delinquency hazard network and the hang-up network with their logistic baselines on an
- * out-of-time split, evaluates both on the test months, and saves them to the registry.
+ * out-of-time split, evaluates both on the test period, and saves them to the registry. A model the data cannot
+ * support is replaced by its fallback (named in the summary under `fallbacks`); too little data for a fit is exit 2.
+ * SIGINT/SIGTERM stop training after the current batch (exit 130/143), the warehouse lock released.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
-import { runTrain, type TrainedEntry } from '../../ops/train.ts';
+import { trapInterrupts } from '../../core/interrupt.ts';
+import { type FallbackEntry, type TrainedEntry, trainModels } from '../../ops/train.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
@@ -22,6 +26,7 @@ const Options = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  period: z.enum(['auto', 'month', 'week']).default('auto'),
   json: z.boolean().optional(),
 });
 
@@ -39,6 +44,11 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'most epochs (default 60, early stopping)')
     .option('--members <n>', 'ensemble members of each network (default 1; delinquency 3 below 2,000 onsets)')
     .option('--data-end <date>', 'last date whose events are known (default: latest in the warehouse)')
+    .option(
+      '--period <p>',
+      'as-of period of the out-of-time split: auto (months, or ISO weeks when fewer than 3 months) | month | week',
+      'auto',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
@@ -49,23 +59,42 @@ export function register(program: Command): void {
         seed: o.seed,
         ...(o.epochs ? { epochs: o.epochs } : {}),
         ...(o.members ? { members: o.members } : {}),
+        // Only when asked: the default leaves the config, and so the model versions, as they were.
+        ...(o.period !== 'auto' ? { period: o.period } : {}),
       };
-      const entries = await withLockedWarehouse(o.warehouse, (w) =>
-        runTrain(
-          w,
-          {
-            modelsDir: o.models,
-            promote: o.promote,
-            delinquency:
-              o.only === 'hangup' ? false : { ...common, ...(o.dataEnd ? { dataEnd: o.dataEnd } : {}) },
-            hangup: o.only === 'delinquency' ? false : common,
-          },
-          ctx.log,
-          ctx.clock,
-        ),
+      const trap = trapInterrupts();
+      let result: Awaited<ReturnType<typeof trainModels>>;
+      try {
+        result = await withLockedWarehouse(o.warehouse, (w) =>
+          trainModels(
+            w,
+            {
+              modelsDir: o.models,
+              promote: o.promote,
+              delinquency:
+                o.only === 'hangup' ? false : { ...common, ...(o.dataEnd ? { dataEnd: o.dataEnd } : {}) },
+              hangup: o.only === 'delinquency' ? false : common,
+              signal: trap.signal,
+            },
+            ctx.log,
+            ctx.clock,
+          ),
+        );
+      } finally {
+        trap.release();
+      }
+      const { models, fallbacks } = result;
+      printSummary(ctx, o.json, { models, fallbacks }, () =>
+        [...models.map(human), ...fallbacks.map(humanFallback)].join('\n'),
       );
-      printSummary(ctx, o.json, { models: entries }, () => entries.map(human).join('\n'));
     });
+}
+
+function humanFallback(f: FallbackEntry): string {
+  return [
+    `${f.name}: no model (${f.reason})`,
+    `  fallback ${f.fallback}: ${f.champion ? `champion ${f.champion} from an earlier run stays in use` : f.effect}`,
+  ].join('\n');
 }
 
 function human(e: TrainedEntry): string {
@@ -77,7 +106,7 @@ function human(e: TrainedEntry): string {
           .join(' ')
       : '';
   return [
-    `${e.name} ${e.version}${e.promoted ? ' (champion)' : ''} on ${e.backend}, ${e.seconds.toFixed(1)} s, ${e.rows.train} train / ${e.rows.valid} valid rows`,
+    `${e.name} ${e.version}${e.promoted ? ' (champion)' : ''} on ${e.backend}, ${e.seconds.toFixed(1)} s, ${e.rows.train} train / ${e.rows.valid} valid rows${e.period === 'month' ? '' : `, split by ${e.period}`}`,
     `  test AUC network:  ${auc(e.test.network)}`,
     `  test AUC baseline: ${auc(e.test.baseline)}`,
   ].join('\n');
