@@ -44,8 +44,8 @@ export interface ReplayMonth {
   loans: PlannerLoan[];
   hangup: HangupScorer;
   models: { delinquency: string; hangup: string };
-  /** Rates per time band the personal profiles shrink towards (contact history before the period). */
-  contactPriors: ContactPriors;
+  /** Rates per time band the personal profiles shrink towards (contact history before the period); none without calls. */
+  contactPriors: ContactPriors | undefined;
   /** Profiles given directly (the oracle's true pick-up chances); none = computed from the history. */
   profiles?: (ContactProfile | null)[];
 }
@@ -293,7 +293,7 @@ export async function replay(
       policy,
       hangup: m.hangup,
       modelVersions: m.models,
-      contactPriors: m.contactPriors,
+      ...(m.contactPriors ? { contactPriors: m.contactPriors } : {}),
       ...(m.profiles ? { profiles: m.profiles } : {}),
     });
     overflowDays += res.overflow.length;

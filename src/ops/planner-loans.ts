@@ -42,7 +42,7 @@ export async function plannerLoans(
   asOf: string,
   scored: Scored,
   opts: PlannerLoansOptions = {},
-): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array; contactPriors: ContactPriors }> {
+): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array; contactPriors: ContactPriors | undefined }> {
   const ids = scored.state.keys.loan_id;
   await w.run('CREATE OR REPLACE TEMP TABLE plan_ids (loan_id VARCHAR, i INTEGER)');
   const app = await w.conn.createAppender('plan_ids', 'main', 'temp');
@@ -241,8 +241,11 @@ export async function plannerLoans(
     seenBorrower.add(l.borrower_id);
     data.push({ type: l.loan_type, counts: l.contact.counts });
   }
-  const classes = fitContactClasses(data, book);
   const stateRow = Int32Array.from(base, (b) => b.i);
+  // A book without outbound calls has nothing to learn about hours: no priors, the model's view alone.
+  const calls = (pools.get('') ?? counts()).attempts.reduce((a, b) => a + b, 0);
+  if (calls === 0) return { loans, stateRow, contactPriors: undefined };
+  const classes = fitContactClasses(data, book);
   return {
     loans,
     stateRow,

@@ -158,7 +158,7 @@ export async function runRecommend(
       policy,
       modelVersions: { delinquency: scored.version, hangup: hangVersion },
       hangup: hang.score,
-      contactPriors,
+      ...(contactPriors ? { contactPriors } : {}),
       onRecommendation: (r) => {
         const i = loanIndex.get(r.loan_id);
         const why = i === undefined ? [] : (scored.reasons[stateRow[i]!] ?? []);

@@ -91,8 +91,26 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
     ];
   }
   if (key === 'backtest' && data.backtest.ok) {
-    const rows = data.backtest.value.map((b) => [b.name, b.unit, String(b.fixed), String(b.recommended)]);
-    return [table('table-backtest', m('backtest'), ['metric', 'unit', m('fixed'), m('recommended')], rows)];
+    const extra = (['tiered', 'random', 'oracle'] as const).filter((k) =>
+      data.backtest.ok ? data.backtest.value.some((b) => b[k] !== undefined) : false,
+    );
+    const rows = data.backtest.value.map((b) => [
+      b.name,
+      b.unit,
+      String(b.fixed),
+      ...extra.filter((k) => k !== 'oracle').map((k) => String(b[k] ?? '')),
+      String(b.recommended),
+      ...extra.filter((k) => k === 'oracle').map((k) => String(b[k] ?? '')),
+    ]);
+    const head = [
+      'metric',
+      'unit',
+      m('fixed'),
+      ...extra.filter((k) => k !== 'oracle').map((k) => m(k)),
+      m('recommended'),
+      ...extra.filter((k) => k === 'oracle').map((k) => m(k)),
+    ];
+    return [table('table-backtest', m('backtest'), head, rows)];
   }
   return [];
 }

@@ -170,6 +170,10 @@ export interface BacktestMetric {
   /** Value under the fixed practice and under the recommended schedule. */
   fixed: number;
   recommended: number;
+  /** The other policies of the backtest, when it ran them (grade tiers, random floor, oracle ceiling). */
+  tiered?: number;
+  random?: number;
+  oracle?: number;
   /** Unit for display ('' when none). */
   unit: string;
   /** True when a lower value is better (default true). */

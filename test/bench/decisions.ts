@@ -12,7 +12,9 @@
 import { parseArgs } from 'node:util';
 import { openWarehouse } from '../../src/warehouse/db.ts';
 
-const { values } = parseArgs({ options: { warehouse: { type: 'string', default: '.work/demo/warehouse.duckdb' } } });
+const { values } = parseArgs({
+  options: { warehouse: { type: 'string', default: '.work/demo/warehouse.duckdb' } },
+});
 const w = await openWarehouse(values.warehouse, { readOnly: true });
 try {
   const run = await w.one<{ run_id: string }>(
@@ -28,7 +30,9 @@ try {
     [id],
   );
   const n = Number(mid!.n);
-  console.log(`run ${id}: ${n} mid-term follow-ups, ${Number(mid!.risk)} risk-driven (${((100 * Number(mid!.risk)) / n).toFixed(1)} %), ${Number(mid!.bound)} at the segment bound`);
+  console.log(
+    `run ${id}: ${n} mid-term follow-ups, ${Number(mid!.risk)} risk-driven (${((100 * Number(mid!.risk)) / n).toFixed(1)} %), ${Number(mid!.bound)} at the segment bound`,
+  );
   const rows = await w.all<{
     loan_type: string;
     grade: string;
@@ -61,13 +65,17 @@ try {
     else e.hi = r;
     seg.set(k, e);
   }
-  console.log('grade   bottom quartile: risk/month, cadence (due − last)   top quartile: risk/month, cadence (due − last)   top cadence shorter by');
+  console.log(
+    'grade   bottom quartile: risk/month, cadence (due − last)   top quartile: risk/month, cadence (due − last)   top cadence shorter by',
+  );
   for (const [k, { lo, hi }] of seg) {
     if (!lo || !hi) continue;
     const short = 1 - hi.cad / lo.cad;
     const f = (x: typeof lo) =>
       `${(100 * x.rate).toFixed(2).padStart(5)} %, ${String(x.cad).padStart(5)} d (${String(x.med).padStart(5)} d), n ${x.n}`;
-    console.log(`${k.replace('all ', '').padEnd(7)} ${f(lo)}        ${f(hi)}        ${(100 * short).toFixed(0)} %`);
+    console.log(
+      `${k.replace('all ', '').padEnd(7)} ${f(lo)}        ${f(hi)}        ${(100 * short).toFixed(0)} %`,
+    );
   }
   const terms = await w.all<{ term: string; n: bigint; med: number }>(
     `SELECT CASE WHEN l.term_months <= 12 THEN '≤ 12 months' WHEN l.term_months <= 24 THEN '13–24 months'
@@ -76,7 +84,8 @@ try {
      GROUP BY 1 ORDER BY min(l.term_months)`,
     [id],
   );
-  for (const t of terms) console.log(`term ${t.term}: ${t.n} mid-term follow-ups, median cadence ${t.med} days`);
+  for (const t of terms)
+    console.log(`term ${t.term}: ${t.n} mid-term follow-ups, median cadence ${t.med} days`);
   const hours = await w.all<{ h: number; n: bigint }>(
     'SELECT hour_start AS h, count(*) AS n FROM recommendations WHERE run_id = $1 GROUP BY 1 ORDER BY 1',
     [id],

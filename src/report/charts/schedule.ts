@@ -105,10 +105,26 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
 
 export function backtestCharts(lang: Lang, metrics: BacktestMetric[]): Chart[] {
   const m = tr(lang);
-  const values = metrics.flatMap((x) => [
-    { metric: x.unit ? `${x.name} (${x.unit})` : x.name, policy: m('fixed'), value: x.fixed },
-    { metric: x.unit ? `${x.name} (${x.unit})` : x.name, policy: m('recommended'), value: x.recommended },
-  ]);
+  const extra = (['tiered', 'random', 'oracle'] as const).filter((k) =>
+    metrics.some((x) => x[k] !== undefined),
+  );
+  // Floor, simple practices, the planner, ceiling — left to right.
+  const has = (k: (typeof extra)[number]) => extra.includes(k);
+  const order = [
+    ...(has('random') ? [m('random')] : []),
+    m('fixed'),
+    ...(has('tiered') ? [m('tiered')] : []),
+    m('recommended'),
+    ...(has('oracle') ? [m('oracle')] : []),
+  ];
+  const values = metrics.flatMap((x) => {
+    const metric = x.unit ? `${x.name} (${x.unit})` : x.name;
+    return [
+      { metric, policy: m('fixed'), value: x.fixed },
+      { metric, policy: m('recommended'), value: x.recommended },
+      ...extra.flatMap((k) => (x[k] === undefined ? [] : [{ metric, policy: m(k), value: x[k] }])),
+    ];
+  });
   return [
     {
       name: 'backtest',
@@ -122,13 +138,13 @@ export function backtestCharts(lang: Lang, metrics: BacktestMetric[]): Chart[] {
           height: SIZE.height,
           mark: 'bar',
           encoding: {
-            x: { field: 'policy', type: 'nominal', title: null, sort: [m('fixed'), m('recommended')] },
+            x: { field: 'policy', type: 'nominal', title: null, sort: order },
             y: { field: 'value', type: 'quantitative', title: m('value') },
             color: {
               field: 'policy',
               type: 'nominal',
               title: m('policy'),
-              sort: [m('fixed'), m('recommended')],
+              sort: order,
             },
           },
         },

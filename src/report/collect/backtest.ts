@@ -12,6 +12,9 @@ const Metric = z.object({
   name: z.string().min(1),
   fixed: z.number(),
   recommended: z.number(),
+  tiered: z.number().optional(),
+  random: z.number().optional(),
+  oracle: z.number().optional(),
   unit: z.string().default(''),
   lower_is_better: z.boolean().default(true),
 });
