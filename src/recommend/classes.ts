@@ -29,7 +29,7 @@ export interface ContactClasses {
  * borrower make the plain posterior overconfident (a daytime borrower with one unlucky morning looks like an office
  * worker), and a call moved to the wrong band costs more than a call left at the book's best band gains.
  */
-export const TEMPER = Number(process.env.EXP_TEMPER ?? 0.5);
+export const TEMPER = 0.5;
 
 const clamp = (p: number) => Math.min(0.98, Math.max(0.02, p));
 
@@ -174,7 +174,7 @@ function fitOnce(
 export function fitContactClasses(
   data: readonly { type: string; counts: BandCounts }[],
   book: BandRates,
-  k = Number(process.env.EXP_K ?? 4),
+  k = 4,
   restarts = 3,
   iters = 40,
 ): ContactClasses | null {
