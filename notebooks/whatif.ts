@@ -95,7 +95,8 @@ export const HORIZON_DAYS = 30;
 const overflowed = (x: F.recommend.Recommendation) => x.reason_codes.includes('CAPACITY_OVERFLOW');
 
 /**
- * Headline figures of one plan: placed (not overflowed) follow-ups per calendar day over the next HORIZON_DAYS (mean and peak),
+ * Headline figures of one plan: placed (not overflowed) calls per calendar day over the next HORIZON_DAYS (mean and
+ * peak; a borrower's second loan joining a call is the same call, as capacity counts it),
  * coverage (share of open loans with a follow-up placed within capacity), mean risk at due (probability of
  * delinquency accrued by the follow-up date) and mean expected hang-up rate of the planned contacts.
  */
@@ -108,7 +109,9 @@ export function summarize(scenario: string, asOf: string, loans: number, r: F.re
     risk += x.risk_at_due;
     hang += x.hangup_risk;
     const d = (Date.parse(`${x.due_on}T00:00:00Z`) - start) / 86_400_000;
-    if (d >= 0 && d < HORIZON_DAYS && !overflowed(x)) perDay.set(x.due_on, (perDay.get(x.due_on) ?? 0) + 1);
+    const joined = x.reason_codes.includes('COORDINATED');
+    if (d >= 0 && d < HORIZON_DAYS && !overflowed(x) && !joined)
+      perDay.set(x.due_on, (perDay.get(x.due_on) ?? 0) + 1);
   }
   const n = r.recommendations.length || 1;
   const inHorizon = [...perDay.values()].reduce((a, b) => a + b, 0);

@@ -13,6 +13,7 @@
  * Intervals are multiplied by `scale` so the volume can be matched; the fixed practice is never scaled (it sets
  * the volume).
  */
+import { mulberry32 } from '../core/prng.ts';
 import { dayOf, isoWeekday } from '../recommend/days.ts';
 import { calendarFor, type Policy } from '../recommend/index.ts';
 import { isoUtc, utcMsOfLocal } from '../recommend/zone.ts';
@@ -178,15 +179,7 @@ export function randomCalls(ctx: CycleContext, perMonth: readonly number[], seed
   const byId = new Map(ctx.loans.map((o) => [o.loan_id, o]));
   const late = lateByMonth(ctx.months);
   const out = reactive(ctx, late, byId);
-  let x = seed >>> 0 || 1;
-  const u = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const u = mulberry32(seed);
   ctx.months.forEach((m, k) => {
     const start = dayOf(m.asOf);
     const pool = m.loans.filter((l) => l.current_dpd === 0 && byId.has(l.loan_id)).map((l) => l.loan_id);

@@ -9,6 +9,7 @@
  * Per-loan sums are kept so the bootstrap (over loans, paired across policies) can re-weigh them.
  */
 
+import { mulberry32 } from '../core/prng.ts';
 import {
   expectedWithNotice,
   type HangupContext,
@@ -183,16 +184,7 @@ export function bootstrap(
   const point = stat(Object.fromEntries(names.map((k) => [k, totals(sums[k]!)])));
   const draws: Record<string, number[]> = {};
   for (const k of Object.keys(point)) draws[k] = [];
-  let x = seed >>> 0 || 1;
-  const u = () => {
-    // xorshift32: small, seeded, enough for resampling weights.
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const u = mulberry32(seed);
   const w = new Float64Array(n);
   for (let b = 0; b < replicates; b++) {
     for (let i = 0; i < n; i++) {

@@ -102,7 +102,7 @@ export async function buildPlan(
     `CREATE OR REPLACE TEMP TABLE export_prev AS
      SELECT * EXCLUDE (rk) FROM (
        SELECT l.*, row_number() OVER (PARTITION BY loan_id, purpose, cycle ORDER BY export_no DESC) AS rk
-       FROM export_ledger l WHERE format = $1 AND target = $2 ${inShard('l.loan_id')}
+       FROM export_ledger l WHERE format = $1 AND target = $2 ${p.shard ? `AND l.loan_id IN (SELECT loan_id FROM loans WHERE ${shardPredicateSql('borrower_id', p.shard)})` : ''}
      ) WHERE rk = 1`,
     [p.format, p.target],
   );
@@ -132,7 +132,7 @@ export async function buildPlan(
   await w.run(
     `CREATE OR REPLACE TEMP TABLE export_plan AS
      WITH cur AS (
-       SELECT x.*, ${hashX} AS version_hash FROM recommendations x WHERE x.run_id = $1 ${inShard('x.loan_id')}
+       SELECT x.*, ${hashX} AS version_hash FROM recommendations x WHERE x.run_id = $1 ${inShard('x.borrower_id')}
      ),
      diff AS (
        SELECT x.*,

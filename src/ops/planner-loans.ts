@@ -149,7 +149,6 @@ export async function plannerLoans(
        LEFT JOIN app ON app.borrower_id = l.borrower_id`,
     [asOf, before],
   );
-  await w.run('DROP TABLE temp.plan_attempts');
   await w.run('DROP TABLE temp.plan_ids');
 
   const H = scored.horizon;
@@ -233,18 +232,54 @@ export async function plannerLoans(
   const book: BandRates = ratesOf(pools.get('') ?? counts());
   const byType: Record<string, BandRates> = {};
   for (const [k, c] of pools) if (k !== '') byType[k] = ratesOf(c, book);
-  // Latent contact classes over the borrowers in the plan (one row per borrower).
-  const seenBorrower = new Set<string>();
-  const data: { type: string; counts: BandCounts }[] = [];
-  for (const l of loans) {
-    if (!l.contact || seenBorrower.has(l.borrower_id)) continue;
-    seenBorrower.add(l.borrower_id);
-    data.push({ type: l.loan_type, counts: l.contact.counts });
-  }
   const stateRow = Int32Array.from(base, (b) => b.i);
   // A book without outbound calls has nothing to learn about hours: no priors, the model's view alone.
   const calls = (pools.get('') ?? counts()).attempts.reduce((a, b) => a + b, 0);
-  if (calls === 0) return { loans, stateRow, contactPriors: undefined };
+  if (calls === 0) {
+    await w.run('DROP TABLE temp.plan_attempts');
+    return { loans, stateRow, contactPriors: undefined };
+  }
+  // Latent contact classes over every borrower of the book with calls or contacts (one row each, in id order), so a
+  // shard and the whole run — and any subset of loans — plan with the same classes.
+  const rowsB = await w.all<{
+    borrower_id: string;
+    loan_type: string;
+    band: number;
+    n: bigint;
+    hang: bigint;
+    pick: bigint;
+    inb: bigint;
+  }>(
+    `WITH a AS (
+       SELECT borrower_id, any_value(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
+         count_if(${PICKED_UP}) AS pick, 0 AS inb
+       FROM temp.plan_attempts WHERE purpose <> 'collection' GROUP BY borrower_id, band),
+     i AS (
+       SELECT l.borrower_id, any_value(l.loan_type) AS loan_type, ${BAND_SQL} AS band, 0 AS n, 0 AS hang, 0 AS pick,
+         count(*) AS inb
+       FROM (SELECT c0.*, timezone(l0.time_zone, c0.started_at) AS t FROM contacts c0 JOIN loans l0 USING (loan_id)
+             WHERE c0.direction = 'inbound' AND c0.channel IN ('phone', 'app')
+               AND c0.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)) c
+       JOIN loans l USING (loan_id) GROUP BY l.borrower_id, band)
+     SELECT borrower_id, any_value(loan_type) AS loan_type, band, sum(n) AS n, sum(hang) AS hang, sum(pick) AS pick,
+       sum(inb) AS inb
+     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id, band ORDER BY borrower_id, band`,
+    [asOf, before],
+  );
+  await w.run('DROP TABLE temp.plan_attempts');
+  const data: { type: string; counts: BandCounts }[] = [];
+  let cur = '';
+  for (const r of rowsB) {
+    if (r.borrower_id !== cur) {
+      cur = r.borrower_id;
+      data.push({ type: r.loan_type, counts: { ...counts(), inbound: new Array(BAND_COUNT).fill(0) } });
+    }
+    const c = data[data.length - 1]!.counts;
+    c.attempts[r.band] = Number(r.n);
+    c.hangups[r.band] = Number(r.hang);
+    c.pickups[r.band] = Number(r.pick);
+    c.inbound![r.band] = Number(r.inb);
+  }
   const classes = fitContactClasses(data, book);
   return {
     loans,

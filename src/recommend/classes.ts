@@ -8,6 +8,7 @@
  *
  * Deterministic: seeded initial rates, a fixed number of iterations, the best of a few restarts by likelihood.
  */
+import { mulberry32 } from '../core/prng.ts';
 import { BAND_COUNT, type BandCounts, type BandRates } from './profile.ts';
 
 /** A fitted class model. */
@@ -81,15 +82,7 @@ function fitOnce(
   seed: number,
   iters: number,
 ): ContactClasses {
-  let x = seed >>> 0 || 1;
-  const u = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const u = mulberry32(seed);
   // Start each class at the book's rates, each band shifted at random (±60 % on the odds scale).
   const jitter = (p: number) => {
     const o = (p / (1 - p)) * Math.exp(1.2 * (u() - 0.5));

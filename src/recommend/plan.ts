@@ -175,7 +175,8 @@ function dates(s: PlanState, input: PlanInput): void {
 /**
  * One contact per borrower: follow-ups of the same borrower's loans due within `coordinate_days` of the earliest
  * one (and allowed on its day) join it — same day, same window (hours.ts copies the window) — instead of a second
- * call. The joined follow-up keeps its own record and purpose; its reason names the loan it joins.
+ * call. The joined follow-up keeps its own record and purpose; its reason names the loan it joins. Runs after
+ * capacity: joining only ever removes a call from a day (the joined one's own place is freed).
  */
 function coordinate(s: PlanState, input: PlanInput): void {
   const span = s.policy.contact.coordinate_days;

@@ -1,9 +1,10 @@
 /**
  * Scale-out by shards: `--shard K/N` runs score, recommend and export over one Nth of the book.
  *
- * A loan's shard is defined ONCE, here, and computed the same way in SQL and in JS:
+ * A loan's shard is defined ONCE, here, and computed the same way in SQL and in JS — by its BORROWER, so all of
+ * a borrower's loans share a shard and the planner can give them one contact:
  *
- *   shard_key(loan_id) = the first 8 hex digits of md5(loan_id) read as an unsigned 32-bit integer
+ *   shard_key(borrower_id) = the first 8 hex digits of md5(borrower_id) read as an unsigned 32-bit integer
  *   loan is in shard K of N  ⇔  shard_key mod N = K − 1          (K is 1-based: 1/4 … 4/4)
  *
  * md5 is stable across DuckDB versions, machines and processes, so the same loan lands in the same shard on
@@ -53,16 +54,16 @@ export function shardPredicateSql(column: string, s: Shard): string {
   return `(${shardKeySql(column)} % ${Math.trunc(s.n)} = ${Math.trunc(s.k) - 1})`;
 }
 
-/** The 1-based shard of a loan id among n shards (the JS twin of shardPredicateSql). */
-export function shardOf(loanId: string, n: number): number {
-  const hex = createHash('md5').update(loanId, 'utf8').digest('hex').slice(0, 8);
+/** The 1-based shard of a borrower id among n shards (the JS twin of shardPredicateSql). */
+export function shardOf(borrowerId: string, n: number): number {
+  const hex = createHash('md5').update(borrowerId, 'utf8').digest('hex').slice(0, 8);
   return (Number.parseInt(hex, 16) % n) + 1;
 }
 
 /** Loan ids of shard `s` in table `loans`, sorted. Ids only: ~50 bytes a loan, 50 MB at a million. */
 export async function shardLoanIds(w: Warehouse, s: Shard, table = 'loans'): Promise<string[]> {
   const reader = await w.conn.runAndReadAll(
-    `SELECT loan_id FROM ${ident(table)} WHERE ${shardPredicateSql('loan_id', s)} ORDER BY loan_id`,
+    `SELECT loan_id FROM ${ident(table)} WHERE ${shardPredicateSql('borrower_id', s)} ORDER BY loan_id`,
   );
   return (reader.getColumns()[0] ?? []).map(String);
 }

@@ -80,11 +80,10 @@ describe('followup backtest', () => {
     expect(c.volume).toBeGreaterThan(0);
     for (const p of ['tiered', 'random', 'risk', 'oracle'] as const) {
       const m = c.policies[p];
-      // A 300-borrower world over two months moves in steps of several calls: within 5 % here (0.5 % at scale),
-      // or above it when the planner's lifecycle deadlines alone make more calls (then it says it did not match).
-      if (p === 'risk' || p === 'oracle')
-        expect(Math.abs(m.volume_gap) <= 0.05 || m.volume_gap > 0, p).toBe(true);
-      else expect(Math.abs(m.volume_gap), p).toBeLessThanOrEqual(0.05);
+      // A 300-borrower world over two months moves in steps of several calls, and the planner's 30-day minimum
+      // after the world's own recent follow-ups bounds how many calls it can make: within 5 % for the cycles and
+      // 15 % for the planner here (0.5 % on the acceptance worlds), and `matched` says which.
+      expect(Math.abs(m.volume_gap), p).toBeLessThanOrEqual(p === 'risk' || p === 'oracle' ? 0.15 : 0.05);
       expect(m.matched).toBe(Math.abs(m.volume_gap) <= 0.005);
       expect(m.volume_gap).toBeCloseTo(m.attempts / c.volume - 1, 9);
       expect(m.reach.lo).toBeLessThanOrEqual(m.reach.value + 1e-12);

@@ -72,17 +72,20 @@ describe('shard key', () => {
   });
 
   it('is the same in SQL and JS, and the shards partition the loans', async () => {
-    const ids = (await w.all<{ loan_id: string }>('SELECT loan_id FROM loans ORDER BY loan_id')).map(
-      (r) => r.loan_id,
+    const rows = await w.all<{ loan_id: string; borrower_id: string }>(
+      'SELECT loan_id, borrower_id FROM loans ORDER BY loan_id',
     );
+    const ids = rows.map((r) => r.loan_id);
+    const borrowerOf = new Map(rows.map((r) => [r.loan_id, r.borrower_id]));
     expect(ids.length).toBeGreaterThan(100);
     const seen = new Map<string, number>();
     for (const s of shards) {
       const mine = await shardLoanIds(w, s);
       // Roughly even: md5 spreads ids; a third of a few hundred loans is never under a sixth.
       expect(mine.length).toBeGreaterThan(ids.length / (2 * N));
+      // By borrower: a borrower's loans share a shard (one contact per borrower needs them together).
       for (const id of mine) {
-        expect(shardOf(id, N)).toBe(s.k);
+        expect(shardOf(borrowerOf.get(id)!, N)).toBe(s.k);
         expect(seen.has(id)).toBe(false);
         seen.set(id, s.k);
       }
@@ -90,9 +93,9 @@ describe('shard key', () => {
     expect([...seen.keys()].sort()).toEqual(ids);
     // SQL (DuckDB md5) and JS (node:crypto md5) agree on a literal too, not only on the stored ids.
     const probe = await w.one<{ k: boolean }>(
-      `SELECT ${shardPredicateSql("'L0000001'", { k: 1, n: 3 })} AS k`,
+      `SELECT ${shardPredicateSql("'B0000001'", { k: 1, n: 3 })} AS k`,
     );
-    expect(probe?.k).toBe(shardOf('L0000001', 3) === 1);
+    expect(probe?.k).toBe(shardOf('B0000001', 3) === 1);
   });
 
   it('splits a capacity into shares that add up to it', () => {
@@ -121,7 +124,7 @@ describe('sharded recommend and export', () => {
       );
       expect(r.run_id).not.toBe(all.run_id);
       const rows = await planRows(r.run_id);
-      for (const row of rows) expect(shardOf(JSON.parse(row).loan_id, N)).toBe(s.k);
+      for (const row of rows) expect(shardOf(JSON.parse(row).borrower_id, N)).toBe(s.k);
       union.push(...rows);
       const stored = await w.one<{ shard: string }>(
         'SELECT shard FROM recommendation_runs WHERE run_id = $1',
@@ -241,7 +244,8 @@ describe('CLI', () => {
       expect(s.shard).toBe('2/3');
       w = await openWarehouse(whPath);
       const want = await w.one<{ n: bigint }>(
-        `SELECT count(*) AS n FROM scores WHERE as_of = $1::DATE AND ${shardPredicateSql('loan_id', { k: 2, n: 3 })}`,
+        `SELECT count(*) AS n FROM scores JOIN loans USING (loan_id)
+         WHERE as_of = $1::DATE AND ${shardPredicateSql('borrower_id', { k: 2, n: 3 })}`,
         [AS_OF],
       );
       expect(s.loans).toBe(Number(want?.n));

@@ -45,7 +45,7 @@ export function register(program: Command): void {
         );
         const dist = await w.one<{ n: number; mean6: number; p90: number }>(
           `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
-           FROM scores WHERE as_of = $1::DATE ${shard ? `AND ${shardPredicateSql('loan_id', shard)}` : ''}`,
+           FROM scores WHERE as_of = $1::DATE ${shard ? `AND loan_id IN (SELECT loan_id FROM loans WHERE ${shardPredicateSql('borrower_id', shard)})` : ''}`,
           [o.asOf],
         );
         return {
