@@ -214,10 +214,17 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
   return { recommendations: recs, overflow: [...daily, ...hourly], stats };
 }
 
-/** Largest failure chance over the loan's weekdays' best windows: what the chosen window avoids, for the words. */
+/**
+ * Largest failure chance over the loan's weekdays' best windows — the weakest weekday, for the words. Windows
+ * carrying a penalty (a band that just failed, an hour the model never saw: fail ≥ 1) are not chances and are left
+ * out; the chosen day's own value when nothing else is comparable.
+ */
 function worstFail(s: PlanState, i: number, wd: number): number {
   let w = s.weekdays.bestFail[i * 7 + wd - 1]!;
-  for (let d = 0; d < 7; d++) w = Math.max(w, Math.min(1, s.weekdays.bestFail[i * 7 + d]!));
+  for (let d = 0; d < 7; d++) {
+    const f = s.weekdays.bestFail[i * 7 + d]!;
+    if (f < 1) w = Math.max(w, f);
+  }
   return w;
 }
 

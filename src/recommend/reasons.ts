@@ -92,7 +92,7 @@ export interface ReasonFacts {
   termMonths: number;
   /** The borrower's own calls in the chosen band ("answered 4 of 5 calls 18:00–21:00"), empty without history. */
   personal: string;
-  /** Chance the call is answered at the chosen window and at the worst allowed window of the day. */
+  /** Chance the call is answered at the chosen window, and at the best window of the weakest weekday. */
   answer: number;
   answerWorst: number;
   /** Band avoided after a failed call, hang-ups in the lookback, the written channel, the joined loan. */
@@ -131,7 +131,7 @@ const WORDS: Record<ReasonCode, (f: ReasonFacts) => string> = {
       : `predicted 30+ DPD risk reaches the ${pct(f.budget)} budget after ${days(f.budgetDays)}, before the earliest allowed date ${f.floorOn}: due then (${pct(f.riskAtDue)} at due)`,
   TERM_CADENCE: (f) => `a ${f.termMonths}-month loan waits at most ${days(f.termMaxDays)} between follow-ups`,
   PERSONAL_WINDOW: (f) =>
-    `${f.personal}: answer chance ${pct(f.answer)} at ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.answerWorst < f.answer - 0.005 ? ` vs ${pct(f.answerWorst)} at the worst allowed hour` : ''}`,
+    `${f.personal}: answer chance ${pct(f.answer)} at ${hh(f.hourStart)}–${hh(f.hourEnd)}${f.answerWorst < f.answer - 0.005 ? ` vs ${pct(f.answerWorst)} on the weakest weekday` : ''}`,
   AFTER_FAILED_CALL: (f) =>
     `the last call ${f.failedBand === 'weekends' ? 'at a weekend' : `at ${f.failedBand}`} failed: another time, and a written notice first`,
   WRITTEN_FOLLOW_UP: (f) =>
