@@ -85,6 +85,7 @@ export interface PolicyMetrics {
   prenotified: number;
   violations: number;
   violations_by_rule: Record<string, number>;
+  /** Calls above the policy's daily capacity (0 when it is unlimited, as in the shipped policy). */
   capacity_overflow: number;
   by_purpose: Record<string, number>;
 }
@@ -371,7 +372,7 @@ export async function runBacktest(w: Warehouse, cfg: BacktestConfig, log: Logger
         prenotified: c.filter((x) => x.prenotified && !x.joined).length,
         violations: Object.values(v).reduce((a, b) => a + b, 0),
         violations_by_rule: v,
-        capacity_overflow: 0,
+        capacity_overflow: overCapacity(c, policy.capacity.daily),
         by_purpose: byPurpose,
       };
     }
@@ -403,6 +404,16 @@ export async function runBacktest(w: Warehouse, cfg: BacktestConfig, log: Logger
   };
   if (cfg.out) await writeFile(cfg.out, `${JSON.stringify(result, null, 2)}\n`);
   return result;
+}
+
+/** Calls (joined ones are part of their leader's) above the policy's daily capacity, summed over local days. */
+function overCapacity(calls: readonly MadeContact[], daily: number | null): number {
+  if (daily === null) return 0;
+  const perDay = new Map<number, number>();
+  for (const c of calls) if (!c.joined) perDay.set(c.day, (perDay.get(c.day) ?? 0) + 1);
+  let over = 0;
+  for (const n of perDay.values()) over += Math.max(0, n - daily);
+  return over;
 }
 
 function reportMetrics(c: Comparison): BacktestResult['metrics'] {
