@@ -10,16 +10,11 @@
  */
 
 import { mulberry32 } from '../core/prng.ts';
-import {
-  expectedWithNotice,
-  type HangupContext,
-  trueAnswerProbability,
-  trueHangupProbability,
-} from '../generate/truth.ts';
+import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
 import { isoWeekday } from '../recommend/days.ts';
 import type { LoanOutcome } from './outcomes.ts';
 import type { MadeContact } from './schedule.ts';
-import { currentOn, type PreHistory, type WorldTruth } from './world.ts';
+import { callContext, currentOn, type PreHistory, readChance, type WorldTruth } from './world.ts';
 
 /** Days of the pre-delinquency window before the first missed due date. */
 export const REACH_DAYS = 30;
@@ -90,25 +85,18 @@ export function judge(
         continue;
       }
       const he = c.hour_end ?? c.hour + 1;
-      const read = c.prenotified ? (t ? t.traits.read[c.notice_channel ?? 'sms'] : 1) : 0;
+      const read = c.prenotified ? readChance(t, c.notice_channel ?? 'sms') : 0;
       let ph = 0;
       let pa = 0;
       for (let h = c.hour; h < he; h++) {
-        const ctx: HangupContext = {
-          localHour: h,
-          weekday: isoWeekday(c.day) % 7,
-          channel: 'phone',
-          direction: 'outbound',
+        const ctx = callContext(o.firstLoan, t, {
+          hour: h,
+          isoWeekday: isoWeekday(c.day),
           collection: c.purpose === 'collection',
-          preNotified: false,
-          attemptsToday: 0,
-          daysSinceLastContact: Number.isNaN(last) ? Number.POSITIVE_INFINITY : c.day - last,
-          delinquent: false,
-          firstLoan: o.firstLoan,
-          pastHangups: hangs,
-          ...(t ? { temperament: t.temperament, traits: t.traits } : {}),
+          daysSince: Number.isNaN(last) ? Number.POSITIVE_INFINITY : c.day - last,
           conversations: conv,
-        };
+          pastHangups: hangs,
+        });
         ph += expectedWithNotice(trueHangupProbability, ctx, read);
         pa += expectedWithNotice(trueAnswerProbability, ctx, read);
       }

@@ -34,7 +34,7 @@ import { BAND_COUNT, bandOf, type ContactPriors, type ContactProfile } from '../
 import type { Warehouse } from '../warehouse/db.ts';
 import { inScope, type LoanOutcome } from './outcomes.ts';
 import type { MadeContact } from './schedule.ts';
-import type { PreHistory, WorldTruth } from './world.ts';
+import { callContext, type PreHistory, readChance, type WorldTruth } from './world.ts';
 
 /** One month start of the replay: the planner's loans (history before the period only) and a hang-up scorer. */
 export interface ReplayMonth {
@@ -174,28 +174,18 @@ export function oracleMonths(
         const t = truth.borrowers.get(l.borrower_id);
         const o = outcomes.get(l.loan_id);
         const p = pre.get(l.loan_id);
-        const read = b.prenotified[j]
-          ? t
-            ? l.contact?.app_user
-              ? t.traits.read.app
-              : t.traits.read.sms
-            : 1
-          : 0;
+        const read = b.prenotified[j] ? readChance(t, l.contact?.app_user ? 'app' : 'sms') : 0;
         out[j] = expectedWithNotice(
           trueHangupProbability,
-          {
-            localHour: b.hour[j]!,
-            weekday: b.weekday[j]! % 7,
+          callContext(o?.firstLoan ?? true, t, {
+            hour: b.hour[j]!,
+            isoWeekday: b.weekday[j]!,
             collection: l.current_dpd > 0,
-            preNotified: false,
-            attemptsToday: 0,
-            daysSinceLastContact: Number.POSITIVE_INFINITY,
             delinquent: l.current_dpd >= 30,
-            firstLoan: o?.firstLoan ?? true,
-            pastHangups: p?.hangups ?? 0,
+            daysSince: Number.POSITIVE_INFINITY,
             conversations: p?.conversations ?? 0,
-            ...(t ? { temperament: t.temperament, traits: t.traits } : {}),
-          },
+            pastHangups: p?.hangups ?? 0,
+          }),
           read,
         );
       }
@@ -304,20 +294,15 @@ export async function replay(
       if (feedback && r.channel === 'phone' && !r.reason_codes.includes('COORDINATED')) {
         const t = feedback.truth.borrowers.get(o.borrower_id);
         const p = feedback.pre.get(o.loan_id);
-        const read = r.prenotify && t ? t.traits.read[r.prenotify_channel ?? 'sms'] : 0;
-        const ctx = {
-          localHour: r.hour_start,
-          weekday: r.weekday % 7,
+        const read = r.prenotify ? readChance(t, r.prenotify_channel ?? 'sms') : 0;
+        const ctx = callContext(o.firstLoan, t, {
+          hour: r.hour_start,
+          isoWeekday: r.weekday,
           collection: r.purpose === 'collection',
-          preNotified: false,
-          attemptsToday: 0,
-          daysSinceLastContact: Number.POSITIVE_INFINITY,
-          delinquent: false,
-          firstLoan: o.firstLoan,
-          pastHangups: p?.hangups ?? 0,
+          daysSince: Number.POSITIVE_INFINITY,
           conversations: p?.conversations ?? 0,
-          ...(t ? { temperament: t.temperament, traits: t.traits } : {}),
-        };
+          pastHangups: p?.hangups ?? 0,
+        });
         const ph = expectedWithNotice(trueHangupProbability, ctx, read);
         const pa = expectedWithNotice(trueAnswerProbability, ctx, read);
         const u = seeded(`${o.loan_id}|${r.due_on}`);

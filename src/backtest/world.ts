@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
+import { BORROWER_TRUTH_COLUMNS } from '../generate/run.ts';
 import type { ContactTraits } from '../generate/traits.ts';
+import type { HangupContext } from '../generate/truth.ts';
 import { dayOf } from '../recommend/days.ts';
 import { literal, type Warehouse } from '../warehouse/db.ts';
 
@@ -45,9 +47,24 @@ function truthPath(world: string, name: string): string {
 
 /** Loads truth/borrowers.csv and truth/hazard.csv of a generated world. */
 export async function loadWorldTruth(w: Warehouse, world: string): Promise<WorldTruth> {
-  const rows = await w.all<Record<string, string | number>>(
-    `SELECT * FROM read_csv(${literal(truthPath(world, 'borrowers'))}, header = true, all_varchar = false)`,
-  );
+  const file = truthPath(world, 'borrowers');
+  let rows: Record<string, string | number>[];
+  try {
+    rows = await w.all<Record<string, string | number>>(
+      `SELECT * FROM read_csv(${literal(file)}, header = true)`,
+    );
+  } catch (cause) {
+    throw new BadInputError(`${file}: expected a CSV with a header row; ${String(cause)}`, {
+      place: { file },
+      cause,
+    });
+  }
+  const missing = BORROWER_TRUTH_COLUMNS.filter((c) => rows.length > 0 && !(c in rows[0]!));
+  if (missing.length)
+    throw new BadInputError(
+      `${file}: expected columns ${BORROWER_TRUTH_COLUMNS.join(', ')}; missing ${missing.join(', ')}`,
+      { place: { file, line: 1 }, hint: 'regenerate the world with this version of `followup generate`' },
+    );
   const borrowers = new Map<string, BorrowerTruth>();
   const n = (r: Record<string, string | number>, k: string) => Number(r[k]);
   for (const r of rows) {
@@ -63,10 +80,19 @@ export async function loadWorldTruth(w: Warehouse, world: string): Promise<World
       },
     });
   }
-  const hz = await w.all<{ loan_id: string; month: string; hazard: number }>(
-    `SELECT loan_id::VARCHAR AS loan_id, strftime(month::DATE, '%Y-%m-%d') AS month, hazard::DOUBLE AS hazard
-     FROM read_csv(${literal(truthPath(world, 'hazard'))}, header = true)`,
-  );
+  const hfile = truthPath(world, 'hazard');
+  let hz: { loan_id: string; month: string; hazard: number }[];
+  try {
+    hz = await w.all(
+      `SELECT loan_id::VARCHAR AS loan_id, strftime(month::DATE, '%Y-%m-%d') AS month, hazard::DOUBLE AS hazard
+       FROM read_csv(${literal(hfile)}, header = true)`,
+    );
+  } catch (cause) {
+    throw new BadInputError(
+      `${hfile}: expected CSV columns loan_id, month (YYYY-MM-DD), hazard (0–1); ${String(cause)}`,
+      { place: { file: hfile }, cause },
+    );
+  }
   const hazard = new Map<string, Map<string, number>>();
   for (const r of hz) {
     let m = hazard.get(r.loan_id);
@@ -143,4 +169,43 @@ export function currentOn(inst: readonly { due: number; paid: number }[] | undef
     if (!(x.paid <= day)) return false;
   }
   return true;
+}
+
+/**
+ * The true context of an outbound call to a borrower (the judge, the replay's outcomes and the oracle's scorer all
+ * ask the world about calls the same way). Notice is left out: `expectedWithNotice` weighs it by the read chance.
+ */
+export function callContext(
+  firstLoan: boolean,
+  t: BorrowerTruth | undefined,
+  c: {
+    hour: number;
+    isoWeekday: number;
+    collection: boolean;
+    delinquent?: boolean;
+    daysSince: number;
+    conversations: number;
+    pastHangups: number;
+  },
+): HangupContext {
+  return {
+    localHour: c.hour,
+    weekday: c.isoWeekday % 7,
+    channel: 'phone',
+    direction: 'outbound',
+    collection: c.collection,
+    preNotified: false,
+    attemptsToday: 0,
+    daysSinceLastContact: c.daysSince,
+    delinquent: c.delinquent ?? false,
+    firstLoan,
+    pastHangups: c.pastHangups,
+    conversations: c.conversations,
+    ...(t ? { temperament: t.temperament, traits: t.traits } : {}),
+  };
+}
+
+/** The chance a notice by `channel` is read (1 without the borrower's truth: the notice counts as read). */
+export function readChance(t: BorrowerTruth | undefined, channel: 'sms' | 'email' | 'app'): number {
+  return t ? t.traits.read[channel] : 1;
 }

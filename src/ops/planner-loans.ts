@@ -89,14 +89,14 @@ export async function plannerLoans(
   );
   const before = opts.contactsBefore ?? null;
   const lookback = opts.lookbackDays ?? 60;
-  // Outbound phone attempts by borrower and band, in the borrower's own zone, known before the cut.
+  // Outbound phone attempts by borrower, local hour and band, in the borrower's own zone, known before the cut.
   await w.run(
     `CREATE OR REPLACE TEMP TABLE plan_attempts AS
-     SELECT l.borrower_id, l.loan_type, c.started_at, c.outcome, c.purpose, ${BAND_SQL} AS band
-     FROM (SELECT *, timezone(l0.time_zone, c0.started_at) AS t
-           FROM contacts c0 JOIN loans l0 USING (loan_id)) c JOIN loans l USING (loan_id)
-     WHERE c.channel = 'phone' AND c.direction = 'outbound'
-       AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`,
+     SELECT borrower_id, loan_type, started_at, outcome, purpose, hour(t) AS hour, ${BAND_SQL} AS band
+     FROM (SELECT l.borrower_id, l.loan_type, c.*, timezone(l.time_zone, c.started_at) AS t
+           FROM contacts c JOIN loans l USING (loan_id)
+           WHERE c.channel = 'phone' AND c.direction = 'outbound'
+             AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY))`,
     [asOf, before],
   );
   const bands = await w.all<{
@@ -109,28 +109,40 @@ export async function plannerLoans(
     `SELECT loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang, count_if(${PICKED_UP}) AS pick
      FROM temp.plan_attempts WHERE purpose <> 'collection' GROUP BY GROUPING SETS ((band), (loan_type, band))`,
   );
-  // The borrower's own contacts (inbound calls, app use) by band: when they are free.
-  const inbound = await w.all<{ i: number; band: number; n: bigint }>(
-    `SELECT p.i, ${BAND_SQL} AS band, count(*) AS n
-     FROM temp.plan_ids p JOIN loans l USING (loan_id) JOIN loans l2 ON l2.borrower_id = l.borrower_id
-     JOIN (SELECT c0.*, timezone(l0.time_zone, c0.started_at) AS t FROM contacts c0 JOIN loans l0 USING (loan_id)
-           WHERE c0.direction = 'inbound' AND c0.channel IN ('phone', 'app')
-             AND c0.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)) c ON c.loan_id = l2.loan_id
-     GROUP BY ALL`,
-    [asOf, before],
-  );
   // An hour counts as seen with at least 0.2 % of the attempts (and 20): rarer hours are the model's guesswork.
   const hours = await w.all<{ h: number }>(
-    `SELECT hour(timezone(l.time_zone, a.started_at)) AS h FROM temp.plan_attempts a
-     JOIN (SELECT borrower_id, any_value(time_zone) AS time_zone FROM loans GROUP BY borrower_id) l USING (borrower_id)
+    `SELECT hour AS h FROM temp.plan_attempts
      GROUP BY 1 HAVING count(*) >= greatest(20, 0.002 * (SELECT count(*) FROM temp.plan_attempts)) ORDER BY 1`,
   );
-  const own = await w.all<{ i: number; band: number; n: bigint; hang: bigint; pick: bigint }>(
-    `SELECT p.i, a.band, count(*) AS n, count_if(a.outcome = 'hung_up') AS hang, count_if(a.${PICKED_UP}) AS pick
-     FROM temp.plan_ids p JOIN loans l USING (loan_id) JOIN temp.plan_attempts a ON a.borrower_id = l.borrower_id
-     -- collection calls say more about the debt than about the hour: the bands learn from the others
-     WHERE a.purpose <> 'collection'
-     GROUP BY p.i, a.band`,
+  // Every borrower's calls by band (collection calls say more about the debt than about the hour, so the bands
+  // learn from the others) and own contacts by band (inbound calls, app use: when they are free) — the whole book
+  // once: the plan's loans read their borrower's row, and the contact classes learn from all of them, so a shard
+  // and the whole run — any subset of loans — plan with the same classes.
+  const perBorrower = await w.all<{
+    borrower_id: string;
+    loan_type: string;
+    band: number;
+    n: bigint;
+    hang: bigint;
+    pick: bigint;
+    inb: bigint;
+  }>(
+    `WITH a AS (
+       SELECT borrower_id, any_value(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
+         count_if(${PICKED_UP}) AS pick, 0 AS inb
+       FROM temp.plan_attempts WHERE purpose <> 'collection' GROUP BY borrower_id, band),
+     i AS (
+       SELECT borrower_id, any_value(loan_type) AS loan_type, ${BAND_SQL} AS band, 0 AS n, 0 AS hang, 0 AS pick,
+         count(*) AS inb
+       FROM (SELECT l.borrower_id, l.loan_type, timezone(l.time_zone, c.started_at) AS t
+             FROM contacts c JOIN loans l USING (loan_id)
+             WHERE c.direction = 'inbound' AND c.channel IN ('phone', 'app')
+               AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY))
+       GROUP BY borrower_id, band)
+     SELECT borrower_id, any_value(loan_type) AS loan_type, band, sum(n) AS n, sum(hang) AS hang, sum(pick) AS pick,
+       sum(inb) AS inb
+     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id, band ORDER BY borrower_id, band`,
+    [asOf, before],
   );
   const last = await w.all<{ i: number; band: number | null; failed: boolean; recent: bigint; app: boolean }>(
     `WITH b AS (
@@ -200,17 +212,22 @@ export async function plannerLoans(
     }
     return f;
   };
-  for (const r of own) {
-    const f = factsOf(r.i);
-    f.counts.attempts[r.band] = Number(r.n);
-    f.counts.hangups[r.band] = Number(r.hang);
-    f.counts.pickups[r.band] = Number(r.pick);
+  const byBorrower = new Map<string, { type: string; counts: BandCounts }>();
+  for (const r of perBorrower) {
+    let e = byBorrower.get(r.borrower_id);
+    if (!e) {
+      e = { type: r.loan_type, counts: { ...counts(), inbound: new Array(BAND_COUNT).fill(0) } };
+      byBorrower.set(r.borrower_id, e);
+    }
+    e.counts.attempts[r.band] = Number(r.n);
+    e.counts.hangups[r.band] = Number(r.hang);
+    e.counts.pickups[r.band] = Number(r.pick);
+    e.counts.inbound![r.band] = Number(r.inb);
   }
-  for (const r of inbound) {
-    const f = factsOf(r.i);
-    f.counts.inbound ??= new Array(BAND_COUNT).fill(0);
-    f.counts.inbound[r.band] = Number(r.n);
-  }
+  base.forEach((b) => {
+    const e = byBorrower.get(b.borrower_id);
+    if (e) factsOf(b.i).counts = e.counts;
+  });
   for (const r of last) {
     if (r.band === null && !r.app) continue;
     const f = factsOf(r.i);
@@ -239,48 +256,8 @@ export async function plannerLoans(
     await w.run('DROP TABLE temp.plan_attempts');
     return { loans, stateRow, contactPriors: undefined };
   }
-  // Latent contact classes over every borrower of the book with calls or contacts (one row each, in id order), so a
-  // shard and the whole run — and any subset of loans — plan with the same classes.
-  const rowsB = await w.all<{
-    borrower_id: string;
-    loan_type: string;
-    band: number;
-    n: bigint;
-    hang: bigint;
-    pick: bigint;
-    inb: bigint;
-  }>(
-    `WITH a AS (
-       SELECT borrower_id, any_value(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
-         count_if(${PICKED_UP}) AS pick, 0 AS inb
-       FROM temp.plan_attempts WHERE purpose <> 'collection' GROUP BY borrower_id, band),
-     i AS (
-       SELECT l.borrower_id, any_value(l.loan_type) AS loan_type, ${BAND_SQL} AS band, 0 AS n, 0 AS hang, 0 AS pick,
-         count(*) AS inb
-       FROM (SELECT c0.*, timezone(l0.time_zone, c0.started_at) AS t FROM contacts c0 JOIN loans l0 USING (loan_id)
-             WHERE c0.direction = 'inbound' AND c0.channel IN ('phone', 'app')
-               AND c0.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)) c
-       JOIN loans l USING (loan_id) GROUP BY l.borrower_id, band)
-     SELECT borrower_id, any_value(loan_type) AS loan_type, band, sum(n) AS n, sum(hang) AS hang, sum(pick) AS pick,
-       sum(inb) AS inb
-     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id, band ORDER BY borrower_id, band`,
-    [asOf, before],
-  );
   await w.run('DROP TABLE temp.plan_attempts');
-  const data: { type: string; counts: BandCounts }[] = [];
-  let cur = '';
-  for (const r of rowsB) {
-    if (r.borrower_id !== cur) {
-      cur = r.borrower_id;
-      data.push({ type: r.loan_type, counts: { ...counts(), inbound: new Array(BAND_COUNT).fill(0) } });
-    }
-    const c = data[data.length - 1]!.counts;
-    c.attempts[r.band] = Number(r.n);
-    c.hangups[r.band] = Number(r.hang);
-    c.pickups[r.band] = Number(r.pick);
-    c.inbound![r.band] = Number(r.inb);
-  }
-  const classes = fitContactClasses(data, book);
+  const classes = fitContactClasses([...byBorrower.values()], book);
   return {
     loans,
     stateRow,

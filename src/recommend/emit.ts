@@ -8,7 +8,7 @@ import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input
 import type { PlanState } from './prepare.ts';
 import { BAND_LABELS, bandOf } from './profile.ts';
 import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
-import { riskWithin } from './risk.ts';
+import { MONTH_DAYS, riskWithin } from './risk.ts';
 import type { ScoreStats } from './score.ts';
 import { REC_PURPOSES, type Recommendation } from './types.ts';
 import { isoUtc, utcIsoOfLocal } from './zone.ts';
@@ -117,7 +117,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       rate: 1 - Math.exp(-s.rate[i]!),
       intervalRisk: s.intervalRisk[i]!,
       termMaxDays: s.termMaxDays[i]!,
-      termMonths: l.term_months ?? Math.round((s.maturity[i]! - s.disbursed[i]!) / 30.4375),
+      termMonths: l.term_months ?? Math.round((s.maturity[i]! - s.disbursed[i]!) / MONTH_DAYS),
       personal,
       answer: 1 - Math.min(1, s.weekdays.bestFail[ix]!),
       answerWorst: 1 - Math.min(1, worstFail(s, i, wd)),

@@ -58,15 +58,6 @@ export function daysWithinBudget(hazard: ArrayLike<number>, budget: number, maxD
  * hazards, that month. (Averaging months 2–3 instead smooths the cadence but arrives late: the backtest's
  * pre-delinquency reach fell from 40 % to 39 %, and the oracle's from 44 % to 36 %.)
  */
-/** Months of hazards (from month 2) the forward rate averages. */
-const FORWARD_MONTHS = 1;
-
 export function forwardRate(hazard: ArrayLike<number>): number {
-  const n = hazard.length;
-  if (n === 0) return 0;
-  if (n === 1) return -logSurv(hazard[0] ?? 0);
-  const to = Math.min(n, FORWARD_MONTHS + 1);
-  let ls = 0;
-  for (let k = 1; k < to; k++) ls += logSurv(hazard[k] ?? 0);
-  return -ls / (to - 1);
+  return -logSurv(hazard[hazard.length > 1 ? 1 : 0] ?? 0);
 }
