@@ -48,6 +48,24 @@ async function plan(loans: PlannerLoan[], asOf: string, hangup = flat, p: Policy
 }
 
 describe('planFollowUps examples', () => {
+  it('lets personal AAA wait past six months and its riskier loans come sooner within the grade', async () => {
+    const history = { first: ['2025-01-20'], mid_term: ['2026-02-20'] };
+    const safe = loan({ loan_id: 'safe', credit_grade: 'AAA', hazard: new Float32Array(6).fill(0.0005), history });
+    const risky = loan({ loan_id: 'risky', credit_grade: 'AAA', hazard: new Float32Array(6).fill(0.0025), history });
+    const aa = loan({ loan_id: 'aa', credit_grade: 'AA', hazard: new Float32Array(6).fill(0.0005), history });
+    const { recommendations: r } = await plan([safe, risky, aa], '2026-03-02');
+    const by = new Map(r.map((x) => [x.loan_id, x]));
+    const aaa = resolveSegment(policy, 'personal', 'AAA').mid_term;
+    expect(aaa.max_days).toBeGreaterThan(resolveSegment(policy, 'personal', 'AA').mid_term.max_days);
+    // The safe AAA loan waits the grade's longest interval, longer than the same risk in AA may wait.
+    expect(by.get('safe')!.cadence_days).toBe(aaa.max_days);
+    expect(by.get('aa')!.cadence_days).toBeLessThan(by.get('safe')!.cadence_days);
+    // Five times the risk: the date follows the budget, well inside the bounds, at least 30 % sooner.
+    expect(by.get('risky')!.reason_codes).toContain('RISK_BUDGET');
+    expect(by.get('risky')!.cadence_days).toBeLessThanOrEqual(0.7 * by.get('safe')!.cadence_days);
+    expect(by.get('risky')!.cadence_days).toBeGreaterThan(aaa.min_days);
+  });
+
   it('gives a corporate CCC loan in a downturn a shorter interval than a personal AAA one', async () => {
     const hazard = new Float32Array(6).fill(0.004);
     const history = { first: ['2025-01-20'], mid_term: ['2026-02-20'] };
