@@ -214,6 +214,14 @@ async function practiceHour(w: Warehouse, from: string): Promise<BacktestResult[
 export async function runBacktest(w: Warehouse, cfg: BacktestConfig, log: Logger): Promise<BacktestResult> {
   const t0 = performance.now();
   const policy = loadPolicy(cfg.policy);
+  // Capacity `auto` is a first run's safety net, derived from each plan; the backtest's volume match is its
+  // capacity control and the simple practices have no plan to derive it from, so every policy runs without it.
+  const cap = policy.capacity.daily === 'auto' ? null : policy.capacity.daily;
+  if (policy.capacity.daily === 'auto')
+    log.info(
+      'backtest: capacity auto → unlimited for every policy (set a number in the policy to apply one)',
+    );
+  policy.capacity.daily = cap;
   const months = monthRange(monthStart(cfg.from), monthStart(cfg.to));
   const fromDay = dayOf(months[0]!);
   const toDay = dayOf(addMonths(months[months.length - 1]!, 1));
@@ -372,7 +380,7 @@ export async function runBacktest(w: Warehouse, cfg: BacktestConfig, log: Logger
         prenotified: c.filter((x) => x.prenotified && !x.joined).length,
         violations: Object.values(v).reduce((a, b) => a + b, 0),
         violations_by_rule: v,
-        capacity_overflow: overCapacity(c, policy.capacity.daily),
+        capacity_overflow: overCapacity(c, cap),
         by_purpose: byPurpose,
       };
     }

@@ -37,6 +37,7 @@ export const recommendStage = defineStage({
         by_purpose: s.stats.by_purpose,
         prenotified: s.stats.prenotified,
         moved: s.stats.moved,
+        capacity_daily: s.stats.capacity_daily,
         overflow: s.stats.overflow,
         models: s.models,
       },
