@@ -53,17 +53,24 @@ export async function collectSchedule(
   const seg = hasLoans
     ? `LEFT JOIN loans l ON l.loan_id = r.loan_id`
     : `LEFT JOIN (SELECT NULL::VARCHAR AS loan_id, NULL::VARCHAR AS loan_type, NULL::VARCHAR AS credit_grade) l ON false`;
+  // days from the run's as-of date to the follow-up's date: what the planner decided for each loan now
+  // (cadence_days is the policy's cycle length, which sits at its bound for most loans and says little)
   const intervals = await w.all<ScheduleData['interval_by_segment'][number]>(
-    `SELECT coalesce(l.loan_type, 'unknown') || ' ' || coalesce(l.credit_grade, '?') AS segment,
-        coalesce(l.loan_type, 'unknown') AS loan_type, coalesce(l.credit_grade, '?') AS credit_grade,
-        count(*)::INTEGER AS n, min(cadence_days)::DOUBLE AS min,
-        quantile_cont(cadence_days, 0.25) AS q1, quantile_cont(cadence_days, 0.5) AS median,
-        quantile_cont(cadence_days, 0.75) AS q3, max(cadence_days)::DOUBLE AS max
-     FROM recommendations r ${seg} WHERE r.run_id = ? GROUP BY ALL ORDER BY loan_type, credit_grade`,
+    `WITH d AS (
+       SELECT coalesce(l.loan_type, 'unknown') AS loan_type, coalesce(l.credit_grade, '?') AS credit_grade,
+              date_diff('day', r.as_of::DATE, r.due_on::DATE)::DOUBLE AS days
+       FROM recommendations r ${seg} WHERE r.run_id = ?)
+     SELECT loan_type || ' ' || credit_grade AS segment, loan_type, credit_grade,
+        count(*)::INTEGER AS n, min(days) AS min,
+        quantile_cont(days, 0.25) AS q1, quantile_cont(days, 0.5) AS median,
+        quantile_cont(days, 0.75) AS q3, max(days) AS max
+     FROM d GROUP BY ALL ORDER BY loan_type, credit_grade`,
     p,
   );
   const stats = await w.one<{ hi: number | null; budget: number | null }>(
-    `SELECT max(greatest(risk_at_due, risk_budget)) AS hi, median(risk_budget) AS budget
+    // the histogram ends at the 99th percentile (or just past the budget): a few loans far above it would
+    // otherwise stretch the axis and put nearly everyone in the first bar; the last bar holds those above
+    `SELECT greatest(quantile_cont(risk_at_due, 0.99), 1.25 * median(risk_budget)) AS hi, median(risk_budget) AS budget
      FROM recommendations WHERE run_id = ?`,
     p,
   );
