@@ -69,7 +69,7 @@ export function renderHtml(data: ReportData, charts: Chart[], notes: Note[]): st
   const run = data.schedule.ok ? data.schedule.value.run : undefined;
   const body: string[] = [
     `<h1>${m('report_title')}</h1>`,
-    `<p class="meta">${m('generated')}: ${esc(data.generated_at)}${
+    `<p class="meta">${m('generated')}: ${esc(generatedAt(data.generated_at))}${
       run ? ` · ${m('run')}: <code>${esc(run.run_id)}</code> (${esc(run.as_of)})` : ''
     }</p>`,
     ...(data.versions ? [`<div class="tw">${versionsTable(lang, data.versions)}</div>`] : []),
@@ -91,6 +91,11 @@ ${body.join('\n')}
 <script>${BOOT}</script>
 </body></html>
 `;
+}
+
+/** `2025-07-02T03:04:05Z` → `2025-07-02 03:04:05 UTC`: the same instant, readable in both languages. */
+function generatedAt(iso: string): string {
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
 }
 
 function section(data: ReportData, key: SectionKey, charts: Chart[], notes: Note[]): string {

@@ -108,8 +108,25 @@ const REASONS: Record<string, string> = {
 
 const LOAN_TYPES: Record<string, string> = { personal: '个人', corporate: '企业', unknown: '未知' };
 
+const OUTCOMES: Record<string, string> = {
+  answered: '接通',
+  delivered: '已送达',
+  failed: '失败',
+  hung_up: '挂断',
+  no_answer: '无人接听',
+  promise_to_pay: '承诺还款',
+  refused: '拒绝',
+  busy: '占线',
+  voicemail: '语音信箱',
+  read: '已读',
+};
+
+const SPLITS: Record<string, string> = { train: '训练集', valid: '验证集', test: '测试集' };
+
 const KINDS = {
   loan_type: LOAN_TYPES,
+  outcome: OUTCOMES,
+  split: SPLITS,
   feature: FEATURES,
   channel: CHANNELS,
   model: MODELS,
@@ -126,4 +143,21 @@ export function nameOf(lang: Lang, kind: keyof typeof KINDS, id: string): string
 /** True when zh-CN has a name for the id (tests use it to prove every id the page shows is covered). */
 export function hasName(kind: keyof typeof KINDS, id: string): boolean {
   return id in KINDS[kind];
+}
+
+/** A vintage label: `2024-H1` stays in English, reads 2024年上半年 in zh-CN. */
+export function vintageName(lang: Lang, v: string): string {
+  const m = /^(\d{4})-H([12])$/.exec(v);
+  if (lang === 'en' || !m) return v;
+  return `${m[1]}年${m[2] === '1' ? '上' : '下'}半年`;
+}
+
+/** A bin value of a text feature in the page's language (`∅` is a missing value). */
+export function binValueName(lang: Lang, feature: string, v: string): string {
+  if (v === '∅') return lang === 'en' ? 'missing' : '缺失';
+  if (feature === 'loan_type') return nameOf(lang, 'loan_type', v);
+  if (feature === 'last_outcome') return nameOf(lang, 'outcome', v);
+  if (feature === 'channel') return nameOf(lang, 'channel', v);
+  if (feature === 'purpose') return nameOf(lang, 'purpose', v);
+  return v;
 }

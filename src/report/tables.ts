@@ -6,7 +6,7 @@
  */
 import type { SectionKey } from './charts/common.ts';
 import { type MsgKey, t } from './i18n.ts';
-import { nameOf } from './i18n-names.ts';
+import { binValueName, nameOf, vintageName } from './i18n-names.ts';
 import { reasonText } from './reason-text.ts';
 import type { Lang, PerformanceGroup, ReportData, Versions } from './types.ts';
 
@@ -108,7 +108,7 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
       'Brier',
       'ECE',
     ];
-    const out = [table('table-metrics', `${m('metrics_table')} (${m('split')}: ${p.split})`, head, rows)];
+    const out = [table('table-metrics', `${m('metrics_table')} (${m('split')}: ${nameOf(lang, 'split', p.split)})`, head, rows)];
     const champ = p.groups.flatMap((g) => {
       const a = g.variants.find((x) => x.variant === 'network');
       const b = g.variants.find((x) => x.variant === 'baseline');
@@ -237,7 +237,7 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
             .flatMap((f) =>
               f.bins.map((b) => [
                 nameOf(lang, 'feature', f.feature),
-                b.bin === 'missing' ? m('missing') : b.bin,
+                b.bin === 'missing' ? m('missing') : binValueName(lang, f.feature, b.bin),
                 b.lo === null ? '' : `${fmt(b.lo, 3)} – ${fmt(b.hi, 3)}`,
                 String(b.n),
                 pct(b.bad_rate, 2),
@@ -264,7 +264,7 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
         'table-vintage',
         `${m('vintage_table')} (${vd.data_end})`,
         [m('vintage'), ...mobs.map((k) => `${m('mob')} ${k}`)],
-        vintages.map((vin) => [vin, ...mobs.map((k) => cell(vin, k))]),
+        vintages.map((vin) => [vintageName(lang, vin), ...mobs.map((k) => cell(vin, k))]),
       ),
       table(
         'table-roll',

@@ -119,6 +119,8 @@ describe('report specs', () => {
       expect(notes.map((n) => n.name)).toEqual([
         'performance',
         'stability',
+        'woe',
+        'actions',
         'hangup-heatmap-predicted',
         'backtest',
       ]);

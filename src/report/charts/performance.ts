@@ -247,7 +247,7 @@ export function performanceCharts(lang: Lang, d: PerformanceData): { charts: Cha
             bin: { binned: true },
             title: m('score_log'),
             scale: { type: 'log' },
-            axis: { format: '.1~%', tickCount: 4 },
+            axis: { format: '.2~%', tickCount: 4 },
           },
           x2: { field: 'bin_end' },
           y: { field: 'share', type: 'quantitative', title: m('share'), stack: null, axis: pct },

@@ -3,6 +3,7 @@
  * disbursement) and the roll-rate matrix (DPD bucket this month → next month) as an annotated heatmap.
  * Input: ReportData.vintage.
  */
+import { vintageName } from '../i18n-names.ts';
 import { bucketLabel } from '../tables.ts';
 import type { Lang, VintageData } from '../types.ts';
 import { type Chart, SIZE, spec, tr } from './common.ts';
@@ -19,7 +20,7 @@ export function portfolioCharts(lang: Lang, d: VintageData): Chart[] {
       title: m('vintage_chart'),
       spec: spec(
         m('vintage_chart'),
-        d.curves,
+        d.curves.map((c) => ({ ...c, vintage: vintageName(lang, c.vintage) })),
         {
           width: SIZE.width,
           height: SIZE.height,

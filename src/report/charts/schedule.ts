@@ -3,8 +3,18 @@
  * follow-up against the budget, daily load against capacity; and the backtest beside the fixed practice.
  * Input: ReportData.schedule and ReportData.backtest.
  */
+
+import { nameOf } from '../i18n-names.ts';
 import type { BacktestMetric, Lang, ScheduleData } from '../types.ts';
 import { type Chart, dayFormat, SIZE, spec, tr } from './common.ts';
+
+/** A segment's label: loan type in the page's language and the credit grade. */
+function segmentName(lang: Lang, s: { loan_type: string; credit_grade: string }): string {
+  return `${nameOf(lang, 'loan_type', s.loan_type)} ${s.credit_grade}`;
+}
+
+/** Data of a label layer: one row, so the label is drawn once and not once per row of the chart's data. */
+const ONE_ROW = { values: [{}] };
 
 export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
   const m = tr(lang);
@@ -12,7 +22,7 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
     field: 'segment',
     type: 'nominal',
     title: m('segment'),
-    sort: d.interval_by_segment.map((s) => s.segment),
+    sort: d.interval_by_segment.map((s) => segmentName(lang, s)),
   };
   const days = (field: string) => ({ field, type: 'quantitative', title: m('cadence') });
   const dayAxis = {
@@ -28,12 +38,16 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
       encoding: {
         x: dayAxis,
         y: { field: 'n', type: 'quantitative', title: m('count') },
-        color: {
-          field: 'over_label',
-          type: 'nominal',
-          title: m('over'),
-          scale: { domain: [m('no'), m('yes')], range: ['#4c78a8', '#c0392b'] },
-        },
+        ...(d.capacity === null
+          ? {}
+          : {
+              color: {
+                field: 'over_label',
+                type: 'nominal',
+                title: m('over'),
+                scale: { domain: [m('no'), m('yes')], range: ['#4c78a8', '#c0392b'] },
+              },
+            }),
         tooltip: [
           { field: 'day', type: 'nominal', title: m('day') },
           { field: 'n', type: 'quantitative', title: m('count') },
@@ -49,6 +63,7 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
         encoding: { y: { datum: d.capacity, type: 'quantitative' } },
       },
       {
+        data: ONE_ROW,
         mark: { type: 'text', align: 'right', dy: -6, color: '#c0392b', x: 'width' },
         encoding: {
           y: { datum: d.capacity, type: 'quantitative' },
@@ -58,6 +73,7 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
     );
   else
     loadLayers.push({
+      data: ONE_ROW,
       mark: { type: 'text', align: 'right', baseline: 'top', color: '#c0392b', x: 'width', y: 4 },
       encoding: { text: { value: m('capacity_unknown') } },
     });
@@ -131,6 +147,7 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
               encoding: { x: { datum: d.risk_budget } },
             },
             {
+              data: ONE_ROW,
               mark: { type: 'text', align: 'left', dx: 4, dy: -4, color: '#c0392b' },
               encoding: { x: { datum: d.risk_budget }, y: { value: 10 }, text: { value: m('budget') } },
             },

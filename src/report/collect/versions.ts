@@ -9,7 +9,6 @@ import { bundleText } from '../html.ts';
 import { tableExists } from '../inputs.ts';
 import type { RunInfo, Versions } from '../types.ts';
 
-
 function packageVersion(path: string): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }

@@ -3,8 +3,8 @@
  *
  *   days past due of a loan at date D = D − the due date of its earliest installment unpaid at D (0 when none)
  *   30+ DPD onset = the first due date + 30 days at which that installment was still unpaid (as the labels define it)
- *   vintage curve: per half-year of disbursement, the share of loans that reached 30+ DPD by each month on book,
- *                  over the loans observed that long (disbursed at least that many months before the data end)
+ *   vintage curve: per half-year of disbursement, the share of its loans that reached 30+ DPD by each month on
+ *                  book, up to the month on book its youngest loan has reached by the data end
  *   roll rates: per month end of the last 12 months, each active loan's bucket (current, 1–29, 30–59, 60–89, 90+)
  *               and the next month end's; shares per starting bucket, pooled over the months
  *
@@ -40,10 +40,13 @@ export async function collectVintage(w: Warehouse): Promise<Part<VintageData>> {
               date_diff('month', l.disbursed_on, o.onset) + 1 AS onset_mob,
               date_diff('month', l.disbursed_on, $1::DATE) AS seen
        FROM loans l LEFT JOIN onset o USING (loan_id) WHERE l.disbursed_on <= $1::DATE),
-     mob AS (SELECT unnest(range(1, 37)) AS mob)
+     v AS (SELECT *, min(seen) OVER (PARTITION BY vintage) AS all_seen FROM l),
+     mob AS (SELECT unnest(range(1, 121)) AS mob)
+     -- a vintage's curve runs only as far as every one of its loans was observed: past that, the share would be
+     -- over its oldest loans only and could fall, which a cumulative curve cannot
      SELECT vintage, mob::INTEGER AS mob, count(*)::INTEGER AS n,
             count(*) FILTER (WHERE onset_mob <= mob)::INTEGER AS bads
-     FROM l JOIN mob ON l.seen >= mob.mob
+     FROM v JOIN mob ON v.all_seen >= mob.mob
      GROUP BY ALL HAVING count(*) >= 20 ORDER BY vintage, mob`,
     [dataEnd],
   );
