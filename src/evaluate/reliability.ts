@@ -86,5 +86,6 @@ export function wilson(k: number, n: number, z = 1.959963984540054): [number, nu
   const d = 1 + (z * z) / n;
   const c = (q + (z * z) / (2 * n)) / d;
   const h = (z * Math.sqrt((q * (1 - q)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
+  // at k = 0 (k = n) the bound is exactly 0 (1); the formula leaves float noise there
+  return [k === 0 ? 0 : Math.max(0, c - h), k === n ? 1 : Math.min(1, c + h)];
 }

@@ -123,7 +123,26 @@ const OUTCOMES: Record<string, string> = {
 
 const SPLITS: Record<string, string> = { train: '训练集', valid: '验证集', test: '测试集' };
 
+/** Backtest metrics (src/backtest/run.ts reportMetrics, and the older file shape) and their units. */
+const METRICS: Record<string, string> = {
+  pre_delinquency_reach: '逾期前接通覆盖率',
+  early_warning_coverage: '预警覆盖率',
+  median_lead_days: '提前天数中位数',
+  attempts: '致电次数',
+  attempts_per_loan_year: '每贷款年致电次数',
+  true_hangup_rate: '真实挂断率',
+  answered_rate: '接通率',
+  rule_violations: '违规次数',
+  missed_30dpd: '未提前发现的 30 天以上逾期',
+  contacts: '联系次数',
+  hangup_rate: '挂断率',
+};
+
+const UNITS: Record<string, string> = { days: '天', calls: '次', loans: '笔', contacts: '次' };
+
 const KINDS = {
+  metric: METRICS,
+  unit: UNITS,
   loan_type: LOAN_TYPES,
   outcome: OUTCOMES,
   split: SPLITS,

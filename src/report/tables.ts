@@ -108,7 +108,14 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
       'Brier',
       'ECE',
     ];
-    const out = [table('table-metrics', `${m('metrics_table')} (${m('split')}: ${nameOf(lang, 'split', p.split)})`, head, rows)];
+    const out = [
+      table(
+        'table-metrics',
+        `${m('metrics_table')} (${m('split')}: ${nameOf(lang, 'split', p.split)})`,
+        head,
+        rows,
+      ),
+    ];
     const champ = p.groups.flatMap((g) => {
       const a = g.variants.find((x) => x.variant === 'network');
       const b = g.variants.find((x) => x.variant === 'baseline');
@@ -347,8 +354,8 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
       data.backtest.ok ? data.backtest.value.some((b) => b[k] !== undefined) : false,
     );
     const rows = data.backtest.value.map((b) => [
-      b.name,
-      b.unit,
+      nameOf(lang, 'metric', b.name),
+      nameOf(lang, 'unit', b.unit),
       String(b.fixed),
       ...extra.filter((k) => k !== 'oracle').map((k) => String(b[k] ?? '')),
       String(b.recommended),

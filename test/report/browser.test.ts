@@ -20,11 +20,41 @@ import { withWarehouse } from '../../src/warehouse/db.ts';
 import { buildFixture } from './fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** The tables a model-risk reader expects, in page order (the golden list). */
+const TABLES = [
+  'table-versions',
+  'table-metrics',
+  'table-champion',
+  'table-gains',
+  'table-score-bands',
+  'table-psi',
+  'table-woe',
+  'table-woe-bins',
+  'table-vintage',
+  'table-roll',
+  'table-reasons',
+  'table-overflow',
+  'table-actions',
+  'table-backtest',
+];
 const NOW = '2025-07-02T03:04:05Z';
 let dir: string;
 let wh: string;
 let out: string;
 let summary: ReportSummary;
+
+/**
+ * Latin words in a zh-CN page that are not on the allow-list: ids and codes (a digit or an underscore: L0001,
+ * run ids, hashes, HANGUP_WINDOW, missed_30dpd), all-capital acronyms and grades (KS, AUC, PSI, AAA), CLI flags
+ * (--capacity), and the names statisticians keep untranslated or that name software.
+ */
+const ALLOWED = new Set(['Brier', 'Gini', 'WoE', 'followup', 'vega', 'vega-lite']);
+function englishWords(text: string): string[] {
+  return (text.match(/--?[A-Za-z][\w-]*|[\w@.-]*[A-Za-z][\w@.-]*/g) ?? [])
+    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ''))
+    .filter((w) => /[A-Za-z]/.test(w))
+    .filter((w) => !(w.startsWith('--') || /[\d_]/.test(w) || /^[A-Z]+$/.test(w) || ALLOWED.has(w)));
+}
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(buf: Buffer): { width: number; height: number } {
@@ -172,7 +202,8 @@ describe('index.html in headless Chromium', () => {
       ],
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // a 1,280 px window (a laptop): the page must fit it without scrolling sideways
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
       const errors: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
@@ -199,15 +230,45 @@ describe('index.html in headless Chromium', () => {
       expect(rendered.map((r) => r.name)).toEqual(summary.charts);
       for (const r of rendered)
         expect([r.name, r.marks > 10, r.w > 100, r.h > 50]).toEqual([r.name, true, true, true]);
-      // the key tables are on the page
-      for (const id of ['table-metrics', 'table-psi', 'table-reasons', 'table-overflow', 'table-backtest'])
-        expect(await page.$(`#${id}`)).not.toBeNull();
+      // no horizontal scroll at 1,280 px
+      // (<html> is the scrolling element of a standards-mode page)
+      const scroll = await page.$eval('html', (e) => ({
+        scrollWidth: e.scrollWidth,
+        clientWidth: e.clientWidth,
+      }));
+      expect(scroll.scrollWidth).toBeLessThanOrEqual(scroll.clientWidth);
+      // every panel (concat cell, facet cell, layer) outside the legends draws marks: no empty cell with stray axes
+      const empty = await page.$$eval('[data-chart]', (els) =>
+        els.flatMap((e) =>
+          [...e.querySelectorAll('svg g.role-scope')]
+            .filter((g) => !g.closest('.role-legend'))
+            .filter((g) => g.querySelectorAll('g.role-mark > *').length === 0)
+            .map((g) => `${e.getAttribute('data-chart')}: ${g.getAttribute('class')}`),
+        ),
+      );
+      expect(empty).toEqual([]);
+      // the golden list of tables, each with rows
+      const tables = await page.$$eval('table[id]', (ts) =>
+        ts.map((t) => [t.id, t.querySelectorAll('tbody tr').length > 0]),
+      );
+      expect(tables).toEqual(TABLES.map((id) => [id, true]));
+      // zh-CN: every visible string is Chinese — the page text and every chart's SVG text, minus the allow-list
+      const text = await page.$eval('body', (b) =>
+        [b.innerText, ...[...b.querySelectorAll('svg text')].map((t) => t.textContent ?? '')].join('\n'),
+      );
+      expect(englishWords(text)).toEqual([]);
+      // the check does catch English (so the line above can fail)
+      expect(englishWords('风险 capacity not given; KS 0.41; L0001; HANGUP_WINDOW; delinquency@1')).toEqual([
+        'capacity',
+        'not',
+        'given',
+      ]);
       expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
       expect(errors).toEqual([]);
       const shot = join(out, 'screenshot.png');
       await page.screenshot({ path: shot, fullPage: true });
       const size = pngSize(readFileSync(shot));
-      expect(size.width).toBe(1400);
+      expect(size.width).toBe(1280);
       expect(size.height).toBeGreaterThan(3000); // 16 charts and 5 tables stacked
       expect(statSync(shot).size).toBeGreaterThan(200_000);
     } finally {

@@ -84,7 +84,7 @@ export function scheduleCharts(lang: Lang, d: ScheduleData): Chart[] {
       title: m('interval'),
       spec: spec(
         m('interval'),
-        d.interval_by_segment,
+        d.interval_by_segment.map((s) => ({ ...s, segment: segmentName(lang, s) })),
         {
           width: SIZE.width,
           height: Math.max(100, 22 * d.interval_by_segment.length),
@@ -185,7 +185,8 @@ export function backtestCharts(lang: Lang, metrics: BacktestMetric[]): Chart[] {
     ...(has('oracle') ? [m('oracle')] : []),
   ];
   const values = metrics.flatMap((x) => {
-    const metric = x.unit ? `${x.name} (${x.unit})` : x.name;
+    const name = nameOf(lang, 'metric', x.name);
+    const metric = x.unit ? `${name} (${nameOf(lang, 'unit', x.unit)})` : name;
     return [
       { metric, policy: m('fixed'), value: x.fixed },
       { metric, policy: m('recommended'), value: x.recommended },
