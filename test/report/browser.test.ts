@@ -254,6 +254,8 @@ describe('index.html in headless Chromium', () => {
       expect(tables).toEqual(TABLES.map((id) => [id, true]));
       // zh-CN: every visible string is Chinese — the page text and every chart's SVG text, minus the allow-list
       const text = await page.$eval('body', (b) =>
+        // innerText, not textContent: the visible text only, without the specs JSON and the boot script
+        // biome-ignore lint/performance/useDomNodeTextContent: see above
         [b.innerText, ...[...b.querySelectorAll('svg text')].map((t) => t.textContent ?? '')].join('\n'),
       );
       expect(englishWords(text)).toEqual([]);
