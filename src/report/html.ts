@@ -45,7 +45,7 @@ const CSP =
 // (.tw) rather than the page.
 const STYLE = `body{font-family:"Noto Sans CJK SC","Noto Sans CJK",system-ui,sans-serif;margin:24px;color:#222;max-width:1232px}
 .tw{max-width:100%;overflow-x:auto}caption{text-align:left;font-weight:bold;padding:4px 0}
-td.wrap{white-space:normal;text-align:left;min-width:280px}
+#table-actions td:last-child,#table-reasons td:last-child{text-align:left}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}
 .chart{margin:12px 0;min-height:40px}.na{background:#fff4e5;border-left:4px solid #e0a100;padding:6px 10px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
@@ -104,7 +104,11 @@ function section(data: ReportData, key: SectionKey, charts: Chart[], notes: Note
   out.push(...tablesFor(data, key).map((h) => (h.startsWith('<table') ? `<div class="tw">${h}</div>` : h)));
   for (const n of notes.filter((x) => x.section === key))
     out.push(
-      `<p class="na" data-note="${esc(n.name)}"><b>${esc(n.title)}</b> — ${esc(t(lang, 'not_available'))}: ${esc(n.reason)}</p>`,
+      lang === 'en'
+        ? `<p class="na" data-note="${esc(n.name)}"><b>${esc(n.title)}</b> — ${esc(t(lang, 'not_available'))}: ${esc(n.reason)}</p>`
+        : // the reasons are the collectors' diagnostics (table names, flags, file paths), kept exact so they can be
+          // searched and acted on: folded under a translated summary rather than mistranslated
+          `<div class="na" data-note="${esc(n.name)}"><b>${esc(n.title)}</b> — ${esc(t(lang, 'not_available'))}<details><summary>${esc(t(lang, 'details'))}</summary><code lang="en">${esc(n.reason)}</code></details></div>`,
     );
   for (const c of charts.filter((x) => x.section === key))
     out.push(`<div class="chart" id="chart-${esc(c.name)}" data-chart="${esc(c.name)}"></div>`);

@@ -172,7 +172,7 @@ export interface ScheduleData {
     q3: number;
     max: number;
   }[];
-  /** Histogram of predicted risk at the next follow-up (risk_at_due), equal-width bins up to its 99th percentile; the last bin holds the rest. */
+  /** Histogram of predicted risk at the next follow-up (risk_at_due): 20 bins equal in log(risk), from its 0.5th percentile to its maximum. */
   risk_hist: { bin_start: number; bin_end: number; n: number }[];
   /** Median risk budget that applied, 0–1. */
   risk_budget: number;

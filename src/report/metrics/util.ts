@@ -23,11 +23,3 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const b = sorted[Math.min(lo + 1, sorted.length - 1)] as number;
   return a + (h - lo) * (b - a);
 }
-
-/** Smallest "nice" number (1, 2, 2.5 or 5 × 10^k) at or above v, so histogram bins have readable edges. */
-export function niceCeil(v: number): number {
-  if (!(v > 0)) return 1;
-  const k = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * k >= v - 1e-12) return m * k;
-  return 10 * k;
-}
