@@ -184,16 +184,19 @@ export function tablesFor(data: ReportData, key: SectionKey): string[] {
         gains,
       ),
     );
-    const bands = heads.flatMap((g) =>
-      (g.variants[0]?.bands ?? []).map((r) => [
-        g.label,
-        r.band,
-        String(r.n),
-        pct(r.share),
-        String(r.bads),
-        pct(r.bad_rate, 2),
-      ]),
-    );
+    // scorecard points read a probability of default; the hang-up model's 10–60 % would all sit in one band
+    const bands = heads
+      .filter((g) => g.horizon > 0)
+      .flatMap((g) =>
+        (g.variants[0]?.bands ?? []).map((r) => [
+          g.label,
+          r.band,
+          String(r.n),
+          pct(r.share),
+          String(r.bads),
+          pct(r.bad_rate, 2),
+        ]),
+      );
     out.push(
       table(
         'table-score-bands',

@@ -68,12 +68,29 @@ beforeAll(async () => {
   // found by default beside the warehouse
   writeFileSync(
     join(dir, 'backtest_results.json'),
+    // the shape `followup backtest` writes: eight metrics, five policies (random floor … oracle ceiling)
     JSON.stringify({
-      metrics: [
-        { name: 'missed_30dpd', fixed: 14, recommended: 9, unit: 'loans' },
-        { name: 'contacts', fixed: 1200, recommended: 1010 },
-        { name: 'hangup_rate', fixed: 0.21, recommended: 0.15 },
-      ],
+      metrics: (
+        [
+          ['pre_delinquency_reach', '%', false, [24.4, 20.7, 28.2, 40.6, 43.8]],
+          ['early_warning_coverage', '%', false, [87, 87.6, 89.7, 90.3, 91.4]],
+          ['median_lead_days', 'days', false, [16, 6, 17, 14, 18]],
+          ['attempts', 'calls', true, [15341, 15341, 15367, 15360, 15380]],
+          ['attempts_per_loan_year', 'calls', true, [4.66, 4.67, 4.68, 4.67, 4.68]],
+          ['true_hangup_rate', '%', true, [9.23, 9.23, 9.19, 7.65, 5.59]],
+          ['answered_rate', '%', false, [69.4, 69.4, 69.4, 75.7, 81.8]],
+          ['rule_violations', '', true, [0, 0, 0, 0, 0]],
+        ] as [string, string, boolean, [number, number, number, number, number]][]
+      ).map(([name, unit, lower_is_better, [random, fixed, tiered, recommended, oracle]]) => ({
+        name,
+        unit,
+        lower_is_better,
+        random,
+        fixed,
+        tiered,
+        recommended,
+        oracle,
+      })),
     }),
   );
   out = join(dir, 'out');

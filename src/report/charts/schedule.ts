@@ -6,7 +6,7 @@
 
 import { nameOf } from '../i18n-names.ts';
 import type { BacktestMetric, Lang, ScheduleData } from '../types.ts';
-import { type Chart, dayFormat, SIZE, spec, tr } from './common.ts';
+import { type Chart, dayFormat, grid, SIZE, spec, tr } from './common.ts';
 
 /** A segment's label: loan type in the page's language and the credit grade. */
 function segmentName(lang: Lang, s: { loan_type: string; credit_grade: string }): string {
@@ -202,25 +202,43 @@ export function backtestCharts(lang: Lang, metrics: BacktestMetric[]): Chart[] {
       spec: spec(
         m('backtest'),
         values,
-        {
-          facet: { column: { field: 'metric', type: 'nominal', title: null } },
-          resolve: { scale: { y: 'independent' } },
-          spec: {
-            width: 110,
-            height: SIZE.height,
-            mark: 'bar',
+        // one panel per metric, four to a row, each with its own scale (percentages beside call counts), so eight
+        // metrics fit the page instead of one 1,800 px row
+        grid(
+          [...new Set(values.map((v) => v.metric))].map((metric) => ({ title: metric, where: { metric } })),
+          {
+            width: 150,
+            height: 180,
             encoding: {
-              x: { field: 'policy', type: 'nominal', title: null, sort: order },
-              y: { field: 'value', type: 'quantitative', title: m('value') },
-              color: {
+              x: {
                 field: 'policy',
                 type: 'nominal',
-                title: m('policy'),
+                title: null,
                 sort: order,
+                axis: { labels: false, ticks: false },
               },
+              y: { field: 'value', type: 'quantitative', title: m('value'), axis: { format: ',~r' } },
             },
+            // each bar labelled with its value: a metric at 0 for every policy (rule violations) still reads as 0
+            layer: [
+              {
+                mark: 'bar',
+                encoding: {
+                  color: { field: 'policy', type: 'nominal', title: m('policy'), sort: order },
+                  tooltip: [
+                    { field: 'policy', type: 'nominal', title: m('policy') },
+                    { field: 'value', type: 'quantitative', title: m('value') },
+                  ],
+                },
+              },
+              {
+                mark: { type: 'text', dy: -5, fontSize: 10, baseline: 'bottom' },
+                encoding: { text: { field: 'value', type: 'quantitative', format: ',.3~r' } },
+              },
+            ],
           },
-        },
+          4,
+        ),
         lang,
       ),
     },
