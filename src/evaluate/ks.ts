@@ -17,6 +17,16 @@ export interface KsResult {
 }
 
 export function ksCurve(p: Scores, y: Labels): KsResult {
+  return scan(p, y, true);
+}
+
+export function ks(p: Scores, y: Labels): number {
+  // no curve: on a million rows it would be a million objects nobody reads
+  return scan(p, y, false).ks;
+}
+
+/** One pass over the scores in ascending order; the curve only when asked for. */
+function scan(p: Scores, y: Labels, withCurve: boolean): KsResult {
   const n = checkInputs('ks', p, y);
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i] as number;
@@ -39,11 +49,7 @@ export function ksCurve(p: Scores, y: Labels): KsResult {
       best = d;
       threshold = p[r] as number;
     }
-    curve.push({ x: p[r] as number, bads: cp / pos, goods: cn / neg });
+    if (withCurve) curve.push({ x: p[r] as number, bads: cp / pos, goods: cn / neg });
   }
   return { ks: best, threshold, curve };
-}
-
-export function ks(p: Scores, y: Labels): number {
-  return ksCurve(p, y).ks;
 }
