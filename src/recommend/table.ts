@@ -54,4 +54,6 @@ CREATE TABLE IF NOT EXISTS recommendations (
 
 export async function ensureRecommendationTables(w: Warehouse): Promise<void> {
   await w.run(RECOMMENDATIONS_DDL);
+  // Added after the first release: warehouses made before gain the column (null for their old runs).
+  await w.run('ALTER TABLE recommendation_runs ADD COLUMN IF NOT EXISTS capacity_per_day INTEGER');
 }

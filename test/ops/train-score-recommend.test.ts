@@ -133,12 +133,15 @@ describe('score and recommend', () => {
     );
     expect(rows.length).toBe(r.stats.recommendations);
     expect(rows.every((x) => x.ok && x.active && x.reasons.length > 0)).toBe(true);
-    const run = await w.one<{ n: bigint; policy_version: string }>(
-      'SELECT n_recommendations AS n, policy_version FROM recommendation_runs WHERE run_id = $1',
+    const run = await w.one<{ n: bigint; policy_version: string; cap: number | null }>(
+      'SELECT n_recommendations AS n, policy_version, capacity_per_day AS cap FROM recommendation_runs WHERE run_id = $1',
       [r.run_id],
     );
     expect(n(run?.n)).toBe(rows.length);
     expect(run?.policy_version).toBe(r.policy_version);
+    // The default capacity (auto) derived for this plan is stored with the run (the report draws it).
+    expect(r.stats.capacity_daily).toBeGreaterThanOrEqual(10);
+    expect(run?.cap).toBe(r.stats.capacity_daily);
     // The by-purpose table (arquero) agrees with the stored rows.
     const sql = await w.all<{ purpose: string; n: bigint; risk: number }>(
       'SELECT purpose, count(*) AS n, avg(risk_at_due) AS risk FROM recommendations WHERE run_id = $1 GROUP BY purpose',
