@@ -55,6 +55,15 @@ describe('train', () => {
       expect(['tensorflow', 'wasm', 'cpu']).toContain(card.training.backend);
       expect(card.training.backend).toBe(t.backend);
       expect(card.manifestHash).toMatch(/^[0-9a-f]{64}$/);
+      // The prior-shift check ran on the latest validation month: reported, not applied (the default).
+      const shift = card.calibration_shift;
+      expect(shift.period).toBe(t.window.valid.at(-1)!.slice(0, 7));
+      expect(shift.applied).toBe(false);
+      expect(shift.delta.length).toBe(card.outputs);
+      const cal = JSON.parse(readFileSync(join(t.dir, 'calibration.json'), 'utf8'));
+      expect(cal.shift).toEqual(shift);
+      const md = readFileSync(join(t.dir, 'card.md'), 'utf8');
+      expect(md).toContain(`| prior shift on ${shift.period}`);
       expect(existsSync(join(t.dir, 'evaluation.json'))).toBe(true);
       expect(existsSync(join(models, `${t.name}-baseline`, t.version, 'card.json'))).toBe(true);
       expect(await championVersion(models, t.name)).toBe(t.version);
