@@ -73,7 +73,7 @@ describe('followup backtest', () => {
     expect(result.period).toMatchObject({ from: '2024-08-01', to: '2024-09-01', months: 2 });
   });
 
-  it('undoes the personal hour and channel on the risk plan\'s own calls as an ablation', () => {
+  it("undoes the personal hour and channel on the risk plan's own calls as an ablation", () => {
     const c = result.main;
     const off = c.timing_off;
     for (const iv of [off.reach, off.hangup_rate, off.hangup_ratio]) {
