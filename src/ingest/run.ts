@@ -23,11 +23,12 @@ import type { Logger } from '../core/log.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { discover } from './discover.ts';
 import { ensureIngestTables, recordBatch, saveRejects } from './ledger.ts';
+import { physicalLines } from './lines.ts';
 import { merge } from './merge.ts';
 import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
-import { buildTyped, checkRules } from './validate.ts';
+import { buildTyped, checkRules, dstCounts, ensureAcceptedZones } from './validate.ts';
 
 export interface IngestDeps {
   log: Logger;
@@ -64,6 +65,7 @@ export async function runIngest(
     // 3. one transaction for the whole batch
     return await w.tx(async () => {
       await ensureIngestTables(w);
+      await ensureAcceptedZones(w);
       // The sequence keeps ids unique even when the clock is pinned and the same files come again.
       const seq = Number(
         (await w.one<{ n: bigint }>('SELECT count(*) + 1 AS n FROM ingest_batches'))?.n ?? 1,
@@ -77,11 +79,19 @@ export async function runIngest(
         const parsed = await buildTyped(w, src, reader, mapping);
         if (!parsed.consecutive)
           log.warn('row numbers not consecutive; reported lines may be off', { file: src.path });
-        const broken = src.format === 'csv' ? await collectBrokenRows(w) : 0;
-        const rowsIn = parsed.rows + broken;
+        const refused = src.format === 'csv' ? await collectBrokenRows(w) : new Map<number, number>();
+        const rowsIn = parsed.rows + refused.size;
         log.info('validating', { file: src.path, rows_in: rowsIn });
-        await checkRules(w, src.table, mapping, lineOf(reader, broken, 't.rowid', parsed.base));
+        await checkRules(w, src.table, mapping, lineOf(reader, refused.size, 't.rowid', parsed.base));
+        if (src.format === 'csv' && !(await physicalLines(w, src, parsed.base, parsed.rows, refused)))
+          log.warn('could not map rows to physical lines; reported lines count records', { file: src.path });
         await saveRejects(w, batchId, src.path);
+        const dst = await dstCounts(w, parsed.dstColumns);
+        if (dst)
+          log.warn(
+            'local times in a DST gap or overlap resolved (RFC 5545: gap → offset before it, overlap → earlier instant)',
+            { file: src.path, ...dst },
+          );
         // Parsed rows are counted by identity, unparsable ones (no identity) by line.
         const rej = await w.one<{ n: bigint }>(
           'SELECT count(DISTINCT row_id) + count(DISTINCT line) FILTER (WHERE row_id IS NULL) AS n FROM file_rejects',
@@ -95,6 +105,7 @@ export async function runIngest(
           rows_in: rowsIn,
           ...counts,
           rejected: Number(rej?.n ?? 0),
+          ...(dst ? { dst } : {}),
         };
         assertBalanced(s);
         summaries.push(s);
