@@ -36,8 +36,9 @@ import {
   ExportConfigSchema,
   type ExportSummary,
 } from './types.ts';
+import { checkOutNotWarehouse, checkToken, checkWebhookUrl } from './safety.ts';
 import { enqueueDeliveries } from './webhook/enqueue.ts';
-import { deliverPending } from './webhook/send.ts';
+import { deliverPending, TOKEN_ENV } from './webhook/send.ts';
 
 /** Days after its due date a cancelled follow-up stays in the iCalendar feed as STATUS:CANCELLED. */
 export const ICS_KEEP_CANCELLED_DAYS = 30;
@@ -69,6 +70,8 @@ export async function runExport(deps: ExportDeps, config: ExportConfig): Promise
 }
 
 function validate(config: ExportConfig): ExportConfigParsed {
+  // Credentials in a URL are refused below; check first so the schema's message never echoes them.
+  if (config.webhook?.url) checkWebhookUrl(config.webhook.url);
   const parsed = ExportConfigSchema.safeParse(config);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -80,9 +83,11 @@ function validate(config: ExportConfig): ExportConfigParsed {
       throw new UsageError('export --format webhook needs --url', {
         hint: 'e.g. --url https://dialer.example/hooks',
       });
+    checkWebhookUrl(c.webhook.url);
+    checkToken(process.env[TOKEN_ENV], c.webhook.url, TOKEN_ENV, c.webhook.allowPlainHttpToken);
   } else if (!c.out) {
     throw new UsageError(`export --format ${c.format} needs --out PATH`);
-  }
+  } else checkOutNotWarehouse(c.out, c.warehouse);
   if (c.format === 'csv' && c.maskPhone) {
     throw new UsageError('--mask-phone does not apply to the dialer CSV: a dialer needs callable numbers', {
       hint: 'use --format jsonl, parquet, ics or webhook for a masked output',

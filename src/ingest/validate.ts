@@ -20,7 +20,7 @@
  * becomes 03:30 of the new offset), a time in an overlap is the earlier of its two instants. `typ.__dst_<i>` marks
  * them (`gap`, `overlap`) so the summary counts them.
  */
-import type { ColumnSpec } from '../contract/columns.ts';
+import { type ColumnSpec, DATE_RANGE } from '../contract/columns.ts';
 import type { Mapping } from '../contract/mapping.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
 import { isAcceptedZone, ZONE_RULE } from '../contract/zones.ts';
@@ -50,9 +50,6 @@ function rawMode(c: ColumnSpec, col: string, table: TableName, m: Mapping): 'ful
     ? 'failed'
     : 'none';
 }
-
-/** Dates and timestamps outside this range are refused: no loan of this century starts or ends outside it. */
-export const DATE_RANGE = { min: '1900-01-01', max: '2199-12-31' } as const;
 
 /** Invisible or control characters: C0/C1 controls, zero-width and direction marks, BOM, soft hyphen. */
 const INVISIBLE =

@@ -27,6 +27,7 @@ interface ExportCliOptions {
   seed?: string;
   shard?: string;
   allowMassCancel?: boolean;
+  allowPlainHttpToken?: boolean;
   maxCancelShare?: string;
   json?: boolean;
 }
@@ -70,6 +71,10 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'webhook requests in flight (default 4)')
     .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
+    .option(
+      '--allow-plain-http-token',
+      'send the bearer token over plain http:// to a non-loopback host (refused by default)',
+    )
     .option('--allow-mass-cancel', 'allow cancelling more than --max-cancel-share of what the target holds')
     .option(
       '--max-cancel-share <0..1>',
@@ -94,6 +99,7 @@ export function register(program: Command): void {
               retryMaxMs: int('retry-max-ms', o.retryMaxMs),
               concurrency: int('concurrency', o.concurrency),
               seed: int('seed', o.seed),
+              allowPlainHttpToken: o.allowPlainHttpToken === true,
             };
       const summary = await runExport(ctx, {
         warehouse: o.warehouse,

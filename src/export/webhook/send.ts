@@ -58,9 +58,19 @@ export async function deliverPending(
         headers: { ...headers, 'idempotency-key': ev.idempotency_key },
         body: ev.payload,
         signal: AbortSignal.timeout(opts.timeoutMs),
+        // A redirect is a failure: fetch would follow a 302/303 with a bodyless GET and count the event delivered.
+        redirect: 'manual',
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return { ok: true, status: res.status };
+      if (res.status >= 300 && res.status < 400)
+        return {
+          ok: false,
+          retry: false,
+          status: res.status,
+          error: `HTTP ${res.status} redirect not followed (point --url at the final endpoint)`,
+          waitFloor: 0,
+        };
       const retry = res.status === 408 || res.status === 429 || res.status >= 500;
       const waitFloor = retryAfterMs(res.headers.get('retry-after'), clock.now());
       return { ok: false, retry, status: res.status, error: `HTTP ${res.status}`, waitFloor };
@@ -68,7 +78,9 @@ export async function deliverPending(
       const err = e as Error & { cause?: { code?: string } };
       const what =
         err.name === 'TimeoutError' ? `timeout after ${opts.timeoutMs} ms` : (err.cause?.code ?? err.message);
-      return { ok: false, retry: true, status: null, error: what, waitFloor: 0 };
+      // The token must never reach a log line or last_error, whatever the network stack put in its message.
+      const error = token ? String(what).replaceAll(token, '***') : String(what);
+      return { ok: false, retry: true, status: null, error, waitFloor: 0 };
     }
   };
 
