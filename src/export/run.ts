@@ -25,6 +25,7 @@ import { ensureContractTables } from '../warehouse/schema.ts';
 import { guardCancellations, heldByTarget } from './guard.ts';
 import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
 import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
+import { checkOutNotWarehouse, checkToken, checkWebhookUrl } from './safety.ts';
 import { ensureExportTables } from './tables.ts';
 import { loadTemplate } from './template.ts';
 import { writeDialerCsv } from './to-csv.ts';
@@ -36,7 +37,6 @@ import {
   ExportConfigSchema,
   type ExportSummary,
 } from './types.ts';
-import { checkOutNotWarehouse, checkToken, checkWebhookUrl } from './safety.ts';
 import { enqueueDeliveries } from './webhook/enqueue.ts';
 import { deliverPending, TOKEN_ENV } from './webhook/send.ts';
 

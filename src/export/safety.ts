@@ -57,7 +57,12 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
  * Refuses a token that is not one RFC 6750 token (a CR/LF would inject a header and end up in logs and error
  * texts), and a token over plain http to another host unless `allowPlainHttp`.
  */
-export function checkToken(token: string | undefined, url: string, env: string, allowPlainHttp: boolean): void {
+export function checkToken(
+  token: string | undefined,
+  url: string,
+  env: string,
+  allowPlainHttp: boolean,
+): void {
   if (token === undefined || token === '') return;
   if (!TOKEN68.test(token)) {
     const bad = [...token].findIndex((ch) => !/[A-Za-z0-9\-._~+/=]/.test(ch));

@@ -84,7 +84,10 @@ function checkWeights(path: string, buf: Buffer, specs: tf.io.WeightsManifestEnt
       if (bad >= 0)
         throw new BadInputError(
           `model weights ${path}: weight ${w.name} holds ${values[bad]} at index ${bad}; expected finite numbers`,
-          { place: { file: path, column: w.name }, hint: 'restore the model folder or retrain with `followup train`' },
+          {
+            place: { file: path, column: w.name },
+            hint: 'restore the model folder or retrain with `followup train`',
+          },
         );
     }
     at += (BYTES[w.dtype ?? 'float32'] ?? 4) * n;

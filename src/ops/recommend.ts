@@ -134,7 +134,12 @@ export async function runRecommend(
   // A loan the planner cannot plan (infinite maturity, Factory zone) is named and left out, not fatal for the book.
   const { loans, stateRow, skipped } = plannable(view.loans, view.stateRow);
   for (const s of skipped)
-    log.warn('recommend: loan skipped', { loan_id: s.loan_id, column: s.column, value: s.value, reason: s.reason });
+    log.warn('recommend: loan skipped', {
+      loan_id: s.loan_id,
+      column: s.column,
+      value: s.value,
+      reason: s.reason,
+    });
   lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
   const runId = `rec-${cfg.asOf}-${sha256(
     JSON.stringify([
