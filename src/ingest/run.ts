@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY_MAPPING } from '../contract/mapping.ts';
 import type { Clock } from '../core/clock.ts';
+import { BadInputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import type { Warehouse } from '../warehouse/db.ts';
@@ -53,6 +54,21 @@ export async function runIngest(
   // 1. discover
   const { files, skipped } = await discover(config.paths, mapping);
   for (const s of skipped) log.warn('skipped', s);
+  if (files.length === 0)
+    throw new BadInputError(
+      `nothing to ingest in ${config.paths.join(', ')}: no data file found${
+        skipped.length
+          ? `; ${skipped.length} skipped (${skipped
+              .slice(0, 3)
+              .map((s) => `${s.path}: ${s.reason}`)
+              .join('; ')})`
+          : ''
+      }`,
+      {
+        place: { file: config.paths[0] ?? '' },
+        hint: 'name files loans*, repayments*, contacts*, market* (.csv, .csv.gz, .jsonl, .parquet) or map them with `files:` in --mapping',
+      },
+    );
 
   const tmpDir = await mkdtemp(join(tmpdir(), 'followup-ingest-'));
   try {
@@ -114,6 +130,15 @@ export async function runIngest(
       const totals = { rows_in: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
       for (const s of summaries)
         for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s[k];
+      // A batch of header-only files would record an empty batch and exit 0; say it loaded nothing instead.
+      if (totals.rows_in === 0)
+        throw new BadInputError(
+          `nothing to ingest: ${opened.length} file(s) hold no data rows (${opened.map((o) => o.path).join(', ')})`,
+          {
+            place: { file: opened[0]?.path ?? '' },
+            hint: 'expected a header line and at least one data row',
+          },
+        );
       const summary: IngestSummary = {
         batch_id: batchId,
         warehouse: w.path,
