@@ -2,6 +2,7 @@
  * The CLI entry: builds the commander program from the command registry and owns the one top-level error
  * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy, 5 drift).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FollowupError, formatPlace, PartialError } from '../core/errors.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -9,11 +10,16 @@ import { applyConfig, findConfig, type LoadedConfig, loadConfig } from './config
 import { jsonReplacer } from './context.ts';
 import { examplesFor } from './examples.ts';
 
+/** The package version, read where the bin's fast `--version` path reads it, so both always agree. */
+const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
 /** The program with every command, its examples, and the config file's defaults (`config`, when given). */
 export function buildProgram(config?: LoadedConfig): Command {
   const program = new Command('followup')
     .description('Post-loan follow-up analytics: ingest, features, models, schedules, exports and reports.')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError()
     .showSuggestionAfterError()
     .exitOverride();
