@@ -94,6 +94,7 @@ function validate(config: ExportConfig): ExportConfigParsed {
     });
   }
   if (c.template && c.format !== 'csv') throw new UsageError('--template applies to --format csv only');
+  if (c.excel && c.format !== 'csv') throw new UsageError('--excel applies to --format csv only');
   return c;
 }
 
@@ -103,7 +104,8 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   await ensureContractTables(w);
   await ensureRecommendationTables(w);
   await ensureExportTables(w);
-  const template = c.format === 'csv' ? loadTemplate(c.template) : undefined;
+  const loaded = c.format === 'csv' ? loadTemplate(c.template) : undefined;
+  const template = loaded && c.excel ? { ...loaded, excel: true } : loaded;
   // 1. the run
   const runId = await resolveRun(w, c.runId);
   const target = c.target ?? (c.format === 'webhook' ? (c.webhook?.url ?? '') : resolve(c.out ?? ''));
@@ -169,7 +171,17 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
     });
     summary.delivery = await deliverPending(w, { target, exportId: head.export_id, opts, log, clock });
   } else {
-    await writeFile(w, c, head, cols, template);
+    const truncated = await writeFile(w, c, head, cols, template);
+    if (template) {
+      summary.truncated_cells = truncated;
+      if (truncated > 0)
+        log.warn(
+          `dialer CSV: ${counted(truncated, 'cell', 'cells')} cut to ${template.max_cell_chars} characters (ending in '…')`,
+          {
+            export_id: head.export_id,
+          },
+        );
+    }
     await w.tx(() => recordExport(w, head, counts, written));
   }
   log.info('export done', { export_id: head.export_id, written, ms: Date.now() - started });
@@ -188,12 +200,13 @@ async function writeFile(
   head: ExportHead,
   cols: string[],
   template: ReturnType<typeof loadTemplate> | undefined,
-): Promise<void> {
+): Promise<number> {
   const out = resolve(c.out ?? '');
   // Written beside the target and renamed: a reader never sees half a file, a failure leaves the old one.
   const tmp = `${out}.${process.pid}.tmp`;
+  let truncated = 0;
   try {
-    if (c.format === 'csv' && template) await writeDialerCsv(w, template, tmp);
+    if (c.format === 'csv' && template) truncated = await writeDialerCsv(w, template, tmp);
     else if (c.format === 'jsonl') await writeJsonl(w, cols, c.maskPhone, tmp);
     else if (c.format === 'parquet') await writeParquet(w, cols, c.maskPhone, tmp);
     else if (c.format === 'ics')
@@ -203,6 +216,7 @@ async function writeFile(
     await rm(tmp, { force: true });
     throw e;
   }
+  return truncated;
 }
 
 /** Exports on a warehouse the caller already holds open (the pipeline runner shares one connection). */

@@ -5,8 +5,10 @@
  *   columns:
  *     - { field: phone, header: PhoneNumber }
  *     - { field: local_window_start, header: CallFrom }
- *   phone_format: e164      # e164 keeps '+' (dialer expects E.164); digits drops it (default)
+ *   phone_format: e164      # e164 keeps '+' (default, as E.164 says); digits drops it
  *   delimiter: ","
+ *   max_cell_chars: 512     # longer text cells are cut and end in '…' (Genesys Cloud's limit); 0 = no cap
+ *   excel: false            # true: UTF-8 BOM and the phone as a text formula ="+86…", so Excel keeps the '+'
  */
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument } from 'yaml';
@@ -50,10 +52,21 @@ export const DialerTemplateSchema = z
       .array(z.object({ field: z.enum(DIALER_FIELDS), header: z.string().min(1).optional() }).strict())
       .min(1)
       .default(DIALER_FIELDS.map((field) => ({ field }))),
-    /** `e164` keeps '+' on valid E.164 numbers (dialer expects it); `digits` drops it. Default `digits`. */
-    phone_format: z.enum(['e164', 'digits']).default('digits'),
+    /** `e164` keeps '+' on valid E.164 numbers (as the format says); `digits` drops it. Default `e164`. */
+    phone_format: z.enum(['e164', 'digits']).default('e164'),
     /** One-character field separator. Default ','. */
     delimiter: z.string().length(1).default(','),
+    /**
+     * Longest text cell in characters; a longer one is cut to this length ending in '…' and counted in the
+     * summary (`truncated_cells`). 0 = no cap. Default 512 (Genesys Cloud's contact-list cell limit).
+     */
+    max_cell_chars: z.number().int().min(0).default(512),
+    /**
+     * For Excel: a UTF-8 byte-order mark (so Chinese text opens readable) and the phone as the text formula
+     * `="+8613800138000"` (so Excel neither drops the '+' nor shows 8.61E+12). Only strict E.164 numbers are
+     * wrapped, so the formula can only ever be a quoted string of digits. Default false.
+     */
+    excel: z.boolean().default(false),
   })
   .strict();
 export type DialerTemplate = z.infer<typeof DialerTemplateSchema>;

@@ -49,8 +49,10 @@ export const ExportConfigSchema = z.object({
   sinceLast: z.boolean().default(false),
   /** Mask phones (+86138****8000) — every format but the dialer CSV. Default false. */
   maskPhone: z.boolean().default(false),
-  /** Dialer template YAML (csv only): column selection, names and order, phone format. */
+  /** Dialer template YAML (csv only): column selection, names and order, phone format, cell cap. */
   template: z.string().min(1).optional(),
+  /** Excel-friendly dialer CSV (csv only): UTF-8 BOM, phone as text; overrides the template's `excel`. Default false. */
+  excel: z.boolean().default(false),
   /** Webhook settings (webhook only). */
   webhook: WebhookOptionsSchema.optional(),
   /** Allow cancelling more than `maxCancelShare` of the follow-ups the target holds. Default false. */
@@ -97,4 +99,6 @@ export interface ExportSummary {
   written: number;
   /** Webhook only. */
   delivery?: DeliveryCounts;
+  /** Dialer CSV only: text cells cut to the template's `max_cell_chars` (each ends in '…'). */
+  truncated_cells?: number;
 }

@@ -18,6 +18,7 @@ interface ExportCliOptions {
   sinceLast?: boolean;
   maskPhone?: boolean;
   template?: string;
+  excel?: boolean;
   url?: string;
   timeoutMs?: string;
   maxAttempts?: string;
@@ -63,6 +64,7 @@ export function register(program: Command): void {
     )
     .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
     .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
+    .option('--excel', 'dialer CSV for Excel: UTF-8 BOM, phone as text ="+86…" (csv only)')
     .option('--url <url>', `webhook endpoint; bearer token from $${TOKEN_ENV}`)
     .option('--timeout-ms <ms>', 'webhook request timeout (default 10000)')
     .option('--max-attempts <n>', 'webhook attempts per event (default 8)')
@@ -110,6 +112,7 @@ export function register(program: Command): void {
         sinceLast: o.sinceLast === true,
         maskPhone: o.maskPhone === true,
         template: o.template,
+        excel: o.excel === true,
         webhook,
         allowMassCancel: o.allowMassCancel === true,
         ...(o.maxCancelShare === undefined ? {} : { maxCancelShare: share(o.maxCancelShare) }),
