@@ -38,7 +38,7 @@ import {
   type ExportSummary,
 } from './types.ts';
 import { enqueueDeliveries } from './webhook/enqueue.ts';
-import { deliverPending, TOKEN_ENV } from './webhook/send.ts';
+import { deliverPending, SECRET_ENV, signingKey, TOKEN_ENV } from './webhook/send.ts';
 
 /** Days after its due date a cancelled follow-up stays in the iCalendar feed as STATUS:CANCELLED. */
 export const ICS_KEEP_CANCELLED_DAYS = 30;
@@ -85,6 +85,7 @@ function validate(config: ExportConfig): ExportConfigParsed {
       });
     checkWebhookUrl(c.webhook.url);
     checkToken(process.env[TOKEN_ENV], c.webhook.url, TOKEN_ENV, c.webhook.allowPlainHttpToken);
+    signingKey(process.env[SECRET_ENV]);
   } else if (!c.out) {
     throw new UsageError(`export --format ${c.format} needs --out PATH`);
   } else checkOutNotWarehouse(c.out, c.warehouse);

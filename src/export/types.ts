@@ -28,6 +28,8 @@ export const WebhookOptionsSchema = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Seed of the jitter generator; unset = seeded from the clock. Tests fix it. */
   seed: z.number().int().optional(),
+  /** CloudEvents per request: 1 = structured mode, one event per POST; > 1 = batched mode (JSON array). Default 1. */
+  batchSize: z.number().int().min(1).max(1000).default(1),
   /** Send the bearer token over plain http to a non-loopback host. Default false (refused). */
   allowPlainHttpToken: z.boolean().default(false),
 });

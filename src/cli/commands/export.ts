@@ -25,6 +25,7 @@ interface ExportCliOptions {
   retryBaseMs?: string;
   retryMaxMs?: string;
   concurrency?: string;
+  batchSize?: string;
   seed?: string;
   shard?: string;
   allowMassCancel?: boolean;
@@ -65,12 +66,19 @@ export function register(program: Command): void {
     .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
     .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
     .option('--excel', 'dialer CSV for Excel: UTF-8 BOM, phone as text ="+86…" (csv only)')
-    .option('--url <url>', `webhook endpoint; bearer token from $${TOKEN_ENV}`)
+    .option(
+      '--url <url>',
+      `webhook endpoint; bearer token from $${TOKEN_ENV}, Standard Webhooks signing secret from $FOLLOWUP_WEBHOOK_SECRET`,
+    )
     .option('--timeout-ms <ms>', 'webhook request timeout (default 10000)')
     .option('--max-attempts <n>', 'webhook attempts per event (default 8)')
     .option('--retry-base-ms <ms>', 'webhook backoff base (default 500)')
     .option('--retry-max-ms <ms>', 'webhook backoff cap (default 30000)')
     .option('--concurrency <n>', 'webhook requests in flight (default 4)')
+    .option(
+      '--batch-size <n>',
+      'CloudEvents per webhook request: 1 = one per POST (default), more = batched mode (JSON array)',
+    )
     .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option(
@@ -100,6 +108,7 @@ export function register(program: Command): void {
               retryBaseMs: int('retry-base-ms', o.retryBaseMs),
               retryMaxMs: int('retry-max-ms', o.retryMaxMs),
               concurrency: int('concurrency', o.concurrency),
+              batchSize: int('batch-size', o.batchSize),
               seed: int('seed', o.seed),
               allowPlainHttpToken: o.allowPlainHttpToken === true,
             };
