@@ -112,7 +112,8 @@ function typedItems(
       // Offsets beyond ±14:00 do not exist; DuckDB would accept them, so the pattern refuses them.
       // A zone name after the time must be one the contract accepts (no `CST`, no `US/Pacific`).
       const named = `regexp_extract(${v}, '\\s([A-Za-z_]+/[A-Za-z0-9_/+-]+|UTC)$', 1)`;
-      const hasOffset = `(regexp_matches(${v}, '([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)$') OR list_contains(${zoneList}, ${named}))`;
+      // CASE, not OR: only the rare value without an offset pays for the zone-name lookup.
+      const hasOffset = `(CASE WHEN regexp_matches(${v}, '([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)$') THEN true ELSE list_contains(${zoneList}, ${named}) END)`;
       if (!zone)
         return [
           `CASE WHEN ${hasOffset} THEN TRY_CAST(${v} AS TIMESTAMPTZ) END AS ${cast}`,
