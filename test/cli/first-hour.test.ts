@@ -13,11 +13,13 @@ import { buildProgram } from '../../src/cli/main.ts';
 import { CLI, type CliResult, ROOT, tempDir } from '../ingest/helpers.ts';
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  // These tests are about finding the config: drop the suite-wide FOLLOWUP_CONFIG=none (vitest.config.ts).
+  const { FOLLOWUP_CONFIG: _none, ...inherited } = process.env;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd, env: { ...process.env, TZ: 'UTC', FOLLOWUP_LOG_LEVEL: 'warn', ...env }, maxBuffer: 1 << 26 },
+      { cwd, env: { ...inherited, TZ: 'UTC', FOLLOWUP_LOG_LEVEL: 'warn', ...env }, maxBuffer: 1 << 26 },
       (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
