@@ -9,6 +9,8 @@
  *   delimiter: ","
  *   max_cell_chars: 512     # longer text cells are cut and end in '…' (Genesys Cloud's limit); 0 = no cap
  *   excel: false            # true: UTF-8 BOM and the phone as a text formula ="+86…", so Excel keeps the '+'
+ *   date_format: "%m/%d/%Y"          # due_on, earliest_on, latest_on (default %Y-%m-%d)
+ *   datetime_format: "%m/%d/%Y %H:%M" # local_window_start/end (default %Y-%m-%d %H:%M)
  */
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument } from 'yaml';
@@ -45,6 +47,14 @@ export const DIALER_FIELDS = [
 ] as const;
 export type DialerField = (typeof DIALER_FIELDS)[number];
 
+/** A strftime pattern of DuckDB's common specifiers and literal text (no other `%` escapes). */
+const strftimeFormat = z
+  .string()
+  .min(1)
+  .regex(/^([^%]|%[YymdeHIMSpbBaAjz%])+$/, {
+    error: 'expected a strftime pattern of %Y %y %m %d %e %H %I %M %S %p %b %B %a %A %j %z and literal text',
+  });
+
 export const DialerTemplateSchema = z
   .object({
     /** Ordered columns: `field` from DIALER_FIELDS, `header` the dialer's name (default: the field name). */
@@ -67,6 +77,16 @@ export const DialerTemplateSchema = z
      * wrapped, so the formula can only ever be a quoted string of digits. Default false.
      */
     excel: z.boolean().default(false),
+    /**
+     * strftime format of the date columns (due_on, earliest_on, latest_on), e.g. `%m/%d/%Y`. Default ISO
+     * `%Y-%m-%d`.
+     */
+    date_format: strftimeFormat.optional(),
+    /**
+     * strftime format of the local call window (local_window_start, local_window_end), e.g. `%m/%d/%Y %I:%M %p`
+     * for a dialer that wants US-style times. Default `%Y-%m-%d %H:%M`.
+     */
+    datetime_format: strftimeFormat.optional(),
   })
   .strict();
 export type DialerTemplate = z.infer<typeof DialerTemplateSchema>;

@@ -67,10 +67,24 @@ function textCells(t: DialerTemplate): string[] {
     .map(({ field }) => neutralized(DIALER_FIELD_SQL[field].sql));
 }
 
+/** Date and local-time columns in the template's formats (`date_format`, `datetime_format`), when it sets them. */
+function formattedSql(t: DialerTemplate): Partial<Record<DialerField, string>> {
+  const out: Partial<Record<DialerField, string>> = {};
+  if (t.date_format)
+    for (const f of ['due_on', 'earliest_on', 'latest_on'] as const)
+      out[f] = `strftime(CAST(${f} AS DATE), ${literal(t.date_format)})`;
+  if (t.datetime_format) {
+    out.local_window_start = `strftime(local_ws, ${literal(t.datetime_format)})`;
+    out.local_window_end = `strftime(local_we, ${literal(t.datetime_format)})`;
+  }
+  return out;
+}
+
 /** The SELECT the dialer CSV is written from (exported for tests and the bench). */
 export function dialerSelect(t: DialerTemplate): string {
+  const formatted = formattedSql(t);
   const cols = t.columns.map(({ field, header }) => {
-    const f = DIALER_FIELD_SQL[field];
+    const f = { ...DIALER_FIELD_SQL[field], ...(formatted[field] ? { sql: formatted[field] } : {}) };
     const sql =
       field === 'phone' ? phoneSql(t) : f.text ? capped(neutralized(f.sql), t.max_cell_chars) : f.sql;
     return `${sql} AS ${ident(header ?? field)}`;

@@ -120,4 +120,52 @@ describe('dialer CSV options', () => {
     expect(s0.truncated_cells).toBe(0);
     expect((await readCsv(whole)).filter((r) => r.reason_text === LONG)).toHaveLength(3);
   });
+
+  it('writes dates and local times in the template formats', async () => {
+    const out = join(dir, 'formats.csv');
+    const tpl = template(
+      'formats.yaml',
+      [
+        'columns:',
+        '  - field: loan_id',
+        '  - field: due_on',
+        '  - field: local_window_start',
+        'date_format: "%m/%d/%Y"',
+        'datetime_format: "%m/%d/%Y %I:%M %p"',
+        '',
+      ].join('\n'),
+    );
+    await runExport(deps, { warehouse: db, format: 'csv', out, target: 'formats', template: tpl });
+    const rows = await readCsv(out);
+    // Computed here with Intl in each borrower's zone, independently of DuckDB's strftime.
+    const us = (isoUtc: string, zone: string) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', {
+          timeZone: zone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          hour12: true,
+        })
+          .formatToParts(new Date(isoUtc))
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.month}/${p.day}/${p.year} ${p.hour}:${p.minute} ${String(p.dayPeriod).toUpperCase()}`;
+    };
+    expect(rows).toEqual(
+      [...recs]
+        .sort((a, b) => a.loan_id.localeCompare(b.loan_id))
+        .map((r) => ({
+          loan_id: r.loan_id,
+          due_on: `${r.due_on.slice(5, 7)}/${r.due_on.slice(8, 10)}/${r.due_on.slice(0, 4)}`,
+          local_window_start: us(r.window_start_utc, r.time_zone),
+        })),
+    );
+    const bad = template('bad-format.yaml', 'date_format: "%Q"\n');
+    await expect(
+      runExport(deps, { warehouse: db, format: 'csv', out: join(dir, 'x.csv'), target: 'x', template: bad }),
+    ).rejects.toThrow(/date_format: expected a strftime pattern/);
+  });
 });
