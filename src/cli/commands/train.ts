@@ -27,7 +27,6 @@ const Options = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
   period: z.enum(['auto', 'month', 'week']).default('auto'),
-  waitLock: z.coerce.number().min(0).default(0),
   json: z.boolean().optional(),
 });
 
@@ -50,7 +49,6 @@ export function register(program: Command): void {
       'as-of period of the out-of-time split: auto (months, or ISO weeks when fewer than 3 months) | month | week',
       'auto',
     )
-    .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
@@ -67,23 +65,20 @@ export function register(program: Command): void {
       const trap = trapInterrupts();
       let result: Awaited<ReturnType<typeof trainModels>>;
       try {
-        result = await withLockedWarehouse(
-          o.warehouse,
-          (w) =>
-            trainModels(
-              w,
-              {
-                modelsDir: o.models,
-                promote: o.promote,
-                delinquency:
-                  o.only === 'hangup' ? false : { ...common, ...(o.dataEnd ? { dataEnd: o.dataEnd } : {}) },
-                hangup: o.only === 'delinquency' ? false : common,
-                signal: trap.signal,
-              },
-              ctx.log,
-              ctx.clock,
-            ),
-          { waitLockSeconds: o.waitLock },
+        result = await withLockedWarehouse(o.warehouse, (w) =>
+          trainModels(
+            w,
+            {
+              modelsDir: o.models,
+              promote: o.promote,
+              delinquency:
+                o.only === 'hangup' ? false : { ...common, ...(o.dataEnd ? { dataEnd: o.dataEnd } : {}) },
+              hangup: o.only === 'delinquency' ? false : common,
+              signal: trap.signal,
+            },
+            ctx.log,
+            ctx.clock,
+          ),
         );
       } finally {
         trap.release();
