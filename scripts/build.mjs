@@ -19,7 +19,7 @@ rmSync(dist, { recursive: true, force: true });
 let n = 0;
 for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
   if (!entry.isFile()) continue;
-  const from = join(entry.parentPath, entry.name);
+  const from = join(entry.parentPath ?? entry.path, entry.name); // .path before Node 20.12
   const rel = relative(src, from);
   if (rel.endsWith('.ts')) {
     const out = await transform(readFileSync(from, 'utf8'), {

@@ -27,7 +27,7 @@ function distIsFresh() {
   }
   const src = new URL('src/', root);
   for (const e of readdirSync(src, { recursive: true, withFileTypes: true }))
-    if (e.isFile() && statSync(`${e.parentPath}/${e.name}`).mtimeMs > built) return false;
+    if (e.isFile() && statSync(`${e.parentPath ?? e.path}/${e.name}`).mtimeMs > built) return false;
   return true;
 }
 
