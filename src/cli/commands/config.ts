@@ -33,7 +33,7 @@ export function register(program: Command): void {
       });
       printSummary(ctx, o.json, { config: file ?? null, settings }, () =>
         [
-          `config: ${file ?? `(none: no ${CONFIG_FILE} from ${process.cwd()} upward)`}`,
+          `config: ${file ?? (process.env.FOLLOWUP_CONFIG === 'none' ? '(none: FOLLOWUP_CONFIG=none)' : `(none: no ${CONFIG_FILE} from ${process.cwd()} upward)`)}`,
           ...settings.map((s) => `${s.option} ${s.value ?? '(required)'}  ← ${s.source}`),
         ].join('\n'),
       );
