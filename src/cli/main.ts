@@ -2,27 +2,47 @@
  * The CLI entry: builds the commander program from the command registry and owns the one top-level error
  * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy, 5 drift).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FollowupError, formatPlace, PartialError } from '../core/errors.ts';
 import { COMMANDS } from './commands/index.ts';
+import { applyConfig, findConfig, type LoadedConfig, loadConfig } from './config.ts';
 import { jsonReplacer } from './context.ts';
+import { examplesFor } from './examples.ts';
 
-export function buildProgram(): Command {
+/** The package version, read where the bin's fast `--version` path reads it, so both always agree. */
+const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+/** The program with every command, its examples, and the config file's defaults (`config`, when given). */
+export function buildProgram(config?: LoadedConfig): Command {
   const program = new Command('followup')
     .description('Post-loan follow-up analytics: ingest, features, models, schedules, exports and reports.')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError()
+    .showSuggestionAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
-  for (const c of program.commands) c.exitOverride();
+  const visit = (c: Command, path: string) => {
+    c.exitOverride();
+    // Unknown flags are refused with commander's "(Did you mean --x?)"; never passed through silently.
+    c.allowUnknownOption(false).showSuggestionAfterError();
+    const ex = examplesFor(path);
+    if (ex) c.addHelpText('after', ex);
+    for (const sub of c.commands) visit(sub, `${path} ${sub.name()}`);
+  };
+  for (const c of program.commands) visit(c, c.name());
+  applyConfig(program, config);
   return program;
 }
 
 /** Runs the CLI and returns the exit code. `argv` as in process.argv. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const wantsJson = argv.includes('--json');
   try {
+    const file = findConfig(process.cwd());
+    const program = buildProgram(file ? loadConfig(file) : undefined);
     await program.parseAsync(argv);
     return 0;
   } catch (e) {

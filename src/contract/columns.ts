@@ -21,6 +21,9 @@ export interface ColumnSpec {
   pii?: boolean;
 }
 
+/** Dates and timestamps outside this range are refused: no loan of this century starts or ends outside it. */
+export const DATE_RANGE = { min: '1900-01-01', max: '2199-12-31' } as const;
+
 export const DUCKDB_TYPE: Record<Kind, string> = {
   id: 'VARCHAR',
   text: 'VARCHAR',

@@ -20,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.ts';
 import { TABLE_NAMES, TABLES, type TableName } from './tables.ts';
+import { isAcceptedZone, ZONE_RULE } from './zones.ts';
 
 const tableName = z.enum(TABLE_NAMES as [TableName, ...TableName[]]);
 
@@ -55,6 +56,21 @@ export const mappingSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    // Every naive timestamp of the batch is read in this zone: an abbreviation would shift them all by hours.
+    const zones: [string | undefined, (string | number)[]][] = [
+      [m.time_zone, ['time_zone']],
+      ...TABLE_NAMES.map((t): [string | undefined, (string | number)[]] => [
+        m[t]?.time_zone,
+        [t, 'time_zone'],
+      ]),
+    ];
+    for (const [zone, path] of zones)
+      if (zone !== undefined && !isAcceptedZone(zone))
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `expected ${ZONE_RULE}; found ${JSON.stringify(zone)}`,
+        });
     // Keys must name real contract columns: a typo would otherwise silently leave a column unmapped.
     for (const t of TABLE_NAMES) {
       const tm = m[t];

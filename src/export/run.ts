@@ -25,6 +25,7 @@ import { ensureContractTables } from '../warehouse/schema.ts';
 import { guardCancellations, heldByTarget } from './guard.ts';
 import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
 import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
+import { checkOutNotWarehouse, checkToken, checkWebhookUrl } from './safety.ts';
 import { ensureExportTables } from './tables.ts';
 import { loadTemplate } from './template.ts';
 import { writeDialerCsv } from './to-csv.ts';
@@ -37,7 +38,7 @@ import {
   type ExportSummary,
 } from './types.ts';
 import { enqueueDeliveries } from './webhook/enqueue.ts';
-import { deliverPending } from './webhook/send.ts';
+import { deliverPending, SECRET_ENV, signingKey, TOKEN_ENV } from './webhook/send.ts';
 
 /** Days after its due date a cancelled follow-up stays in the iCalendar feed as STATUS:CANCELLED. */
 export const ICS_KEEP_CANCELLED_DAYS = 30;
@@ -69,6 +70,8 @@ export async function runExport(deps: ExportDeps, config: ExportConfig): Promise
 }
 
 function validate(config: ExportConfig): ExportConfigParsed {
+  // Credentials in a URL are refused below; check first so the schema's message never echoes them.
+  if (config.webhook?.url) checkWebhookUrl(config.webhook.url);
   const parsed = ExportConfigSchema.safeParse(config);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -80,15 +83,19 @@ function validate(config: ExportConfig): ExportConfigParsed {
       throw new UsageError('export --format webhook needs --url', {
         hint: 'e.g. --url https://dialer.example/hooks',
       });
+    checkWebhookUrl(c.webhook.url);
+    checkToken(process.env[TOKEN_ENV], c.webhook.url, TOKEN_ENV, c.webhook.allowPlainHttpToken);
+    signingKey(process.env[SECRET_ENV]);
   } else if (!c.out) {
     throw new UsageError(`export --format ${c.format} needs --out PATH`);
-  }
+  } else checkOutNotWarehouse(c.out, c.warehouse);
   if (c.format === 'csv' && c.maskPhone) {
     throw new UsageError('--mask-phone does not apply to the dialer CSV: a dialer needs callable numbers', {
       hint: 'use --format jsonl, parquet, ics or webhook for a masked output',
     });
   }
   if (c.template && c.format !== 'csv') throw new UsageError('--template applies to --format csv only');
+  if (c.excel && c.format !== 'csv') throw new UsageError('--excel applies to --format csv only');
   return c;
 }
 
@@ -98,7 +105,8 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   await ensureContractTables(w);
   await ensureRecommendationTables(w);
   await ensureExportTables(w);
-  const template = c.format === 'csv' ? loadTemplate(c.template) : undefined;
+  const loaded = c.format === 'csv' ? loadTemplate(c.template) : undefined;
+  const template = loaded && c.excel ? { ...loaded, excel: true } : loaded;
   // 1. the run
   const runId = await resolveRun(w, c.runId);
   const target = c.target ?? (c.format === 'webhook' ? (c.webhook?.url ?? '') : resolve(c.out ?? ''));
@@ -164,7 +172,17 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
     });
     summary.delivery = await deliverPending(w, { target, exportId: head.export_id, opts, log, clock });
   } else {
-    await writeFile(w, c, head, cols, template);
+    const truncated = await writeFile(w, c, head, cols, template);
+    if (template) {
+      summary.truncated_cells = truncated;
+      if (truncated > 0)
+        log.warn(
+          `dialer CSV: ${counted(truncated, 'cell', 'cells')} cut to ${template.max_cell_chars} characters (ending in '…')`,
+          {
+            export_id: head.export_id,
+          },
+        );
+    }
     await w.tx(() => recordExport(w, head, counts, written));
   }
   log.info('export done', { export_id: head.export_id, written, ms: Date.now() - started });
@@ -183,12 +201,13 @@ async function writeFile(
   head: ExportHead,
   cols: string[],
   template: ReturnType<typeof loadTemplate> | undefined,
-): Promise<void> {
+): Promise<number> {
   const out = resolve(c.out ?? '');
   // Written beside the target and renamed: a reader never sees half a file, a failure leaves the old one.
   const tmp = `${out}.${process.pid}.tmp`;
+  let truncated = 0;
   try {
-    if (c.format === 'csv' && template) await writeDialerCsv(w, template, tmp);
+    if (c.format === 'csv' && template) truncated = await writeDialerCsv(w, template, tmp);
     else if (c.format === 'jsonl') await writeJsonl(w, cols, c.maskPhone, tmp);
     else if (c.format === 'parquet') await writeParquet(w, cols, c.maskPhone, tmp);
     else if (c.format === 'ics')
@@ -198,6 +217,7 @@ async function writeFile(
     await rm(tmp, { force: true });
     throw e;
   }
+  return truncated;
 }
 
 /** Exports on a warehouse the caller already holds open (the pipeline runner shares one connection). */

@@ -5,8 +5,12 @@
  *   columns:
  *     - { field: phone, header: PhoneNumber }
  *     - { field: local_window_start, header: CallFrom }
- *   phone_format: e164      # e164 keeps '+' (dialer expects E.164); digits drops it (default)
+ *   phone_format: e164      # e164 keeps '+' (default, as E.164 says); digits drops it
  *   delimiter: ","
+ *   max_cell_chars: 512     # longer text cells are cut and end in '…' (Genesys Cloud's limit); 0 = no cap
+ *   excel: false            # true: UTF-8 BOM and the phone as a text formula ="+86…", so Excel keeps the '+'
+ *   date_format: "%m/%d/%Y"          # due_on, earliest_on, latest_on (default %Y-%m-%d)
+ *   datetime_format: "%m/%d/%Y %H:%M" # local_window_start/end (default %Y-%m-%d %H:%M)
  */
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument } from 'yaml';
@@ -43,6 +47,14 @@ export const DIALER_FIELDS = [
 ] as const;
 export type DialerField = (typeof DIALER_FIELDS)[number];
 
+/** A strftime pattern of DuckDB's common specifiers and literal text (no other `%` escapes). */
+const strftimeFormat = z
+  .string()
+  .min(1)
+  .regex(/^([^%]|%[YymdeHIMSpbBaAjz%])+$/, {
+    error: 'expected a strftime pattern of %Y %y %m %d %e %H %I %M %S %p %b %B %a %A %j %z and literal text',
+  });
+
 export const DialerTemplateSchema = z
   .object({
     /** Ordered columns: `field` from DIALER_FIELDS, `header` the dialer's name (default: the field name). */
@@ -50,10 +62,31 @@ export const DialerTemplateSchema = z
       .array(z.object({ field: z.enum(DIALER_FIELDS), header: z.string().min(1).optional() }).strict())
       .min(1)
       .default(DIALER_FIELDS.map((field) => ({ field }))),
-    /** `e164` keeps '+' on valid E.164 numbers (dialer expects it); `digits` drops it. Default `digits`. */
-    phone_format: z.enum(['e164', 'digits']).default('digits'),
+    /** `e164` keeps '+' on valid E.164 numbers (as the format says); `digits` drops it. Default `e164`. */
+    phone_format: z.enum(['e164', 'digits']).default('e164'),
     /** One-character field separator. Default ','. */
     delimiter: z.string().length(1).default(','),
+    /**
+     * Longest text cell in characters; a longer one is cut to this length ending in '…' and counted in the
+     * summary (`truncated_cells`). 0 = no cap. Default 512 (Genesys Cloud's contact-list cell limit).
+     */
+    max_cell_chars: z.number().int().min(0).default(512),
+    /**
+     * For Excel: a UTF-8 byte-order mark (so Chinese text opens readable) and the phone as the text formula
+     * `="+8613800138000"` (so Excel neither drops the '+' nor shows 8.61E+12). Only strict E.164 numbers are
+     * wrapped, so the formula can only ever be a quoted string of digits. Default false.
+     */
+    excel: z.boolean().default(false),
+    /**
+     * strftime format of the date columns (due_on, earliest_on, latest_on), e.g. `%m/%d/%Y`. Default ISO
+     * `%Y-%m-%d`.
+     */
+    date_format: strftimeFormat.optional(),
+    /**
+     * strftime format of the local call window (local_window_start, local_window_end), e.g. `%m/%d/%Y %I:%M %p`
+     * for a dialer that wants US-style times. Default `%Y-%m-%d %H:%M`.
+     */
+    datetime_format: strftimeFormat.optional(),
   })
   .strict();
 export type DialerTemplate = z.infer<typeof DialerTemplateSchema>;

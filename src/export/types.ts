@@ -28,6 +28,10 @@ export const WebhookOptionsSchema = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Seed of the jitter generator; unset = seeded from the clock. Tests fix it. */
   seed: z.number().int().optional(),
+  /** CloudEvents per request: 1 = structured mode, one event per POST; > 1 = batched mode (JSON array). Default 1. */
+  batchSize: z.number().int().min(1).max(1000).default(1),
+  /** Send the bearer token over plain http to a non-loopback host. Default false (refused). */
+  allowPlainHttpToken: z.boolean().default(false),
 });
 export type WebhookOptions = z.infer<typeof WebhookOptionsSchema>;
 
@@ -47,8 +51,10 @@ export const ExportConfigSchema = z.object({
   sinceLast: z.boolean().default(false),
   /** Mask phones (+86138****8000) — every format but the dialer CSV. Default false. */
   maskPhone: z.boolean().default(false),
-  /** Dialer template YAML (csv only): column selection, names and order, phone format. */
+  /** Dialer template YAML (csv only): column selection, names and order, phone format, cell cap. */
   template: z.string().min(1).optional(),
+  /** Excel-friendly dialer CSV (csv only): UTF-8 BOM, phone as text; overrides the template's `excel`. Default false. */
+  excel: z.boolean().default(false),
   /** Webhook settings (webhook only). */
   webhook: WebhookOptionsSchema.optional(),
   /** Allow cancelling more than `maxCancelShare` of the follow-ups the target holds. Default false. */
@@ -95,4 +101,6 @@ export interface ExportSummary {
   written: number;
   /** Webhook only. */
   delivery?: DeliveryCounts;
+  /** Dialer CSV only: text cells cut to the template's `max_cell_chars` (each ends in '…'). */
+  truncated_cells?: number;
 }

@@ -54,7 +54,10 @@ export async function ensureIngestTables(w: Warehouse): Promise<void> {
 /** Copies the temp `file_rejects` of one file into `rejects`. */
 export async function saveRejects(w: Warehouse, batchId: string, file: string): Promise<void> {
   await w.run(
-    'INSERT INTO rejects SELECT $1, $2, line, "column", value, rule, message FROM file_rejects ORDER BY line, rule, "column"',
+    // A reject quotes at most 200 characters of the value: a 10 MB field is reported, not copied.
+    `INSERT INTO rejects SELECT $1, $2, line, "column",
+       CASE WHEN length(value) > 200 THEN left(value, 200) || '… (' || length(value) || ' characters)' ELSE value END,
+       rule, message FROM file_rejects ORDER BY line, rule, "column"`,
     [batchId, file],
   );
 }

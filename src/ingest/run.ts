@@ -18,16 +18,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY_MAPPING } from '../contract/mapping.ts';
 import type { Clock } from '../core/clock.ts';
+import { BadInputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { discover } from './discover.ts';
 import { ensureIngestTables, recordBatch, saveRejects } from './ledger.ts';
+import { physicalLines } from './lines.ts';
 import { merge } from './merge.ts';
 import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
-import { buildTyped, checkRules } from './validate.ts';
+import { buildTyped, checkRules, dstCounts, ensureAcceptedZones } from './validate.ts';
 
 export interface IngestDeps {
   log: Logger;
@@ -52,6 +54,21 @@ export async function runIngest(
   // 1. discover
   const { files, skipped } = await discover(config.paths, mapping);
   for (const s of skipped) log.warn('skipped', s);
+  if (files.length === 0)
+    throw new BadInputError(
+      `nothing to ingest in ${config.paths.join(', ')}: no data file found${
+        skipped.length
+          ? `; ${skipped.length} skipped (${skipped
+              .slice(0, 3)
+              .map((s) => `${s.path}: ${s.reason}`)
+              .join('; ')})`
+          : ''
+      }`,
+      {
+        place: { file: config.paths[0] ?? '' },
+        hint: 'name files loans*, repayments*, contacts*, market* (.csv, .csv.gz, .jsonl, .parquet) or map them with `files:` in --mapping',
+      },
+    );
 
   const tmpDir = await mkdtemp(join(tmpdir(), 'followup-ingest-'));
   try {
@@ -64,6 +81,7 @@ export async function runIngest(
     // 3. one transaction for the whole batch
     return await w.tx(async () => {
       await ensureIngestTables(w);
+      await ensureAcceptedZones(w);
       // The sequence keeps ids unique even when the clock is pinned and the same files come again.
       const seq = Number(
         (await w.one<{ n: bigint }>('SELECT count(*) + 1 AS n FROM ingest_batches'))?.n ?? 1,
@@ -77,11 +95,19 @@ export async function runIngest(
         const parsed = await buildTyped(w, src, reader, mapping);
         if (!parsed.consecutive)
           log.warn('row numbers not consecutive; reported lines may be off', { file: src.path });
-        const broken = src.format === 'csv' ? await collectBrokenRows(w) : 0;
-        const rowsIn = parsed.rows + broken;
+        const refused = src.format === 'csv' ? await collectBrokenRows(w) : new Map<number, number>();
+        const rowsIn = parsed.rows + refused.size;
         log.info('validating', { file: src.path, rows_in: rowsIn });
-        await checkRules(w, src.table, mapping, lineOf(reader, broken, 't.rowid', parsed.base));
+        await checkRules(w, src.table, mapping, lineOf(reader, refused.size, 't.rowid', parsed.base));
+        if (src.format === 'csv' && !(await physicalLines(w, src, parsed.base, parsed.rows, refused)))
+          log.warn('could not map rows to physical lines; reported lines count records', { file: src.path });
         await saveRejects(w, batchId, src.path);
+        const dst = await dstCounts(w, parsed.dstColumns);
+        if (dst)
+          log.warn(
+            'local times in a DST gap or overlap resolved (RFC 5545: gap → offset before it, overlap → earlier instant)',
+            { file: src.path, ...dst },
+          );
         // Parsed rows are counted by identity, unparsable ones (no identity) by line.
         const rej = await w.one<{ n: bigint }>(
           'SELECT count(DISTINCT row_id) + count(DISTINCT line) FILTER (WHERE row_id IS NULL) AS n FROM file_rejects',
@@ -95,6 +121,7 @@ export async function runIngest(
           rows_in: rowsIn,
           ...counts,
           rejected: Number(rej?.n ?? 0),
+          ...(dst ? { dst } : {}),
         };
         assertBalanced(s);
         summaries.push(s);
@@ -103,6 +130,15 @@ export async function runIngest(
       const totals = { rows_in: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
       for (const s of summaries)
         for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s[k];
+      // A batch of header-only files would record an empty batch and exit 0; say it loaded nothing instead.
+      if (totals.rows_in === 0)
+        throw new BadInputError(
+          `nothing to ingest: ${opened.length} file(s) hold no data rows (${opened.map((o) => o.path).join(', ')})`,
+          {
+            place: { file: opened[0]?.path ?? '' },
+            hint: 'expected a header line and at least one data row',
+          },
+        );
       const summary: IngestSummary = {
         batch_id: batchId,
         warehouse: w.path,

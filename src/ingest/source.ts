@@ -6,8 +6,8 @@
  * here with BadInputError, before the warehouse is touched.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat, symlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
@@ -46,7 +46,7 @@ export async function openSource(
       place: { file: f.path },
     });
   const sha = await sha256File(f.path);
-  let readPath = f.path;
+  let readPath = await literalPath(f, opts.tmpDir, opts.index);
   let readGzip = f.gzip;
   if (!isUtf8Name(opts.encoding) && f.format !== 'parquet') {
     const enc = opts.encoding as string;
@@ -73,6 +73,18 @@ export async function openSource(
   checkUtf8(f, head, opts.encoding);
   const header = f.format === 'csv' ? parseHeader(f, head, opts.delimiter) : [];
   return { ...f, sha256: sha, readPath, readGzip, header };
+}
+
+/**
+ * DuckDB's readers expand globs (`*`, `?`, `[…]`, `{…}`) and `~` in a path, so `loans [1].csv` would read
+ * `loans 1.csv` instead. Such a file is read through a symlink with a plain name.
+ */
+async function literalPath(f: SourceFile, tmpDir: string, index: number): Promise<string> {
+  if (!/[*?[\]{}~]/.test(f.path)) return f.path;
+  const name = f.path.toLowerCase().match(/(\.[a-z]+)(\.gz)?$/)?.[0] ?? '';
+  const link = join(tmpDir, `${index}.literal${name}`);
+  await symlink(resolve(f.path), link);
+  return link;
 }
 
 /** Maps stream failures (truncated gzip, bad bytes) to a BadInputError naming the file. */

@@ -103,22 +103,28 @@ export async function openReader(
 }
 
 /**
- * Rows DuckDB refused (wrong field count, bad quoting, invalid UTF-8) → file_rejects, one per line, and their
- * positions → temp `line_gaps`, so the lines of the rows after them can be told (see `lineOf`).
+ * Rows DuckDB refused (wrong field count, bad quoting, invalid UTF-8, a line over the size limit) → file_rejects,
+ * one per line, and their positions → temp `line_gaps`, so the lines of the rows after them can be told (see
+ * `lineOf`). A row refused as a whole (too many columns, too long a line) names the column `(row)`. Returns each refused row's record-based line → the byte offset where its record starts (lines.ts).
  */
-export async function collectBrokenRows(w: Warehouse): Promise<number> {
+export async function collectBrokenRows(w: Warehouse): Promise<Map<number, number>> {
   const exists = await w.one<{ n: bigint }>(
     "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'stg_rej_errors'",
   );
-  if (!exists || exists.n === 0n) return 0;
+  if (!exists || exists.n === 0n) return new Map();
+  // A row refused as a whole (e.g. LINE SIZE OVER MAXIMUM) has no column_idx; arg_min skips NULL keys, so rank
+  // those first instead of losing their message.
   await w.run(`INSERT INTO file_rejects
-    SELECT NULL, line, arg_min(column_name, column_idx), arg_min(left(csv_line, 200), column_idx), 'csv_structure',
-           arg_min(lower(error_type) || ': ' || error_message, column_idx)
+    SELECT NULL, line, coalesce(arg_min(column_name, coalesce(column_idx, -1)), '(row)'),
+           arg_min(left(csv_line, 200), coalesce(column_idx, -1)), 'csv_structure',
+           arg_min(lower(error_type) || ': ' || coalesce(error_message, error_type), coalesce(column_idx, -1))
     FROM stg_rej_errors GROUP BY line`);
   await w.run(`CREATE OR REPLACE TEMP TABLE line_gaps AS
     SELECT line - row_number() OVER (ORDER BY line) AS gap FROM file_rejects`);
-  const n = await w.one<{ n: bigint }>('SELECT count(*) AS n FROM file_rejects');
-  return Number(n?.n ?? 0);
+  const at = await w.all<{ line: bigint; at: bigint }>(
+    'SELECT line, min(line_byte_position) AS at FROM stg_rej_errors GROUP BY line',
+  );
+  return new Map(at.map((r) => [Number(r.line), Number(r.at)]));
 }
 
 /**

@@ -44,6 +44,11 @@ export interface FileSummary {
   unchanged: number;
   /** Rows refused; one or more reasons each in the `rejects` table. */
   rejected: number;
+  /**
+   * Loaded rows whose naive local time (mapping `time_zone`) fell in a DST gap (read with the offset before the
+   * gap) or overlap (the earlier instant), per RFC 5545 §3.3.5. Present only when some did.
+   */
+  dst?: { gap: number; overlap: number };
 }
 
 /** Result of one batch. */

@@ -7,12 +7,23 @@
  *      only for rows that break something, so clean data pays for one filter pass.
  * Reads: the file, loans (references), pg_timezone_names(). Writes: typ, file_rejects. Row identity: typ.rowid.
  *
- * Rules: required, type, enum, range, phone (E.164), zone (IANA), date_order, duplicate_key, unknown_loan,
+ * Rules: required, type, enum, range, phone (E.164), zone (canonical IANA, src/contract/zones.ts), characters
+ * (no control or invisible characters in ids and codes), length, date_order, duplicate_key, unknown_loan,
  * paid_before_disbursement. Derived values (days past due) are not columns of the contract, so never read.
+ *
+ * `type` is strict: a number must be finite (DuckDB reads NaN, Infinity and infinity as doubles), an integer must
+ * have no fraction (DuckDB rounds 36.6 to 37), a date or timestamp must be finite and within DATE_RANGE (DuckDB
+ * reads `infinity` and year 294276). A failed or refused typed value is NULL in `typ`, its text kept for the reject.
+ *
+ * Naive local timestamps (a mapping `time_zone`) that fall in a DST gap or overlap follow RFC 5545 §3.3.5 (as
+ * Temporal's `compatible`): a time in a gap is read with the offset before the gap (02:30 on a spring-forward night
+ * becomes 03:30 of the new offset), a time in an overlap is the earlier of its two instants. `typ.__dst_<i>` marks
+ * them (`gap`, `overlap`) so the summary counts them.
  */
-import type { ColumnSpec } from '../contract/columns.ts';
+import { type ColumnSpec, DATE_RANGE } from '../contract/columns.ts';
 import type { Mapping } from '../contract/mapping.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
+import { isAcceptedZone, ZONE_RULE } from '../contract/zones.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
 import type { OpenedSource } from './source.ts';
 import { type Reader, reading } from './stage.ts';
@@ -40,57 +51,127 @@ function rawMode(c: ColumnSpec, col: string, table: TableName, m: Mapping): 'ful
     : 'none';
 }
 
-/** The typed expression of one column from its trimmed raw text `v`. */
-function typedExpr(c: ColumnSpec, v: string, col: string, table: TableName, m: Mapping, p: Params): string {
+/** Invisible or control characters: C0/C1 controls, zero-width and direction marks, BOM, soft hyphen. */
+const INVISIBLE =
+  '[\\x00-\\x1F\\x7F-\\x9F\\x{00AD}\\x{200B}-\\x{200F}\\x{2028}-\\x{202E}\\x{2060}-\\x{2064}\\x{FEFF}]';
+
+/** Longest id or text value accepted; longer is a broken export (or an attack), not an identifier. */
+export const MAX_TEXT_LENGTH = 256;
+
+/**
+ * The typed expression of one column from its trimmed raw text `v`, as select-list items of the inner scan (later
+ * items may use earlier aliases). The last item is the typed column `C`; `local` names a naive local timestamp.
+ */
+function typedItems(
+  c: ColumnSpec,
+  v: string,
+  i: number,
+  C: string,
+  col: string,
+  table: TableName,
+  m: Mapping,
+  p: Params,
+  zoneList: string,
+): string[] {
   const tm = m[table];
   const zone = tm?.time_zone ?? m.time_zone;
+  const cast = ident(`__cast_${i}`);
   switch (c.kind) {
     case 'int':
-      return `TRY_CAST(${v} AS BIGINT)`;
+      // DuckDB rounds '36.6' to 37: an integer must equal its own double reading.
+      return [
+        `TRY_CAST(${v} AS BIGINT) AS ${cast}`,
+        `CASE WHEN TRY_CAST(${v} AS DOUBLE) = ${cast} THEN ${cast} END AS ${C}`,
+      ];
     case 'number':
-      return `TRY_CAST(${v} AS DOUBLE)`;
-    case 'date':
-      return tm?.date_format
+      return [`TRY_CAST(${v} AS DOUBLE) AS ${cast}`, `CASE WHEN isfinite(${cast}) THEN ${cast} END AS ${C}`];
+    case 'date': {
+      const d = tm?.date_format
         ? `CAST(try_strptime(${v}, ${p.bind(tm.date_format)}) AS DATE)`
         : `TRY_CAST(${v} AS DATE)`;
+      return [
+        `${d} AS ${cast}`,
+        `CASE WHEN ${cast} BETWEEN DATE '${DATE_RANGE.min}' AND DATE '${DATE_RANGE.max}' THEN ${cast} END AS ${C}`,
+      ];
+    }
     case 'timestamptz': {
+      const inRange = (x: string) =>
+        `CASE WHEN ${x} >= TIMESTAMPTZ '${DATE_RANGE.min} 00:00:00+00' AND ${x} < TIMESTAMPTZ '${DATE_RANGE.max} 23:59:59.999999+00' THEN ${x} END`;
+      const local = ident(`__local_${i}`);
+      const z = zone ? p.bind(zone) : '';
       if (tm?.timestamp_format) {
         const parsed = `try_strptime(${v}, ${p.bind(tm.timestamp_format)})`;
-        return zone
-          ? `timezone(${p.bind(zone)}, CAST(${parsed} AS TIMESTAMP))`
-          : `CAST(${parsed} AS TIMESTAMPTZ)`;
+        if (!zone) return [`CAST(${parsed} AS TIMESTAMPTZ) AS ${cast}`, `${inRange(cast)} AS ${C}`];
+        return [
+          `CAST(${parsed} AS TIMESTAMP) AS ${local}`,
+          `${resolveLocal(z, local)} AS ${cast}`,
+          `${inRange(cast)} AS ${C}`,
+        ];
       }
       // A naive timestamp is ambiguous by hours; it is accepted only when the mapping names its zone.
       // Offsets beyond ±14:00 do not exist; DuckDB would accept them, so the pattern refuses them.
-      const hasOffset = `regexp_matches(${v}, '([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?|\\s[A-Za-z_]+/[A-Za-z_/+-]+|\\sUTC)$')`;
-      const naive = zone ? `timezone(${p.bind(zone)}, TRY_CAST(${v} AS TIMESTAMP))` : 'NULL';
-      return `CASE WHEN ${hasOffset} THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${naive} END`;
+      // A zone name after the time must be one the contract accepts (no `CST`, no `US/Pacific`).
+      const named = `regexp_extract(${v}, '\\s([A-Za-z_]+/[A-Za-z0-9_/+-]+|UTC)$', 1)`;
+      // CASE, not OR: only the rare value without an offset pays for the zone-name lookup.
+      const hasOffset = `(CASE WHEN regexp_matches(${v}, '([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)$') THEN true ELSE list_contains(${zoneList}, ${named}) END)`;
+      if (!zone)
+        return [
+          `CASE WHEN ${hasOffset} THEN TRY_CAST(${v} AS TIMESTAMPTZ) END AS ${cast}`,
+          `${inRange(cast)} AS ${C}`,
+        ];
+      return [
+        `CASE WHEN NOT ${hasOffset} THEN TRY_CAST(${v} AS TIMESTAMP) END AS ${local}`,
+        `CASE WHEN ${hasOffset} THEN TRY_CAST(${v} AS TIMESTAMPTZ) ELSE ${resolveLocal(z, local)} END AS ${cast}`,
+        `${inRange(cast)} AS ${C}`,
+      ];
     }
     case 'enum': {
       const codes = Object.entries(tm?.codes[col] ?? {});
-      if (!codes.length) return v;
-      return `CASE ${v} ${codes.map(([from, to]) => `WHEN ${p.bind(from)} THEN ${p.bind(to)}`).join(' ')} ELSE ${v} END`;
+      if (!codes.length) return [`${v} AS ${C}`];
+      return [
+        `CASE ${v} ${codes.map(([from, to]) => `WHEN ${p.bind(from)} THEN ${p.bind(to)}`).join(' ')} ELSE ${v} END AS ${C}`,
+      ];
     }
     default:
-      return v;
+      return [`${v} AS ${C}`];
   }
 }
 
+/**
+ * A naive local time in zone `z` → its instant, by RFC 5545's rule (module comment). ICU reads a time in an
+ * overlap as the later instant and one in a gap with the offset before the gap; only the overlap needs moving:
+ * when an hour (or half an hour, Lord Howe) earlier reads back as the same local time, that is the first instant.
+ */
+function resolveLocal(z: string, local: string): string {
+  const at = `timezone(${z}, ${local})`;
+  const back = (d: string) => `timezone(${z}, ${at} - INTERVAL ${d}) = ${local}`;
+  return `CASE WHEN ${back('1 HOUR')} THEN ${at} - INTERVAL 1 HOUR WHEN ${back('30 MINUTE')} THEN ${at} - INTERVAL 30 MINUTE ELSE ${at} END`;
+}
+
+/** `gap` / `overlap` / NULL for a naive local time (see resolveLocal), for the summary's counts. */
+function dstKind(z: string, local: string): string {
+  const at = `timezone(${z}, ${local})`;
+  return `CASE WHEN ${local} IS NULL THEN NULL
+    WHEN timezone(${z}, ${at}) <> ${local} THEN 'gap'
+    WHEN timezone(${z}, ${at} - INTERVAL 1 HOUR) = ${local} OR timezone(${z}, ${at} - INTERVAL 30 MINUTE) = ${local} THEN 'overlap' END`;
+}
+
 const EXPECT: Record<string, string> = {
-  int: 'an integer',
-  number: 'a number',
-  date: 'a date (YYYY-MM-DD or the mapping date_format)',
-  timestamptz: 'a timestamp with a UTC offset (e.g. 2024-03-01T09:30:00+08:00) or a mapping time_zone',
+  int: 'an integer (no fraction; not NaN or Infinity)',
+  number: 'a number (finite: not NaN, Infinity or infinity)',
+  date: `a date (YYYY-MM-DD or the mapping date_format), finite and between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
+  timestamptz: `a timestamp with a UTC offset (e.g. 2024-03-01T09:30:00+08:00) or a mapping time_zone, finite and between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
 };
 
 /** Collects rule verdicts: a struct per broken rule, and the condition that selects rows breaking any. */
 class Rules {
   readonly verdicts: string[] = [];
   readonly conditions: string[] = [];
-  add(when: string, col: string, value: string, rule: string, message: string): void {
+  /** `message` is text; `messageSql`, when given, an SQL expression for it (a message that names what it found). */
+  add(when: string, col: string, value: string, rule: string, message: string, messageSql?: string): void {
     this.conditions.push(`coalesce(${when}, false)`);
     this.verdicts.push(
-      `CASE WHEN ${when} THEN {'column': ${literal(col)}, 'value': CAST(${value} AS VARCHAR), 'rule': ${literal(rule)}, 'message': ${literal(message)}} END`,
+      `CASE WHEN ${when} THEN {'column': ${literal(col)}, 'value': CAST(${value} AS VARCHAR), 'rule': ${literal(rule)}, 'message': ${messageSql ?? literal(message)}} END`,
     );
   }
 }
@@ -101,9 +182,15 @@ export async function buildTyped(
   src: OpenedSource,
   reader: Reader,
   mapping: Mapping,
-): Promise<{ rows: number; base: bigint; consecutive: boolean }> {
+): Promise<{ rows: number; base: bigint; consecutive: boolean; dstColumns: string[] }> {
   const spec = TABLES[src.table];
   const p = new Params();
+  const dstColumns: string[] = [];
+  // A subquery cannot sit beside select-list aliases, so the zone list is a constant (ICU's names, quoted).
+  const zones = Object.values(spec.columns).some((c) => c.kind === 'timestamptz')
+    ? await w.all<{ name: string }>('SELECT name FROM accepted_zones ORDER BY name')
+    : [];
+  const zoneList = `[${zones.map((z) => literal(z.name)).join(', ')}]::VARCHAR[]`;
   const inner: string[] = [];
   const outer: string[] = [];
   reader.cols.forEach(({ col, from }, i) => {
@@ -119,12 +206,17 @@ export async function buildTyped(
       outer.push(C);
       return;
     }
-    inner.push(`${text} AS ${txt}`, `${typedExpr(c, txt, col, src.table, mapping, p)} AS ${C}`);
+    inner.push(`${text} AS ${txt}`, ...typedItems(c, txt, i, C, col, src.table, mapping, p, zoneList));
     // Materializing strings is the dearest part of the scan: keep the text only where the typed value failed.
     outer.push(
       mode === 'full' ? `${txt} AS ${raw(i)}` : `CASE WHEN ${C} IS NULL THEN ${txt} END AS ${raw(i)}`,
       C,
     );
+    const zone = mapping[src.table]?.time_zone ?? mapping.time_zone;
+    if (c.kind === 'timestamptz' && zone) {
+      dstColumns.push(`__dst_${i}`);
+      outer.push(`${dstKind(p.bind(zone), ident(`__local_${i}`))} AS ${ident(`__dst_${i}`)}`);
+    }
   });
   // DuckDB resolves a column alias used later in the same SELECT list, so each text is computed once.
   await reading(src, () =>
@@ -140,7 +232,7 @@ export async function buildTyped(
   const base = n?.base ?? 0n;
   // Rows of one scan are numbered consecutively; if that ever changed, only reported lines would suffer.
   const consecutive = rows === 0 || (n?.hi ?? 0n) - base + 1n === BigInt(rows);
-  return { rows, base, consecutive };
+  return { rows, base, consecutive, dstColumns };
 }
 
 /** Applies every rule of the table to `typ` (alias t); `line` is the SQL of a row's file line (see lineOf). */
@@ -193,7 +285,27 @@ export async function checkRules(
         col,
         r,
         'zone',
-        `${col}: expected an IANA time zone such as Asia/Shanghai`,
+        `${col}: expected ${ZONE_RULE}`,
+      );
+    // Ids and codes are compared byte for byte: an invisible character makes a look-alike key, a second loan.
+    if (c.kind === 'id' || c.kind === 'text' || c.kind === 'enum' || c.kind === 'zone') {
+      const bad = `regexp_extract(${t}, '${INVISIBLE}')`;
+      rules.add(
+        `regexp_matches(${t}, '${INVISIBLE}')`,
+        col,
+        `regexp_replace(${t}, '${INVISIBLE}', '\uFFFD', 'g')`,
+        'characters',
+        `${col}: expected no control or invisible characters`,
+        `${literal(`${col}: expected no control or invisible characters; found `)} || printf('U+%04X', unicode(${bad})) || ' (shown as U+FFFD in value)'`,
+      );
+    }
+    if (c.kind === 'id' || c.kind === 'text')
+      rules.add(
+        `length(${t}) > ${MAX_TEXT_LENGTH}`,
+        col,
+        `left(${t}, 64) || '… (' || length(${t}) || ' characters)'`,
+        'length',
+        `${col}: expected at most ${MAX_TEXT_LENGTH} characters`,
       );
   });
   const keyText = spec.key.map((k) => `CAST(v.${ident(k)} AS VARCHAR)`).join(` || '/' || `);
@@ -241,10 +353,7 @@ export async function checkRules(
     refs ? 'l.loan_id IS NOT NULL AS __ref, l.disbursed_on AS __ref_disbursed' : 'NULL AS __ref',
     ...cols
       .filter(([, c]) => c.kind === 'zone')
-      .map(
-        ([col]) =>
-          `t.${ident(col)} IN (SELECT name FROM pg_timezone_names()) AS ${ident(`__zone_ok_${col}`)}`,
-      ),
+      .map(([col]) => `t.${ident(col)} IN (SELECT name FROM accepted_zones) AS ${ident(`__zone_ok_${col}`)}`),
   ];
   const dupOn = spec.key.map((k) => `d.${ident(k)} = t.${ident(k)}`).join(' AND ');
   await w.run(`INSERT INTO file_rejects SELECT __row, __line, e.column, e.value, e.rule, e.message FROM (
@@ -254,4 +363,38 @@ export async function checkRules(
         ON ${dupOn}
       ${refs ? 'LEFT JOIN loans l ON l.loan_id = t.loan_id' : ''}) v
     WHERE ${rules.conditions.join(' OR ')}) x`);
+}
+
+/**
+ * Temp `accepted_zones`: the zones DuckDB's ICU knows (features convert local hours in SQL) that the contract
+ * accepts (src/contract/zones.ts). Built once per batch, before any file is typed: zone columns and zone names at
+ * the end of timestamps are checked against it.
+ */
+export async function ensureAcceptedZones(w: Warehouse): Promise<void> {
+  const names = await w.all<{ name: string }>('SELECT DISTINCT name FROM pg_timezone_names()');
+  const ok = names.map((n) => n.name).filter(isAcceptedZone);
+  await w.run('CREATE OR REPLACE TEMP TABLE accepted_zones (name VARCHAR PRIMARY KEY)');
+  // Names from ICU itself, quoted: no user text in this statement.
+  if (ok.length)
+    await w.run(`INSERT INTO accepted_zones VALUES ${ok.map((z) => `(${literal(z)})`).join(', ')}`);
+}
+
+/**
+ * How many accepted rows of `typ` had a naive local time in a DST gap or overlap (resolved by RFC 5545's rule);
+ * undefined when none (or the table has no such column).
+ */
+export async function dstCounts(
+  w: Warehouse,
+  dstColumns: string[],
+): Promise<{ gap: number; overlap: number } | undefined> {
+  if (dstColumns.length === 0) return undefined;
+  const kinds = dstColumns.map(ident);
+  const any = (k: string) => kinds.map((c) => `${c} = '${k}'`).join(' OR ');
+  const r = await w.one<{ gap: bigint; overlap: bigint }>(
+    `SELECT count(*) FILTER (WHERE ${any('gap')}) AS gap, count(*) FILTER (WHERE ${any('overlap')}) AS overlap
+     FROM typ ANTI JOIN (SELECT row_id FROM file_rejects WHERE row_id IS NOT NULL) r ON r.row_id = typ.rowid`,
+  );
+  const gap = Number(r?.gap ?? 0);
+  const overlap = Number(r?.overlap ?? 0);
+  return gap + overlap > 0 ? { gap, overlap } : undefined;
 }

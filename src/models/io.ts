@@ -37,7 +37,17 @@ export function fileIO(dir: string, json = 'model.json', bin = 'weights.bin'): t
       const group = parsed.weightsManifest[0];
       if (!group)
         throw new BadInputError(`model file ${path} has no weights manifest`, { place: { file: path } });
-      const buf = await readFile(join(dir, group.paths[0] ?? bin));
+      const binPath = join(dir, group.paths[0] ?? bin);
+      let buf: Buffer;
+      try {
+        buf = await readFile(binPath);
+      } catch (e) {
+        throw new BadInputError(`cannot read the model weights ${binPath}: ${(e as Error).message}`, {
+          place: { file: binPath },
+          cause: e,
+        });
+      }
+      checkWeights(binPath, buf, group.weights);
       const weightData = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
       return {
         modelTopology: parsed.modelTopology,
@@ -48,4 +58,38 @@ export function fileIO(dir: string, json = 'model.json', bin = 'weights.bin'): t
       };
     },
   };
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+/**
+ * A weights file cut short (a copy interrupted, a full disk) would load as garbage or throw deep inside tfjs, and
+ * a NaN or infinite weight (an overwritten file, a diverged fit) makes every prediction NaN. Both are refused with
+ * the file and the weight named.
+ */
+function checkWeights(path: string, buf: Buffer, specs: tf.io.WeightsManifestEntry[]): void {
+  let expected = 0;
+  for (const w of specs) expected += (BYTES[w.dtype ?? 'float32'] ?? 4) * w.shape.reduce((a, b) => a * b, 1);
+  if (buf.byteLength !== expected)
+    throw new BadInputError(
+      `model weights ${path} hold ${buf.byteLength} bytes; expected ${expected} for the ${specs.length} weights of its manifest (truncated or from another model)`,
+      { place: { file: path }, hint: 'restore the model folder or retrain with `followup train`' },
+    );
+  let at = 0;
+  for (const w of specs) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    if ((w.dtype ?? 'float32') === 'float32') {
+      const values = new Float32Array(buf.buffer.slice(buf.byteOffset + at, buf.byteOffset + at + n * 4));
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        throw new BadInputError(
+          `model weights ${path}: weight ${w.name} holds ${values[bad]} at index ${bad}; expected finite numbers`,
+          {
+            place: { file: path, column: w.name },
+            hint: 'restore the model folder or retrain with `followup train`',
+          },
+        );
+    }
+    at += (BYTES[w.dtype ?? 'float32'] ?? 4) * n;
+  }
 }

@@ -30,6 +30,7 @@ import {
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { plannable, type SkippedLoan } from './plannable.ts';
 import { plannerLoans } from './planner-loans.ts';
 import { byPurpose, PurposeColumns, type PurposeRow } from './rec-segments.ts';
 import { scoreLoans } from './score.ts';
@@ -56,6 +57,8 @@ export interface RecommendSummary {
   /** Follow-ups by purpose with mean risk at due, mean hang-up risk, notice share and cadence. */
   by_purpose: PurposeRow[];
   overflow: CapacityOverflow[];
+  /** Active loans left out because the planner cannot plan them (src/ops/plannable.ts), with column and value. */
+  skipped: SkippedLoan[];
   seconds: number;
 }
 
@@ -124,10 +127,20 @@ export async function runRecommend(
   const lap = (msg: string, fields: Record<string, unknown> = {}) =>
     log.info(msg, { ...fields, seconds: Math.round(watch() * 1000) / 1000 });
   lap('recommend: scored', { loans: scored.state.n });
-  const { loans, stateRow, contactPriors } = await plannerLoans(w, cfg.asOf, scored, {
+  const view = await plannerLoans(w, cfg.asOf, scored, {
     lookbackDays: policy.contact.lookback_days,
   });
-  lap('recommend: planner view built', { loans: loans.length });
+  const { contactPriors } = view;
+  // A loan the planner cannot plan (infinite maturity, Factory zone) is named and left out, not fatal for the book.
+  const { loans, stateRow, skipped } = plannable(view.loans, view.stateRow);
+  for (const s of skipped)
+    log.warn('recommend: loan skipped', {
+      loan_id: s.loan_id,
+      column: s.column,
+      value: s.value,
+      reason: s.reason,
+    });
+  lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
   const runId = `rec-${cfg.asOf}-${sha256(
     JSON.stringify([
       cfg.asOf,
@@ -197,6 +210,7 @@ export async function runRecommend(
     stats: result.stats,
     by_purpose: byPurpose(segments),
     overflow: result.overflow,
+    skipped,
     seconds: (performance.now() - t0) / 1000,
   };
 }

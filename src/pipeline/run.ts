@@ -14,9 +14,10 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import { BadInputError, FollowupError } from '../core/errors.ts';
+import { BadInputError, FollowupError, UsageError } from '../core/errors.ts';
 import { stableStringify } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { openWarehouse } from '../warehouse/db.ts';
 import { ensureLedger } from './ledger.ts';
 import { lockWarehouse } from './lock.ts';
@@ -55,6 +56,13 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
   const workdir = resolve(opts.workdir);
   await mkdir(workdir, { recursive: true });
   const warehouse = resolve(opts.warehouse ?? `${workdir}/warehouse.duckdb`);
+  // A mistyped --set would silently run with the default (a typo once re-trained for minutes): refuse it.
+  const known = ['allow_mass_cancel', ...Object.keys(spec.params), 'workdir', 'warehouse', 'today'];
+  for (const k of Object.keys(opts.set ?? {}))
+    if (!known.includes(k))
+      throw new UsageError(`--set ${k}: pipeline ${spec.name} has no param "${k}"${didYouMean(k, known)}`, {
+        hint: `params of ${spec.name}: ${[...new Set(known)].join(', ')}`,
+      });
   const params: Record<string, string | number | boolean> = {
     // `followup run --allow-mass-cancel` sets it; export steps pass it on as `allow_mass_cancel`.
     allow_mass_cancel: false,

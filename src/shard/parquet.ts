@@ -7,6 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
+import { maskedPhone } from '../export/fields.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
 import { shardKeySql } from './index.ts';
 
@@ -22,6 +23,8 @@ export interface ParquetDatasetConfig {
   tables?: readonly string[];
   /** Parquet compression codec. Default zstd. */
   compression?: 'zstd' | 'snappy' | 'uncompressed';
+  /** Mask every `phone` column as +86138****8000 (src/export/fields.ts). Default false. */
+  maskPhone?: boolean;
 }
 
 export interface ParquetTableWritten {
@@ -41,11 +44,17 @@ export async function exportParquetDataset(
   const shards = cfg.shards ?? 16;
   if (!Number.isInteger(shards) || shards < 1 || shards > 4096)
     throw new BadInputError(`shards: expected an integer in 1…4096; got ${shards}`);
-  const present = await w.all<{ table_name: string; has_loan: boolean }>(
-    `SELECT table_name, bool_or(column_name = 'loan_id') AS has_loan FROM duckdb_columns()
-     WHERE schema_name = 'main' GROUP BY table_name`,
+  const present = await w.all<{ table_name: string; has_loan: boolean; has_phone: boolean }>(
+    `SELECT table_name, bool_or(column_name = 'loan_id') AS has_loan, bool_or(column_name = 'phone') AS has_phone
+     FROM duckdb_columns() WHERE schema_name = 'main' GROUP BY table_name`,
   );
   const byName = new Map(present.map((r) => [r.table_name, r.has_loan]));
+  const withPhone = new Set(present.filter((r) => r.has_phone).map((r) => r.table_name));
+  // A lake copy is read by more people than the dialer: phones can leave masked, like the other exports.
+  const rowsOf = (t: string) =>
+    cfg.maskPhone && withPhone.has(t)
+      ? `SELECT * REPLACE (${maskedPhone('phone')} AS phone) FROM ${ident(t)}`
+      : `SELECT * FROM ${ident(t)}`;
   const wanted = cfg.tables ?? DATASET_TABLES.filter((t) => byName.has(t));
   const codec = cfg.compression ?? 'zstd';
   await mkdir(cfg.out, { recursive: true });
@@ -63,13 +72,13 @@ export async function exportParquetDataset(
       const dir = join(cfg.out, t);
       await rm(dir, { recursive: true, force: true });
       await w.run(
-        `COPY (SELECT *, (${shardKeySql('loan_id')} % ${shards} + 1)::INTEGER AS shard FROM ${ident(t)})
+        `COPY (SELECT *, (${shardKeySql('loan_id')} % ${shards} + 1)::INTEGER AS shard FROM (${rowsOf(t)}))
          TO ${literal(dir)} (FORMAT parquet, COMPRESSION ${codec}, PARTITION_BY (shard))`,
       );
       out.push({ table: t, rows, partitions: Math.min(shards, rows), path: dir });
     } else {
       const file = join(cfg.out, `${t}.parquet`);
-      await w.run(`COPY ${ident(t)} TO ${literal(file)} (FORMAT parquet, COMPRESSION ${codec})`);
+      await w.run(`COPY (${rowsOf(t)}) TO ${literal(file)} (FORMAT parquet, COMPRESSION ${codec})`);
       out.push({ table: t, rows, partitions: 0, path: file });
     }
   }

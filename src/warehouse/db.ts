@@ -3,7 +3,30 @@
  * User text never reaches SQL except through `ident()` (identifiers) or bound parameters (values).
  */
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { BusyError } from '../core/errors.ts';
+import { BusyError, FollowupError } from '../core/errors.ts';
+
+/** The warehouse file is not a DuckDB database, or is truncated or corrupt. Exit 2. */
+export class WarehouseError extends FollowupError {
+  constructor(message: string, opts: { hint?: string; cause?: unknown } = {}) {
+    super('E_WAREHOUSE', 2, message, opts);
+  }
+}
+
+// DuckDB's words for a file that is not a database, cut short or overwritten.
+const DAMAGED =
+  /not a valid DuckDB database file|Could not read enough bytes|Corrupt database file|checksum|database file .* (is|was) (truncated|corrupt)|Serialization Error|Invalid Input Error: Catalog/i;
+
+/** Turns DuckDB's errors about a damaged file into a WarehouseError naming the file; other errors pass. */
+export function damaged(path: string, e: unknown): unknown {
+  if (!(e instanceof Error) || !DAMAGED.test(e.message) || e instanceof FollowupError) return e;
+  return new WarehouseError(
+    `warehouse ${path} is damaged or not a DuckDB file: ${e.message.split('\n')[0]}; expected a warehouse written by followup`,
+    {
+      hint: 'restore the warehouse from a backup, or rebuild it with `followup ingest` from the delivered files',
+      cause: e,
+    },
+  );
+}
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
@@ -55,7 +78,7 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
       throw new BusyError(`warehouse ${path} is in use by another process`, {
         hint: 'wait for the other run to finish, then retry',
       });
-    throw e;
+    throw damaged(path, e);
   }
   const conn = await instance.connect();
   // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
@@ -69,11 +92,19 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
     path,
     conn,
     async run(sql, params) {
-      await conn.run(sql, params);
+      try {
+        await conn.run(sql, params);
+      } catch (e) {
+        throw damaged(path, e);
+      }
     },
     async all<T>(sql: string, params?: Params) {
-      const reader = await conn.runAndReadAll(sql, params);
-      return reader.getRowObjectsJS() as T[];
+      try {
+        const reader = await conn.runAndReadAll(sql, params);
+        return reader.getRowObjectsJS() as T[];
+      } catch (e) {
+        throw damaged(path, e);
+      }
     },
     async one<T>(sql: string, params?: Params) {
       const rows = await w.all<T>(sql, params);

@@ -70,7 +70,7 @@ describe('dialer CSV', () => {
       expect({ ...row, priority: undefined }).toEqual({
         loan_id: r.loan_id,
         borrower_id: neutral(r.borrower_id),
-        phone: (phoneOf.get(r.loan_id) as string).slice(1), // default template: digits, no '+'
+        phone: phoneOf.get(r.loan_id) as string, // default template: E.164 with '+'
         time_zone: r.time_zone,
         due_on: r.due_on,
         local_window_start: local(r.window_start_utc, r.time_zone),
@@ -105,7 +105,12 @@ describe('dialer CSV', () => {
     const rows = await withWarehouse(':memory:', (m) =>
       m.all<Record<string, string>>(`SELECT * FROM read_csv('${out}', all_varchar = true, header = true)`),
     );
-    const cells = rows.flatMap((r) => Object.values(r).filter((v): v is string => v !== null));
+    // A strict E.164 phone starts with '+' by design: digits only, a spreadsheet can only read it as a number.
+    const cells = rows.flatMap((r) =>
+      Object.entries(r)
+        .filter(([k, v]) => v !== null && !(k === 'phone' && /^\+[1-9][0-9]{6,14}$/.test(v)))
+        .map(([, v]) => v as string),
+    );
     expect(cells.filter((c) => DANGEROUS.test(c))).toEqual([]);
     // Each crafted formula reached the file, quoted-prefixed, not dropped.
     const crafted = recs.filter((r) => FORMULAS.includes(r.reasons[0] as string)).map((r) => r.reasons[0]);

@@ -18,15 +18,18 @@ interface ExportCliOptions {
   sinceLast?: boolean;
   maskPhone?: boolean;
   template?: string;
+  excel?: boolean;
   url?: string;
   timeoutMs?: string;
   maxAttempts?: string;
   retryBaseMs?: string;
   retryMaxMs?: string;
   concurrency?: string;
+  batchSize?: string;
   seed?: string;
   shard?: string;
   allowMassCancel?: boolean;
+  allowPlainHttpToken?: boolean;
   maxCancelShare?: string;
   json?: boolean;
 }
@@ -62,14 +65,26 @@ export function register(program: Command): void {
     )
     .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
     .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
-    .option('--url <url>', `webhook endpoint; bearer token from $${TOKEN_ENV}`)
+    .option('--excel', 'dialer CSV for Excel: UTF-8 BOM, phone as text ="+86…" (csv only)')
+    .option(
+      '--url <url>',
+      `webhook endpoint; bearer token from $${TOKEN_ENV}, Standard Webhooks signing secret from $FOLLOWUP_WEBHOOK_SECRET`,
+    )
     .option('--timeout-ms <ms>', 'webhook request timeout (default 10000)')
     .option('--max-attempts <n>', 'webhook attempts per event (default 8)')
     .option('--retry-base-ms <ms>', 'webhook backoff base (default 500)')
     .option('--retry-max-ms <ms>', 'webhook backoff cap (default 30000)')
     .option('--concurrency <n>', 'webhook requests in flight (default 4)')
+    .option(
+      '--batch-size <n>',
+      'CloudEvents per webhook request: 1 = one per POST (default), more = batched mode (JSON array)',
+    )
     .option('--seed <n>', 'seed of the retry jitter (default: from the clock)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
+    .option(
+      '--allow-plain-http-token',
+      'send the bearer token over plain http:// to a non-loopback host (refused by default)',
+    )
     .option('--allow-mass-cancel', 'allow cancelling more than --max-cancel-share of what the target holds')
     .option(
       '--max-cancel-share <0..1>',
@@ -93,7 +108,9 @@ export function register(program: Command): void {
               retryBaseMs: int('retry-base-ms', o.retryBaseMs),
               retryMaxMs: int('retry-max-ms', o.retryMaxMs),
               concurrency: int('concurrency', o.concurrency),
+              batchSize: int('batch-size', o.batchSize),
               seed: int('seed', o.seed),
+              allowPlainHttpToken: o.allowPlainHttpToken === true,
             };
       const summary = await runExport(ctx, {
         warehouse: o.warehouse,
@@ -104,6 +121,7 @@ export function register(program: Command): void {
         sinceLast: o.sinceLast === true,
         maskPhone: o.maskPhone === true,
         template: o.template,
+        excel: o.excel === true,
         webhook,
         allowMassCancel: o.allowMassCancel === true,
         ...(o.maxCancelShare === undefined ? {} : { maxCancelShare: share(o.maxCancelShare) }),

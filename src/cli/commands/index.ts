@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as backtest } from './backtest.ts';
 import { register as benchmark } from './benchmark.ts';
+import { register as config } from './config.ts';
 import { register as evaluate } from './evaluate.ts';
 import { register as exportCmd } from './export.ts';
 import { register as features } from './features.ts';
@@ -13,6 +14,7 @@ import { register as ingest } from './ingest.ts';
 import { register as models } from './models.ts';
 import { register as monitor } from './monitor.ts';
 import { register as recommend } from './recommend.ts';
+import { register as rejects } from './rejects.ts';
 import { register as report } from './report.ts';
 import { register as retrain } from './retrain.ts';
 import { register as run } from './run.ts';
@@ -39,4 +41,6 @@ export const COMMANDS: RegisterCommand[] = [
   retrain,
   monitor,
   backtest,
+  rejects,
+  config,
 ];

@@ -3,6 +3,8 @@
  * Exit 0 when every row loaded, 3 (with the summary on stdout) when some were rejected, 2 when a file or the
  * mapping cannot be read (warehouse unchanged), 4 when another run holds the warehouse.
  */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadMapping } from '../../contract/mapping.ts';
@@ -39,6 +41,8 @@ export function register(program: Command): void {
       const ctx = makeContext(opts);
       const mapping = opts.mapping ? await loadMapping(opts.mapping) : undefined;
       const unlock = await lockWarehouse(opts.warehouse);
+      // A failed first ingest must not leave an empty warehouse behind (a failed run leaves things as they were).
+      const existed = existsSync(opts.warehouse);
       let summary: IngestSummary;
       try {
         const w = await openWarehouse(opts.warehouse).catch((e: Error) => {
@@ -55,6 +59,9 @@ export function register(program: Command): void {
         } finally {
           w.close();
         }
+      } catch (e) {
+        if (!existed) for (const f of [opts.warehouse, `${opts.warehouse}.wal`]) await rm(f, { force: true });
+        throw e;
       } finally {
         await unlock();
       }

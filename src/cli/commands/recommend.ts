@@ -17,6 +17,7 @@ const Options = z.object({
   policy: z.string().optional(),
   models: z.string().min(1).default('models'),
   shard: z.string().optional(),
+  waitLock: z.coerce.number().min(0).default(0),
   json: z.boolean().optional(),
 });
 
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .option('--policy <file>', 'policy YAML (default: src/config/policy.default.yaml)')
     .option('--models <dir>', 'model registry root', 'models')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
+    .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
@@ -38,18 +40,21 @@ export function register(program: Command): void {
       const o = parsed.data;
       const ctx = makeContext(o);
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
-      const summary = await withLockedWarehouse(o.warehouse, async (w) =>
-        runRecommend(
-          w,
-          {
-            modelsDir: o.models,
-            asOf: o.asOf,
-            ...(o.policy ? { policy: o.policy } : {}),
-            ...(shard ? { shard: shardLabel(shard), loanIds: await shardLoanIds(w, shard) } : {}),
-          },
-          ctx.log,
-          ctx.clock,
-        ),
+      const summary = await withLockedWarehouse(
+        o.warehouse,
+        async (w) =>
+          runRecommend(
+            w,
+            {
+              modelsDir: o.models,
+              asOf: o.asOf,
+              ...(o.policy ? { policy: o.policy } : {}),
+              ...(shard ? { shard: shardLabel(shard), loanIds: await shardLoanIds(w, shard) } : {}),
+            },
+            ctx.log,
+            ctx.clock,
+          ),
+        { waitLockSeconds: o.waitLock },
       );
       printSummary(ctx, o.json, summary, () => human(summary));
     });
@@ -66,5 +71,6 @@ function human(s: RecommendSummary): string {
         `  ${r.purpose.padEnd(10)} ${String(r.n).padStart(7)}  risk at due ${(100 * r.mean_risk_at_due).toFixed(2)} %  hang-up ${(100 * r.mean_hangup_risk).toFixed(1)} %  notice ${(100 * r.prenotified_share).toFixed(0)} %  cadence ${r.mean_cadence_days.toFixed(0)} d`,
     ),
     `models: delinquency ${s.models.delinquency}, hangup ${s.models.hangup}; policy ${s.policy_version.slice(0, 12)}; ${s.seconds.toFixed(1)} s`,
+    ...s.skipped.map((k) => `skipped ${k.loan_id}: ${k.column} ${JSON.stringify(k.value)}, ${k.reason}`),
   ].join('\n');
 }

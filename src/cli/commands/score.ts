@@ -16,6 +16,7 @@ const Options = z.object({
   models: z.string().min(1).default('models'),
   reasons: z.boolean().default(true),
   shard: z.string().optional(),
+  waitLock: z.coerce.number().min(0).default(0),
   json: z.boolean().optional(),
 });
 
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option('--models <dir>', 'model registry root', 'models')
     .option('--no-reasons', 'skip reason codes (faster)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
+    .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
@@ -36,33 +38,37 @@ export function register(program: Command): void {
       const ctx = makeContext(o);
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const t0 = performance.now();
-      const summary = await withLockedWarehouse(o.warehouse, async (w) => {
-        const loanIds = shard ? await shardLoanIds(w, shard) : undefined;
-        const s = await scoreLoans(
-          w,
-          { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons, ...(loanIds ? { loanIds } : {}) },
-          ctx.log,
-        );
-        const dist = await w.one<{ n: number; mean6: number; p90: number }>(
-          `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
+      const summary = await withLockedWarehouse(
+        o.warehouse,
+        async (w) => {
+          const loanIds = shard ? await shardLoanIds(w, shard) : undefined;
+          const s = await scoreLoans(
+            w,
+            { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons, ...(loanIds ? { loanIds } : {}) },
+            ctx.log,
+          );
+          const dist = await w.one<{ n: number; mean6: number; p90: number }>(
+            `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
            FROM scores WHERE as_of = $1::DATE ${shard ? `AND loan_id IN (SELECT loan_id FROM loans WHERE ${shardPredicateSql('borrower_id', shard)})` : ''}`,
-          [o.asOf],
-        );
-        return {
-          as_of: o.asOf,
-          shard: shard ? shardLabel(shard) : null,
-          model: s.version,
-          // Set when no delinquency model was trained: why, and that the hazards are the fallback's zeros.
-          fallback: s.fallback ? { kind: s.fallback.fallback, reason: s.fallback.reason } : null,
-          loans: s.state.n,
-          mean_risk_6m: dist?.mean6 ?? null,
-          p90_risk_6m: dist?.p90 ?? null,
-          seconds: (performance.now() - t0) / 1000,
-          phases: s.seconds,
-          // The model alone, without features, reasons and writes: what a scorer embedded elsewhere would see.
-          model_loans_per_s: s.seconds.predict > 0 ? Math.round(s.state.n / s.seconds.predict) : null,
-        };
-      });
+            [o.asOf],
+          );
+          return {
+            as_of: o.asOf,
+            shard: shard ? shardLabel(shard) : null,
+            model: s.version,
+            // Set when no delinquency model was trained: why, and that the hazards are the fallback's zeros.
+            fallback: s.fallback ? { kind: s.fallback.fallback, reason: s.fallback.reason } : null,
+            loans: s.state.n,
+            mean_risk_6m: dist?.mean6 ?? null,
+            p90_risk_6m: dist?.p90 ?? null,
+            seconds: (performance.now() - t0) / 1000,
+            phases: s.seconds,
+            // The model alone, without features, reasons and writes: what a scorer embedded elsewhere would see.
+            model_loans_per_s: s.seconds.predict > 0 ? Math.round(s.state.n / s.seconds.predict) : null,
+          };
+        },
+        { waitLockSeconds: o.waitLock },
+      );
       printSummary(
         ctx,
         o.json,

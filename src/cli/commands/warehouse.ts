@@ -15,6 +15,7 @@ const Options = z.object({
   shards: z.coerce.number().int().min(1).max(4096).default(16),
   tables: z.string().optional(),
   compression: z.enum(['zstd', 'snappy', 'uncompressed']).default('zstd'),
+  maskPhone: z.boolean().optional(),
   json: z.boolean().optional(),
 });
 
@@ -30,6 +31,7 @@ export function register(program: Command): void {
       'comma-separated tables (default: loans, repayments, contacts, market, scores, recommendations present)',
     )
     .option('--compression <codec>', 'zstd | snappy | uncompressed', 'zstd')
+    .option('--mask-phone', 'mask phones as +86138****8000 in every table that has them')
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
@@ -43,6 +45,7 @@ export function register(program: Command): void {
           out: o.out,
           shards: o.shards,
           compression: o.compression,
+          maskPhone: o.maskPhone === true,
           ...(o.tables
             ? {
                 tables: o.tables
