@@ -20,6 +20,8 @@ export const OUTCOMES = [
   'delivered',
   'failed',
   'promise_to_pay',
+  // A conversation in which the borrower reported cash-flow trouble (资金困难); next action: a review task.
+  'hardship',
 ] as const;
 
 export const loans = table({
@@ -90,7 +92,7 @@ export const contacts = table({
     outcome: {
       kind: 'enum',
       values: OUTCOMES,
-      doc: 'What happened: answered, hung_up, no_answer, refused, …',
+      doc: 'What happened: answered, hung_up, no_answer, refused, …; hardship = cash-flow trouble reported.',
     },
     duration_s: {
       kind: 'number',
@@ -99,6 +101,11 @@ export const contacts = table({
       doc: 'Talk time in seconds; null for non-voice channels.',
     },
     agent_id: { kind: 'id', required: false, doc: 'Agent who made or took the contact.' },
+    promised_on: {
+      kind: 'date',
+      required: false,
+      doc: 'For outcome promise_to_pay: the date the borrower promised to pay (borrower-local); else null.',
+    },
   },
 });
 
