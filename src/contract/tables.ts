@@ -101,6 +101,8 @@ export const contacts = table({
       doc: 'Talk time in seconds; null for non-voice channels.',
     },
     agent_id: { kind: 'id', required: false, doc: 'Agent who made or took the contact.' },
+  },
+  added: {
     promised_on: {
       kind: 'date',
       required: false,
@@ -133,5 +135,6 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
 export type Loan = RowOf<typeof loans.columns>;
 export type Repayment = RowOf<typeof repayments.columns>;
-export type Contact = RowOf<typeof contacts.columns>;
+/** A contacts row; `promised_on` (added to the contract later) may be absent. */
+export type Contact = RowOf<typeof contacts.columns> & { promised_on?: string | null };
 export type Market = RowOf<typeof market.columns>;

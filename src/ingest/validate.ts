@@ -10,7 +10,7 @@
  * Rules: required, type, enum, range, phone (E.164), zone (IANA), date_order, duplicate_key, unknown_loan,
  * paid_before_disbursement. Derived values (days past due) are not columns of the contract, so never read.
  */
-import type { ColumnSpec } from '../contract/columns.ts';
+import { type ColumnSpec, columnsOf } from '../contract/columns.ts';
 import type { Mapping } from '../contract/mapping.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
@@ -107,7 +107,7 @@ export async function buildTyped(
   const inner: string[] = [];
   const outer: string[] = [];
   reader.cols.forEach(({ col, from }, i) => {
-    const c = (spec.columns as Record<string, ColumnSpec>)[col] as ColumnSpec;
+    const c = columnsOf(spec)[col] as ColumnSpec;
     const x = from === undefined ? 'CAST(NULL AS VARCHAR)' : `CAST(${ident(from)} AS VARCHAR)`;
     // Trimming allocates a new string per value; most values have nothing to trim, so test first.
     const text = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') WHEN ${x} = '' THEN NULL ELSE ${x} END`;
@@ -151,7 +151,7 @@ export async function checkRules(
   line: string,
 ): Promise<void> {
   const spec = TABLES[table];
-  const cols = Object.entries(spec.columns) as [string, ColumnSpec][];
+  const cols = Object.entries(columnsOf(spec)) as [string, ColumnSpec][];
   const rules = new Rules();
   cols.forEach(([col, c], i) => {
     const t = `v.${ident(col)}`;
