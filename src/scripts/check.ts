@@ -69,13 +69,13 @@ export function checkLibrary(lib: ScriptLibraryDoc): LibraryProblem[] {
       if (!champ || champ.variant_of !== undefined || champ.purpose !== s.purpose)
         out.push({
           path: ['scripts', id, 'variant_of'],
-          message: `expected the id of a script of purpose ${s.purpose} that is not itself a variant, found ${JSON.stringify(s.variant_of)}`,
+          message: `expected the id of a script of purpose ${s.purpose ?? '(any)'} that is not itself a variant, found ${JSON.stringify(s.variant_of)}`,
         });
     }
   }
   for (const p of REC_PURPOSES) {
     const fallback = Object.values(lib.scripts).some(
-      (s) => s.purpose === p && !s.loan_type && !s.tier && !s.situation && !s.variant_of,
+      (s) => (s.purpose === p || s.purpose === undefined) && !s.loan_type && !s.tier && !s.situation && !s.variant_of,
     );
     if (!fallback)
       out.push({

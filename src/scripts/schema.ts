@@ -55,7 +55,8 @@ const byLang = z.strictObject({ 'zh-CN': text, en: text });
 const points = z.array(text).min(1);
 
 const scriptSchema = z.strictObject({
-  purpose: z.enum(REC_PURPOSES),
+  /** Purpose the script serves; omitted = any purpose (scripts for a situation such as a promise check). */
+  purpose: z.enum(REC_PURPOSES).optional(),
   loan_type: z.enum(LOAN_TYPES).optional(),
   tier: z.enum(TIERS).optional(),
   situation: z.enum(SITUATIONS).optional(),

@@ -55,12 +55,12 @@ export function chooseScript(lib: ScriptLibrary, c: ScriptContext): ScriptChoice
   let bestScore = -1;
   for (const entry of Object.entries(lib.scripts)) {
     const s = entry[1];
-    if (s.purpose !== c.purpose || s.variant_of !== undefined) continue;
+    if ((s.purpose !== undefined && s.purpose !== c.purpose) || s.variant_of !== undefined) continue;
     if (s.loan_type !== undefined && s.loan_type !== c.loan_type) continue;
     if (s.tier !== undefined && s.tier !== tier) continue;
     if (s.situation !== undefined && !c.situations.has(s.situation)) continue;
-    // A situation says more about this call than the segment does, so it weighs more.
-    const score = (s.situation ? 4 : 0) + (s.tier ? 2 : 0) + (s.loan_type ? 1 : 0);
+    // A situation says more about this call than the segment does, and the segment more than the purpose alone.
+    const score = (s.situation ? 8 : 0) + (s.tier ? 4 : 0) + (s.loan_type ? 2 : 0) + (s.purpose ? 1 : 0);
     if (score > bestScore) {
       best = entry;
       bestScore = score;
