@@ -248,8 +248,11 @@ describe('a lender script file', () => {
       [
         'scripts:',
         '  hardship_review:',
-        '    zh-CN: [信贷员复核：资金困难，逾期{dpd}天。]',
-        '    en: ["Loan-officer review: cash-flow trouble, {dpd} days past due."]',
+        '    situation: hardship_review',
+        '    zh-CN:',
+        '      - 信贷员复核：资金困难，逾期{dpd}天。',
+        '    en:',
+        "      - 'Loan-officer review: cash-flow trouble, {dpd} days past due.'",
         '',
       ].join('\n'),
     );
@@ -276,7 +279,7 @@ describe('a lender script file', () => {
         '  first.default:',
         '    purpose: first',
         '    zh-CN: [请拨13800138000]',
-        '    en: [Call {phone}]',
+        "    en: ['Call {phone}']",
         '',
       ].join('\n'),
     );
