@@ -75,7 +75,12 @@ export function checkLibrary(lib: ScriptLibraryDoc): LibraryProblem[] {
   }
   for (const p of REC_PURPOSES) {
     const fallback = Object.values(lib.scripts).some(
-      (s) => (s.purpose === p || s.purpose === undefined) && !s.loan_type && !s.tier && !s.situation && !s.variant_of,
+      (s) =>
+        (s.purpose === p || s.purpose === undefined) &&
+        !s.loan_type &&
+        !s.tier &&
+        !s.situation &&
+        !s.variant_of,
     );
     if (!fallback)
       out.push({
