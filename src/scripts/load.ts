@@ -36,7 +36,8 @@ export class ScriptLibraryError extends BadInputError {
 
 interface ParsedYaml {
   value: unknown;
-  at: (path: (string | number)[]) => Place | undefined;
+  /** The place of the deepest node of `path` the file has, and how deep it is (0 = the document). */
+  at: (path: (string | number)[]) => { place: Place; depth: number } | undefined;
 }
 
 function parseYaml(text: string, file: string): ParsedYaml {
@@ -50,13 +51,13 @@ function parseYaml(text: string, file: string): ParsedYaml {
       { place: { file, line: pos.line, column: pos.col } },
     );
   }
-  const at = (path: (string | number)[]): Place | undefined => {
+  const at = (path: (string | number)[]): { place: Place; depth: number } | undefined => {
     // As deep as the file goes, so a missing key points at its parent.
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
       if (node && (n > 0 || isMap(node) || isSeq(node)) && node.range) {
         const pos = lc.linePos(node.range[0]);
-        return { file, line: pos.line, column: pos.col };
+        return { place: { file, line: pos.line, column: pos.col }, depth: n };
       }
     }
     return undefined;
@@ -99,7 +100,13 @@ export function parseLibrary(text: string, file = '<scripts>'): ScriptLibrary {
   const base = parseYaml(readFileSync(DEFAULT_SCRIPTS_PATH, 'utf8'), DEFAULT_SCRIPTS_PATH);
   const user = file === DEFAULT_SCRIPTS_PATH ? base : parseYaml(text, file);
   const merged = overlay(base.value, user.value);
-  const placeOf = (path: (string | number)[]): Place => user.at(path) ?? base.at(path) ?? { file };
+  // The lender's file when it says as much about the key as the default does, else the default's line.
+  const placeOf = (path: (string | number)[]): Place => {
+    const u = user.at(path);
+    const b = base.at(path);
+    if (u && (!b || u.depth >= b.depth)) return u.place;
+    return b?.place ?? { file };
+  };
   const res = librarySchema.safeParse(merged, { reportInput: true });
   let problems: LibraryProblem[];
   if (!res.success) {
