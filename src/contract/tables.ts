@@ -108,6 +108,11 @@ export const contacts = table({
       required: false,
       doc: 'For outcome promise_to_pay: the date the borrower promised to pay (borrower-local); else null.',
     },
+    followup_id: {
+      kind: 'id',
+      required: false,
+      doc: "The recommendation's followup_id the dialer or CRM sends back with the outcome; null for other contacts.",
+    },
   },
 });
 
@@ -135,6 +140,9 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
 export type Loan = RowOf<typeof loans.columns>;
 export type Repayment = RowOf<typeof repayments.columns>;
-/** A contacts row; `promised_on` (added to the contract later) may be absent. */
-export type Contact = RowOf<typeof contacts.columns> & { promised_on?: string | null };
+/** A contacts row; the columns added to the contract later may be absent. */
+export type Contact = RowOf<typeof contacts.columns> & {
+  promised_on?: string | null;
+  followup_id?: string | null;
+};
 export type Market = RowOf<typeof market.columns>;

@@ -47,6 +47,7 @@ export const DIALER_FIELDS = [
   'talking_points',
   'notice_text',
   'notice_segments',
+  'followup_id',
 ] as const;
 export type DialerField = (typeof DIALER_FIELDS)[number];
 

@@ -46,6 +46,7 @@ const DIALER_FIELD_SQL: Record<DialerField, { sql: string; text: boolean }> = {
   talking_points: { sql: "array_to_string(talking_points, ' | ')", text: true },
   notice_text: { sql: 'notice_text', text: true },
   notice_segments: { sql: 'notice_segments', text: false },
+  followup_id: { sql: 'followup_id', text: true },
 };
 
 function phoneSql(t: DialerTemplate): string {

@@ -32,6 +32,7 @@ import {
 } from '../recommend/index.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
 import { loadLibrary } from '../scripts/load.ts';
+import { recordLibrary } from '../scripts/store.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { plannerLoans } from './planner-loans.ts';
@@ -210,6 +211,7 @@ export async function runRecommend(
     sink.count,
     clock,
   );
+  await recordLibrary(w, runId, library);
   lap('recommendations written', { run_id: runId, n: sink.count });
   return {
     run_id: runId,

@@ -3,6 +3,7 @@
  * and notice texts (src/scripts). Kept out of the planner so the planner stays a pure function of its inputs and
  * the backtest, which replays the planner alone, is unaffected.
  */
+import { sha256 } from '../core/hash.ts';
 import type { WorkCalendar } from '../recommend/calendar.ts';
 import { calendarFor } from '../recommend/calendar.ts';
 import type { PlannerLoan } from '../recommend/input.ts';
@@ -12,6 +13,11 @@ import type { Recommendation } from '../recommend/types.ts';
 import { composeTalk } from '../scripts/compose.ts';
 import type { ScriptLibrary } from '../scripts/schema.ts';
 import type { TalkFactsRow } from './talk-facts.ts';
+
+/** Id of a follow-up in its run (identity = run, loan, purpose, cycle), stable when the same run is re-made. */
+export function followupId(r: Pick<Recommendation, 'run_id' | 'loan_id' | 'purpose' | 'cycle'>): string {
+  return `fu-${sha256(`${r.run_id}\u0000${r.loan_id}\u0000${r.purpose}\u0000${r.cycle}`).slice(0, 16)}`;
+}
 
 /** Counts for the run summary. */
 export interface TalkStats {
@@ -39,6 +45,7 @@ export function talker(policy: Policy, lib: ScriptLibrary, asOf: string) {
     m[k] = (m[k] ?? 0) + 1;
   };
   const annotate = (r: Recommendation, loan: PlannerLoan, f: TalkFactsRow | undefined): void => {
+    r.followup_id = followupId(r);
     applyNextAction(r, loan, f?.last ?? null, { policy, asOf, calendarOf });
     Object.assign(
       r,

@@ -47,6 +47,7 @@ const COLUMNS: (keyof Recommendation)[] = [
   'talking_points',
   'notice_text',
   'notice_segments',
+  'followup_id',
 ];
 
 /** Recommendations streamed into a staging table as the planner emits them (no array of all of them in memory). */

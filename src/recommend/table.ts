@@ -64,6 +64,7 @@ const ADDED_COLUMNS: [string, string][] = [
   ['talking_points', 'VARCHAR[]'],
   ['notice_text', 'VARCHAR'],
   ['notice_segments', 'INTEGER'],
+  ['followup_id', 'VARCHAR'],
 ];
 
 export async function ensureRecommendationTables(w: Warehouse): Promise<void> {

@@ -96,4 +96,9 @@ export interface Recommendation {
   /** Text of the pre-notification (null without one) and its SMS segment count (SMS only, else null). */
   notice_text?: string | null;
   notice_segments?: number | null;
+  /**
+   * Id of this follow-up in this run, for the dialer or CRM to send back with each outcome (contacts.followup_id),
+   * so outcomes join to the recommendation — and the script — that caused them. `fu-` + 16 hex digits.
+   */
+  followup_id?: string;
 }

@@ -102,6 +102,7 @@ describe('dialer CSV', () => {
         talking_points: null,
         notice_text: null,
         notice_segments: null,
+        followup_id: null,
       });
     }
   });
@@ -201,6 +202,7 @@ describe('JSON Lines and Parquet', () => {
     talking_points: null,
     notice_text: null,
     notice_segments: null,
+    followup_id: null,
   };
   const expected = (r: Recommendation, phone: string) => ({
     ...NO_TALK,

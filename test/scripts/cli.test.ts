@@ -206,13 +206,14 @@ describe('exports carry them; no text carries a phone number', () => {
     );
     expect(rows).toHaveLength(recs.size);
     const header = readFileSync(csv, 'utf8').split('\r\n')[0]!.split(',');
-    expect(header.slice(-6)).toEqual([
+    expect(header.slice(-7)).toEqual([
       'next_action',
       'assignee',
       'script_id',
       'talking_points',
       'notice_text',
       'notice_segments',
+      'followup_id',
     ]);
     const digits = phones.flatMap((p) => [p.slice(1), p.slice(-11)]);
     for (const row of rows) {
@@ -298,5 +299,117 @@ describe('a lender script file', () => {
     expect(r.stderr).toContain(`${bad}:4:`);
     expect(r.stderr).toContain(`${bad}:5:`);
     expect(r.stderr).toContain('found {phone}');
+  });
+});
+
+describe('outcomes back from the dialer, per script; a challenger script against its champion', () => {
+  it('joins returned outcomes by followup_id and compares the seeded split', async () => {
+    const lib = join(dir, 'challenger.yaml');
+    writeFileSync(
+      lib,
+      [
+        'experiment: { seed: 99 }',
+        'scripts:',
+        '  mid_term.reassure:',
+        '    purpose: mid_term',
+        '    variant_of: mid_term.default',
+        '    zh-CN:',
+        "      - '先说明核实方式：可拨打{lender}官方热线{hotline}。'",
+        "      - '提醒下一期还款日{next_due_on}。'",
+        '    en:',
+        "      - 'First, how to verify: call {lender} on {hotline}.'",
+        "      - 'Next installment due {next_due_on}.'",
+        '',
+      ].join('\n'),
+    );
+    const args = [
+      'recommend',
+      '--warehouse',
+      wh,
+      '--models',
+      models,
+      '--as-of',
+      AS_OF,
+      '--scripts',
+      lib,
+      '--json',
+    ];
+    const run = (JSON.parse(ok(args)) as { run_id: string }).run_id;
+    const first = await withWarehouse(wh, (w) =>
+      w.all<{ loan_id: string; script_id: string; followup_id: string; next_action: string }>(
+        'SELECT loan_id, script_id, followup_id, next_action FROM recommendations WHERE run_id = $1 ORDER BY loan_id',
+        [run],
+      ),
+    );
+    const arms = first.filter(
+      (r) => r.script_id === 'mid_term.default' || r.script_id === 'mid_term.reassure',
+    );
+    const challenger = arms.filter((r) => r.script_id === 'mid_term.reassure').length;
+    expect(arms.length).toBeGreaterThan(40);
+    expect(challenger / arms.length).toBeGreaterThan(0.3);
+    expect(challenger / arms.length).toBeLessThan(0.7);
+    // The same inputs and seed: the same run, the same split.
+    expect((JSON.parse(ok(args)) as { run_id: string }).run_id).toBe(run);
+    const again = await withWarehouse(wh, (w) =>
+      w.all<{ loan_id: string; script_id: string }>(
+        'SELECT loan_id, script_id FROM recommendations WHERE run_id = $1 ORDER BY loan_id',
+        [run],
+      ),
+    );
+    expect(again.map((r) => r.script_id)).toEqual(first.map((r) => r.script_id));
+
+    // The dialer sends back one call per follow-up with its followup_id: every third hung up, the rest answered.
+    const outcome = (i: number) => (i % 3 === 0 ? 'hung_up' : 'answered');
+    writeFileSync(
+      join(dir, 'contacts-dialer.csv'),
+      [
+        'contact_id,loan_id,started_at,channel,direction,purpose,outcome,duration_s,agent_id,promised_on,followup_id',
+        ...first.map(
+          (r, i) =>
+            `D${i},${r.loan_id},2025-01-10T03:00:00Z,phone,outbound,mid_term,${outcome(i)},30,A2,,${r.followup_id}`,
+        ),
+      ].join('\n'),
+    );
+    ok(['ingest', '--warehouse', wh, join(dir, 'contacts-dialer.csv'), '--json']);
+    const stats = JSON.parse(ok(['scripts', 'stats', '--warehouse', wh, '--run', run, '--json'])) as {
+      seed: number;
+      rows: {
+        script_id: string;
+        next_action: string;
+        champion: string;
+        attempts: number;
+        answered_rate: number;
+        hangup_rate: number;
+        with_outcome: number;
+        follow_ups: number;
+      }[];
+      comparisons: {
+        champion: string;
+        challenger: string;
+        attempts: [number, number];
+        answered_diff: [number, number, number];
+      }[];
+    };
+    expect(stats.seed).toBe(99);
+    for (const row of stats.rows) {
+      const mine = first
+        .map((r, i) => ({ ...r, i }))
+        .filter((r) => r.script_id === row.script_id && r.next_action === row.next_action);
+      expect(row.follow_ups).toBe(mine.length);
+      expect(row.with_outcome).toBe(mine.length);
+      expect(row.attempts).toBe(mine.length);
+      expect(row.hangup_rate).toBeCloseTo(
+        mine.filter((r) => outcome(r.i) === 'hung_up').length / mine.length,
+        12,
+      );
+      expect(row.answered_rate + row.hangup_rate).toBeCloseTo(1, 12);
+    }
+    expect(stats.rows.find((r) => r.script_id === 'mid_term.reassure')?.champion).toBe('mid_term.default');
+    const cmp = stats.comparisons.find((c) => c.challenger === 'mid_term.reassure')!;
+    expect(cmp.champion).toBe('mid_term.default');
+    expect(cmp.attempts).toEqual([arms.length - challenger, challenger]);
+    const [d, lo, hi] = cmp.answered_diff;
+    expect(lo).toBeLessThan(d);
+    expect(hi).toBeGreaterThan(d);
   });
 });

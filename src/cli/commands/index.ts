@@ -17,6 +17,7 @@ import { register as report } from './report.ts';
 import { register as retrain } from './retrain.ts';
 import { register as run } from './run.ts';
 import { register as score } from './score.ts';
+import { register as scripts } from './scripts.ts';
 import { register as train } from './train.ts';
 import { register as warehouse } from './warehouse.ts';
 
@@ -39,4 +40,5 @@ export const COMMANDS: RegisterCommand[] = [
   retrain,
   monitor,
   backtest,
+  scripts,
 ];
