@@ -13,7 +13,9 @@ const NATIONAL_ID = /\d{17}[\dXx]/;
 
 /** The first personal-looking number in `text` once the hotline and dates are taken out, or null. */
 export function personalNumberIn(text: string, hotline: string): string | null {
-  const rest = (hotline ? text.split(hotline).join(' ') : text).replace(DATE, ' ');
+  // Only the hotline standing alone: inside a longer number (13955991234 holds 95599) it hides nothing.
+  const alone = hotline ? new RegExp(`(?<![\\d-])${hotline.replace(/[-]/g, '\\-')}(?![\\d-])`, 'g') : null;
+  const rest = (alone ? text.replace(alone, ' ') : text).replace(DATE, ' ');
   const m = NATIONAL_ID.exec(rest) ?? LONG_NUMBER.exec(rest);
   return m ? m[0] : null;
 }
