@@ -1,6 +1,6 @@
 /**
  * The borrower facts the scripts and the next-action table need, per planned loan, as known at the as-of date:
- * the next installment not yet due, the unpaid amount already due, whether any conversation is on record, and the
+ * the next installment not yet due (delivered, or else the next step of the delivered schedule), the unpaid amount already due, whether any conversation is on record, and the
  * last contact attempt within the lookback (outcome, local day, promised date). Notices the lender sent itself
  * (outbound SMS, email, app) are not contact outcomes and are left out.
  *
@@ -44,9 +44,25 @@ export async function talkFacts(
     last_on: string | null;
     promised_on: string | null;
   }>(
-    `WITH nxt AS (
-       SELECT loan_id, min(due_on)::VARCHAR AS next_due_on, arg_min(amount_due, due_on) AS next_amount
+    `WITH delivered AS (
+       SELECT loan_id, min(due_on) AS next_due_on, arg_min(amount_due, due_on) AS next_amount
        FROM repayments SEMI JOIN temp.talk_ids USING (loan_id) WHERE due_on > $1::DATE GROUP BY loan_id
+     ),
+     -- A lender that delivers only installments already due: the next one follows the schedule's own step (months
+     -- between the last two) and amount, unless that passes maturity.
+     stepped AS (
+       SELECT r.loan_id, max(r.due_on) AS last_due, arg_max(r.amount_due, r.due_on) AS last_amount,
+         datediff('month', list_sort(list(r.due_on))[-2], max(r.due_on)) AS step, any_value(l.maturity_on) AS maturity_on
+       FROM repayments r JOIN loans l USING (loan_id) SEMI JOIN temp.talk_ids USING (loan_id)
+       WHERE r.due_on <= $1::DATE GROUP BY r.loan_id HAVING count(*) >= 2
+     ),
+     nxt AS (
+       SELECT t.loan_id,
+         coalesce(d.next_due_on, CASE WHEN s.step >= 1 AND s.last_due + to_months(s.step) <= s.maturity_on
+           THEN CAST(s.last_due + to_months(s.step) AS DATE) END)::VARCHAR AS next_due_on,
+         CASE WHEN d.loan_id IS NOT NULL THEN d.next_amount
+           WHEN s.step >= 1 AND s.last_due + to_months(s.step) <= s.maturity_on THEN s.last_amount END AS next_amount
+       FROM temp.talk_ids t LEFT JOIN delivered d USING (loan_id) LEFT JOIN stepped s USING (loan_id)
      ),
      od AS (
        -- A payment dated after the as-of date was not known then.

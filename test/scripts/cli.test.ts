@@ -191,6 +191,30 @@ describe('scripts and notices on every follow-up', () => {
     expect(dpd.length).toBeGreaterThan(0);
     for (const r of dpd) expect([...r.talking_points].join(' ')).toMatch(/逾期\d+天|\d+ days past due/);
   });
+
+  it('names the next installment: after the as-of date, at the amount of the schedule', async () => {
+    // The generated world, like many lender extracts, holds only installments already due: the next one is the
+    // schedule's next step, at the last installment's amount.
+    const rows = await withWarehouse(wh, (w) =>
+      w.all<{ loan_id: string; points: string[]; last_amount: number }>(
+        `SELECT r.loan_id, r.talking_points AS points, (SELECT arg_max(amount_due, due_on) FROM repayments p
+           WHERE p.loan_id = r.loan_id AND p.due_on <= DATE '${AS_OF}') AS last_amount
+         FROM recommendations r WHERE run_id = $1 AND script_id = 'mid_term.default'`,
+        [runId],
+      ),
+    );
+    const named = rows
+      .map((r) => ({
+        ...r,
+        m: /下一期还款日(\d{4}-\d{2}-\d{2})，应还([\d,]+\.\d{2})元/.exec([...r.points].join('\n')),
+      }))
+      .filter((r) => r.m);
+    expect(named.length).toBeGreaterThan(rows.length * 0.8);
+    for (const r of named) {
+      expect(r.m![1]! > AS_OF && r.m![1]! <= '2025-12-31').toBe(true);
+      expect(Number(r.m![2]!.replaceAll(',', ''))).toBeCloseTo(r.last_amount, 2);
+    }
+  });
 });
 
 describe('exports carry them; no text carries a phone number', () => {
