@@ -14,9 +14,12 @@ import { composeTalk } from '../scripts/compose.ts';
 import type { ScriptLibrary } from '../scripts/schema.ts';
 import type { TalkFactsRow } from './talk-facts.ts';
 
-/** Id of a follow-up in its run (identity = run, loan, purpose, cycle), stable when the same run is re-made. */
-export function followupId(r: Pick<Recommendation, 'run_id' | 'loan_id' | 'purpose' | 'cycle'>): string {
-  return `fu-${sha256(`${r.run_id}\u0000${r.loan_id}\u0000${r.purpose}\u0000${r.cycle}`).slice(0, 16)}`;
+/**
+ * Id of a follow-up as planned on one as-of date (as-of, loan, purpose, cycle). Not the run id: shards of one
+ * day's plan and a re-run of the same day give a follow-up the same id, so outcomes join whichever run was sent.
+ */
+export function followupId(r: Pick<Recommendation, 'as_of' | 'loan_id' | 'purpose' | 'cycle'>): string {
+  return `fu-${sha256(`${r.as_of}\u0000${r.loan_id}\u0000${r.purpose}\u0000${r.cycle}`).slice(0, 16)}`;
 }
 
 /** Counts for the run summary. */

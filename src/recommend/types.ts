@@ -97,8 +97,9 @@ export interface Recommendation {
   notice_text?: string | null;
   notice_segments?: number | null;
   /**
-   * Id of this follow-up in this run, for the dialer or CRM to send back with each outcome (contacts.followup_id),
-   * so outcomes join to the recommendation — and the script — that caused them. `fu-` + 16 hex digits.
+   * Id of this follow-up as planned on this as-of date, for the dialer or CRM to send back with each outcome
+   * (contacts.followup_id), so outcomes join to the recommendation — and the script — that caused them.
+   * `fu-` + 16 hex digits of SHA-256 over (as_of, loan_id, purpose, cycle).
    */
   followup_id?: string;
 }
