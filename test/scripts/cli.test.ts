@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ical, { type VEvent } from 'node-ical';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { personalNumberIn } from '../../src/scripts/privacy.ts';
 import { smsSize } from '../../src/scripts/sms.ts';
@@ -262,6 +263,38 @@ describe('exports carry them; no text carries a phone number', () => {
       expect(l.notice_segments).toBe(r.notice_segments);
       expect(l.assignee).toBe(r.assignee);
     }
+  });
+});
+
+describe('the calendar feed', () => {
+  it('tells the agent what to do and say in each event', async () => {
+    const out = join(dir, 'followups.ics');
+    ok([
+      'export',
+      '--warehouse',
+      wh,
+      '--format',
+      'ics',
+      '--out',
+      out,
+      '--mask-phone',
+      '--run',
+      runId,
+      '--json',
+    ]);
+    const events = Object.values(ical.sync.parseICS(readFileSync(out, 'utf8'))).filter(
+      (e): e is VEvent => e?.type === 'VEVENT',
+    );
+    expect(events).toHaveLength(recs.size);
+    const byLoan = new Map(events.map((e) => [/loan (\S+)$/.exec(String(e.summary))![1]!, e]));
+    const promise = String(byLoan.get(promised)!.description);
+    expect(promise).toContain('Next action: check_call');
+    expect(promise).toContain(`Say:\n- ${recs.get(promised)!.talking_points[0]}`);
+    const review = String(byLoan.get(hardship)!.description);
+    expect(review).toContain('Next action: review_task (loan_officer)');
+    expect(review).not.toContain('Notice text:');
+    for (const e of events)
+      expect(personalNumberIn(String(e.description).replace(/Phone: \S+/, ''), HOTLINE)).toBeNull();
   });
 });
 
