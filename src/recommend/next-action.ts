@@ -48,9 +48,8 @@ export function applyNextAction(
   const planned = r.channel === 'phone' ? 'call' : 'written';
   r.next_action = planned;
   r.assignee = 'agent';
-  const rule: NextActionRule | undefined = last
-    ? ctx.policy.next_actions[last.outcome as 'hung_up']
-    : undefined;
+  const table: Partial<Record<string, NextActionRule>> = ctx.policy.next_actions;
+  const rule = last ? table[last.outcome] : undefined;
   if (!last || !rule) return;
   r.assignee = rule.assignee ?? 'agent';
   const say = (code: string, words: string) => {
