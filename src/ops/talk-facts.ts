@@ -52,7 +52,8 @@ export async function talkFacts(
      -- between the last two) and amount, unless that passes maturity.
      stepped AS (
        SELECT r.loan_id, max(r.due_on) AS last_due, arg_max(r.amount_due, r.due_on) AS last_amount,
-         datediff('month', list_sort(list(r.due_on))[-2], max(r.due_on)) AS step, any_value(l.maturity_on) AS maturity_on
+         -- max(x, 2): the two latest due dates without collecting every installment of the loan.
+         datediff('month', max(r.due_on, 2)[2], max(r.due_on)) AS step, any_value(l.maturity_on) AS maturity_on
        FROM repayments r JOIN loans l USING (loan_id) SEMI JOIN temp.talk_ids USING (loan_id)
        WHERE r.due_on <= $1::DATE GROUP BY r.loan_id HAVING count(*) >= 2
      ),
