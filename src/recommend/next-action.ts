@@ -94,7 +94,8 @@ export function applyNextAction(
       const days = rule.days_after ?? 1;
       const target = dayOf(last.promised_on) + days;
       const landed = move(r, loan, target, true, ctx);
-      r.next_action = 'check_call';
+      // A follow-up the planner made written (repeated hang-ups) checks the promise in writing.
+      r.next_action = planned === 'call' ? 'check_call' : 'written';
       say(
         'PROMISE_CHECK',
         `promise to pay on ${last.on} for ${last.promised_on}: check call ${r.due_on}${landed === target ? `, ${days} day${days === 1 ? '' : 's'} after the promised date` : ', the first day the rules allow after the promised date'}`,

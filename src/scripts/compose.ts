@@ -56,7 +56,7 @@ export function situationsOf(r: Recommendation, f: LoanTalkFacts): Set<Situation
   if (r.reason_codes.includes('MARKET_DOWNTURN')) s.add('downturn');
   if ((Date.parse(f.maturity_on) - Date.parse(r.due_on)) / DAY_MS <= NEAR_MATURITY_DAYS)
     s.add('near_maturity');
-  if (r.next_action === 'check_call') s.add('promise_check');
+  if (r.reason_codes.includes('PROMISE_CHECK')) s.add('promise_check');
   if (r.next_action === 'review_task') s.add('hardship_review');
   if (r.next_action === 'escalate') s.add('escalation');
   return s;

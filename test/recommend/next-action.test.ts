@@ -149,6 +149,17 @@ describe('next action from the last outcome', () => {
     expect(r.reasons.at(-1)).toContain('1 day after the promised date');
   });
 
+  it('a written follow-up (repeated hang-ups) checks the promise in writing, on the same day', () => {
+    const r = apply(
+      planned('Asia/Shanghai', '2025-01-08', { channel: 'app', prenotify: false, prenotify_channel: null }),
+      loan('Asia/Shanghai'),
+      { outcome: 'promise_to_pay', on: '2025-01-02', promised_on: '2025-01-14' },
+      '2025-01-02',
+    );
+    expect(r).toMatchObject({ next_action: 'written', channel: 'app', due_on: '2025-01-15' });
+    expect(r.reason_codes).toContain('PROMISE_CHECK');
+  });
+
   it('a promise without a date keeps the planned follow-up and says so', () => {
     const r = apply(
       planned('Asia/Shanghai', '2025-01-08'),
