@@ -1,11 +1,13 @@
 /**
  * Helpers shared by the analyst notebooks (Deno Jupyter kernel): where the demo warehouse is, SQL rows as plain
- * numbers, and inline display of tables and Vega-Lite charts as Jupyter mime bundles.
+ * numbers, and inline display of tables and Vega-Lite charts as Jupyter mime bundles. A chart carries an SVG
+ * beside its Vega-Lite spec: JupyterLab renders the spec, while stock Jupyter (Debian's notebook, nbconvert HTML,
+ * GitHub's viewer) know no Vega-Lite mimetype and show the SVG instead of "Vega-Lite chart: …".
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openWarehouse, type Warehouse } from '../src/index.ts';
+import { openWarehouse, report, type Warehouse } from '../src/index.ts';
 
 /** Repository root (the notebooks live in <root>/notebooks). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,8 +75,11 @@ export function showTable(data: readonly Row[], title = '', limit = 20): Promise
 /** A Vega-Lite v5 spec (loosely typed: the notebooks write specs inline). */
 export type VegaLite = Record<string, unknown>;
 
-/** Displays a Vega-Lite chart inline; `data` becomes the spec's inline values. */
-export function showChart(spec: VegaLite, data: readonly Row[]): Promise<void> {
+/**
+ * Displays a Vega-Lite chart inline; `data` becomes the spec's inline values. The SVG is rendered here, by the
+ * report's renderer (vega-lite → vega → SVG, no browser), so the chart shows wherever the notebook is opened.
+ */
+export async function showChart(spec: VegaLite, data: readonly Row[]): Promise<void> {
   // Composite views (facet, repeat) size their inner spec; a top-level size would be ignored with a warning.
   const size = 'facet' in spec || 'repeat' in spec ? {} : { width: 480, height: 240 };
   const full = {
@@ -83,10 +88,12 @@ export function showChart(spec: VegaLite, data: readonly Row[]): Promise<void> {
     ...spec,
     data: { values: data },
   };
+  const svg = await report.specToSvg(full);
   // Display is asynchronous: await it, or the last outputs of a cell can arrive after the cell has finished.
   return settle(Deno.jupyter.display(
     {
       'application/vnd.vegalite.v5+json': full,
+      'image/svg+xml': svg,
       'text/plain': `Vega-Lite chart: ${String(spec.title ?? spec.mark ?? 'chart')} (${data.length} rows)`,
     },
     { raw: true },

@@ -7,10 +7,24 @@ export { brier } from './brier.ts';
 export { ece } from './ece.ts';
 export { type BinaryEvaluation, evaluateBinary, evaluateHazard, writeEvaluation } from './evaluate.ts';
 export { gini } from './gini.ts';
-export { ks } from './ks.ts';
-export { type LiftRow, liftTable } from './lift.ts';
+export { type KsResult, ks, ksCurve } from './ks.ts';
+export { type GainsRow, gainsTable, type LiftRow, liftTable } from './lift.ts';
 export { logLoss } from './logloss.ts';
 export { evaluateModel, evaluateModels, type ModelEvaluation, type Outcomes } from './models.ts';
-export { chiSquare95, type PsiResult, psi } from './psi.ts';
+export {
+  chiSquare95,
+  PSI_EPS,
+  type PsiResult,
+  psi,
+  psiBand,
+  psiFromCounts,
+  psiTerm,
+} from './psi.ts';
 export { type BinaryMetric, METRICS, type MetricName } from './registry.ts';
-export { type ReliabilityBin, reliability } from './reliability.ts';
+export {
+  type QuantileBin,
+  type ReliabilityBin,
+  reliability,
+  reliabilityByCount,
+  wilson,
+} from './reliability.ts';

@@ -48,11 +48,10 @@ export function psi(expected: Scores, actual: Scores, bins = 10): PsiResult {
   const e = share(expected);
   const a = share(actual);
   let value = 0;
-  for (let i = 0; i < e.length; i++)
-    value += ((a[i] as number) - (e[i] as number)) * Math.log((a[i] as number) / (e[i] as number));
+  for (let i = 0; i < e.length; i++) value += psiTerm(a[i] as number, e[i] as number);
   const df = Math.max(1, e.length - 1);
   const noChange95 = (1 / expected.length + 1 / actual.length) * chiSquare95(df);
-  const level = value < 0.1 ? 'stable' : value <= 0.25 ? 'watch' : 'shift';
+  const level = psiBand(value);
   return {
     psi: value,
     edges,
@@ -61,6 +60,36 @@ export function psi(expected: Scores, actual: Scores, bins = 10): PsiResult {
     noChange95,
     verdict: value <= noChange95 ? 'stable' : level,
   };
+}
+
+/** Share floor for empty bins, so ln(a / e) stays finite (a common convention; 1e-4 = 0.01 %). */
+export const PSI_EPS = 1e-4;
+
+/** One bin's (a − e)·ln(a / e), both shares floored at PSI_EPS. Every PSI in the project sums these. */
+export function psiTerm(a: number, e: number): number {
+  const x = Math.max(a, PSI_EPS);
+  const y = Math.max(e, PSI_EPS);
+  return (x - y) * Math.log(x / y);
+}
+
+/** PSI of two count vectors over the same bins (0 when either is empty). */
+export function psiFromCounts(expected: ArrayLike<number>, actual: ArrayLike<number>): number {
+  let te = 0;
+  let ta = 0;
+  for (let i = 0; i < expected.length; i++) {
+    te += expected[i] as number;
+    ta += actual[i] as number;
+  }
+  if (te === 0 || ta === 0) return 0;
+  let s = 0;
+  for (let i = 0; i < expected.length; i++)
+    s += psiTerm((actual[i] as number) / ta, (expected[i] as number) / te);
+  return s;
+}
+
+/** Conventional band of a PSI value: < 0.10 stable, 0.10–0.25 watch, > 0.25 shift. */
+export function psiBand(value: number): 'stable' | 'watch' | 'shift' {
+  return value < 0.1 ? 'stable' : value <= 0.25 ? 'watch' : 'shift';
 }
 
 /** 95th percentile of χ²(df) by the Wilson–Hilferty approximation (within ~1% for df ≥ 3). */

@@ -2,7 +2,7 @@
  * Reliability curve: equal-width probability bins with the mean prediction and the observed event rate in each.
  * Empty bins are kept (count 0, means null) so charts have a fixed x axis.
  */
-import { checkInputs, type Labels, type Scores } from './types.ts';
+import { checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
 
 /** One bin of the reliability curve. */
 export interface ReliabilityBin {
@@ -38,4 +38,54 @@ export function reliability(p: Scores, y: Labels, bins = 10): ReliabilityBin[] {
       observedRate: c ? (sy[b] as number) / c : null,
     };
   });
+}
+
+/** One equal-count bin of the reliability curve, with a 95 % Wilson interval on the observed rate. */
+export interface QuantileBin {
+  /** 1 = lowest predictions. */
+  bin: number;
+  count: number;
+  meanPredicted: number;
+  observedRate: number;
+  /** Wilson score interval (95 %) of the observed rate: honest at rates near 0, where ±1.96·se goes negative. */
+  low: number;
+  high: number;
+}
+
+/**
+ * Reliability over equal-count bins of the sorted predictions. At 1–4 % event rates nearly every prediction falls
+ * in the first equal-width bin; equal counts put each tenth of the population in its own point. Tied predictions
+ * stay in one bin (a bin ends only between distinct scores), so bins can differ in size.
+ */
+export function reliabilityByCount(p: Scores, y: Labels, bins = 10): QuantileBin[] {
+  const n = checkInputs('reliability', p, y);
+  const order = orderByScore(p);
+  const out: QuantileBin[] = [];
+  let start = 0;
+  for (let b = 1; b <= bins && start < n; b++) {
+    let end = b === bins ? n : Math.max(start + 1, Math.round((b * n) / bins));
+    while (end < n && p[order[end] as number] === p[order[end - 1] as number]) end++;
+    let sp = 0;
+    let sy = 0;
+    for (let i = start; i < end; i++) {
+      sp += p[order[i] as number] as number;
+      sy += y[order[i] as number] as number;
+    }
+    const c = end - start;
+    const [low, high] = wilson(sy, c);
+    out.push({ bin: out.length + 1, count: c, meanPredicted: sp / c, observedRate: sy / c, low, high });
+    start = end;
+  }
+  return out;
+}
+
+/** 95 % Wilson score interval of k successes in n trials. */
+export function wilson(k: number, n: number, z = 1.959963984540054): [number, number] {
+  if (n === 0) return [0, 1];
+  const q = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (q + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((q * (1 - q)) / n + (z * z) / (4 * n * n))) / d;
+  // at k = 0 (k = n) the bound is exactly 0 (1); the formula leaves float noise there
+  return [k === 0 ? 0 : Math.max(0, c - h), k === n ? 1 : Math.min(1, c + h)];
 }

@@ -5,7 +5,7 @@
  * Sample-size-aware verdict (domain.md): with no change PSI ≈ (1/n + 1/m)·χ²(bins − 1), so a feature drifts only
  * when its PSI exceeds BOTH the fixed band (0.10 watch, 0.25 shift) AND the 95 % no-change quantile.
  */
-import { chiSquare95, psi } from '../evaluate/index.ts';
+import { chiSquare95, psi, psiBand, psiTerm as term } from '../evaluate/index.ts';
 import { SCORE_FEATURE, tableExists } from '../report/inputs.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 
@@ -24,6 +24,8 @@ export interface DriftRow {
   /** Share of missing values in each. */
   missingTrain: number;
   missingScored: number;
+  /** Bins the PSI summed over (training deciles, fewer when values tie, plus one for missing values). */
+  bins: number;
 }
 
 /** Drift of one model's populations; null when either population is absent. */
@@ -88,7 +90,7 @@ export function featureDrift(feature: string, train: Sample, scored: Sample, bin
     value += term(pa, pe);
   }
   const noChange95 = (1 / train.n + 1 / scored.n) * chiSquare95(Math.max(1, nBins - 1));
-  const band = value < 0.1 ? 'stable' : value <= 0.25 ? 'watch' : 'shift';
+  const band = psiBand(value);
   return {
     feature,
     psi: value,
@@ -98,12 +100,6 @@ export function featureDrift(feature: string, train: Sample, scored: Sample, bin
     m: scored.n,
     missingTrain: pe,
     missingScored: pa,
+    bins: nBins,
   };
-}
-
-/** (a − e)·ln(a / e) with the 1e-4 share floor psi() uses, so empty bins stay finite. */
-function term(a: number, e: number): number {
-  const x = Math.max(a, 1e-4);
-  const y = Math.max(e, 1e-4);
-  return (x - y) * Math.log(x / y);
 }

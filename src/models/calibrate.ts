@@ -3,6 +3,8 @@
  * logit. For the hazard model each month's conditional hazard is calibrated on the rows at risk in that month;
  * calibrated hazards stay in (0, 1), so the cumulative risk 1 − Π(1 − h_k) stays monotone.
  */
+import { brier } from '../evaluate/brier.ts';
+import { ece } from '../evaluate/ece.ts';
 import type { Targets } from './train.ts';
 
 /** Calibration per output column: slope `a` and intercept `b` on the logit scale. Identity = a 1, b 0. */
@@ -10,6 +12,29 @@ export interface Calibration {
   method: 'platt' | 'none';
   a: number[];
   b: number[];
+  /**
+   * Prior-shift check on the most recent labelled period: when its base rate differs from what the Platt fit
+   * predicts there by more than two standard errors, the intercept shift `delta` that matches it (added to `b`
+   * when `applied`). Per column; absent when the check could not run.
+   */
+  shift?: PriorShift;
+}
+
+/** What the prior-shift check saw on the recent period, per column, and the ECE/Brier there before and after. */
+export interface PriorShift {
+  /** The recent period (YYYY-MM of the as-of dates) and its labelled rows per column. */
+  period: string;
+  rows: number[];
+  observed_rate: number[];
+  predicted_rate: number[];
+  /** Logit shift that matches the recent rate (0 where the difference was within two standard errors). */
+  delta: number[];
+  /** Whether `delta` was added to `b` (train option `priorShift`); otherwise it is reported only. */
+  applied: boolean;
+  brier_before: number[];
+  brier_after: number[];
+  ece_before: number[];
+  ece_after: number[];
 }
 
 /** Identity calibration for `k` columns. */
@@ -91,4 +116,97 @@ export function applyCalibration(cal: Calibration, z: Float32Array, k: number): 
     out[i] = 1 / (1 + Math.exp(-((cal.a[j] as number) * (z[i] as number) + (cal.b[j] as number))));
   }
   return out;
+}
+
+/** Fewest labelled rows (and events) a column's recent period needs before its base rate is trusted. */
+export const SHIFT_MIN_ROWS = 200;
+export const SHIFT_MIN_EVENTS = 10;
+
+/**
+ * Prior-shift correction on the most recent labelled period (`recent` rows, logits `z` of those rows, n × k):
+ * a base rate that moved (a season, a campaign, a downturn) makes a Platt fit on the whole validation period
+ * miss the level while keeping the ranking, so only the intercept moves — by the logit shift that makes the mean
+ * prediction on the recent rows equal their observed rate — and only where the gap exceeds two standard errors
+ * of the predicted count. Returns the calibration with `shift` filled and, when `apply`, `b` moved; the Brier
+ * and ECE after are those the shift gives on the recent rows, applied or not.
+ */
+export function fitPriorShift(
+  cal: Calibration,
+  z: Float32Array,
+  t: Targets,
+  recent: Int32Array,
+  period: string,
+  apply = true,
+): Calibration {
+  const k = t.k;
+  const shift: PriorShift = {
+    period,
+    rows: [],
+    observed_rate: [],
+    predicted_rate: [],
+    delta: [],
+    applied: apply,
+    brier_before: [],
+    brier_after: [],
+    ece_before: [],
+    ece_after: [],
+  };
+  let any = false;
+  const b = [...cal.b];
+  for (let j = 0; j < k; j++) {
+    const zs: number[] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < recent.length; i++) {
+      const c = (recent[i] as number) * k + j;
+      if (!t.m[c]) continue;
+      zs.push((cal.a[j] as number) * (z[i * k + j] as number));
+      ys.push(t.y[c] as number);
+    }
+    const n = ys.length;
+    const events = ys.reduce((s, v) => s + v, 0);
+    const pBefore = zs.map((u) => sigmoid(u + (b[j] as number)));
+    const expected = pBefore.reduce((s, v) => s + v, 0);
+    const sd = Math.sqrt(pBefore.reduce((s, v) => s + v * (1 - v), 0));
+    let delta = 0;
+    if (n >= SHIFT_MIN_ROWS && events >= SHIFT_MIN_EVENTS && Math.abs(events - expected) > 2 * sd) {
+      delta = solveShift(zs, b[j] as number, events);
+      any = true;
+    }
+    const pAfter = delta === 0 ? pBefore : zs.map((u) => sigmoid(u + (b[j] as number) + delta));
+    if (apply) b[j] = (b[j] as number) + delta;
+    shift.rows.push(n);
+    shift.observed_rate.push(n ? events / n : Number.NaN);
+    shift.predicted_rate.push(n ? expected / n : Number.NaN);
+    shift.delta.push(delta);
+    shift.brier_before.push(n ? brier(pBefore, ys) : Number.NaN);
+    shift.brier_after.push(n ? brier(pAfter, ys) : Number.NaN);
+    shift.ece_before.push(n ? ece(pBefore, ys) : Number.NaN);
+    shift.ece_after.push(n ? ece(pAfter, ys) : Number.NaN);
+  }
+  return apply && any ? { ...cal, b, shift } : { ...cal, shift };
+}
+
+const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
+
+/** δ with Σ sigmoid(u_i + b + δ) = target (monotone in δ: Newton with bisection bounds). */
+function solveShift(u: readonly number[], b: number, target: number): number {
+  let lo = -20;
+  let hi = 20;
+  let d = 0;
+  for (let it = 0; it < 100; it++) {
+    let s = 0;
+    let ds = 0;
+    for (const v of u) {
+      const p = sigmoid(v + b + d);
+      s += p;
+      ds += p * (1 - p);
+    }
+    const f = s - target;
+    if (Math.abs(f) < 1e-9 * Math.max(1, target)) break;
+    if (f > 0) hi = d;
+    else lo = d;
+    const next = ds > 0 ? d - f / ds : Number.NaN;
+    d = next > lo && next < hi ? next : (lo + hi) / 2;
+  }
+  return d;
 }

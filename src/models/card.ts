@@ -1,6 +1,7 @@
 /**
  * The model card: what a model is, what it was trained on and how well it does, as card.json and card.md.
  */
+import type { PriorShift } from './calibrate.ts';
 import type { TrainedModel } from './types.ts';
 
 /** Contents of card.json. */
@@ -18,6 +19,8 @@ export interface ModelCard {
   dataHash: string | null;
   training: TrainedModel['training'];
   calibration: TrainedModel['calibration']['method'];
+  /** The prior-shift check on the latest validation month (calibrate.ts), when it ran. */
+  calibration_shift?: PriorShift;
   libraries: Record<string, string>;
   /** Headline metrics (e.g. test AUC per horizon), as given by the caller. */
   metrics: Record<string, unknown>;
@@ -48,6 +51,7 @@ export function renderCardMarkdown(c: ModelCard): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')} |`,
     `| created | ${c.createdAt} |`,
+    ...shiftRows(c.calibration_shift),
     '',
     '## Metrics',
     '',
@@ -61,4 +65,19 @@ export function renderCardMarkdown(c: ModelCard): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** Card rows of the prior-shift check: per output column, the recent base rate and what the shift did. */
+function shiftRows(s: PriorShift | undefined): string[] {
+  if (!s) return [];
+  const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : 'n/a');
+  const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'n/a');
+  return s.delta.map((d, j) => {
+    const col = s.delta.length > 1 ? ` (output ${j + 1})` : '';
+    const what =
+      d === 0
+        ? 'within two standard errors: no shift'
+        : `${s.applied ? 'intercept moved' : 'not applied (train --prior-shift): intercept would move'} ${d > 0 ? '+' : ''}${d.toFixed(3)}, Brier ${f4(s.brier_before[j]!)} → ${f4(s.brier_after[j]!)}, ECE ${f4(s.ece_before[j]!)} → ${f4(s.ece_after[j]!)} on those rows`;
+    return `| prior shift on ${s.period}${col} | ${s.rows[j]} rows, observed ${pct(s.observed_rate[j]!)} vs predicted ${pct(s.predicted_rate[j]!)}; ${what} |`;
+  });
 }

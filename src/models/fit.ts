@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.ts';
 import { silentLogger } from '../core/log.ts';
 import type { FeatureTable } from '../features/types.ts';
 import { initBackend } from './backend.ts';
-import { applyCalibration, fitPlatt, noCalibration } from './calibrate.ts';
+import { applyCalibration, fitPlatt, fitPriorShift, noCalibration } from './calibrate.ts';
 import { PREDICT_BATCH, predictLogits } from './network.ts';
 import { fitPreprocess, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
@@ -54,7 +54,25 @@ export async function fitModel(
   log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
   const fit = await fitNets(x, pre.width, t, train, valid, options, log, opts.signal);
   const zv = predictLogits(fit.nets, takeRows(x, pre.width, valid), valid.length, pre.width);
-  const calibration = opts.calibrate === false ? noCalibration(t.k) : fitPlatt(zv, t, valid);
+  let calibration = opts.calibrate === false ? noCalibration(t.k) : fitPlatt(zv, t, valid);
+  const recent = latestPeriod(table, valid);
+  if (calibration.method === 'platt' && recent) {
+    const zr = new Float32Array(recent.at.length * t.k);
+    recent.at.forEach((pos, i) => {
+      zr.set(zv.subarray(pos * t.k, (pos + 1) * t.k), i * t.k);
+    });
+    calibration = fitPriorShift(calibration, zr, t, recent.rows, recent.period, opts.priorShift === true);
+    const s = calibration.shift;
+    if (s?.delta.some((d) => d !== 0)) {
+      if (s.applied)
+        log.info("calibration: intercept moved to the latest validation month's base rate", { ...s });
+      else
+        log.warn(
+          "calibration: the latest validation month's base rate differs from the calibrated prediction; `--prior-shift` would move the intercept to it",
+          { ...s },
+        );
+    }
+  }
   const seconds = (performance.now() - t0) / 1000;
   log.info('trained', { kind, arch, backend, seconds, epochs: fit.epochs, validLoss: fit.validLoss });
   const model: TrainedModel = {
@@ -79,6 +97,31 @@ export async function fitModel(
   const window = trainingWindow(table, train);
   if (window) model.training.window = window;
   return model;
+}
+
+/**
+ * The validation rows of the latest as-of month (YYYY-MM), with their positions among `valid`; undefined when the
+ * table has no as-of dates or the validation rows span a single month (the whole period is then the recent one).
+ */
+function latestPeriod(
+  table: FeatureTable,
+  valid: Int32Array,
+): { period: string; rows: Int32Array; at: number[] } | undefined {
+  const asOf = table.keys.as_of;
+  if (!asOf) return undefined;
+  let last = '';
+  let first = '';
+  for (const r of valid) {
+    const m = String(asOf[r]).slice(0, 7);
+    if (m > last) last = m;
+    if (!first || m < first) first = m;
+  }
+  if (!last || first === last) return undefined;
+  const at: number[] = [];
+  valid.forEach((r, i) => {
+    if (String(asOf[r]).slice(0, 7) === last) at.push(i);
+  });
+  return { period: last, rows: Int32Array.from(at, (i) => valid[i]!), at };
 }
 
 function trainingWindow(table: FeatureTable, train: Int32Array): { from: string; to: string } | undefined {

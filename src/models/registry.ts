@@ -68,6 +68,7 @@ export async function saveModel(root: string, model: TrainedModel, opts: SaveOpt
     dataHash: opts.dataHash ?? null,
     training: model.training,
     calibration: model.calibration.method,
+    ...(model.calibration.shift ? { calibration_shift: model.calibration.shift } : {}),
     libraries: libraryVersions(),
     metrics: opts.metrics ?? {},
     createdAt: (opts.clock ?? systemClock).now().toISOString(),

@@ -25,6 +25,12 @@ export interface TrainOptions extends FitOptions {
   arch?: 'mlp' | 'logistic';
   /** Calibrate on the validation rows (Platt). Default true. */
   calibrate?: boolean;
+  /**
+   * Move the calibration's intercept to the base rate of the validation rows' latest as-of month when it differs
+   * by more than two standard errors (calibrate.ts fitPriorShift). Default false: the check always runs and the
+   * model card reports what the shift would do; a book whose base rate moves with seasons or campaigns turns it on.
+   */
+  priorShift?: boolean;
   /** Preprocessing options. */
   preprocess?: PreprocessOptions;
   /** Backend to force; default: the best available (tfjs-node → wasm → cpu). */

@@ -204,7 +204,7 @@ export async function runRecommend(
   await commitRecommendations(
     w,
     runId,
-    cfg,
+    { ...cfg, capacityPerDay: result.stats.capacity_daily },
     policy.policy_version,
     scored.version,
     hangVersion,

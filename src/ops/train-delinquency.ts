@@ -52,6 +52,8 @@ export interface DelinquencyTrainConfig {
   members?: number;
   /** Most epochs. Default 60. */
   epochs?: number;
+  /** Move the calibration to the latest validation month's base rate when it differs (calibrate.ts). */
+  priorShift?: boolean;
   /** Further network options (architecture, regularization) over the defaults; benchmarks compare variants. */
   network?: Omit<TrainOptions, 'log' | 'seed'>;
   /** As-of period of the grid. Default `auto`: month starts, or ISO-week Mondays when fewer than 3 months. */
@@ -196,6 +198,7 @@ export async function trainDelinquency(
     seed: cfg.seed ?? 42,
     log,
     ...(cfg.epochs ? { epochs: cfg.epochs } : {}),
+    ...(cfg.priorShift ? { priorShift: true } : {}),
     ...(cfg.signal ? { signal: cfg.signal } : {}),
   };
   log.info('delinquency: training network and baseline', {

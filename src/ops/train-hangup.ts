@@ -29,6 +29,8 @@ export interface HangupTrainConfig {
   seed?: number;
   members?: number;
   epochs?: number;
+  /** Move the calibration to the latest validation month's base rate when it differs (calibrate.ts). */
+  priorShift?: boolean;
   /** As-of period of the out-of-time split. Default `auto`: months, or ISO weeks when fewer than 3 months. */
   period?: PeriodChoice;
   /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
@@ -149,6 +151,7 @@ export async function trainHangup(
     seed: cfg.seed ?? 42,
     log,
     ...(cfg.epochs ? { epochs: cfg.epochs } : {}),
+    ...(cfg.priorShift ? { priorShift: true } : {}),
     ...(cfg.signal ? { signal: cfg.signal } : {}),
   };
   log.info('hangup: training network and baseline', {

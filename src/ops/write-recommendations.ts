@@ -86,7 +86,7 @@ export async function stageRecommendations(w: Warehouse): Promise<Recommendation
 export async function commitRecommendations(
   w: Warehouse,
   runId: string,
-  cfg: { asOf: string; shard?: string },
+  cfg: { asOf: string; shard?: string; capacityPerDay?: number | null },
   policyVersion: string,
   delinquencyModel: string,
   hangupModel: string,
@@ -107,7 +107,9 @@ export async function commitRecommendations(
     await t.run('DELETE FROM recommendations WHERE run_id = $1', [runId]);
     await t.run('DELETE FROM recommendation_runs WHERE run_id = $1', [runId]);
     await t.run(
-      `INSERT INTO recommendation_runs VALUES ($1, $2::DATE, $3::TIMESTAMPTZ, $4, $5, $6, $7, $8)`,
+      `INSERT INTO recommendation_runs (run_id, as_of, created_at, policy_version, delinquency_model, hangup_model,
+         shard, n_recommendations, capacity_per_day)
+       VALUES ($1, $2::DATE, $3::TIMESTAMPTZ, $4, $5, $6, $7, $8, $9)`,
       [
         runId,
         cfg.asOf,
@@ -117,6 +119,7 @@ export async function commitRecommendations(
         hangupModel,
         cfg.shard ?? null,
         count,
+        cfg.capacityPerDay ?? null,
       ],
     );
     await t.run(

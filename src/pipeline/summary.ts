@@ -53,7 +53,7 @@ export function summarizeRun(r: RunRecord): { json: Record<string, unknown>; tex
           .map(([k, v]) => `${k} ${v}`)
           .join(', ');
         lines.push(
-          `- ${s.id}: ${sum.recommendations} follow-ups scheduled (${by}); ${sum.prenotified} pre-notified; ${sum.overflow} over capacity`,
+          `- ${s.id}: ${sum.recommendations} follow-ups scheduled (${by}); ${sum.prenotified} pre-notified; ${sum.moved} moved for a daily capacity of ${sum.capacity_daily ?? 'unlimited'}; ${sum.overflow} over capacity`,
         );
         json.recommend = sum;
         break;

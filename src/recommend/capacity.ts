@@ -162,3 +162,46 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
   for (let i = 0; i < n; i++) if (c.active[i] && !out.overflow[i] && out.day[i] !== pref[i]) out.moved[i] = 1;
   return out;
 }
+
+/** How far ahead `auto` looks at the plan, in days, and how many times the mean daily load it allows. */
+export const AUTO_HORIZON_DAYS = 90;
+export const AUTO_HEADROOM = 3;
+/** The smallest capacity `auto` derives (a handful of loans must not be limited to one call a day). */
+export const AUTO_MIN = 10;
+
+/**
+ * Capacity `auto`: AUTO_HEADROOM × the plan's mean follow-ups per working day over the next AUTO_HORIZON_DAYS
+ * (5 working days in 7), at least AUTO_MIN. A steady book spreads its follow-ups over the horizon and never
+ * reaches it; a first load whose backlog is all due at once does, and is spread over the following weeks instead
+ * of landing on one day. `pref` are preferred days, `asOf` the plan's day.
+ */
+export function autoDailyCapacity(pref: Int32Array, active: Uint8Array, asOf: number): number {
+  let n = 0;
+  for (let i = 0; i < pref.length; i++) if (active[i] && pref[i]! < asOf + AUTO_HORIZON_DAYS) n++;
+  const workingDays = (AUTO_HORIZON_DAYS * 5) / 7;
+  return Math.max(AUTO_MIN, Math.ceil((AUTO_HEADROOM * n) / workingDays));
+}
+
+/**
+ * Latest days that let a backlog spread: the rows whose window closes within `windowDays` of `start` (due now)
+ * number B; when B exceeds what `capacity` places on the window's working days, each such window is extended to
+ * start + the calendar days B needs (B / capacity working days, 7 calendar days per 5, plus a weekend's margin).
+ * Returns null when the backlog fits (nothing changes).
+ */
+export function catchUpLatest(
+  latest: Int32Array,
+  active: Uint8Array,
+  start: number,
+  windowDays: number,
+  capacity: number,
+): Int32Array | null {
+  let backlog = 0;
+  for (let i = 0; i < latest.length; i++) if (active[i] && latest[i]! <= start + windowDays) backlog++;
+  const fits = capacity * Math.max(1, Math.floor(((windowDays + 1) * 5) / 7));
+  if (backlog <= fits) return null;
+  const end = start + Math.ceil(((backlog / capacity) * 7) / 5) + 2;
+  const out = Int32Array.from(latest);
+  for (let i = 0; i < out.length; i++)
+    if (active[i] && out[i]! <= start + windowDays) out[i] = Math.max(out[i]!, end);
+  return out;
+}

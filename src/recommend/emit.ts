@@ -27,6 +27,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
     by_purpose: {},
     moved: 0,
     overflow: 0,
+    capacity_daily: s.dailyCap,
     hour_moved: 0,
     hourly_overflow: 0,
     conflicts: 0,
@@ -167,8 +168,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
     if (rec.moved) stats.moved++;
     if (notice) stats.prenotified++;
     if (mask & R.DEADLINE_UNREACHABLE) stats.conflicts++;
-    if (purpose >= 0 && policy.capacity.daily !== null)
-      plannedByDay.set(due, (plannedByDay.get(due) ?? 0) + 1);
+    if (purpose >= 0 && s.dailyCap !== null) plannedByDay.set(due, (plannedByDay.get(due) ?? 0) + 1);
     if (s.overflow[i]) {
       stats.overflow++;
       const list = overflowByDay.get(due) ?? [];
@@ -196,7 +196,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
     .map(([day, rows]) => ({
       date: ymdOf(day),
       hour_utc: null,
-      capacity: policy.capacity.daily ?? 0,
+      capacity: s.dailyCap ?? 0,
       planned: plannedByDay.get(day) ?? rows.length,
       overflow: rows.length,
       loan_ids: ids(rows),

@@ -136,6 +136,8 @@ export interface PlanStats {
   moved: number;
   /** Over daily capacity after every allowed move. */
   overflow: number;
+  /** Daily capacity in force: the policy's number, what `auto` derived from this plan, or null (unlimited). */
+  capacity_daily: number | null;
   /** Moved to another hour of the same day by hourly capacity. */
   hour_moved: number;
   /** Over hourly capacity at every allowed hour of their day. */

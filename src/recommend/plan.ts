@@ -11,7 +11,7 @@
  * the records are emitted (streamed when `onRecommendation` is given).
  */
 import { BadInputError } from '../core/errors.ts';
-import { placeWithCapacity } from './capacity.ts';
+import { autoDailyCapacity, catchUpLatest, placeWithCapacity } from './capacity.ts';
 import { dayOf, isoWeekday } from './days.ts';
 import { emit } from './emit.ts';
 import { assignHours, windowEnd } from './hours.ts';
@@ -215,10 +215,18 @@ function coordinate(s: PlanState, input: PlanInput): void {
 }
 
 function capacity(s: PlanState): void {
-  const cap = s.policy.capacity.daily;
-  if (cap === null) return;
   const active = new Uint8Array(s.n);
   for (let i = 0; i < s.n; i++) active[i] = s.purpose[i]! >= 0 ? 1 : 0;
+  const setting = s.policy.capacity.daily;
+  const cap = setting === 'auto' ? autoDailyCapacity(s.chosen, active, s.asOf) : setting;
+  s.dailyCap = cap;
+  if (cap === null) return;
+  // Follow-ups due now (overdue catch-ups, risk already over budget) may spread over as many working days as the
+  // capacity needs, instead of all overflowing the first days of a short window.
+  const start = s.asOf + s.policy.planning.min_lead_days;
+  const spread = catchUpLatest(s.latest, active, start, s.policy.planning.overdue_window_days, cap);
+  // The widened window is the follow-up's allowed window from now on (emitted as latest_on).
+  if (spread) s.latest.set(spread);
   const out = placeWithCapacity({
     n: s.n,
     pref: s.chosen,

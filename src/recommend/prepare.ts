@@ -55,6 +55,8 @@ export interface PlanState {
   prefScore: Float32Array;
   priority: Float32Array;
   moved: Uint8Array;
+  /** Daily capacity in force (the policy's number, or what `auto` derived from this plan); null = unlimited. */
+  dailyCap: number | null;
   overflow: Uint8Array;
   prenotify: Uint8Array;
   noticeMs: Float64Array;
@@ -136,6 +138,7 @@ export function prepare(input: PlanInput): PlanState {
     prefScore: new Float32Array(n),
     priority: new Float32Array(n),
     moved: new Uint8Array(n),
+    dailyCap: null,
     overflow: new Uint8Array(n),
     prenotify: new Uint8Array(n),
     noticeMs: new Float64Array(n).fill(Number.NaN),

@@ -69,6 +69,8 @@ const ADDED_COLUMNS: [string, string][] = [
 
 export async function ensureRecommendationTables(w: Warehouse): Promise<void> {
   await w.run(RECOMMENDATIONS_DDL);
+  // Added after the first release: warehouses made before gain the column (null for their old runs).
+  await w.run('ALTER TABLE recommendation_runs ADD COLUMN IF NOT EXISTS capacity_per_day INTEGER');
   for (const [name, type] of ADDED_COLUMNS)
     await w.run(`ALTER TABLE recommendations ADD COLUMN IF NOT EXISTS ${name} ${type}`);
 }

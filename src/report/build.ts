@@ -6,8 +6,8 @@
  *        ──specToSvg / svgToPng──► <name>.svg, <name>.png
  *        ──renderHtml──► index.html (all charts, key tables, notes; vega/vega-lite/vega-embed inlined)
  *
- * Reads: loans, contacts, recommendation_runs, recommendations, eval_predictions, score_population,
- * backtest_results JSON. Writes: files only; the warehouse is opened read-only by the CLI.
+ * Reads: loans, repayments, contacts, recommendation_runs, recommendations, eval_predictions, score_population,
+ * features_snapshot, scores, backtest_results JSON. Writes: files only; the warehouse is opened read-only by the CLI.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,17 +6,24 @@
  *   score_population ──► stability (PSI per feature and score)
  *   contacts + loans (+ eval_predictions) ──► hang-ups
  *   recommendation_runs + recommendations + loans ──► schedule
+ *   features_snapshot ──► WoE/IV per feature (training population)
+ *   loans + repayments ──► vintage curves, roll rates
+ *   scores + repayments + recommendations ──► borrowers to act on (current loans by risk)
  *   backtest_results JSON ──► backtest
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { collectActions } from './collect/actions.ts';
 import { loadBacktest } from './collect/backtest.ts';
 import { collectHangups } from './collect/hangups.ts';
 import { collectPerformance } from './collect/performance.ts';
 import { collectSchedule } from './collect/schedule.ts';
 import { collectStability } from './collect/stability.ts';
+import { collectVersions } from './collect/versions.ts';
+import { collectVintage } from './collect/vintage.ts';
+import { collectWoe } from './collect/woe.ts';
 import type { Lang, ReportData } from './types.ts';
 
 export interface CollectOptions {
@@ -43,20 +50,26 @@ export async function collectReportData(w: Warehouse, opts: CollectOptions): Pro
   const besideWarehouse = w.path === ':memory:' ? undefined : join(dirname(w.path), 'backtest_results.json');
   const backtestPath =
     opts.backtestPath ?? (besideWarehouse && existsSync(besideWarehouse) ? besideWarehouse : undefined);
+  const schedule = await collectSchedule(w, {
+    ...(opts.runId === undefined ? {} : { runId: opts.runId }),
+    ...(opts.capacity === undefined ? {} : { capacity: opts.capacity }),
+  });
+  const run = schedule.ok ? schedule.value.run : undefined;
   return {
     version: 1,
     generated_at: opts.clock.now().toISOString(),
     lang,
+    versions: await collectVersions(w, run),
     performance: await collectPerformance(w, { split: opts.split ?? 'test', lang }),
     stability: await collectStability(w),
+    woe: await collectWoe(w),
+    vintage: await collectVintage(w),
     hangups: await collectHangups(w, {
       ...(opts.prenotifyHours === undefined ? {} : { prenotifyHours: opts.prenotifyHours }),
       ...(opts.hangupModel === undefined ? {} : { hangupModel: opts.hangupModel }),
     }),
-    schedule: await collectSchedule(w, {
-      ...(opts.runId === undefined ? {} : { runId: opts.runId }),
-      ...(opts.capacity === undefined ? {} : { capacity: opts.capacity }),
-    }),
+    schedule,
+    actions: await collectActions(w, run),
     backtest: loadBacktest(backtestPath),
   };
 }

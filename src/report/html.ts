@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Chart, Note } from './charts/index.ts';
 import { SECTIONS, type SectionKey } from './charts/index.ts';
 import { type MsgKey, t } from './i18n.ts';
-import { tablesFor } from './tables.ts';
+import { tablesFor, versionsTable } from './tables.ts';
 import type { ReportData } from './types.ts';
 
 const require = createRequire(import.meta.url);
@@ -41,7 +41,11 @@ function scriptSafe(js: string): string {
 const CSP =
   "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'";
 
-const STYLE = `body{font-family:"Noto Sans CJK SC","Noto Sans CJK",system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
+// The page fits a 1,280 px window: charts are at most ~1,180 px wide, and a wide table scrolls inside its own box
+// (.tw) rather than the page.
+const STYLE = `body{font-family:"Noto Sans CJK SC","Noto Sans CJK",system-ui,sans-serif;margin:24px;color:#222;max-width:1232px}
+.tw{max-width:100%;overflow-x:auto}caption{text-align:left;font-weight:bold;padding:4px 0}
+#table-actions td:last-child,#table-reasons td:last-child{text-align:left}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}
 .chart{margin:12px 0;min-height:40px}.na{background:#fff4e5;border-left:4px solid #e0a100;padding:6px 10px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
@@ -65,9 +69,10 @@ export function renderHtml(data: ReportData, charts: Chart[], notes: Note[]): st
   const run = data.schedule.ok ? data.schedule.value.run : undefined;
   const body: string[] = [
     `<h1>${m('report_title')}</h1>`,
-    `<p class="meta">${m('generated')}: ${esc(data.generated_at)}${
+    `<p class="meta">${m('generated')}: ${esc(generatedAt(data.generated_at))}${
       run ? ` · ${m('run')}: <code>${esc(run.run_id)}</code> (${esc(run.as_of)})` : ''
     }</p>`,
+    ...(data.versions ? [`<div class="tw">${versionsTable(lang, data.versions)}</div>`] : []),
   ];
   for (const s of SECTIONS) body.push(section(data, s, charts, notes));
   const scripts = BUNDLES.map(([p, f]) => `<script>${scriptSafe(bundleText(p, f))}</script>`).join('\n');
@@ -88,13 +93,22 @@ ${body.join('\n')}
 `;
 }
 
+/** `2025-07-02T03:04:05Z` → `2025-07-02 03:04:05 UTC`: the same instant, readable in both languages. */
+function generatedAt(iso: string): string {
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+}
+
 function section(data: ReportData, key: SectionKey, charts: Chart[], notes: Note[]): string {
   const lang = data.lang;
   const out = [`<section id="sec-${key}"><h2>${esc(t(lang, `sec_${key}`))}</h2>`];
-  out.push(...tablesFor(data, key));
+  out.push(...tablesFor(data, key).map((h) => (h.startsWith('<table') ? `<div class="tw">${h}</div>` : h)));
   for (const n of notes.filter((x) => x.section === key))
     out.push(
-      `<p class="na" data-note="${esc(n.name)}"><b>${esc(n.title)}</b> — ${esc(t(lang, 'not_available'))}: ${esc(n.reason)}</p>`,
+      lang === 'en'
+        ? `<p class="na" data-note="${esc(n.name)}"><b>${esc(n.title)}</b> — ${esc(t(lang, 'not_available'))}: ${esc(n.reason)}</p>`
+        : // the reasons are the collectors' diagnostics (table names, flags, file paths), kept exact so they can be
+          // searched and acted on: folded under a translated summary rather than mistranslated
+          `<div class="na" data-note="${esc(n.name)}"><b>${esc(n.title)}</b> — ${esc(t(lang, 'not_available'))}<details><summary>${esc(t(lang, 'details'))}</summary><code lang="en">${esc(n.reason)}</code></details></div>`,
     );
   for (const c of charts.filter((x) => x.section === key))
     out.push(`<div class="chart" id="chart-${esc(c.name)}" data-chart="${esc(c.name)}"></div>`);

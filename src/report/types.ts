@@ -29,19 +29,42 @@ export interface VariantMetrics {
   ks: number | null;
   /** Score at which KS is reached. */
   ks_threshold: number | null;
+  /** Share of the population scored above ks_threshold (riskiest first), where the KS marker stands. */
+  ks_at: number | null;
   /** Mean squared error of p against y, 0–1. */
   brier: number;
   /** Expected calibration error over equal-width bins (default 10), 0–1. */
   ece: number;
   /** ROC curve: x = false-positive rate, y = true-positive rate; at most ~200 points. */
   roc: CurvePoint[];
-  /** KS curve: x = score threshold; bads = share of bads scored ≤ x, goods = share of goods scored ≤ x. */
+  /** KS/gains curve: x = share of the population ranked riskiest first; bads, goods = share of each class in it. */
   ks_curve: { x: number; bads: number; goods: number }[];
-  /** Reliability bins: mean predicted vs observed rate per equal-width bin (empty bins left out). */
-  calibration: { bin: number; predicted: number; observed: number; n: number }[];
+  /** Reliability by equal-count bins (1 = lowest predictions): mean predicted, observed rate and its 95 % interval. */
+  calibration: { bin: number; predicted: number; observed: number; low: number; high: number; n: number }[];
   /** Deciles by descending score (1 = riskiest 10 %): bad rate, lift vs overall rate, cumulative share of bads. */
   lift: { decile: number; n: number; bad_rate: number; lift: number; cum_gain: number }[];
-  /** Score histogram by outcome (equal-width bins over [0, 1], default 20): share of each class per bin. */
+  /** Gains/KS table by score band (10 near-equal bands, 1 = riskiest): counts, bad rate, score range, cumulative shares. */
+  gains: {
+    band: number;
+    n: number;
+    bads: number;
+    bad_rate: number;
+    min_score: number;
+    max_score: number;
+    cum_bads: number;
+    cum_goods: number;
+    ks: number;
+  }[];
+  /** Rows per scorecard-points band (600 points = odds 50:1, 20 points double the odds; lowest band = riskiest). */
+  bands: {
+    band: string;
+    min_points: number | null;
+    n: number;
+    share: number;
+    bads: number;
+    bad_rate: number;
+  }[];
+  /** Score histogram by outcome (20 equal-width bins up to the scores' 99th percentile): share of each class per bin. */
   score_hist: { bin_start: number; bin_end: number; outcome: 0 | 1; share: number }[];
 }
 
@@ -137,7 +160,7 @@ export interface RunInfo {
 
 export interface ScheduleData {
   run: RunInfo;
-  /** Cadence (days to the following follow-up) per segment = loan type × credit grade: five-number summary. */
+  /** Days from the run's as-of date to the next follow-up per segment = loan type × credit grade: five-number summary. */
   interval_by_segment: {
     segment: string;
     loan_type: string;
@@ -149,7 +172,7 @@ export interface ScheduleData {
     q3: number;
     max: number;
   }[];
-  /** Histogram of predicted risk at the next follow-up (risk_at_due), equal-width bins. */
+  /** Histogram of predicted risk at the next follow-up (risk_at_due): 20 bins equal in log(risk), from its 0.5th percentile to its maximum. */
   risk_hist: { bin_start: number; bin_end: number; n: number }[];
   /** Median risk budget that applied, 0–1. */
   risk_budget: number;
@@ -180,6 +203,64 @@ export interface BacktestMetric {
   lower_is_better: boolean;
 }
 
+/** Weight of evidence and information value of one feature on the delinquency model's training population. */
+export interface WoeFeature {
+  feature: string;
+  /** Information value Σ (goods share − bads share)·WoE, ≥ 0. */
+  iv: number;
+  /** none (< 0.02), weak (< 0.10), medium (< 0.30), strong. */
+  strength: 'none' | 'weak' | 'medium' | 'strong';
+  /** Training rows and bads (30+ DPD onset within the horizon) among them. */
+  n: number;
+  bads: number;
+  /** Bins: decile index `00`…`09` (ties merged) with the value range, `missing`, or the text value. */
+  bins: { bin: string; lo: number | null; hi: number | null; n: number; bad_rate: number; woe: number }[];
+}
+
+/** Vintage curves and roll rates from the repayment history. */
+export interface VintageData {
+  /** Last date whose events are known, YYYY-MM-DD. */
+  data_end: string;
+  /** Per vintage (half-year of disbursement, e.g. `2024-H1`) and month on book: loans observed that long, how many reached 30+ DPD by then, and the share. */
+  curves: { vintage: string; mob: number; n: number; bads: number; rate: number }[];
+  /** Month-to-month DPD bucket transitions over the last 12 month ends: count and share of the starting bucket. */
+  roll_rates: { from: string; to: string; n: number; share: number }[];
+}
+
+/** A current loan to act on: predicted risk, the model's reasons and the planned follow-up. */
+export interface ActionRow {
+  loan_id: string;
+  borrower_id: string;
+  loan_type: string;
+  credit_grade: string;
+  /** Predicted probability of 30+ DPD onset within 3 and 6 months, 0–1. */
+  risk_3m: number;
+  risk_6m: number;
+  /** Planned follow-up (null when the run has none for the loan). */
+  due_on: string | null;
+  purpose: string | null;
+  channel: string | null;
+  hour_start: number | null;
+  hour_end: number | null;
+  /** The model's reasons in words (the features that raise the risk most), English as the scorer wrote them. */
+  reasons: string[];
+}
+
+/** Versions and data window behind the report. */
+export interface Versions {
+  delinquency_model: string | null;
+  hangup_model: string | null;
+  policy_version: string | null;
+  run_id: string | null;
+  as_of: string | null;
+  /** First and last date per source table (YYYY-MM-DD; null when the table is missing or empty). */
+  disbursed: { from: string | null; to: string | null };
+  repayments_due: { from: string | null; to: string | null };
+  contacts: { from: string | null; to: string | null };
+  /** Package versions of the code that wrote the report. */
+  code: Record<string, string>;
+}
+
 export interface ReportData {
   /** Format version of this record. */
   version: 1;
@@ -187,10 +268,18 @@ export interface ReportData {
   generated_at: string;
   /** Language of labels: `en` or `zh-CN`. */
   lang: Lang;
+  /** Models, policy, run, data window and code versions. */
+  versions: Versions;
   performance: Part<PerformanceData>;
   stability: Part<PsiRow[]>;
+  /** Vintage curves and roll rates. */
+  vintage: Part<VintageData>;
+  /** WoE/IV per feature of the delinquency model (training population). */
+  woe: Part<WoeFeature[]>;
   hangups: Part<HangupData>;
   schedule: Part<ScheduleData>;
+  /** Current loans ranked by predicted risk, with reasons. */
+  actions: Part<ActionRow[]>;
   backtest: Part<BacktestMetric[]>;
 }
 

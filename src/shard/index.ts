@@ -68,8 +68,13 @@ export async function shardLoanIds(w: Warehouse, s: Shard, table = 'loans'): Pro
   return (reader.getColumns()[0] ?? []).map(String);
 }
 
-/** This shard's share of a global capacity: ⌊C/N⌋, +1 for the first C mod N shards; null stays unlimited. */
-export function shareCapacity(capacity: number | null, s: Shard): number | null {
-  if (capacity === null) return null;
+/**
+ * This shard's share of a global capacity: ⌊C/N⌋, +1 for the first C mod N shards; null stays unlimited, and
+ * `auto` stays auto (derived from the shard's own plan, so the shards' capacities add up to the book's).
+ */
+export function shareCapacity(capacity: number | null, s: Shard): number | null;
+export function shareCapacity(capacity: number | null | 'auto', s: Shard): number | null | 'auto';
+export function shareCapacity(capacity: number | null | 'auto', s: Shard): number | null | 'auto' {
+  if (capacity === null || capacity === 'auto') return capacity;
   return Math.floor(capacity / s.n) + (s.k - 1 < capacity % s.n ? 1 : 0);
 }

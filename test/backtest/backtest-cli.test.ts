@@ -73,6 +73,20 @@ describe('followup backtest', () => {
     expect(result.period).toMatchObject({ from: '2024-08-01', to: '2024-09-01', months: 2 });
   });
 
+  it("undoes the personal hour and channel on the risk plan's own calls as an ablation", () => {
+    const c = result.main;
+    const off = c.timing_off;
+    for (const iv of [off.reach, off.hangup_rate, off.hangup_ratio]) {
+      expect(Number.isFinite(iv.value)).toBe(true);
+      expect(iv.lo).toBeLessThanOrEqual(iv.value);
+      expect(iv.value).toBeLessThanOrEqual(iv.hi);
+    }
+    expect(off.hangup_ratio.value).toBeCloseTo(off.hangup_rate.value / c.policies.fixed.hangup_rate.value, 6);
+    // Same loans and days at the fixed practice's hour and notice: its hang-up rate is the fixed practice's own
+    // kind of call, so it differs from the plan's (whose hours and channels are personal).
+    expect(off.hangup_rate.value).not.toBeCloseTo(c.policies.risk.hangup_rate.value, 6);
+  });
+
   it('replays all five policies at the fixed practice’s volume, and the planned ones break no contact rule', () => {
     const c = result.main;
     expect(Object.keys(c.policies).sort()).toEqual(['fixed', 'oracle', 'random', 'risk', 'tiered']);

@@ -9,9 +9,12 @@ import {
   evaluateHazard,
   gini,
   ks,
+  ksCurve,
   liftTable,
   logLoss,
   psi,
+  psiFromCounts,
+  psiTerm,
   reliability,
 } from '../../src/evaluate/index.ts';
 
@@ -56,6 +59,26 @@ describe('discrimination', () => {
   it('rejects labels that are not 0/1 and misaligned inputs', () => {
     expect(() => auc([0.1, 0.2], [0, 2])).toThrow(/label 1 must be 0 or 1; got 2/);
     expect(() => brier([0.1], [0, 1])).toThrow(/1 scores but 2 labels/);
+  });
+});
+
+describe('one KS, one PSI', () => {
+  it('ks is ksCurve’s number, and the curve reaches it at the threshold', () => {
+    const r = ksCurve(P, Y);
+    expect(r.ks).toBe(ks(P, Y));
+    // at 0.35 (the threshold): goods 1/2 and bads 1/2 ≤ it → gap 0; at 0.1: goods 1/2, bads 0 → 0.5
+    expect(r.threshold).toBe(0.1);
+    expect(r.curve.find((c) => c.x === r.threshold)).toEqual({ x: 0.1, bads: 0, goods: 0.5 });
+  });
+  it('psi over counts and over samples sum the same floored terms', () => {
+    // two bins at the median: expected 50/50, actual 80/20
+    expect(psiFromCounts([50, 50], [80, 20])).toBeCloseTo(psiTerm(0.8, 0.5) + psiTerm(0.2, 0.5), 12);
+    const e = Array.from({ length: 100 }, (_, i) => i);
+    const a = Array.from({ length: 100 }, (_, i) => (i < 80 ? i / 2 : i));
+    // the median of e is 50: a has 80 values under it (i / 2 < 40) and 20 at or above
+    expect(psi(e, a, 2).psi).toBeCloseTo(psiFromCounts([50, 50], [80, 20]), 12);
+    // an empty bin stays finite: 1e-4 floor
+    expect(Number.isFinite(psiTerm(0, 0.5))).toBe(true);
   });
 });
 

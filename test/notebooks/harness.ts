@@ -134,3 +134,36 @@ export function tables(nb: Notebook): Map<string, Record<string, unknown>[]> {
   }
   return m;
 }
+
+/** Each displayed chart: its Vega-Lite spec and the SVG displayed beside it (undefined when missing). */
+export function charts(nb: Notebook): { spec: Record<string, unknown>; svg: string | undefined }[] {
+  return outputsOf(nb).flatMap((o) => {
+    const v = o.data?.['application/vnd.vegalite.v5+json'];
+    if (!v) return [];
+    const svg = o.data?.['image/svg+xml'];
+    return [
+      {
+        spec: v as Record<string, unknown>,
+        svg: Array.isArray(svg) ? svg.join('') : (svg as string | undefined),
+      },
+    ];
+  });
+}
+
+/** The executed notebook as nbconvert's stock HTML (what an analyst opens without JupyterLab). */
+export function toHtml(executedPath: string, outDir: string): string {
+  execFileSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', outDir, executedPath], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return readFileSync(
+    join(
+      outDir,
+      executedPath
+        .split('/')
+        .pop()!
+        .replace(/\.ipynb$/, '.html'),
+    ),
+    'utf8',
+  );
+}

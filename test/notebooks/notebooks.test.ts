@@ -5,11 +5,14 @@
  * Missing Jupyter or Deno fails with the install command.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { populationDrift } from '../../src/lifecycle/drift.ts';
+import { withWarehouse } from '../../src/warehouse/db.ts';
 import {
+  charts,
   execute,
   kernelPath,
   NOTEBOOKS,
@@ -19,6 +22,7 @@ import {
   readNotebook,
   requireTools,
   tables,
+  toHtml,
   vegaLite,
 } from './harness.ts';
 
@@ -76,6 +80,20 @@ describe('notebooks', () => {
         expect(String(spec.$schema)).toContain('vega-lite/v5');
         expect((spec.data as { values: unknown[] }).values.length).toBeGreaterThan(0);
       }
+      // ... and an SVG beside the spec, so stock Jupyter and nbconvert HTML (no Vega-Lite renderer) show it:
+      // a drawn chart, with its title and marks
+      const shown = charts(nb);
+      expect(shown.length).toBeGreaterThan(0);
+      for (const c of shown) {
+        const title = String(c.spec.title);
+        expect([title, c.svg?.startsWith('<svg')]).toEqual([title, true]);
+        expect([title, c.svg?.includes(title.replace(/&/g, '&amp;'))]).toEqual([title, true]);
+        expect([title, (c.svg?.match(/<path|<rect|<line/g) ?? []).length > 10]).toEqual([title, true]);
+      }
+      // the stock HTML export carries every chart as an inline SVG
+      const html = toHtml(join(out, `${name}.ipynb`), join(out, 'html'));
+      expect((html.match(/<svg[\s>]/g) ?? []).length).toBeGreaterThanOrEqual(shown.length);
+      for (const c of shown) expect(html).toContain(String(c.spec.title).replace(/&/g, '&amp;'));
     },
     600_000,
   );
@@ -100,20 +118,37 @@ describe('notebooks', () => {
     expect(t.get('rejects by file and rule')!.length).toBeGreaterThan(0);
   });
 
-  it('model-card shows both champions, metrics vs baseline, calibration, reasons and drift', () => {
+  it('model-card shows both champions, metrics vs baseline, calibration, reasons and drift', async () => {
     const nb = executed.get('model-card');
     expect(nb, 'model-card must have run').toBeDefined();
     const t = tables(nb!);
     expect(vegaLite(nb!).length).toBe(3);
     expect(t.get('champion models')!.map((r) => r.model)).toEqual(['delinquency', 'hangup']);
-    const metrics = t.get('test metrics (mean over test months for the hazard model)')!;
-    expect(metrics.map((r) => `${r.model}/${r.variant}`).sort()).toEqual([
+    const metrics = t.get('test metrics per horizon')!;
+    expect([...new Set(metrics.map((r) => `${r.model}/${r.variant}`))].sort()).toEqual([
       'delinquency/baseline',
       'delinquency/network',
       'hangup/baseline',
       'hangup/network',
     ]);
     for (const r of metrics) expect(num(r.auc)).toBeGreaterThan(0.5);
+    // the notebook's numbers are the model card's (`followup models show`), horizon by horizon
+    const champions = t.get('champion models')!;
+    for (const r of metrics) {
+      const version = String(champions.find((c) => c.model === r.model)?.version);
+      const card = JSON.parse(
+        readFileSync(join(demoDir, 'models', String(r.model), version, 'card.json'), 'utf8'),
+      );
+      const key = (k: string) => (r.model === 'hangup' ? k : `${k}_m${num(r.horizon)}`);
+      const variant = String(r.variant);
+      expect([r.model, r.horizon, variant, num(r.auc)]).toEqual([
+        r.model,
+        r.horizon,
+        variant,
+        expect.closeTo(card.metrics[key('auc')][variant], 4),
+      ]);
+      expect(num(r.ks)).toBeCloseTo(card.metrics[key('ks')][variant], 4);
+    }
     const calib = t.get('reliability by decile of prediction')!;
     expect(new Set(calib.map((r) => r.model))).toEqual(new Set(['delinquency', 'hangup']));
     const reasons = t.get('highest 6-month risk, with reasons')!;
@@ -122,6 +157,16 @@ describe('notebooks', () => {
     const drift = t.get('feature drift, train → scored (highest first)')!;
     expect(drift.length).toBeGreaterThan(5);
     for (const r of drift) expect(r.drifted).toBe(num(r.psi) > num(r.no_change_95));
+    // the notebook's PSI is monitor's (the same function over the same populations)
+    const monitored = await withWarehouse(
+      join(demoDir, 'warehouse.duckdb'),
+      (w) => populationDrift(w, 'delinquency'),
+      { readOnly: true },
+    );
+    const mine = new Map(drift.filter((r) => r.model === 'delinquency').map((r) => [r.feature, num(r.psi)]));
+    expect(monitored?.length).toBe(mine.size);
+    for (const r of monitored ?? [])
+      expect([r.feature, mine.get(r.feature)]).toEqual([r.feature, expect.closeTo(r.psi, 9)]);
   });
 
   it('what-if moves the schedule with the risk budget, capacity and rule pack', () => {

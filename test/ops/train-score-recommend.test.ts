@@ -55,6 +55,15 @@ describe('train', () => {
       expect(['tensorflow', 'wasm', 'cpu']).toContain(card.training.backend);
       expect(card.training.backend).toBe(t.backend);
       expect(card.manifestHash).toMatch(/^[0-9a-f]{64}$/);
+      // The prior-shift check ran on the latest validation month: reported, not applied (the default).
+      const shift = card.calibration_shift;
+      expect(shift.period).toBe(t.window.valid.at(-1)!.slice(0, 7));
+      expect(shift.applied).toBe(false);
+      expect(shift.delta.length).toBe(card.outputs);
+      const cal = JSON.parse(readFileSync(join(t.dir, 'calibration.json'), 'utf8'));
+      expect(cal.shift).toEqual(shift);
+      const md = readFileSync(join(t.dir, 'card.md'), 'utf8');
+      expect(md).toContain(`| prior shift on ${shift.period}`);
       expect(existsSync(join(t.dir, 'evaluation.json'))).toBe(true);
       expect(existsSync(join(models, `${t.name}-baseline`, t.version, 'card.json'))).toBe(true);
       expect(await championVersion(models, t.name)).toBe(t.version);
@@ -133,12 +142,15 @@ describe('score and recommend', () => {
     );
     expect(rows.length).toBe(r.stats.recommendations);
     expect(rows.every((x) => x.ok && x.active && x.reasons.length > 0)).toBe(true);
-    const run = await w.one<{ n: bigint; policy_version: string }>(
-      'SELECT n_recommendations AS n, policy_version FROM recommendation_runs WHERE run_id = $1',
+    const run = await w.one<{ n: bigint; policy_version: string; cap: number | null }>(
+      'SELECT n_recommendations AS n, policy_version, capacity_per_day AS cap FROM recommendation_runs WHERE run_id = $1',
       [r.run_id],
     );
     expect(n(run?.n)).toBe(rows.length);
     expect(run?.policy_version).toBe(r.policy_version);
+    // The default capacity (auto) derived for this plan is stored with the run (the report draws it).
+    expect(r.stats.capacity_daily).toBeGreaterThanOrEqual(10);
+    expect(run?.cap).toBe(r.stats.capacity_daily);
     // The by-purpose table (arquero) agrees with the stored rows.
     const sql = await w.all<{ purpose: string; n: bigint; risk: number }>(
       'SELECT purpose, count(*) AS n, avg(risk_at_due) AS risk FROM recommendations WHERE run_id = $1 GROUP BY purpose',

@@ -306,7 +306,8 @@ describe('planFollowUps properties', () => {
         const byId = new Map(loans.map((l) => [l.loan_id, l]));
         for (const r of recommendations) checkOne(policy, a, byId.get(r.loan_id)!, r);
         checkHourly(policy, recommendations, overflow);
-        const cap = policy.capacity.daily;
+        const cap = stats.capacity_daily;
+        if (policy.capacity.daily !== 'auto') expect(cap).toBe(policy.capacity.daily);
         const dailyOverflow = overflow.filter((o) => o.hour_utc === null);
         if (cap === null) {
           expect(dailyOverflow).toEqual([]);

@@ -14,6 +14,7 @@ import {
 import { noticeInstant } from '../../src/recommend/prenotify.ts';
 
 const policy = loadPolicy();
+const ymdAt = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 function loan(over: Partial<PlannerLoan> = {}): PlannerLoan {
   return {
@@ -48,6 +49,88 @@ async function plan(loans: PlannerLoan[], asOf: string, hangup = flat, p: Policy
 }
 
 describe('planFollowUps examples', () => {
+  it('spreads a first load whose backlog is all due at once over the next weeks under capacity auto', async () => {
+    // 300 overdue mid-term follow-ups (the last one 9 months ago), each with its own risk.
+    const history = { first: ['2025-01-20'], mid_term: ['2025-06-01'] };
+    const loans = Array.from({ length: 300 }, (_, k) =>
+      loan({
+        loan_id: `L${String(k).padStart(3, '0')}`,
+        borrower_id: `B${k}`,
+        hazard: new Float32Array(6).fill(0.0005 + 0.0001 * ((k * 37) % 100)),
+        history,
+      }),
+    );
+    expect(policy.capacity.daily).toBe('auto');
+    const auto = await plan(loans, '2026-03-02');
+    // 3 × 300 follow-ups over the 90 days' working days (90 × 5/7).
+    expect(auto.stats.capacity_daily).toBe(Math.ceil((3 * 300) / ((90 * 5) / 7)));
+    expect(auto.stats.overflow).toBe(0);
+    const perDay = new Map<string, number>();
+    for (const r of auto.recommendations) perDay.set(r.due_on, (perDay.get(r.due_on) ?? 0) + 1);
+    for (const n of perDay.values()) expect(n).toBeLessThanOrEqual(auto.stats.capacity_daily!);
+    expect(perDay.size).toBeGreaterThanOrEqual(Math.ceil(300 / auto.stats.capacity_daily!));
+    for (const r of auto.recommendations) expect(dayOf(r.due_on)).toBeLessThanOrEqual(dayOf(r.latest_on));
+    // Riskiest first: the riskier half is called earlier on average than the safer half.
+    // (by the loan's risk rate: risk at due also grows with the days a follow-up was moved)
+    const rate = new Map(loans.map((l) => [l.loan_id, l.hazard[0]!]));
+    const byRisk = [...auto.recommendations].sort((a, b) => rate.get(b.loan_id)! - rate.get(a.loan_id)!);
+    const meanDay = (rs: typeof byRisk) => rs.reduce((s, r) => s + dayOf(r.due_on), 0) / rs.length;
+    expect(meanDay(byRisk.slice(0, 150))).toBeLessThan(meanDay(byRisk.slice(150)));
+    expect(auto.recommendations.filter((r) => r.reason_codes.includes('CAPACITY_MOVED')).length).toBe(
+      auto.stats.moved,
+    );
+    // Without a capacity the same load lands on the overdue window's few working days.
+    const unlimited = await plan(loans, '2026-03-02', flat, parsePolicy('capacity:\n  daily: null\n'));
+    expect(unlimited.stats.capacity_daily).toBeNull();
+    const days = new Set(unlimited.recommendations.map((r) => r.due_on));
+    expect(days.size).toBeLessThanOrEqual(6);
+    expect(perDay.size).toBeGreaterThan(3 * days.size);
+  });
+
+  it('leaves a steady book alone under capacity auto', async () => {
+    // Last mid-term follow-ups spread over the past half year: the next ones spread over the coming months.
+    const loans = Array.from({ length: 200 }, (_, k) =>
+      loan({
+        loan_id: `S${k}`,
+        borrower_id: `S${k}`,
+        hazard: new Float32Array(6).fill(0.0005),
+        history: { first: ['2025-01-20'], mid_term: [ymdAt(dayOf('2025-09-05') + (k % 175))] },
+      }),
+    );
+    const r = await plan(loans, '2026-03-02');
+    expect(r.stats.capacity_daily).toBeGreaterThan(0);
+    expect(r.stats.moved).toBe(0);
+    expect(r.stats.overflow).toBe(0);
+  });
+
+  it('lets personal AAA wait past six months and its riskier loans come sooner within the grade', async () => {
+    const history = { first: ['2025-01-20'], mid_term: ['2026-02-20'] };
+    const safe = loan({
+      loan_id: 'safe',
+      credit_grade: 'AAA',
+      hazard: new Float32Array(6).fill(0.0005),
+      history,
+    });
+    const risky = loan({
+      loan_id: 'risky',
+      credit_grade: 'AAA',
+      hazard: new Float32Array(6).fill(0.0025),
+      history,
+    });
+    const aa = loan({ loan_id: 'aa', credit_grade: 'AA', hazard: new Float32Array(6).fill(0.0005), history });
+    const { recommendations: r } = await plan([safe, risky, aa], '2026-03-02');
+    const by = new Map(r.map((x) => [x.loan_id, x]));
+    const aaa = resolveSegment(policy, 'personal', 'AAA').mid_term;
+    expect(aaa.max_days).toBeGreaterThan(resolveSegment(policy, 'personal', 'AA').mid_term.max_days);
+    // The safe AAA loan waits the grade's longest interval, longer than the same risk in AA may wait.
+    expect(by.get('safe')!.cadence_days).toBe(aaa.max_days);
+    expect(by.get('aa')!.cadence_days).toBeLessThan(by.get('safe')!.cadence_days);
+    // Five times the risk: the date follows the budget, well inside the bounds, at least 30 % sooner.
+    expect(by.get('risky')!.reason_codes).toContain('RISK_BUDGET');
+    expect(by.get('risky')!.cadence_days).toBeLessThanOrEqual(0.7 * by.get('safe')!.cadence_days);
+    expect(by.get('risky')!.cadence_days).toBeGreaterThan(aaa.min_days);
+  });
+
   it('gives a corporate CCC loan in a downturn a shorter interval than a personal AAA one', async () => {
     const hazard = new Float32Array(6).fill(0.004);
     const history = { first: ['2025-01-20'], mid_term: ['2026-02-20'] };

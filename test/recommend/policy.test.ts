@@ -19,7 +19,7 @@ describe('policy', () => {
     const p = loadPolicy();
     expect(p.policy_version).toMatch(/^[0-9a-f]{16}$/);
     // The same meaning in another key order and layout has the same version.
-    const reordered = stringify({ capacity: { daily: null }, name: 'followup-default' });
+    const reordered = stringify({ capacity: { daily: 'auto' }, name: 'followup-default' });
     expect(parsePolicy(reordered).policy_version).toBe(p.policy_version);
     const changed = parsePolicy('defaults:\n  risk_budget: 0.05\n');
     expect(changed.policy_version).not.toBe(p.policy_version);
@@ -67,6 +67,7 @@ describe('policy', () => {
 
   it.each([
     ['capacity:\n  daily: 0\n', 'capacity.daily', 'expected a number ≥ 1, found 0'],
+    ['capacity:\n  daily: many\n', 'capacity.daily', 'expected number or one of "auto", found "many"'],
     ['prenotify:\n  threshold: high\n', 'prenotify.threshold', 'expected number, found "high"'],
     ['colour: blue\n', 'colour', 'unknown key "colour" (not in the policy schema)'],
     ['default_pack: eu\n', 'default_pack', 'expected one of the rule packs (cn, us), found "eu"'],

@@ -20,11 +20,41 @@ import { withWarehouse } from '../../src/warehouse/db.ts';
 import { buildFixture } from './fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** The tables a model-risk reader expects, in page order (the golden list). */
+const TABLES = [
+  'table-versions',
+  'table-metrics',
+  'table-champion',
+  'table-gains',
+  'table-score-bands',
+  'table-psi',
+  'table-woe',
+  'table-woe-bins',
+  'table-vintage',
+  'table-roll',
+  'table-reasons',
+  'table-overflow',
+  'table-actions',
+  'table-backtest',
+];
 const NOW = '2025-07-02T03:04:05Z';
 let dir: string;
 let wh: string;
 let out: string;
 let summary: ReportSummary;
+
+/**
+ * Latin words in a zh-CN page that are not on the allow-list: ids and codes (a digit or an underscore: L0001,
+ * run ids, hashes, HANGUP_WINDOW, missed_30dpd), all-capital acronyms and grades (KS, AUC, PSI, AAA), CLI flags
+ * (--capacity), and the names statisticians keep untranslated or that name software.
+ */
+const ALLOWED = new Set(['Brier', 'Gini', 'WoE', 'followup', 'vega', 'vega-lite']);
+function englishWords(text: string): string[] {
+  return (text.match(/--?[A-Za-z][\w-]*|[\w@.-]*[A-Za-z][\w@.-]*/g) ?? [])
+    .map((w) => w.replace(/^[.-]+|[.-]+$/g, ''))
+    .filter((w) => /[A-Za-z]/.test(w))
+    .filter((w) => !(w.startsWith('--') || /[\d_]/.test(w) || /^[A-Z]+$/.test(w) || ALLOWED.has(w)));
+}
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(buf: Buffer): { width: number; height: number } {
@@ -38,12 +68,29 @@ beforeAll(async () => {
   // found by default beside the warehouse
   writeFileSync(
     join(dir, 'backtest_results.json'),
+    // the shape `followup backtest` writes: eight metrics, five policies (random floor … oracle ceiling)
     JSON.stringify({
-      metrics: [
-        { name: 'missed_30dpd', fixed: 14, recommended: 9, unit: 'loans' },
-        { name: 'contacts', fixed: 1200, recommended: 1010 },
-        { name: 'hangup_rate', fixed: 0.21, recommended: 0.15 },
-      ],
+      metrics: (
+        [
+          ['pre_delinquency_reach', '%', false, [24.4, 20.7, 28.2, 40.6, 43.8]],
+          ['early_warning_coverage', '%', false, [87, 87.6, 89.7, 90.3, 91.4]],
+          ['median_lead_days', 'days', false, [16, 6, 17, 14, 18]],
+          ['attempts', 'calls', true, [15341, 15341, 15367, 15360, 15380]],
+          ['attempts_per_loan_year', 'calls', true, [4.66, 4.67, 4.68, 4.67, 4.68]],
+          ['true_hangup_rate', '%', true, [9.23, 9.23, 9.19, 7.65, 5.59]],
+          ['answered_rate', '%', false, [69.4, 69.4, 69.4, 75.7, 81.8]],
+          ['rule_violations', '', true, [0, 0, 0, 0, 0]],
+        ] as [string, string, boolean, [number, number, number, number, number]][]
+      ).map(([name, unit, lower_is_better, [random, fixed, tiered, recommended, oracle]]) => ({
+        name,
+        unit,
+        lower_is_better,
+        random,
+        fixed,
+        tiered,
+        recommended,
+        oracle,
+      })),
     }),
   );
   out = join(dir, 'out');
@@ -172,7 +219,8 @@ describe('index.html in headless Chromium', () => {
       ],
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // a 1,280 px window (a laptop): the page must fit it without scrolling sideways
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];
       const errors: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
@@ -199,15 +247,47 @@ describe('index.html in headless Chromium', () => {
       expect(rendered.map((r) => r.name)).toEqual(summary.charts);
       for (const r of rendered)
         expect([r.name, r.marks > 10, r.w > 100, r.h > 50]).toEqual([r.name, true, true, true]);
-      // the key tables are on the page
-      for (const id of ['table-metrics', 'table-psi', 'table-reasons', 'table-overflow', 'table-backtest'])
-        expect(await page.$(`#${id}`)).not.toBeNull();
+      // no horizontal scroll at 1,280 px
+      // (<html> is the scrolling element of a standards-mode page)
+      const scroll = await page.$eval('html', (e) => ({
+        scrollWidth: e.scrollWidth,
+        clientWidth: e.clientWidth,
+      }));
+      expect(scroll.scrollWidth).toBeLessThanOrEqual(scroll.clientWidth);
+      // every panel (concat cell, facet cell, layer) outside the legends draws marks: no empty cell with stray axes
+      const empty = await page.$$eval('[data-chart]', (els) =>
+        els.flatMap((e) =>
+          [...e.querySelectorAll('svg g.role-scope')]
+            .filter((g) => !g.closest('.role-legend'))
+            .filter((g) => g.querySelectorAll('g.role-mark > *').length === 0)
+            .map((g) => `${e.getAttribute('data-chart')}: ${g.getAttribute('class')}`),
+        ),
+      );
+      expect(empty).toEqual([]);
+      // the golden list of tables, each with rows
+      const tables = await page.$$eval('table[id]', (ts) =>
+        ts.map((t) => [t.id, t.querySelectorAll('tbody tr').length > 0]),
+      );
+      expect(tables).toEqual(TABLES.map((id) => [id, true]));
+      // zh-CN: every visible string is Chinese — the page text and every chart's SVG text, minus the allow-list
+      const text = await page.$eval('body', (b) =>
+        // innerText, not textContent: the visible text only, without the specs JSON and the boot script
+        // biome-ignore lint/performance/useDomNodeTextContent: see above
+        [b.innerText, ...[...b.querySelectorAll('svg text')].map((t) => t.textContent ?? '')].join('\n'),
+      );
+      expect(englishWords(text)).toEqual([]);
+      // the check does catch English (so the line above can fail)
+      expect(englishWords('风险 capacity not given; KS 0.41; L0001; HANGUP_WINDOW; delinquency@1')).toEqual([
+        'capacity',
+        'not',
+        'given',
+      ]);
       expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
       expect(errors).toEqual([]);
       const shot = join(out, 'screenshot.png');
       await page.screenshot({ path: shot, fullPage: true });
       const size = pngSize(readFileSync(shot));
-      expect(size.width).toBe(1400);
+      expect(size.width).toBe(1280);
       expect(size.height).toBeGreaterThan(3000); // 16 charts and 5 tables stacked
       expect(statSync(shot).size).toBeGreaterThan(200_000);
     } finally {

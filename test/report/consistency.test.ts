@@ -1,6 +1,6 @@
 /**
- * The report computes its metrics with its own small functions (it also needs the curves behind them); the
- * numbers must agree with src/evaluate (what evaluation.json and model cards say) on the same data.
+ * The report takes AUC, KS, Brier and ECE from src/evaluate (it adds only the curves behind them); this proves the
+ * wrappers keep the numbers (what evaluation.json and model cards say) on the same data, ties included.
  */
 import { describe, expect, it } from 'vitest';
 import * as evaluate from '../../src/evaluate/index.ts';

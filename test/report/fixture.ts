@@ -1,11 +1,14 @@
 /**
  * A small seeded warehouse for the report tests: contract tables (loans with E.164 phones, contacts across three
  * time zones with SMS pre-notifications), two recommendation runs, eval_predictions for a 3-month hazard model and
- * a hang-up model (network and baseline), and score populations with a drifted feature. Same seed → same file.
+ * a hang-up model (network and baseline), score populations with a drifted feature, monthly repayments (some
+ * late, some stopped), a small features_snapshot with labels (WoE/IV) and scores at the latest run's as-of date
+ * with reasons in the scorer's words. Same seed → same file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 as prng } from '../../src/core/prng.ts';
+import { ensureScoresTable } from '../../src/ops/score.ts';
 import { ensureRecommendationTables } from '../../src/recommend/table.ts';
 import { ensureReportInputs } from '../../src/report/inputs.ts';
 import { literal, withWarehouse } from '../../src/warehouse/db.ts';
@@ -16,6 +19,7 @@ export { prng };
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London'];
 const OFFSET_H: Record<string, number> = { 'Asia/Shanghai': 8, 'America/New_York': -5, 'Europe/London': 0 };
 const GRADES = ['AAA', 'AA', 'A', 'BBB', 'BB'];
+const SNAPSHOT_MONTHS = ['2024-11-01', '2024-12-01', '2025-01-01', '2025-02-01', '2025-03-01', '2025-04-01'];
 const pad = (n: number, w = 4) => String(n).padStart(w, '0');
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => iso(ms).slice(0, 10);
@@ -30,6 +34,8 @@ export interface FixtureOptions {
 /** Builds the fixture warehouse at `dir/warehouse.duckdb`; returns its path. */
 export async function buildFixture(dir: string, opts: FixtureOptions = {}): Promise<string> {
   const rnd = prng(opts.seed ?? 7);
+  // the tables added later draw from their own stream, so the older tables keep their values
+  const rnd2 = prng((opts.seed ?? 7) + 1000);
   const nLoans = opts.loans ?? 120;
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'warehouse.duckdb');
@@ -38,6 +44,9 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
   const recs: Record<string, unknown>[] = [];
   const evals: Record<string, unknown>[] = [];
   const pop: Record<string, unknown>[] = [];
+  const repayments: Record<string, unknown>[] = [];
+  const snapshot: Record<string, unknown>[] = [];
+  const scores: Record<string, unknown>[] = [];
   const t0 = Date.UTC(2025, 0, 1);
   let cid = 0;
   for (let i = 0; i < nLoans; i++) {
@@ -153,6 +162,56 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
         value: rnd() < 0.05 ? null : rnd(),
       });
     }
+    // monthly installments up to the data end: riskier loans pay late more often and some stop paying, so
+    // vintages, roll rates and "current at the as-of date" have something to show
+    const disbursed = Date.parse(`${loans[i]?.disbursed_on}T00:00:00Z`);
+    const stopsAt = rnd2() < risk * 1.5 ? 3 + Math.floor(rnd2() * 6) : 99;
+    let late12 = 0;
+    for (let k = 1; ; k++) {
+      const d = new Date(disbursed);
+      d.setUTCMonth(d.getUTCMonth() + k);
+      if (d.getTime() > Date.UTC(2025, 5, 30)) break;
+      const late = rnd2() < risk * 2 ? 5 + Math.floor(rnd2() * 50) : -2;
+      if (late > 0) late12++;
+      repayments.push({
+        loan_id,
+        installment_no: k,
+        due_on: day(d.getTime()),
+        amount_due: 3000,
+        paid_on: k >= stopsAt ? null : day(d.getTime() + late * 864e5),
+        amount_paid: k >= stopsAt ? null : 3000,
+      });
+    }
+    for (let m = 0; m < 6; m++) {
+      const asOf = SNAPSHOT_MONTHS[m] as string;
+      const hit = rnd2() < risk * (1 + late12);
+      snapshot.push({
+        rid: i * 6 + m + 1,
+        loan_id,
+        as_of: asOf,
+        late_12m: Math.min(late12, m + 1),
+        burden: rnd2() < 0.1 ? null : 0.2 + risk * 2 + rnd2() * 0.2,
+        loan_type,
+        event: hit ? 1 + Math.floor(rnd2() * 6) : 0,
+        observed: 6,
+        delinquent: false,
+        horizon: 6,
+      });
+    }
+    const r6 = Math.min(0.95, risk * (1 + late12) * (0.7 + 0.6 * rnd2()));
+    scores.push({
+      as_of: '2025-07-01',
+      loan_id,
+      model_version: 'delinquency@1',
+      hazard: [r6 / 6, r6 / 6, r6 / 6, r6 / 6, r6 / 6, r6 / 6],
+      risk_3m: r6 / 2,
+      risk_6m: r6,
+      // the scorer's phrases (src/features/families), which the zh-CN page maps back to feature names
+      reasons: [
+        `${late12} late payments in the last 12 months`,
+        `collateral covers ${(120 + i).toFixed(1)}% of the principal`,
+      ],
+    });
   }
   const runs = [
     { run_id: 'run-old', as_of: '2025-06-01', created_at: '2025-06-01T02:00:00Z' },
@@ -230,9 +289,17 @@ export async function buildFixture(dir: string, opts: FixtureOptions = {}): Prom
         n_recommendations: nLoans,
       })),
     );
+    await load('repayments', repayments);
     if (!opts.withoutModelTables) {
       await load('eval_predictions', evals);
       await load('score_population', pop);
+      await ensureScoresTable(w);
+      await load('scores', scores);
+      await w.run(
+        `CREATE TABLE features_snapshot (rid INTEGER, loan_id VARCHAR, as_of DATE, late_12m INTEGER, burden DOUBLE,
+           loan_type VARCHAR, event INTEGER, observed INTEGER, delinquent BOOLEAN, horizon INTEGER)`,
+      );
+      await load('features_snapshot', snapshot);
     }
   });
   return path;

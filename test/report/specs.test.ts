@@ -90,6 +90,19 @@ describe('report specs', () => {
     );
   });
 
+  it('has no wrapped facet (its empty last-row cells draw stray axes) and no chart without data', () => {
+    const wrapped = (x: unknown): boolean =>
+      typeof x === 'object' && x !== null
+        ? ('facet' in x && 'columns' in x) || Object.values(x).some(wrapped)
+        : false;
+    for (const c of [...buildCharts(en).charts, ...buildCharts(zh).charts]) {
+      expect([c.name, wrapped(c.spec)]).toEqual([c.name, false]);
+      expect([c.name, (c.spec.data as { values: unknown[] }).values.length > 0]).toEqual([c.name, true]);
+    }
+    // the check does see a wrapped facet
+    expect(wrapped({ vconcat: [{ facet: { field: 'a' }, columns: 3 }] })).toBe(true);
+  });
+
   it('every spec validates against the Vega-Lite JSON schema', () => {
     const require = createRequire(import.meta.url);
     let root = dirname(require.resolve('vega-lite'));
@@ -119,6 +132,8 @@ describe('report specs', () => {
       expect(notes.map((n) => n.name)).toEqual([
         'performance',
         'stability',
+        'woe',
+        'actions',
         'hangup-heatmap-predicted',
         'backtest',
       ]);

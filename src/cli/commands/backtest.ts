@@ -137,6 +137,7 @@ export function register(program: Command): void {
           `backtest ${result.period.from} … ${result.period.to} (${result.period.months} months), ${c.episodes} episodes, ${c.volume} attempts each; practice hour ${result.practice_hour.hour}:00`,
           ...POLICIES.map((p) => line(p, c.policies[p])),
           `  risk vs fixed: reach ${iv(c.reach_ratio, x2)}, hang-up ${iv(c.hangup_ratio, x2)}; risk − tiered reach ${iv(c.reach_vs_tiered)}; share of the oracle's gain ${iv(c.oracle_gain_share)}`,
+          `  risk's own calls at ${result.practice_hour.hour}:00 after an SMS (personal hour and channel off): reach ${iv(c.timing_off.reach)}, hang-up ${iv(c.timing_off.hangup_rate)} (${iv(c.timing_off.hangup_ratio, x2)} of fixed)`,
           `  shipped policy unscaled: ${result.shipped.attempts} attempts, reach ${pct(result.shipped.reach)}`,
           ...(result.no_collection
             ? [

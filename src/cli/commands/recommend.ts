@@ -66,7 +66,7 @@ function human(s: RecommendSummary): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   return [
-    `run ${s.run_id}: ${s.stats.recommendations} follow-ups for ${s.stats.loans} loans (${by}); ${s.stats.prenotified} pre-notified, ${s.stats.moved} moved for capacity, ${s.stats.overflow} over capacity`,
+    `run ${s.run_id}: ${s.stats.recommendations} follow-ups for ${s.stats.loans} loans (${by}); ${s.stats.prenotified} pre-notified, ${s.stats.moved} moved for a daily capacity of ${s.stats.capacity_daily ?? 'unlimited'}, ${s.stats.overflow} over capacity`,
     ...s.by_purpose.map(
       (r) =>
         `  ${r.purpose.padEnd(10)} ${String(r.n).padStart(7)}  risk at due ${(100 * r.mean_risk_at_due).toFixed(2)} %  hang-up ${(100 * r.mean_hangup_risk).toFixed(1)} %  notice ${(100 * r.prenotified_share).toFixed(0)} %  cadence ${r.mean_cadence_days.toFixed(0)} d`,

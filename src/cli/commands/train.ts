@@ -22,6 +22,7 @@ const Options = z.object({
   promote: z.enum(['auto', 'always', 'never']).default('auto'),
   epochs: z.coerce.number().int().positive().optional(),
   members: z.coerce.number().int().positive().optional(),
+  priorShift: z.boolean().optional(),
   dataEnd: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -49,6 +50,10 @@ export function register(program: Command): void {
       'as-of period of the out-of-time split: auto (months, or ISO weeks when fewer than 3 months) | month | week',
       'auto',
     )
+    .option(
+      '--prior-shift',
+      "move each model's calibration to the latest validation month's base rate when it differs by more than two standard errors (the model card reports the check either way)",
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: unknown) => {
       const parsed = Options.safeParse(raw);
@@ -59,6 +64,7 @@ export function register(program: Command): void {
         seed: o.seed,
         ...(o.epochs ? { epochs: o.epochs } : {}),
         ...(o.members ? { members: o.members } : {}),
+        ...(o.priorShift ? { priorShift: true } : {}),
         // Only when asked: the default leaves the config, and so the model versions, as they were.
         ...(o.period !== 'auto' ? { period: o.period } : {}),
       };

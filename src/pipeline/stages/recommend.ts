@@ -52,6 +52,7 @@ export const recommendStage = defineStage({
         by_purpose: s.stats.by_purpose,
         prenotified: s.stats.prenotified,
         moved: s.stats.moved,
+        capacity_daily: s.stats.capacity_daily,
         overflow: s.stats.overflow,
         next_actions: s.talk.next_actions,
         models: s.models,

@@ -5,8 +5,18 @@ import { defineStage } from '../stage.ts';
 /** Vega-Lite specs, SVG/PNG and one offline HTML page for the latest run. */
 export const reportStage = defineStage({
   name: 'report',
-  doc: 'Model performance, drift, hang-ups and schedule charts → <out>/index.html (+ .vl.json, .svg, .png).',
-  reads: ['table:eval_predictions', 'table:score_population', 'table:contacts', 'table:recommendations'],
+  doc: 'Model performance, drift, WoE/IV, vintages and roll rates, hang-ups, schedule, borrowers to act on → <out>/index.html (+ .vl.json, .svg, .png).',
+  reads: [
+    'table:eval_predictions',
+    'table:score_population',
+    'table:features_snapshot',
+    'table:scores',
+    'table:loans',
+    'table:repayments',
+    'table:contacts',
+    'table:recommendation_runs',
+    'table:recommendations',
+  ],
   writes: ['dir:out'],
   params: z.object({
     out: z.string(),

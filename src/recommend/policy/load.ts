@@ -105,6 +105,15 @@ function describeIssue(i: z.core.$ZodIssue): string {
       return `expected a known key, found ${show(input)}`;
     case 'invalid_format':
       return `expected text matching ${i.format}${'pattern' in i ? ` ${String(i.pattern)}` : ''}, found ${show(input)}`;
+    case 'invalid_union': {
+      // Name what each alternative expected ("a number ≥ 1 or one of "auto""), not zod's "Invalid input".
+      const alts = (i as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+      const parts = alts
+        .map((e) => (e[0] ? describeIssue({ ...e[0], input } as z.core.$ZodIssue) : ''))
+        .map((d) => d.replace(/^expected /, '').replace(/, found [\s\S]*$/, ''))
+        .filter((d) => d !== '');
+      return parts.length ? `expected ${parts.join(' or ')}, found ${show(input)}` : i.message;
+    }
     default:
       return i.message;
   }

@@ -87,7 +87,10 @@ export const policySchema = z.strictObject({
     lookback_days: positiveDays,
     coordinate_days: days,
   }),
-  capacity: z.strictObject({ daily: positiveDays.nullable(), hourly: positiveDays.nullable() }),
+  capacity: z.strictObject({
+    daily: z.union([positiveDays, z.literal('auto')]).nullable(),
+    hourly: positiveDays.nullable(),
+  }),
   priority: z.strictObject({ risk: z.number().min(0), dpd: z.number().min(0), deadline: z.number().min(0) }),
   next_actions: z.partialRecord(z.enum(OUTCOMES), nextActionSchema),
 });

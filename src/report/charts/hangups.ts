@@ -3,6 +3,7 @@
  * heatmaps, and by channel and by pre-notification with observed beside predicted. Input: ReportData.hangups.
  */
 import { weekdayName } from '../i18n.ts';
+import { nameOf } from '../i18n-names.ts';
 import type { HangupCell, HangupData, Lang } from '../types.ts';
 import { type Chart, type Note, SIZE, spec, tr } from './common.ts';
 
@@ -35,6 +36,7 @@ function heatmap(lang: Lang, name: string, title: string, cells: HangupCell[]): 
           ],
         },
       },
+      lang,
     ),
   };
 }
@@ -56,23 +58,29 @@ function bars(
     name,
     section: 'hangups',
     title,
-    spec: spec(title, values, {
-      width: SIZE.width / 2,
-      height: SIZE.height,
-      mark: 'bar',
-      encoding: {
-        x: { field, type: 'nominal', title: fieldTitle },
-        xOffset: { field: 'source' },
-        y: { field: 'rate', type: 'quantitative', title: m('hang_rate'), axis: { format: '.0%' } },
-        color: {
-          field: 'source',
-          type: 'nominal',
-          title: m('source'),
-          sort: [m('observed'), m('predicted')],
+    spec: spec(
+      title,
+      values,
+      {
+        width: SIZE.width / 2,
+        height: SIZE.height,
+        mark: 'bar',
+        encoding: {
+          // horizontal labels: 否/是 and channel names read upright, never rotated 90°
+          x: { field, type: 'nominal', title: fieldTitle, axis: { labelAngle: 0 } },
+          xOffset: { field: 'source' },
+          y: { field: 'rate', type: 'quantitative', title: m('hang_rate'), axis: { format: '.0%' } },
+          color: {
+            field: 'source',
+            type: 'nominal',
+            title: m('source'),
+            sort: [m('observed'), m('predicted')],
+          },
+          tooltip: [{ field: 'n', type: 'quantitative', title: m('attempts') }],
         },
-        tooltip: [{ field: 'n', type: 'quantitative', title: m('attempts') }],
       },
-    }),
+      lang,
+    ),
   };
 }
 
@@ -92,7 +100,7 @@ export function hangupCharts(lang: Lang, d: HangupData): { charts: Chart[]; note
   const tag = (cells: HangupCell[], source: string, key: (c: HangupCell) => string) =>
     cells.map((c) => ({ key: key(c), source, rate: c.rate, n: c.n }));
   const yesNo = (c: HangupCell) => (c.prenotified ? m('yes') : m('no'));
-  const channel = (c: HangupCell) => c.channel ?? '?';
+  const channel = (c: HangupCell) => nameOf(lang, 'channel', c.channel ?? '?');
   charts.push(
     bars(lang, 'hangup-by-channel', m('hang_channel'), 'key', m('channel'), [
       ...tag(d.observed_by_channel, m('observed'), channel),

@@ -6,6 +6,7 @@ import type { ReportData } from '../types.ts';
 import type { Chart, Note, SectionKey } from './common.ts';
 import { hangupCharts } from './hangups.ts';
 import { performanceCharts } from './performance.ts';
+import { portfolioCharts } from './portfolio.ts';
 import { backtestCharts, scheduleCharts } from './schedule.ts';
 import { stabilityCharts } from './stability.ts';
 
@@ -27,6 +28,14 @@ export function buildCharts(data: ReportData): { charts: Chart[]; notes: Note[] 
 
   if (data.stability.ok) charts.push(...stabilityCharts(lang, data.stability.value));
   else missing('stability', data.stability.reason);
+
+  // parts added after format 1's first reports: a saved report-data.json may lack them
+  if (data.vintage?.ok) charts.push(...portfolioCharts(lang, data.vintage.value));
+  else missing('portfolio', data.vintage ? data.vintage.reason : 'not in this report-data.json');
+  if (data.woe && !data.woe.ok)
+    notes.push({ section: 'stability', name: 'woe', title: t(lang, 'woe_table'), reason: data.woe.reason });
+  if (data.actions && !data.actions.ok) missing('actions', data.actions.reason);
+  else if (!data.actions) missing('actions', 'not in this report-data.json');
 
   if (data.hangups.ok) {
     const r = hangupCharts(lang, data.hangups.value);

@@ -8,7 +8,8 @@ import { groupLabel } from '../i18n.ts';
 import { tableExists } from '../inputs.ts';
 import { brier, ece, reliability } from '../metrics/calibration.ts';
 import { ascending, auc, classCounts, ksCurve, rocCurve } from '../metrics/discrimination.ts';
-import { liftTable, scoreHistogram } from '../metrics/lift.ts';
+import { gainsTable, liftTable, scoreHistogram } from '../metrics/lift.ts';
+import { scoreBands } from '../metrics/points.ts';
 import { round6 } from '../metrics/util.ts';
 import type {
   Lang,
@@ -27,9 +28,8 @@ export function variantOrder(a: string, b: string): number {
 
 /** Metrics of one variant from its matured (y, p) pairs. */
 export function variantMetrics(variant: string, y: Float64Array, p: Float64Array): VariantMetrics {
-  const asc = ascending(p); // one sort shared by AUC, ROC, KS and lift
-  const a = auc(y, p, asc);
-  const ks = ksCurve(y, p, 100, asc);
+  const a = auc(y, p);
+  const ks = ksCurve(y, p, 100);
   return {
     variant,
     n: p.length,
@@ -38,12 +38,15 @@ export function variantMetrics(variant: string, y: Float64Array, p: Float64Array
     gini: a === null ? null : round6(2 * a - 1),
     ks: ks.ks,
     ks_threshold: ks.threshold,
+    ks_at: ks.ks_at,
     brier: round6(brier(y, p)),
     ece: round6(ece(y, p)),
-    roc: rocCurve(y, p, 200, asc),
+    roc: rocCurve(y, p, 200, ascending(p)),
     ks_curve: ks.curve,
     calibration: reliability(y, p),
-    lift: liftTable(y, p, 10, asc),
+    lift: liftTable(y, p, 10),
+    gains: gainsTable(y, p, 10),
+    bands: scoreBands(y, p),
     score_hist: scoreHistogram(y, p),
   };
 }

@@ -9,16 +9,11 @@ import { columnExists, tableExists } from '../inputs.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, RunInfo, ScheduleData } from '../types.ts';
 
-/** Equal-width bins of the risk histogram. */
+/** Bins of the risk histogram (equal in log(risk)). */
 export const RISK_BINS = 20;
 
-/** Smallest "nice" number (1, 2, 2.5 or 5 × 10^k) at or above v, so histogram bins have readable edges. */
-export function niceCeil(v: number): number {
-  if (!(v > 0)) return 1;
-  const k = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * k >= v - 1e-12) return m * k;
-  return 10 * k;
-}
+/** Risks below 0.01 % count in the first bin (log scales need a floor). */
+const RISK_FLOOR = 1e-4;
 
 async function findRun(w: Warehouse, runId: string | undefined): Promise<RunInfo | undefined> {
   const sql = `SELECT run_id, strftime(as_of, '%Y-%m-%d') AS as_of, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
@@ -53,30 +48,41 @@ export async function collectSchedule(
   const seg = hasLoans
     ? `LEFT JOIN loans l ON l.loan_id = r.loan_id`
     : `LEFT JOIN (SELECT NULL::VARCHAR AS loan_id, NULL::VARCHAR AS loan_type, NULL::VARCHAR AS credit_grade) l ON false`;
+  // days from the run's as-of date to the follow-up's date: what the planner decided for each loan now
+  // (cadence_days is the policy's cycle length, which sits at its bound for most loans and says little)
   const intervals = await w.all<ScheduleData['interval_by_segment'][number]>(
-    `SELECT coalesce(l.loan_type, 'unknown') || ' ' || coalesce(l.credit_grade, '?') AS segment,
-        coalesce(l.loan_type, 'unknown') AS loan_type, coalesce(l.credit_grade, '?') AS credit_grade,
-        count(*)::INTEGER AS n, min(cadence_days)::DOUBLE AS min,
-        quantile_cont(cadence_days, 0.25) AS q1, quantile_cont(cadence_days, 0.5) AS median,
-        quantile_cont(cadence_days, 0.75) AS q3, max(cadence_days)::DOUBLE AS max
-     FROM recommendations r ${seg} WHERE r.run_id = ? GROUP BY ALL ORDER BY loan_type, credit_grade`,
+    `WITH d AS (
+       SELECT coalesce(l.loan_type, 'unknown') AS loan_type, coalesce(l.credit_grade, '?') AS credit_grade,
+              date_diff('day', r.as_of::DATE, r.due_on::DATE)::DOUBLE AS days
+       FROM recommendations r ${seg} WHERE r.run_id = ?)
+     SELECT loan_type || ' ' || credit_grade AS segment, loan_type, credit_grade,
+        count(*)::INTEGER AS n, min(days) AS min,
+        quantile_cont(days, 0.25) AS q1, quantile_cont(days, 0.5) AS median,
+        quantile_cont(days, 0.75) AS q3, max(days) AS max
+     FROM d GROUP BY ALL ORDER BY loan_type, credit_grade`,
     p,
   );
-  const stats = await w.one<{ hi: number | null; budget: number | null }>(
-    `SELECT max(greatest(risk_at_due, risk_budget)) AS hi, median(risk_budget) AS budget
+  // Bins equal in log(risk) from the 0.5th percentile (at least 0.01 %) to the largest risk: most loans sit far
+  // under 1 % and collection loans near 100 %, which equal-width bins draw as one tall bar and a flat tail.
+  const stats = await w.one<{ lo: number | null; hi: number | null; budget: number | null }>(
+    `SELECT greatest(quantile_cont(risk_at_due, 0.005), ${RISK_FLOOR}) AS lo,
+            greatest(max(risk_at_due), median(risk_budget), ${RISK_FLOOR * 10}) AS hi, median(risk_budget) AS budget
      FROM recommendations WHERE run_id = ?`,
     p,
   );
-  const upper = niceCeil(stats?.hi ?? 0);
+  const lo = Math.log10(stats?.lo ?? RISK_FLOOR);
+  const hi = Math.max(lo + 1e-6, Math.log10(stats?.hi ?? RISK_FLOOR * 10));
   const hist = await w.all<{ bin: number; n: number }>(
-    `SELECT least(floor(risk_at_due / ? * ${RISK_BINS}), ${RISK_BINS - 1})::INTEGER AS bin, count(*)::INTEGER AS n
+    `SELECT least(greatest(floor((log10(greatest(risk_at_due, ${RISK_FLOOR})) - ?) / ? * ${RISK_BINS}), 0), ${RISK_BINS - 1})::INTEGER AS bin,
+            count(*)::INTEGER AS n
      FROM recommendations WHERE run_id = ? GROUP BY ALL ORDER BY bin`,
-    [upper, run.run_id],
+    [lo, hi - lo, run.run_id],
   );
   const counts = new Map(hist.map((h) => [h.bin, h.n]));
+  const edge = (b: number) => round6(10 ** (lo + ((hi - lo) * b) / RISK_BINS));
   const risk_hist = Array.from({ length: RISK_BINS }, (_, b) => ({
-    bin_start: round6((b * upper) / RISK_BINS),
-    bin_end: round6(((b + 1) * upper) / RISK_BINS),
+    bin_start: edge(b),
+    bin_end: edge(b + 1),
     n: counts.get(b) ?? 0,
   }));
   const capacity = opts.capacity ?? (await runCapacity(w, run.run_id));

@@ -1,38 +1,19 @@
 /**
- * Discrimination metrics on (y, p) pairs: AUC (Mann–Whitney with average ranks for ties), ROC and KS curves.
- * Pure functions over typed arrays; y is 0/1 (values ≥ 0.5 count as 1).
+ * Discrimination on (y, p) pairs for the report: AUC and KS come from src/evaluate (the one metric library, so
+ * the page, model cards, `monitor` and the notebooks print the same numbers); this file adds the curves the
+ * charts draw and turns "undefined" (NaN there) into null for JSON. y is 0/1.
  */
+import { auc as aucOf, ksCurve as ksOf } from '../../evaluate/index.ts';
 import { round6, thin } from './util.ts';
 
-/**
- * Area under the ROC curve; null when either class is missing. Ties in p count half. `asc` is the ascending
- * order of p when the caller already has it (every metric here can share one sort).
- */
-export function auc(
-  y: ArrayLike<number>,
-  p: ArrayLike<number>,
-  asc: ArrayLike<number> = ascending(p),
-): number | null {
-  const n = p.length;
-  const order = asc;
-  let pos = 0;
-  let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    const pi = p[order[i] as number] as number;
-    while (j + 1 < n && p[order[j + 1] as number] === pi) j++;
-    const avgRank = (i + j) / 2 + 1; // ranks are 1-based; a tie block shares its mean rank
-    for (let k = i; k <= j; k++) {
-      if ((y[order[k] as number] as number) >= 0.5) {
-        pos++;
-        rankSumPos += avgRank;
-      }
-    }
-    i = j + 1;
-  }
-  const neg = n - pos;
-  if (pos === 0 || neg === 0) return null;
-  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+/** NaN → null: JSON has no NaN, and the page prints null as a dash. */
+export function orNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Area under the ROC curve (src/evaluate); null when either class is missing. */
+export function auc(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
+  return orNull(aucOf(p, y));
 }
 
 /** ROC curve points (false-positive rate, true-positive rate) from the highest threshold down, thinned. */
@@ -47,7 +28,6 @@ export function rocCurve(
   const pts = [{ x: 0, y: 0 }];
   let tp = 0;
   let fp = 0;
-  // from the highest score down
   for (let i = asc.length - 1; i >= 0; i--) {
     const k = asc[i] as number;
     if ((y[k] as number) >= 0.5) tp++;
@@ -59,36 +39,43 @@ export function rocCurve(
   return thin(pts, maxPoints);
 }
 
-/** KS curve over ascending thresholds and the KS statistic with the threshold that reaches it. */
+/**
+ * KS (src/evaluate) with its threshold, and the curve by population share: x = share of the population ranked
+ * riskiest first, bads/goods = cumulative share of each class captured. At a 2 % bad rate a raw-score x axis
+ * squeezes everything into its first hundredth; by population share the curves fill the panel and KS is the
+ * largest vertical gap, drawn at `ks_at`.
+ */
 export function ksCurve(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   maxPoints = 100,
-  asc: ArrayLike<number> = ascending(p),
-): { ks: number | null; threshold: number | null; curve: { x: number; bads: number; goods: number }[] } {
-  const order = asc;
+): {
+  ks: number | null;
+  threshold: number | null;
+  ks_at: number | null;
+  curve: { x: number; bads: number; goods: number }[];
+} {
+  const r = ksOf(p, y);
+  if (!Number.isFinite(r.ks)) return { ks: null, threshold: null, ks_at: null, curve: [] };
   const { pos, neg } = classCounts(y);
-  if (pos === 0 || neg === 0) return { ks: null, threshold: null, curve: [] };
-  const curve: { x: number; bads: number; goods: number }[] = [];
-  let bads = 0;
-  let goods = 0;
-  let ks = 0;
-  let threshold = 0;
-  for (let i = 0; i < order.length; i++) {
-    const k = order[i] as number;
-    if ((y[k] as number) >= 0.5) bads++;
-    else goods++;
-    const next = order[i + 1];
-    if (next === undefined || p[next] !== p[k]) {
-      const d = Math.abs(goods / neg - bads / pos);
-      if (d > ks) {
-        ks = d;
-        threshold = p[k] as number;
-      }
-      curve.push({ x: round6(p[k] as number), bads: round6(bads / pos), goods: round6(goods / neg) });
-    }
+  const n = pos + neg;
+  // the ascending CDFs read from the top: above score x lie 1 − F(x) of each class
+  const pts = [{ x: 0, bads: 0, goods: 0 }];
+  let ksAt = 0;
+  for (let i = r.curve.length - 1; i >= 0; i--) {
+    const below = r.curve[i - 1];
+    const b = below ? below.bads : 0;
+    const g = below ? below.goods : 0;
+    const x = 1 - (b * pos + g * neg) / n;
+    pts.push({ x: round6(x), bads: round6(1 - b), goods: round6(1 - g) });
+    if (below && below.x === r.threshold) ksAt = x;
   }
-  return { ks: round6(ks), threshold: round6(threshold), curve: thin(curve, maxPoints) };
+  return {
+    ks: round6(r.ks),
+    threshold: round6(r.threshold),
+    ks_at: round6(ksAt),
+    curve: thin(pts, maxPoints),
+  };
 }
 
 /** Number of positives (y ≥ 0.5) and negatives. */

@@ -1,0 +1,43 @@
+/**
+ * The header a model-risk reader checks first: which models, policy and code made the report, and the data
+ * window it saw. Reads: recommendation_runs (via RunInfo), loans, repayments, contacts. Code versions come from
+ * the installed package manifests, so the header changes only when the code does.
+ */
+import { readFileSync } from 'node:fs';
+import type { Warehouse } from '../../warehouse/db.ts';
+import { bundleText } from '../html.ts';
+import { tableExists } from '../inputs.ts';
+import type { RunInfo, Versions } from '../types.ts';
+
+function packageVersion(path: string): string {
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+/** Version of an installed package (its package.json; `exports` hides it, so read it as the bundles are read). */
+function installed(pkg: string): string {
+  return (JSON.parse(bundleText(pkg, 'package.json')) as { version: string }).version;
+}
+
+export async function collectVersions(w: Warehouse, run: RunInfo | undefined): Promise<Versions> {
+  const window = async (table: string, col: string) =>
+    (await tableExists(w, table))
+      ? ((await w.one<{ from: string | null; to: string | null }>(
+          `SELECT strftime(min(${col})::DATE, '%Y-%m-%d') AS "from", strftime(max(${col})::DATE, '%Y-%m-%d') AS "to" FROM ${table}`,
+        )) ?? { from: null, to: null })
+      : { from: null, to: null };
+  return {
+    delinquency_model: run?.delinquency_model ?? null,
+    hangup_model: run?.hangup_model ?? null,
+    policy_version: run?.policy_version ?? null,
+    run_id: run?.run_id ?? null,
+    as_of: run?.as_of ?? null,
+    disbursed: await window('loans', 'disbursed_on'),
+    repayments_due: await window('repayments', 'due_on'),
+    contacts: await window('contacts', "timezone('UTC', started_at)"),
+    code: {
+      followup: packageVersion(new URL('../../../package.json', import.meta.url).pathname),
+      'vega-lite': installed('vega-lite'),
+      vega: installed('vega'),
+    },
+  };
+}
