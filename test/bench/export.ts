@@ -29,7 +29,7 @@ await withWarehouse(db, async (w) => {
   await w.run(`INSERT INTO loans SELECT loan_id, printf('B%08d', i), 'personal', DATE '2026-01-05',
       DATE '2036-01-05', 500000, 0.045, 120, 'A', 'R1', tz, printf('+86138%08d', i), NULL, NULL FROM g`);
   await w.run(`INSERT INTO recommendation_runs VALUES ('bench', DATE '2026-11-20', TIMESTAMPTZ '2026-11-20 00:00:00+00',
-      'policy-1', 'delinquency@1', 'hangup@1', NULL, ${N})`);
+      'policy-1', 'delinquency@1', 'hangup@1', NULL, ${N}, NULL)`);
   await w.run(`INSERT INTO recommendations SELECT 'bench', loan_id, printf('B%08d', i), DATE '2026-11-20',
       ['first', 'mid_term', 'final', 'collection'][i % 4 + 1], 1, due, due - 3, due + 5, i % 5 = 0, 90,
       (i % 1000) / 1000.0, 0.05, tz, h, h + 2, isodow(due),

@@ -131,8 +131,9 @@ export async function insertRun(
 ): Promise<void> {
   await ensureRecommendationTables(w);
   await w.run(
-    `INSERT INTO recommendation_runs VALUES ($1, DATE '2026-11-20', CAST($2 AS TIMESTAMPTZ), 'policy-2026.11',
-      'delinquency@3', 'hangup@2', NULL, $3)`,
+    `INSERT INTO recommendation_runs (run_id, as_of, created_at, policy_version, delinquency_model, hangup_model,
+       shard, n_recommendations)
+     VALUES ($1, DATE '2026-11-20', CAST($2 AS TIMESTAMPTZ), 'policy-2026.11', 'delinquency@3', 'hangup@2', NULL, $3)`,
     [runId, createdAt, recs.length],
   );
   for (const r of recs) {
