@@ -41,7 +41,7 @@ await withWarehouse(db, async (w) => {
       false, 'delinquency@1', 'hangup@1', 'policy-1', 'call', 'agent', 'mid_term.default', 'zh-CN',
       ['开场：示例银行贷后回访，了解个人贷款使用与还款情况，约三分钟。', '提醒下一期还款日2026-12-20，应还3,210.55元。'],
       CASE WHEN i % 3 = 0 THEN '【示例银行】将于12月1日（周二）10:00-11:00致电您进行贷后回访。核实请拨官方热线95599，我们不会索要密码或要求转账。' END,
-      CASE WHEN i % 3 = 0 THEN 1 END FROM g`);
+      CASE WHEN i % 3 = 0 THEN 1 END, printf('fu-%016x', i) FROM g`);
 });
 console.log(
   `built ${N.toLocaleString('en')} follow-ups in ${((Date.now() - t0) / 1000).toFixed(1)} s (${db})`,
