@@ -27,5 +27,6 @@ export { loadPipeline } from './pipeline/spec.ts';
 export { STAGES } from './pipeline/stages/index.ts';
 export * as recommend from './recommend/index.ts';
 export * as report from './report/index.ts';
+export * as scripts from './scripts/index.ts';
 export { openWarehouse, type Warehouse, withWarehouse } from './warehouse/db.ts';
 export { ensureContractTables } from './warehouse/schema.ts';

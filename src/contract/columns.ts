@@ -59,10 +59,23 @@ export interface TableSpec<C extends Record<string, ColumnSpec> = Record<string,
   /** Natural key columns; re-deliveries update by this key. */
   key: readonly (keyof C & string)[];
   columns: C;
+  /**
+   * Optional columns added after the first version of the contract. Files (and the synthetic generator, whose
+   * column order is fixed) may leave them out; the warehouse, ingest, mapping and docs treat them like `columns`.
+   */
+  added?: Record<string, ColumnSpec & { required: false }>;
 }
 
 export function table<C extends Record<string, ColumnSpec>>(spec: TableSpec<C>): TableSpec<C> {
   return spec;
+}
+
+/** Every column of a table: the original ones, then the added ones, in declaration order. */
+export function columnsOf(spec: {
+  columns: { readonly [column: string]: ColumnSpec };
+  added?: { readonly [column: string]: ColumnSpec };
+}): { readonly [column: string]: ColumnSpec } {
+  return spec.added ? { ...spec.columns, ...spec.added } : spec.columns;
 }
 
 /** Any table spec, for code that walks tables generically (DDL, validation, docs). */
@@ -71,4 +84,5 @@ export interface AnyTableSpec {
   doc: string;
   key: readonly string[];
   columns: { readonly [column: string]: ColumnSpec };
+  added?: { readonly [column: string]: ColumnSpec };
 }

@@ -3,7 +3,7 @@
  * the documented contract cannot drift from the declared one.
  */
 import type { AnyTableSpec } from './columns.ts';
-import { DUCKDB_TYPE } from './columns.ts';
+import { columnsOf, DUCKDB_TYPE } from './columns.ts';
 import { TABLES } from './tables.ts';
 
 export function contractMarkdown(): string {
@@ -14,7 +14,7 @@ export function contractMarkdown(): string {
 
 function tableMarkdown(t: AnyTableSpec): string {
   const head = `#### \`${t.name}\` — key (${t.key.join(', ')})\n${t.doc}\n\n| column | type | required | rule | meaning |\n|---|---|---|---|---|`;
-  const rows = Object.entries(t.columns).map(([name, c]) => {
+  const rows = Object.entries(columnsOf(t)).map(([name, c]) => {
     const rule = [
       c.values ? c.values.map((v) => `\`${v}\``).join(' \\| ') : '',
       c.min !== undefined ? `≥ ${c.min}` : '',

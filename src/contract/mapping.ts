@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.ts';
+import { columnsOf } from './columns.ts';
 import { TABLE_NAMES, TABLES, type TableName } from './tables.ts';
 import { isAcceptedZone, ZONE_RULE } from './zones.ts';
 
@@ -75,7 +76,7 @@ export const mappingSchema = z
     for (const t of TABLE_NAMES) {
       const tm = m[t];
       if (!tm) continue;
-      const known = Object.keys(TABLES[t].columns);
+      const known = Object.keys(columnsOf(TABLES[t]));
       for (const section of ['columns', 'codes'] as const) {
         for (const col of Object.keys(tm[section])) {
           if (!known.includes(col))
@@ -87,7 +88,7 @@ export const mappingSchema = z
         }
       }
       for (const col of Object.keys(tm.codes)) {
-        const spec = (TABLES[t].columns as Record<string, { kind: string }>)[col];
+        const spec = columnsOf(TABLES[t])[col];
         if (spec && spec.kind !== 'enum')
           ctx.addIssue({
             code: 'custom',

@@ -20,6 +20,8 @@ export const OUTCOMES = [
   'delivered',
   'failed',
   'promise_to_pay',
+  // A conversation in which the borrower reported cash-flow trouble (资金困难); next action: a review task.
+  'hardship',
 ] as const;
 
 export const loans = table({
@@ -90,7 +92,7 @@ export const contacts = table({
     outcome: {
       kind: 'enum',
       values: OUTCOMES,
-      doc: 'What happened: answered, hung_up, no_answer, refused, …',
+      doc: 'What happened: answered, hung_up, no_answer, refused, …; hardship = cash-flow trouble reported.',
     },
     duration_s: {
       kind: 'number',
@@ -99,6 +101,18 @@ export const contacts = table({
       doc: 'Talk time in seconds; null for non-voice channels.',
     },
     agent_id: { kind: 'id', required: false, doc: 'Agent who made or took the contact.' },
+  },
+  added: {
+    promised_on: {
+      kind: 'date',
+      required: false,
+      doc: 'For outcome promise_to_pay: the date the borrower promised to pay (borrower-local); else null.',
+    },
+    followup_id: {
+      kind: 'id',
+      required: false,
+      doc: "The recommendation's followup_id the dialer or CRM sends back with the outcome; null for other contacts.",
+    },
   },
 });
 
@@ -126,5 +140,9 @@ export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
 export type Loan = RowOf<typeof loans.columns>;
 export type Repayment = RowOf<typeof repayments.columns>;
-export type Contact = RowOf<typeof contacts.columns>;
+/** A contacts row; the columns added to the contract later may be absent. */
+export type Contact = RowOf<typeof contacts.columns> & {
+  promised_on?: string | null;
+  followup_id?: string | null;
+};
 export type Market = RowOf<typeof market.columns>;

@@ -44,6 +44,14 @@ export const DIALER_FIELDS = [
   'sequence',
   'export_state',
   'run_id',
+  // What to say and do (src/scripts, src/recommend/next-action.ts); appended so existing templates are unchanged.
+  'next_action',
+  'assignee',
+  'script_id',
+  'talking_points',
+  'notice_text',
+  'notice_segments',
+  'followup_id',
 ] as const;
 export type DialerField = (typeof DIALER_FIELDS)[number];
 

@@ -45,6 +45,13 @@ const DIALER_FIELD_SQL: Record<DialerField, { sql: string; text: boolean }> = {
   sequence: { sql: 'sequence', text: false },
   export_state: { sql: 'export_state', text: true },
   run_id: { sql: 'run_id', text: true },
+  next_action: { sql: 'next_action', text: true },
+  assignee: { sql: 'assignee', text: true },
+  script_id: { sql: 'script_id', text: true },
+  talking_points: { sql: "array_to_string(talking_points, ' | ')", text: true },
+  notice_text: { sql: 'notice_text', text: true },
+  notice_segments: { sql: 'notice_segments', text: false },
+  followup_id: { sql: 'followup_id', text: true },
 };
 
 function phoneSql(t: DialerTemplate): string {

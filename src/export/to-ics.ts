@@ -43,6 +43,11 @@ interface IcsRow {
   prenotify: string | null;
   reasons: string | null;
   reason_codes: string | null;
+  /** What to do and say (NULL in runs made before scripts and next actions). */
+  next_action: string | null;
+  assignee: string | null;
+  talking_points: string | null;
+  notice_text: string | null;
 }
 
 /**
@@ -160,7 +165,8 @@ export async function writeIcs(
        ${opts.maskPhone ? maskedPhone() : 'phone'} AS phone,
        CASE WHEN prenotify THEN upper(coalesce(prenotify_channel, 'sms')) || ' at '
          || coalesce(${localTime('local_pa')}, '?') || coalesce(' — ' || prenotify_reason, '') END AS prenotify,
-       array_to_string(reasons, '\n') AS reasons, array_to_string(reason_codes, ', ') AS reason_codes
+       array_to_string(reasons, '\n') AS reasons, array_to_string(reason_codes, ', ') AS reason_codes,
+       next_action, assignee, '- ' || array_to_string(talking_points, '\n- ') AS talking_points, notice_text
      FROM export_plan`,
   );
   let cal = ical({ prodId: PROD_ID });
@@ -214,6 +220,11 @@ function addEvent(
     r.prenotify ? `Pre-notify: ${r.prenotify}` : 'Pre-notify: none',
     r.reasons ? `Why:\n${r.reasons}` : null,
     r.reason_codes ? `Codes: ${r.reason_codes}` : null,
+    r.next_action
+      ? `Next action: ${r.next_action}${r.assignee && r.assignee !== 'agent' ? ` (${r.assignee})` : ''}`
+      : null,
+    r.talking_points ? `Say:\n${r.talking_points}` : null,
+    r.notice_text ? `Notice text: ${r.notice_text}` : null,
   ].filter((l): l is string => l !== null);
   cal.createEvent({
     id: followupUid(r.loan_id, r.purpose, Number(r.cycle)),

@@ -5,6 +5,7 @@
  * A key not yet in the table is inserted; a key whose values differ is updated after its old version is copied to
  * history; a key with identical values is left alone, so delivering the same file twice changes nothing.
  */
+import { columnsOf } from '../contract/columns.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
 import { ident, type Warehouse } from '../warehouse/db.ts';
 import { historyTable } from './ledger.ts';
@@ -22,7 +23,7 @@ export async function merge(
   at: string,
 ): Promise<MergeCounts> {
   const spec = TABLES[table];
-  const cols = Object.keys(spec.columns);
+  const cols = Object.keys(columnsOf(spec));
   const keys: readonly string[] = spec.key;
   const vals = cols.filter((c) => !keys.includes(c));
   const on = keys.map((k) => `t.${ident(k)} = a.${ident(k)}`).join(' AND ');

@@ -4,7 +4,7 @@
  * Reads: the file's header (DESCRIBE). Writes: temp tables `file_rejects`, `line_gaps` (replaced per file).
  * The scan itself runs once, in validate.ts, straight into the typed temp table.
  */
-import { type AnyTableSpec, TABLES } from '../contract/index.ts';
+import { type AnyTableSpec, columnsOf, TABLES } from '../contract/index.ts';
 import { type Mapping, sourceColumn } from '../contract/mapping.ts';
 import { BadInputError } from '../core/errors.ts';
 import { literal, type Warehouse } from '../warehouse/db.ts';
@@ -22,7 +22,7 @@ function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, de
   const spec: AnyTableSpec = TABLES[src.table];
   const cols: { col: string; from: string | undefined }[] = [];
   const missing: string[] = [];
-  for (const [col, c] of Object.entries(spec.columns)) {
+  for (const [col, c] of Object.entries(columnsOf(spec))) {
     const from = sourceColumn(mapping, src.table, col);
     const present = names.includes(from);
     if (!present && c.required !== false) missing.push(from === col ? col : `${from} (→ ${col})`);

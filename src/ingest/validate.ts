@@ -20,7 +20,7 @@
  * becomes 03:30 of the new offset), a time in an overlap is the earlier of its two instants. `typ.__dst_<i>` marks
  * them (`gap`, `overlap`) so the summary counts them.
  */
-import { type ColumnSpec, DATE_RANGE } from '../contract/columns.ts';
+import { type ColumnSpec, columnsOf, DATE_RANGE } from '../contract/columns.ts';
 import type { Mapping } from '../contract/mapping.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
 import { isAcceptedZone, ZONE_RULE } from '../contract/zones.ts';
@@ -187,14 +187,14 @@ export async function buildTyped(
   const p = new Params();
   const dstColumns: string[] = [];
   // A subquery cannot sit beside select-list aliases, so the zone list is a constant (ICU's names, quoted).
-  const zones = Object.values(spec.columns).some((c) => c.kind === 'timestamptz')
+  const zones = Object.values(columnsOf(spec)).some((c) => c.kind === 'timestamptz')
     ? await w.all<{ name: string }>('SELECT name FROM accepted_zones ORDER BY name')
     : [];
   const zoneList = `[${zones.map((z) => literal(z.name)).join(', ')}]::VARCHAR[]`;
   const inner: string[] = [];
   const outer: string[] = [];
   reader.cols.forEach(({ col, from }, i) => {
-    const c = (spec.columns as Record<string, ColumnSpec>)[col] as ColumnSpec;
+    const c = columnsOf(spec)[col] as ColumnSpec;
     const x = from === undefined ? 'CAST(NULL AS VARCHAR)' : `CAST(${ident(from)} AS VARCHAR)`;
     // Trimming allocates a new string per value; most values have nothing to trim, so test first.
     const text = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') WHEN ${x} = '' THEN NULL ELSE ${x} END`;
@@ -243,7 +243,7 @@ export async function checkRules(
   line: string,
 ): Promise<void> {
   const spec = TABLES[table];
-  const cols = Object.entries(spec.columns) as [string, ColumnSpec][];
+  const cols = Object.entries(columnsOf(spec)) as [string, ColumnSpec][];
   const rules = new Rules();
   cols.forEach(([col, c], i) => {
     const t = `v.${ident(col)}`;

@@ -21,7 +21,7 @@ import type { Scored } from './score.ts';
 export const RECENT_DAYS = 60;
 
 /** Outcomes that mean the follow-up actually took place (constants, inlined into SQL). */
-const COMPLETED = ['answered', 'promise_to_pay'];
+const COMPLETED = ['answered', 'promise_to_pay', 'hardship'];
 
 /** Options of plannerLoans. */
 export interface PlannerLoansOptions {
@@ -34,7 +34,7 @@ export interface PlannerLoansOptions {
 /** SQL band of an attempt (src/recommend/profile.ts bandOf) from the borrower-local hour and ISO weekday. */
 const BAND_SQL = `CASE WHEN isodow(t) >= 6 THEN 4 WHEN hour(t) < 12 THEN 0 WHEN hour(t) < 14 THEN 1
   WHEN hour(t) < 18 THEN 2 ELSE 3 END`;
-const PICKED_UP = `outcome IN ('answered', 'promise_to_pay', 'refused')`;
+const PICKED_UP = `outcome IN ('answered', 'promise_to_pay', 'hardship', 'refused')`;
 const FAILED = `outcome IN ('hung_up', 'no_answer', 'busy', 'voicemail')`;
 
 export async function plannerLoans(

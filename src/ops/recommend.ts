@@ -10,6 +10,9 @@
  *   no hang-up champion  → every slot scored alike (0), so the planner keeps the policy's default hours and channel
  *   no delinquency champ → score's zero hazards, so due dates follow the lifecycle bounds of each grade
  * each said once in the log and in every recommendation's reasons (codes NO_HANGUP_MODEL, NO_DELINQUENCY_MODEL).
+ *
+ * Each planned follow-up then gets its next action from the last contact outcome (policy `next_actions`) and its
+ * script and notice texts (script library, `--scripts`): ./talk.ts.
  */
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
@@ -28,6 +31,8 @@ import {
   type Recommendation,
 } from '../recommend/index.ts';
 import { ensureRecommendationTables } from '../recommend/table.ts';
+import { loadLibrary } from '../scripts/load.ts';
+import { recordLibrary } from '../scripts/store.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { plannable, type SkippedLoan } from './plannable.ts';
@@ -35,6 +40,8 @@ import { plannerLoans } from './planner-loans.ts';
 import { byPurpose, PurposeColumns, type PurposeRow } from './rec-segments.ts';
 import { scoreLoans } from './score.ts';
 import { slotScorer } from './slot-table.ts';
+import { type TalkStats, talker } from './talk.ts';
+import { talkFacts } from './talk-facts.ts';
 import { commitRecommendations, stageRecommendations } from './write-recommendations.ts';
 
 export interface RecommendConfig {
@@ -42,6 +49,8 @@ export interface RecommendConfig {
   asOf: string;
   /** Policy YAML; default the shipped policy. */
   policy?: string;
+  /** Script library YAML laid over the shipped one (src/config/scripts.default.yaml); default that one alone. */
+  scripts?: string;
   /** Only these loans (a shard). */
   loanIds?: readonly string[];
   /** Shard `K/N` stored on the run (e.g. `2/8`); the policy's capacities become this shard's share. Default none. */
@@ -59,6 +68,9 @@ export interface RecommendSummary {
   overflow: CapacityOverflow[];
   /** Active loans left out because the planner cannot plan them (src/ops/plannable.ts), with column and value. */
   skipped: SkippedLoan[];
+  /** Script library version, and follow-ups by next action, by script and SMS notices by segment count. */
+  scripts_version: string;
+  talk: TalkStats;
   seconds: number;
 }
 
@@ -94,6 +106,7 @@ export async function runRecommend(
 ): Promise<RecommendSummary> {
   const t0 = performance.now();
   const policy = loadPolicy(cfg.policy);
+  const library = loadLibrary(cfg.scripts);
   if (cfg.shard) {
     // Capacity is global: a shard plans against its share, so the shards together never exceed it.
     const s = parseShard(cfg.shard);
@@ -141,12 +154,21 @@ export async function runRecommend(
       reason: s.reason,
     });
   lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
+  const facts = await talkFacts(
+    w,
+    loans.map((l) => l.loan_id),
+    cfg.asOf,
+    policy.contact.lookback_days,
+  );
+  const talk = talker(policy, library, cfg.asOf);
+  lap('recommend: script facts read', { loans: facts.size });
   const runId = `rec-${cfg.asOf}-${sha256(
     JSON.stringify([
       cfg.asOf,
       scored.version,
       hangVersion,
       policy.policy_version,
+      library.version,
       cfg.shard ?? '',
       loans.length,
       scored.state.keys.loan_id,
@@ -182,6 +204,7 @@ export async function runRecommend(
         }
         if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
         if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
+        if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
         sink.add(r);
         segments.add(r);
       },
@@ -201,6 +224,7 @@ export async function runRecommend(
     sink.count,
     clock,
   );
+  await recordLibrary(w, runId, library);
   lap('recommendations written', { run_id: runId, n: sink.count });
   return {
     run_id: runId,
@@ -211,6 +235,8 @@ export async function runRecommend(
     by_purpose: byPurpose(segments),
     overflow: result.overflow,
     skipped,
+    scripts_version: library.version,
+    talk: talk.stats,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -40,6 +40,14 @@ const COLUMNS: (keyof Recommendation)[] = [
   'delinquency_model',
   'hangup_model',
   'policy_version',
+  'next_action',
+  'assignee',
+  'script_id',
+  'script_lang',
+  'talking_points',
+  'notice_text',
+  'notice_segments',
+  'followup_id',
 ];
 
 /** Recommendations streamed into a staging table as the planner emits them (no array of all of them in memory). */
@@ -89,7 +97,10 @@ export async function commitRecommendations(
   // stay text and are cast by the INSERT to the table's types, arrays become VARCHAR[].
   const shape = JSON.stringify(
     Object.fromEntries(
-      COLUMNS.map((c) => [c, c === 'reason_codes' || c === 'reasons' ? ['VARCHAR'] : 'VARCHAR']),
+      COLUMNS.map((c) => [
+        c,
+        c === 'reason_codes' || c === 'reasons' || c === 'talking_points' ? ['VARCHAR'] : 'VARCHAR',
+      ]),
     ),
   );
   await w.tx(async (t) => {

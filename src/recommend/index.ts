@@ -23,6 +23,7 @@ export type {
   RecentContact,
   SlotBatch,
 } from './input.ts';
+export { applyNextAction, type LastContact } from './next-action.ts';
 export { planFollowUps } from './plan.ts';
 export { DEFAULT_POLICY_PATH, loadPolicy, PolicyError, parsePolicy } from './policy/load.ts';
 export type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
@@ -39,4 +40,4 @@ export {
 export { codesOf, R, type ReasonCode } from './reasons.ts';
 export { daysWithinBudget, riskWithin } from './risk.ts';
 export { checkRules, type HistoryContact, type PlannedContact, type RuleViolation } from './rules/check.ts';
-export type { Recommendation } from './types.ts';
+export { ASSIGNEES, type Assignee, NEXT_ACTIONS, type NextAction, type Recommendation } from './types.ts';

@@ -52,8 +52,25 @@ CREATE TABLE IF NOT EXISTS recommendations (
   PRIMARY KEY (run_id, loan_id, purpose, cycle)
 );`;
 
+/**
+ * Columns added after the first version (what to say and do: next action, script, notice), appended at the end so
+ * exports that list columns in table order only gain columns. NULL in runs made before them.
+ */
+const ADDED_COLUMNS: [string, string][] = [
+  ['next_action', 'VARCHAR'],
+  ['assignee', 'VARCHAR'],
+  ['script_id', 'VARCHAR'],
+  ['script_lang', 'VARCHAR'],
+  ['talking_points', 'VARCHAR[]'],
+  ['notice_text', 'VARCHAR'],
+  ['notice_segments', 'INTEGER'],
+  ['followup_id', 'VARCHAR'],
+];
+
 export async function ensureRecommendationTables(w: Warehouse): Promise<void> {
   await w.run(RECOMMENDATIONS_DDL);
   // Added after the first release: warehouses made before gain the column (null for their old runs).
   await w.run('ALTER TABLE recommendation_runs ADD COLUMN IF NOT EXISTS capacity_per_day INTEGER');
+  for (const [name, type] of ADDED_COLUMNS)
+    await w.run(`ALTER TABLE recommendations ADD COLUMN IF NOT EXISTS ${name} ${type}`);
 }

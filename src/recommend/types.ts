@@ -7,6 +7,26 @@
 export const REC_PURPOSES = ['first', 'mid_term', 'final', 'collection'] as const;
 export type RecPurpose = (typeof REC_PURPOSES)[number];
 
+/**
+ * What the follow-up does, set from the loan's last contact outcome by the policy's next-action table
+ * (src/recommend/next-action.ts): the planned `call`, a `written` follow-up, `call_other_band` after a failed call,
+ * `retry_in_window` after an unanswered one, `check_call` after a promise to pay, `review_task` (no call) after
+ * cash-flow trouble was reported, `escalate` after a refusal.
+ */
+export const NEXT_ACTIONS = [
+  'call',
+  'written',
+  'call_other_band',
+  'retry_in_window',
+  'check_call',
+  'review_task',
+  'escalate',
+] as const;
+export type NextAction = (typeof NEXT_ACTIONS)[number];
+/** Who carries the follow-up out. */
+export const ASSIGNEES = ['agent', 'loan_officer', 'supervisor'] as const;
+export type Assignee = (typeof ASSIGNEES)[number];
+
 export interface Recommendation {
   /** Recommendation run that produced the row. */
   run_id: string;
@@ -63,4 +83,23 @@ export interface Recommendation {
   delinquency_model: string;
   hangup_model: string;
   policy_version: string;
+  // Set by the recommend stage after planning (next-action.ts, src/scripts); absent from the bare planner's records.
+  /** What the follow-up does (see NEXT_ACTIONS). */
+  next_action?: NextAction;
+  /** Who carries it out. */
+  assignee?: Assignee;
+  /** Chosen script (src/config/scripts.default.yaml id) and the language of its texts (zh-CN | en). */
+  script_id?: string;
+  script_lang?: string;
+  /** The script's talking points with the borrower's facts filled in; never a phone or id number. */
+  talking_points?: string[];
+  /** Text of the pre-notification (null without one) and its SMS segment count (SMS only, else null). */
+  notice_text?: string | null;
+  notice_segments?: number | null;
+  /**
+   * Id of this follow-up as planned on this as-of date, for the dialer or CRM to send back with each outcome
+   * (contacts.followup_id), so outcomes join to the recommendation — and the script — that caused them.
+   * `fu-` + 16 hex digits of SHA-256 over (as_of, loan_id, purpose, cycle).
+   */
+  followup_id?: string;
 }

@@ -29,7 +29,7 @@ await withWarehouse(db, async (w) => {
   await w.run(`INSERT INTO loans SELECT loan_id, printf('B%08d', i), 'personal', DATE '2026-01-05',
       DATE '2036-01-05', 500000, 0.045, 120, 'A', 'R1', tz, printf('+86138%08d', i), NULL, NULL FROM g`);
   await w.run(`INSERT INTO recommendation_runs VALUES ('bench', DATE '2026-11-20', TIMESTAMPTZ '2026-11-20 00:00:00+00',
-      'policy-1', 'delinquency@1', 'hangup@1', NULL, ${N})`);
+      'policy-1', 'delinquency@1', 'hangup@1', NULL, ${N}, NULL)`);
   await w.run(`INSERT INTO recommendations SELECT 'bench', loan_id, printf('B%08d', i), DATE '2026-11-20',
       ['first', 'mid_term', 'final', 'collection'][i % 4 + 1], 1, due, due - 3, due + 5, i % 5 = 0, 90,
       (i % 1000) / 1000.0, 0.05, tz, h, h + 2, isodow(due),
@@ -38,7 +38,10 @@ await withWarehouse(db, async (w) => {
       CASE WHEN i % 3 = 0 THEN timezone(tz, CAST(due - 1 AS TIMESTAMP) + to_hours(h)) END,
       CASE WHEN i % 3 = 0 THEN 'High hang-up risk without notice' END, (i % 1000) / 10.0,
       ['RISK_BUDGET', 'CADENCE'], ['Risk ' || (i % 100) || ' % before due date', '首次回访：确认资金到账与用途'],
-      false, 'delinquency@1', 'hangup@1', 'policy-1' FROM g`);
+      false, 'delinquency@1', 'hangup@1', 'policy-1', 'call', 'agent', 'mid_term.default', 'zh-CN',
+      ['开场：示例银行贷后回访，了解个人贷款使用与还款情况，约三分钟。', '提醒下一期还款日2026-12-20，应还3,210.55元。'],
+      CASE WHEN i % 3 = 0 THEN '【示例银行】将于12月1日（周二）10:00-11:00致电您进行贷后回访。核实请拨官方热线95599，我们不会索要密码或要求转账。' END,
+      CASE WHEN i % 3 = 0 THEN 1 END, printf('fu-%016x', i) FROM g`);
 });
 console.log(
   `built ${N.toLocaleString('en')} follow-ups in ${((Date.now() - t0) / 1000).toFixed(1)} s (${db})`,

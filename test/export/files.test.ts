@@ -95,6 +95,14 @@ describe('dialer CSV', () => {
         sequence: '0',
         export_state: 'new',
         run_id: 'run-1',
+        // The fixture's runs predate scripts and next actions: their columns are there, empty.
+        next_action: null,
+        assignee: null,
+        script_id: null,
+        talking_points: null,
+        notice_text: null,
+        notice_segments: null,
+        followup_id: null,
       });
     }
   });
@@ -190,7 +198,19 @@ describe('dialer CSV', () => {
 });
 
 describe('JSON Lines and Parquet', () => {
+  // The fixture's runs predate scripts and next actions: those fields are exported, empty.
+  const NO_TALK = {
+    next_action: null,
+    assignee: null,
+    script_id: null,
+    script_lang: null,
+    talking_points: null,
+    notice_text: null,
+    notice_segments: null,
+    followup_id: null,
+  };
   const expected = (r: Recommendation, phone: string) => ({
+    ...NO_TALK,
     ...r,
     window_start_utc: iso(r.window_start_utc),
     window_end_utc: iso(r.window_end_utc),

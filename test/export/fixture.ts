@@ -139,7 +139,9 @@ export async function insertRun(
   );
   for (const r of recs) {
     await w.run(
-      `INSERT INTO recommendations VALUES ($1, $2, $3, CAST($4 AS DATE), $5, $6, CAST($7 AS DATE), CAST($8 AS DATE),
+      // The columns of the first version: later ones (scripts, next actions) stay NULL, as in a run made before them.
+      `INSERT INTO recommendations (run_id, loan_id, borrower_id, as_of, purpose, cycle, due_on, earliest_on, latest_on, hard_deadline, cadence_days, risk_at_due, risk_budget, time_zone, hour_start, hour_end, weekday, window_start_utc, window_end_utc, channel, hangup_risk, hangup_risk_worst, prenotify, prenotify_channel, prenotify_at_utc, prenotify_reason, priority, reason_codes, reasons, moved, delinquency_model, hangup_model, policy_version)
+       VALUES ($1, $2, $3, CAST($4 AS DATE), $5, $6, CAST($7 AS DATE), CAST($8 AS DATE),
         CAST($9 AS DATE), $10, $11, $12, $13, $14, $15, $16, $17, CAST($18 AS TIMESTAMPTZ), CAST($19 AS TIMESTAMPTZ),
         $20, $21, $22, $23, $24, CAST($25 AS TIMESTAMPTZ), $26, $27, $28, $29, $30, $31, $32, $33)`,
       [

@@ -19,6 +19,7 @@ import { register as report } from './report.ts';
 import { register as retrain } from './retrain.ts';
 import { register as run } from './run.ts';
 import { register as score } from './score.ts';
+import { register as scripts } from './scripts.ts';
 import { register as train } from './train.ts';
 import { register as warehouse } from './warehouse.ts';
 
@@ -43,4 +44,5 @@ export const COMMANDS: RegisterCommand[] = [
   backtest,
   rejects,
   config,
+  scripts,
 ];

@@ -15,6 +15,7 @@ const Options = z.object({
   warehouse: z.string().min(1),
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
   policy: z.string().optional(),
+  scripts: z.string().optional(),
   models: z.string().min(1).default('models'),
   shard: z.string().optional(),
   waitLock: z.coerce.number().min(0).default(0),
@@ -30,6 +31,10 @@ export function register(program: Command): void {
     .requiredOption('--warehouse <file>', 'DuckDB warehouse')
     .requiredOption('--as-of <date>', 'as-of date YYYY-MM-DD')
     .option('--policy <file>', 'policy YAML (default: src/config/policy.default.yaml)')
+    .option(
+      '--scripts <file>',
+      'script library YAML laid over src/config/scripts.default.yaml (entries replace by id)',
+    )
     .option('--models <dir>', 'model registry root', 'models')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')
@@ -49,6 +54,7 @@ export function register(program: Command): void {
               modelsDir: o.models,
               asOf: o.asOf,
               ...(o.policy ? { policy: o.policy } : {}),
+              ...(o.scripts ? { scripts: o.scripts } : {}),
               ...(shard ? { shard: shardLabel(shard), loanIds: await shardLoanIds(w, shard) } : {}),
             },
             ctx.log,
@@ -70,6 +76,9 @@ function human(s: RecommendSummary): string {
       (r) =>
         `  ${r.purpose.padEnd(10)} ${String(r.n).padStart(7)}  risk at due ${(100 * r.mean_risk_at_due).toFixed(2)} %  hang-up ${(100 * r.mean_hangup_risk).toFixed(1)} %  notice ${(100 * r.prenotified_share).toFixed(0)} %  cadence ${r.mean_cadence_days.toFixed(0)} d`,
     ),
+    `next actions: ${Object.entries(s.talk.next_actions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; scripts ${s.scripts_version.slice(0, 12)}`,
     `models: delinquency ${s.models.delinquency}, hangup ${s.models.hangup}; policy ${s.policy_version.slice(0, 12)}; ${s.seconds.toFixed(1)} s`,
     ...s.skipped.map((k) => `skipped ${k.loan_id}: ${k.column} ${JSON.stringify(k.value)}, ${k.reason}`),
   ].join('\n');

@@ -1,7 +1,8 @@
 /**
  * Contact family: what the lender's contact history says before the cutoff. Calls are outbound phone attempts;
- * answered means answered or promise_to_pay; hang-ups are hung_up or refused (the hang-up model's label);
- * pre-notices are delivered outbound SMS or email. Rates are NaN when there were no calls in the window.
+ * answered means a conversation (answered, promise_to_pay, hardship); hang-ups are hung_up or refused (the
+ * hang-up model's label); pre-notices are delivered outbound SMS or email. Rates are NaN when there were no calls
+ * in the window.
  */
 import { ident } from '../../warehouse/db.ts';
 import { cat, type FeatureFamily, num } from './family.ts';
@@ -33,7 +34,7 @@ export const contactFamily: FeatureFamily = {
 WITH c AS (
   SELECT s.rid, c.contact_id, c.started_at, c.outcome,
     c.direction = 'outbound' AND c.channel = 'phone' AS is_call,
-    c.outcome IN ('answered', 'promise_to_pay') AS is_answered,
+    c.outcome IN ('answered', 'promise_to_pay', 'hardship') AS is_answered,
     c.outcome IN ('hung_up', 'refused') AS is_hangup,
     c.direction = 'outbound' AND c.channel IN ('sms', 'email') AND c.outcome = 'delivered' AS is_notice,
     c.direction = 'inbound' AS is_inbound,

@@ -10,13 +10,23 @@ import { defineStage } from '../stage.ts';
 export const recommendStage = defineStage({
   name: 'recommend',
   doc: 'Champion models + policy → next follow-up per active loan (date, window, hour, channel, notice, reasons); stops on data older than max_data_age_days.',
-  reads: ['table:loans', 'table:repayments', 'table:contacts', 'table:market', 'dir:models', 'file:policy'],
+  reads: [
+    'table:loans',
+    'table:repayments',
+    'table:contacts',
+    'table:market',
+    'dir:models',
+    'file:policy',
+    'file:scripts',
+  ],
   writes: ['table:scores', 'table:score_population', 'table:recommendation_runs', 'table:recommendations'],
   produces: ['run_id'],
   params: z.object({
     models: z.string(),
     as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     policy: z.string().optional(),
+    /** Script library YAML laid over the shipped one. Default: the shipped one. */
+    scripts: z.string().optional(),
     /** Largest age in days of the newest payment or contact before `as_of`. Default 3. */
     max_data_age_days: z.coerce.number().int().min(0).default(DEFAULT_MAX_DATA_AGE_DAYS),
   }),
@@ -25,7 +35,12 @@ export const recommendStage = defineStage({
     ctx.log.info('recommend: data is fresh', { newest: fresh.newest, age_days: fresh.age_days });
     const s = await runRecommend(
       ctx.w,
-      { modelsDir: p.models, asOf: p.as_of, ...(p.policy ? { policy: p.policy } : {}) },
+      {
+        modelsDir: p.models,
+        asOf: p.as_of,
+        ...(p.policy ? { policy: p.policy } : {}),
+        ...(p.scripts ? { scripts: p.scripts } : {}),
+      },
       ctx.log,
       ctx.clock,
     );
@@ -39,6 +54,7 @@ export const recommendStage = defineStage({
         moved: s.stats.moved,
         capacity_daily: s.stats.capacity_daily,
         overflow: s.stats.overflow,
+        next_actions: s.talk.next_actions,
         models: s.models,
       },
       produced: { run_id: s.run_id },

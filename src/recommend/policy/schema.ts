@@ -4,7 +4,8 @@
  * merging overrides, pack references, calendars) live in ./check.ts.
  */
 import { z } from 'zod';
-import { CREDIT_GRADES, LOAN_TYPES } from '../../contract/tables.ts';
+import { CREDIT_GRADES, LOAN_TYPES, OUTCOMES } from '../../contract/tables.ts';
+import { ASSIGNEES, NEXT_ACTIONS } from '../types.ts';
 
 const days = z.number().int().min(0);
 const positiveDays = z.number().int().min(1);
@@ -51,6 +52,15 @@ export const rulePackSchema = z.strictObject({
   live_contact_by_dpd: positiveDays.nullable(),
 });
 
+/** A row of the next-action table: what follows a contact outcome (src/recommend/next-action.ts). */
+export const nextActionSchema = z.strictObject({
+  action: z.enum(NEXT_ACTIONS),
+  /** Who acts: the call agent (default), a loan officer or a supervisor. */
+  assignee: z.enum(ASSIGNEES).optional(),
+  /** check_call: days after the promised date; review_task: days after the contact. Default 1. */
+  days_after: days.optional(),
+});
+
 export const policySchema = z.strictObject({
   name: z.string(),
   planning: z.strictObject({
@@ -82,6 +92,7 @@ export const policySchema = z.strictObject({
     hourly: positiveDays.nullable(),
   }),
   priority: z.strictObject({ risk: z.number().min(0), dpd: z.number().min(0), deadline: z.number().min(0) }),
+  next_actions: z.partialRecord(z.enum(OUTCOMES), nextActionSchema),
 });
 
 /** A validated policy as written (after merging over the default). */
@@ -90,5 +101,7 @@ export type PolicyDoc = z.infer<typeof policySchema>;
 export type SegmentPolicy = z.infer<typeof segmentSchema>;
 /** One contact rule pack. */
 export type RulePack = z.infer<typeof rulePackSchema>;
+/** One row of the next-action table. */
+export type NextActionRule = z.infer<typeof nextActionSchema>;
 /** A validated policy plus its version (first 16 hex digits of the SHA-256 of its stable JSON). */
 export type Policy = PolicyDoc & { policy_version: string };

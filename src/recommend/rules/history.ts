@@ -6,7 +6,7 @@ import type { RecentContact } from '../input.ts';
 import { localDayOfUtc } from '../zone.ts';
 
 /** Outcomes that count as a conversation (a live exchange). */
-export const CONVERSATION_OUTCOMES: ReadonlySet<string> = new Set(['answered', 'promise_to_pay']);
+export const CONVERSATION_OUTCOMES: ReadonlySet<string> = new Set(['answered', 'promise_to_pay', 'hardship']);
 /** Outcomes that count as an unanswered call attempt. */
 export const UNANSWERED_OUTCOMES: ReadonlySet<string> = new Set(['no_answer', 'busy', 'voicemail', 'failed']);
 
