@@ -29,6 +29,7 @@ export const EXAMPLES: Record<string, string[]> = {
   recommend: [
     'followup recommend --warehouse w.duckdb --models models/ --as-of 2025-12-31',
     'followup recommend --warehouse w.duckdb --as-of 2025-12-31 --shard 2/8 --json',
+    'followup recommend --warehouse w.duckdb --as-of 2025-12-31 --scripts lender-scripts.yaml',
   ],
   run: [
     'followup run demo --workdir .work/demo',
@@ -54,6 +55,11 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   'config show': ['followup config show --json'],
   'config init': ['followup config init --warehouse .work/demo/warehouse.duckdb --models .work/demo/models'],
+  scripts: ['followup scripts stats --warehouse w.duckdb'],
+  'scripts stats': [
+    'followup scripts stats --warehouse w.duckdb',
+    'followup scripts stats --warehouse w.duckdb --run rec-2025-12-31-813dacaa6f --json',
+  ],
 };
 
 /** The help text block for a command path, or undefined when it has no examples. */

@@ -118,7 +118,8 @@ export async function writeDialerCsv(w: Warehouse, t: DialerTemplate, path: stri
   const cells = textCells(t);
   if (t.max_cell_chars === 0 || cells.length === 0) return 0;
   const r = await w.one<{ n: bigint }>(
-    `SELECT coalesce(sum(${cells.map((c) => `(length(${c}) > ${t.max_cell_chars})::INTEGER`).join(' + ')}), 0) AS n FROM export_plan`,
+    // A NULL cell (e.g. no script text) counts as not cut; without the coalesce it would void its row's sum.
+    `SELECT coalesce(sum(${cells.map((c) => `coalesce((length(${c}) > ${t.max_cell_chars})::INTEGER, 0)`).join(' + ')}), 0) AS n FROM export_plan`,
   );
   return Number(r?.n ?? 0);
 }
