@@ -186,7 +186,8 @@ export function autoDailyCapacity(pref: Int32Array, active: Uint8Array, asOf: nu
  * Latest days that let a backlog spread: the rows whose window closes within `windowDays` of `start` (due now)
  * number B; when B exceeds what `capacity` places on the window's working days, each such window is extended to
  * start + the calendar days B needs (B / capacity working days, 7 calendar days per 5, plus a weekend's margin).
- * Returns null when the backlog fits (nothing changes).
+ * Returns null when the backlog fits (nothing changes). A widened window never reaches `before[i]` (the loan's
+ * maturity: nothing is planned on a repaid loan).
  */
 export function catchUpLatest(
   latest: Int32Array,
@@ -194,6 +195,7 @@ export function catchUpLatest(
   start: number,
   windowDays: number,
   capacity: number,
+  before: Int32Array,
 ): Int32Array | null {
   let backlog = 0;
   for (let i = 0; i < latest.length; i++) if (active[i] && latest[i]! <= start + windowDays) backlog++;
@@ -202,6 +204,6 @@ export function catchUpLatest(
   const end = start + Math.ceil(((backlog / capacity) * 7) / 5) + 2;
   const out = Int32Array.from(latest);
   for (let i = 0; i < out.length; i++)
-    if (active[i] && out[i]! <= start + windowDays) out[i] = Math.max(out[i]!, end);
+    if (active[i] && out[i]! <= start + windowDays) out[i] = Math.max(out[i]!, Math.min(end, before[i]! - 1));
   return out;
 }

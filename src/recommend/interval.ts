@@ -120,12 +120,9 @@ export function planInterval(x: IntervalIn, o: IntervalOut): void {
     o.purpose = P_FIRST;
     o.lo = x.disbursed + s.first.min_days;
     o.hi = x.disbursed + s.first.max_days;
-  } else if (
-    x.done[P_FINAL] === 0 &&
-    last + s.mid_term.max_days >= finalLo &&
-    start <= finalHi + x.overdueDays
-  ) {
-    // The next mid-term would reach the final window: the final follow-up takes its place (the anchor wins).
+  } else if (x.done[P_FINAL] === 0 && (last + s.mid_term.max_days >= finalLo || start >= finalLo)) {
+    // The next mid-term would reach the final window, or the final window is already open (an overdue mid-term
+    // does not push it out): the final follow-up takes its place (the anchor wins), late if it must be.
     o.purpose = P_FINAL;
     o.lo = finalLo;
     o.hi = finalHi;
@@ -176,7 +173,23 @@ export function planInterval(x: IntervalIn, o: IntervalOut): void {
     o.hard = o.latest === o.hi;
   }
   applyRules(x, o);
+  beforeMaturity(x, o);
   o.riskAtPref = riskWithin(x.hazard, o.pref - x.asOf);
+}
+
+/**
+ * Nothing is planned on or after maturity: the window, and the preferred day in it, end the day before (contact
+ * rules that open the window only after that leave the follow-up out: nothing is due on a repaid loan).
+ */
+function beforeMaturity(x: IntervalIn, o: IntervalOut): void {
+  const last = x.maturity - 1;
+  if (o.earliest > last) {
+    o.purpose = P_SKIP;
+    return;
+  }
+  if (o.latest > last) o.latest = last;
+  if (o.pref > last) o.pref = last;
+  if (o.hi > last) o.hi = last;
 }
 
 /**
@@ -209,6 +222,8 @@ function midTerm(x: IntervalIn, o: IntervalOut, start: number, last: number): vo
   if (o.latest < pref) o.latest = pref;
   o.hard = o.latest === o.hi;
   applyRules(x, o);
+  beforeMaturity(x, o);
+  o.intervalRisk = -Math.expm1((-r * (o.pref - last)) / MONTH_DAYS);
   o.riskAtPref = riskWithin(x.hazard, o.pref - x.asOf);
 }
 

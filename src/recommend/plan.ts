@@ -224,7 +224,14 @@ function capacity(s: PlanState): void {
   // Follow-ups due now (overdue catch-ups, risk already over budget) may spread over as many working days as the
   // capacity needs, instead of all overflowing the first days of a short window.
   const start = s.asOf + s.policy.planning.min_lead_days;
-  const spread = catchUpLatest(s.latest, active, start, s.policy.planning.overdue_window_days, cap);
+  const spread = catchUpLatest(
+    s.latest,
+    active,
+    start,
+    s.policy.planning.overdue_window_days,
+    cap,
+    s.maturity,
+  );
   // The widened window is the follow-up's allowed window from now on (emitted as latest_on).
   if (spread) s.latest.set(spread);
   const out = placeWithCapacity({

@@ -205,6 +205,8 @@ function checkOne(policy: Policy, asOf: number, l: PlannerLoan, r: Recommendatio
   expect(due).toBeGreaterThanOrEqual(dayOf(r.earliest_on));
   expect(due).toBeLessThanOrEqual(dayOf(r.latest_on));
   expect(due).toBeGreaterThanOrEqual(asOf + policy.planning.min_lead_days);
+  // Nothing on or after maturity but collection (a late loan is still owed after it).
+  if (r.purpose !== 'collection') expect(dayOf(r.latest_on)).toBeLessThan(dayOf(l.maturity_on));
   expect(r.weekday).toBe(isoWeekday(due));
   // Contact rules, from UTC instants, independently of the planner.
   const planned: PlannedContact[] = [

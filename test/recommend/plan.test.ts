@@ -49,6 +49,45 @@ async function plan(loans: PlannerLoan[], asOf: string, hangup = flat, p: Policy
 }
 
 describe('planFollowUps examples', () => {
+  it('plans the final follow-up whenever maturity is within the final window, and nothing after maturity', async () => {
+    const asOf = '2026-03-02';
+    const at = (d: number) => ymdAt(dayOf(asOf) + d);
+    const loans = [
+      // Maturity in 60 days, the last mid-term 300 days ago (overdue): the final, not another mid-term.
+      loan({
+        loan_id: 'in60',
+        maturity_on: at(60),
+        history: { first: ['2025-01-20'], mid_term: [at(-300)] },
+      }),
+      // Maturity in 20 days, no final yet: a late final, before maturity.
+      loan({
+        loan_id: 'in20',
+        maturity_on: at(20),
+        history: { first: ['2025-01-20'], mid_term: [at(-100)] },
+      }),
+      // The final was made 10 days ago, maturity in 45 days: a mid-term may open, but never past maturity.
+      loan({
+        loan_id: 'after-final',
+        maturity_on: at(45),
+        hazard: new Float32Array(6).fill(0.0001),
+        history: { first: ['2025-01-20'], mid_term: [at(-120)], final: [at(-10)] },
+      }),
+    ];
+    const { recommendations: r } = await plan(loans, asOf);
+    const by = new Map(r.map((x) => [x.loan_id, x]));
+    expect(by.get('in60')!.purpose).toBe('final');
+    expect(by.get('in20')!.purpose).toBe('final');
+    expect(by.get('in20')!.reason_codes).toContain('OVERDUE');
+    for (const l of loans) {
+      const x = by.get(l.loan_id);
+      if (!x) continue;
+      expect(dayOf(x.due_on)).toBeLessThan(dayOf(l.maturity_on));
+      expect(dayOf(x.latest_on)).toBeLessThan(dayOf(l.maturity_on));
+    }
+    const mid = by.get('after-final');
+    if (mid) expect(mid.purpose).toBe('mid_term');
+  });
+
   it('spreads a first load whose backlog is all due at once over the next weeks under capacity auto', async () => {
     // 300 overdue mid-term follow-ups (the last one 9 months ago), each with its own risk.
     const history = { first: ['2025-01-20'], mid_term: ['2025-06-01'] };
