@@ -147,6 +147,11 @@ function dates(s: PlanState, input: PlanInput): void {
       i,
       c,
     );
+    if (c.day >= s.maturity[i]! && s.purpose[i] !== P_COLLECTION) {
+      // No working day left before maturity (a holiday run-up): nothing is due on a repaid loan.
+      s.purpose[i] = P_SKIP;
+      continue;
+    }
     s.chosen[i] = c.day;
     s.due[i] = c.day;
     s.reasons[i]! |= c.reasons;

@@ -88,6 +88,18 @@ describe('planFollowUps examples', () => {
     if (mid) expect(mid.purpose).toBe('mid_term');
   });
 
+  it('plans nothing when no working day is left before maturity (New Year holidays in cn)', async () => {
+    // Matures 2026-01-03; 2026-01-01…03 are holidays and the next working day (Sunday the 4th) is too late.
+    const l = loan({
+      loan_id: 'holiday',
+      maturity_on: '2026-01-03',
+      history: { first: ['2025-01-20'], mid_term: ['2025-10-01'] },
+    });
+    const r = await plan([l, loan({ loan_id: 'other', borrower_id: 'B2' })], '2025-12-31');
+    expect(r.recommendations.map((x) => x.loan_id)).toEqual(['other']);
+    expect(r.stats.skipped).toBe(1);
+  });
+
   it('spreads a first load whose backlog is all due at once over the next weeks under capacity auto', async () => {
     // 300 overdue mid-term follow-ups (the last one 9 months ago), each with its own risk.
     const history = { first: ['2025-01-20'], mid_term: ['2025-06-01'] };
