@@ -11,7 +11,7 @@ import { BORROWER_TRUTH_COLUMNS } from '../generate/run.ts';
 import type { ContactTraits } from '../generate/traits.ts';
 import type { HangupContext } from '../generate/truth.ts';
 import { dayOf } from '../recommend/days.ts';
-import { literal, type Warehouse } from '../warehouse/db.ts';
+import { literal, tempLoanIds, type Warehouse } from '../warehouse/db.ts';
 
 /** One borrower's truth. */
 export interface BorrowerTruth {
@@ -135,16 +135,7 @@ export async function installments(
 ): Promise<Map<string, { due: number; paid: number }[]>> {
   const out = new Map<string, { due: number; paid: number }[]>();
   if (loanIds.length === 0) return out;
-  await w.run('CREATE OR REPLACE TEMP TABLE bt_ids (loan_id VARCHAR)');
-  const app = await w.conn.createAppender('bt_ids', 'main', 'temp');
-  try {
-    for (const id of loanIds) {
-      app.appendVarchar(id);
-      app.endRow();
-    }
-  } finally {
-    app.closeSync();
-  }
+  await tempLoanIds(w, 'bt_ids', loanIds);
   const rows = await w.all<{ loan_id: string; due: string; paid: string | null }>(
     `SELECT r.loan_id, r.due_on::VARCHAR AS due, r.paid_on::VARCHAR AS paid
      FROM repayments r JOIN temp.bt_ids USING (loan_id) ORDER BY r.loan_id, r.due_on`,

@@ -14,7 +14,7 @@ import {
   type ContactPriors,
   ratesOf,
 } from '../recommend/profile.ts';
-import type { Warehouse } from '../warehouse/db.ts';
+import { tempLoanIds, type Warehouse } from '../warehouse/db.ts';
 import type { Scored } from './score.ts';
 
 /** Days of contact history handed to the rules (the longest rule window, with room). */
@@ -44,17 +44,7 @@ export async function plannerLoans(
   opts: PlannerLoansOptions = {},
 ): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array; contactPriors: ContactPriors | undefined }> {
   const ids = scored.state.keys.loan_id;
-  await w.run('CREATE OR REPLACE TEMP TABLE plan_ids (loan_id VARCHAR, i INTEGER)');
-  const app = await w.conn.createAppender('plan_ids', 'main', 'temp');
-  try {
-    ids.forEach((id, i) => {
-      app.appendVarchar(id);
-      app.appendInteger(i);
-      app.endRow();
-    });
-  } finally {
-    app.closeSync();
-  }
+  await tempLoanIds(w, 'plan_ids', ids);
   const base = await w.all<{
     i: number;
     loan_id: string;

@@ -7,7 +7,7 @@
  * Reads: loans, repayments, contacts. Writes: temp table talk_ids.
  */
 import type { LastContact } from '../recommend/next-action.ts';
-import type { Warehouse } from '../warehouse/db.ts';
+import { tempLoanIds, type Warehouse } from '../warehouse/db.ts';
 
 /** Facts of one loan; see LoanTalkFacts (src/scripts/compose.ts) for meanings. */
 export interface TalkFactsRow {
@@ -24,16 +24,7 @@ export async function talkFacts(
   asOf: string,
   lookbackDays: number,
 ): Promise<Map<string, TalkFactsRow>> {
-  await w.run('CREATE OR REPLACE TEMP TABLE talk_ids (loan_id VARCHAR)');
-  const app = await w.conn.createAppender('talk_ids', 'main', 'temp');
-  try {
-    for (const id of loanIds) {
-      app.appendVarchar(id);
-      app.endRow();
-    }
-  } finally {
-    app.closeSync();
-  }
+  await tempLoanIds(w, 'talk_ids', loanIds);
   const rows = await w.all<{
     loan_id: string;
     next_due_on: string | null;
