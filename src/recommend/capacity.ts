@@ -187,7 +187,7 @@ export function autoDailyCapacity(pref: Int32Array, active: Uint8Array, asOf: nu
  * number B; when B exceeds what `capacity` places on the window's working days, each such window is extended to
  * start + the calendar days B needs (B / capacity working days, 7 calendar days per 5, plus a weekend's margin).
  * Returns null when the backlog fits (nothing changes). A widened window never reaches `before[i]` (the loan's
- * maturity: nothing is planned on a repaid loan).
+ * maturity: nothing is planned on a repaid loan), and rows with `keep[i]` set (a regulatory deadline) keep theirs.
  */
 export function catchUpLatest(
   latest: Int32Array,
@@ -196,6 +196,7 @@ export function catchUpLatest(
   windowDays: number,
   capacity: number,
   before: Int32Array,
+  keep?: Uint8Array,
 ): Int32Array | null {
   let backlog = 0;
   for (let i = 0; i < latest.length; i++) if (active[i] && latest[i]! <= start + windowDays) backlog++;
@@ -204,6 +205,7 @@ export function catchUpLatest(
   const end = start + Math.ceil(((backlog / capacity) * 7) / 5) + 2;
   const out = Int32Array.from(latest);
   for (let i = 0; i < out.length; i++)
-    if (active[i] && out[i]! <= start + windowDays) out[i] = Math.max(out[i]!, Math.min(end, before[i]! - 1));
+    if (active[i] && !keep?.[i] && out[i]! <= start + windowDays)
+      out[i] = Math.max(out[i]!, Math.min(end, before[i]! - 1));
   return out;
 }

@@ -229,6 +229,9 @@ function capacity(s: PlanState): void {
   // Follow-ups due now (overdue catch-ups, risk already over budget) may spread over as many working days as the
   // capacity needs, instead of all overflowing the first days of a short window.
   const start = s.asOf + s.policy.planning.min_lead_days;
+  // A regulatory deadline (live contact by day N of delinquency) is never widened: rules win over capacity.
+  const keep = new Uint8Array(s.n);
+  for (let i = 0; i < s.n; i++) keep[i] = s.reasons[i]! & R.LIVE_CONTACT_DEADLINE ? 1 : 0;
   const spread = catchUpLatest(
     s.latest,
     active,
@@ -236,6 +239,7 @@ function capacity(s: PlanState): void {
     s.policy.planning.overdue_window_days,
     cap,
     s.maturity,
+    keep,
   );
   // The widened window is the follow-up's allowed window from now on (emitted as latest_on).
   if (spread) s.latest.set(spread);

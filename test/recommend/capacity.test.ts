@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { placeWithCapacity } from '../../src/recommend/capacity.ts';
+import { autoDailyCapacity, catchUpLatest, placeWithCapacity } from '../../src/recommend/capacity.ts';
 import { maxPlaceable } from './matching.ts';
 
 interface Row {
@@ -128,3 +128,36 @@ describe('capacity', () => {
     expect([...out.overflow]).toEqual([0, 0]);
   });
 });
+
+describe('capacity auto and the catch-up spread', () => {
+  it('derives 3 × the mean daily load over the next 90 days, at least 10', () => {
+    const asOf = 20_000;
+    const pref = Int32Array.from({ length: 400 }, (_, i) => asOf + (i % 120));
+    const active = new Uint8Array(400).fill(1);
+    // 310 of the 400 fall within 90 days (3 × 90 + 40): 3 × 310 / (90 × 5/7) → 15.
+    expect(autoDailyCapacity(pref, active, asOf)).toBe(15);
+    expect(autoDailyCapacity(pref.subarray(0, 5), active.subarray(0, 5), asOf)).toBe(10);
+  });
+
+  it('widens only the windows due now, never past maturity or a kept (regulatory) deadline', () => {
+    const start = 20_000;
+    const n = 30;
+    const latest = new Int32Array(n).fill(start + 5);
+    latest[29] = start + 60; // not due now
+    const active = new Uint8Array(n).fill(1);
+    const maturity = new Int32Array(n).fill(start + 1000);
+    maturity[1] = start + 10;
+    const keep = new Uint8Array(n);
+    keep[2] = 1;
+    const out = catchUpLatest(latest, active, start, 5, 2, maturity, keep)!;
+    // 29 rows due now over 2 a day: 15 working days, 21 calendar days, + 2.
+    const end = start + Math.ceil(((29 / 2) * 7) / 5) + 2;
+    expect(out[0]).toBe(end);
+    expect(out[1]).toBe(start + 9);
+    expect(out[2]).toBe(start + 5);
+    expect(out[29]).toBe(start + 60);
+    // A backlog the window's working days can hold changes nothing.
+    expect(catchUpLatest(latest, active, start, 5, 10, maturity)).toBeNull();
+  });
+});
+
