@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { BadInputError, type Place } from '../core/errors.ts';
 import { sha256, stableStringify } from '../core/hash.ts';
+import { describeIssue, mergeOver, parsePlacedYaml } from '../core/placed-yaml.ts';
 import { checkLibrary, type LibraryProblem } from './check.ts';
 import { librarySchema, type ScriptLibrary } from './schema.ts';
 
@@ -34,46 +34,8 @@ export class ScriptLibraryError extends BadInputError {
   }
 }
 
-interface ParsedYaml {
-  value: unknown;
-  /** The place of the deepest node of `path` the file has, and how deep it is (0 = the document). */
-  at: (path: (string | number)[]) => { place: Place; depth: number } | undefined;
-}
-
-function parseYaml(text: string, file: string): ParsedYaml {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lc.linePos(err.pos[0]);
-    throw new BadInputError(
-      `script library ${file}: expected YAML, found a syntax error: ${err.message.split('\n')[0]}`,
-      { place: { file, line: pos.line, column: pos.col } },
-    );
-  }
-  const at = (path: (string | number)[]): { place: Place; depth: number } | undefined => {
-    // As deep as the file goes, so a missing key points at its parent.
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
-      if (node && (n > 0 || isMap(node) || isSeq(node)) && node.range) {
-        const pos = lc.linePos(node.range[0]);
-        return { place: { file, line: pos.line, column: pos.col }, depth: n };
-      }
-    }
-    return undefined;
-  };
-  return { value: doc.toJS() ?? {}, at };
-}
-
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function mergeDeep(base: unknown, over: unknown): unknown {
-  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = mergeDeep(base[k], v);
-  return out;
-}
 
 /** Sections whose entries a lender's file replaces whole (a script is one text; half of two is neither). */
 const BY_ENTRY = new Set(['scripts', 'notices']);
@@ -82,23 +44,19 @@ function overlay(base: unknown, over: unknown): unknown {
   if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    out[k] = BY_ENTRY.has(k) && isObj(base[k]) && isObj(v) ? { ...base[k], ...v } : mergeDeep(base[k], v);
+    out[k] = BY_ENTRY.has(k) && isObj(base[k]) && isObj(v) ? { ...base[k], ...v } : mergeOver(base[k], v);
   }
   return out;
 }
 
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing (the key is missing)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return 'a list';
-  if (isObj(v)) return 'a mapping';
-  return String(v);
-}
-
 /** Parses and validates a library text laid over the default. Throws ScriptLibraryError listing every problem. */
 export function parseLibrary(text: string, file = '<scripts>'): ScriptLibrary {
-  const base = parseYaml(readFileSync(DEFAULT_SCRIPTS_PATH, 'utf8'), DEFAULT_SCRIPTS_PATH);
-  const user = file === DEFAULT_SCRIPTS_PATH ? base : parseYaml(text, file);
+  const base = parsePlacedYaml(
+    readFileSync(DEFAULT_SCRIPTS_PATH, 'utf8'),
+    DEFAULT_SCRIPTS_PATH,
+    'script library',
+  );
+  const user = file === DEFAULT_SCRIPTS_PATH ? base : parsePlacedYaml(text, file, 'script library');
   const merged = overlay(base.value, user.value);
   // The lender's file when it says as much about the key as the default does, else the default's line.
   const placeOf = (path: (string | number)[]): Place => {
@@ -117,14 +75,7 @@ export function parseLibrary(text: string, file = '<scripts>'): ScriptLibrary {
           path: [...path, k],
           message: `unknown key "${k}" (not in the library schema)`,
         }));
-      const input = (i as { input?: unknown }).input;
-      const expected =
-        i.code === 'invalid_value'
-          ? `one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`
-          : i.code === 'invalid_type'
-            ? i.expected
-            : i.message;
-      return [{ path, message: `expected ${expected}, found ${show(input)}` }];
+      return [{ path, message: describeIssue(i) }];
     });
   } else problems = checkLibrary(res.data);
   if (problems.length > 0 || !res.success)

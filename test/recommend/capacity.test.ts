@@ -160,4 +160,3 @@ describe('capacity auto and the catch-up spread', () => {
     expect(catchUpLatest(latest, active, start, 5, 10, maturity)).toBeNull();
   });
 });
-

@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { BadInputError, type Place } from '../../core/errors.ts';
 import { sha256, stableStringify } from '../../core/hash.ts';
+import { describeIssue, mergeOver, parsePlacedYaml } from '../../core/placed-yaml.ts';
 import { checkPolicy, type PolicyProblem } from './check.ts';
 import { type Policy, policySchema } from './schema.ts';
 
@@ -37,96 +36,13 @@ export class PolicyError extends BadInputError {
   }
 }
 
-interface ParsedYaml {
-  file: string;
-  value: unknown;
-  at: (path: (string | number)[]) => Place | undefined;
-}
-
-function parseYaml(text: string, file: string): ParsedYaml {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lc.linePos(err.pos[0]);
-    throw new BadInputError(
-      `policy ${file}: expected YAML, found a syntax error: ${err.message.split('\n')[0]}`,
-      {
-        place: { file, line: pos.line, column: pos.col },
-      },
-    );
-  }
-  const at = (path: (string | number)[]): Place | undefined => {
-    // Walk as deep as the file goes, so a missing key points at its parent.
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
-      if (node && (n > 0 || isMap(node) || isSeq(node)) && node.range) {
-        const pos = lc.linePos(node.range[0]);
-        return { file, line: pos.line, column: pos.col };
-      }
-    }
-    return undefined;
-  };
-  return { file, value: doc.toJS() ?? {}, at };
-}
-
-/** Objects merge key by key; lists, nulls and plain values replace. */
-function mergeOver(base: unknown, over: unknown): unknown {
-  const isObj = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = mergeOver(base[k], v);
-  return out;
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return 'nothing (the key is missing)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return 'a list';
-  if (v !== null && typeof v === 'object') return 'a mapping';
-  return String(v);
-}
-
-function describeIssue(i: z.core.$ZodIssue): string {
-  const input = (i as { input?: unknown }).input;
-  switch (i.code) {
-    case 'invalid_type':
-      return `expected ${i.expected}, found ${show(input)}`;
-    case 'too_small':
-      return i.origin === 'array'
-        ? `expected at least ${i.minimum} item(s), found ${Array.isArray(input) ? input.length : show(input)}`
-        : `expected a ${i.origin} ${i.inclusive ? '≥' : '>'} ${i.minimum}, found ${show(input)}`;
-    case 'too_big':
-      return `expected a ${i.origin} ${i.inclusive ? '≤' : '<'} ${i.maximum}, found ${show(input)}`;
-    case 'invalid_value':
-      return `expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, found ${show(input)}`;
-    case 'invalid_key':
-      return `expected a known key, found ${show(input)}`;
-    case 'invalid_format':
-      return `expected text matching ${i.format}${'pattern' in i ? ` ${String(i.pattern)}` : ''}, found ${show(input)}`;
-    case 'invalid_union': {
-      // Name what each alternative expected ("a number ≥ 1 or one of "auto""), not zod's "Invalid input".
-      const alts = (i as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
-      const parts = alts
-        .map((e) => (e[0] ? describeIssue({ ...e[0], input } as z.core.$ZodIssue) : ''))
-        .map((d) => d.replace(/^expected /, '').replace(/, found [\s\S]*$/, ''))
-        .filter((d) => d !== '');
-      return parts.length ? `expected ${parts.join(' or ')}, found ${show(input)}` : i.message;
-    }
-    default:
-      return i.message;
-  }
-}
-
 /** Parses and validates a policy text merged over the default. Throws PolicyError listing every problem. */
 export function parsePolicy(text: string, file = '<policy>'): Policy {
-  const base = parseYaml(readFileSync(DEFAULT_POLICY_PATH, 'utf8'), DEFAULT_POLICY_PATH);
-  const user = file === DEFAULT_POLICY_PATH ? base : parseYaml(text, file);
+  const base = parsePlacedYaml(readFileSync(DEFAULT_POLICY_PATH, 'utf8'), DEFAULT_POLICY_PATH, 'policy');
+  const user = file === DEFAULT_POLICY_PATH ? base : parsePlacedYaml(text, file, 'policy');
   const merged = mergeOver(base.value, user.value);
   const placeOf = (path: (string | number)[]): Place => {
-    const exact = user.at(path);
-    return exact ?? base.at(path) ?? { file };
+    return user.at(path)?.place ?? base.at(path)?.place ?? { file };
   };
   const res = policySchema.safeParse(merged, { reportInput: true });
   let problems: PolicyProblem[];
