@@ -6,8 +6,8 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as F from '../src/index.ts';
-import { plannerLoans } from '../src/ops/planner-loans.ts';
-import { slotBatchTable } from '../src/ops/slot-table.ts';
+import { plannerLoans } from '../src/recommend/io/planner-loans.ts';
+import { slotBatchTable } from '../src/recommend/io/slot-scorer.ts';
 import type { Row } from './lib.ts';
 
 /** A planner bound to one scored as-of date; `plan(policy)` re-plans every open loan under that policy. */

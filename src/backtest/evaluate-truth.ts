@@ -8,10 +8,10 @@
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import { addMonths, monthRange, monthStart } from '../core/months.ts';
 import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
+import { sliceTable } from '../features/slice.ts';
 import { championVersion, loadModel, predictHazard, type TrainedModel } from '../models/index.ts';
-import { addMonths, monthRange, monthStart } from '../ops/months.ts';
-import { sliceTable } from '../ops/slot-table.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { type Agreement, agreement, pearson } from './stats.ts';
 import {

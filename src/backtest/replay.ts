@@ -13,13 +13,11 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '../core/log.ts';
+import { addMonths } from '../core/months.ts';
 import { hangupManifest } from '../features/index.ts';
 import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
 import { championVersion, loadModel } from '../models/index.ts';
-import { addMonths } from '../ops/months.ts';
-import { plannerLoans } from '../ops/planner-loans.ts';
-import { scoreLoans } from '../ops/score.ts';
-import { slotScorer } from '../ops/slot-table.ts';
+import { BAND_COUNT, bandOf } from '../recommend/bands.ts';
 import { dayOf } from '../recommend/days.ts';
 import {
   type FollowUpHistory,
@@ -30,7 +28,10 @@ import {
   type RecentContact,
   type SlotBatch,
 } from '../recommend/index.ts';
-import { BAND_COUNT, bandOf, type ContactPriors, type ContactProfile } from '../recommend/profile.ts';
+import { plannerLoans } from '../recommend/io/planner-loans.ts';
+import { slotScorer } from '../recommend/io/slot-scorer.ts';
+import type { ContactPriors, ContactProfile } from '../recommend/profile.ts';
+import { scoreLoans } from '../score/run.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { inScope, type LoanOutcome } from './outcomes.ts';
 import type { MadeContact } from './schedule.ts';

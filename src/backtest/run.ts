@@ -15,8 +15,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from '../core/log.ts';
+import { addMonths, monthRange, monthStart } from '../core/months.ts';
 import { defaultDataEnd } from '../features/index.ts';
-import { addMonths, monthRange, monthStart } from '../ops/months.ts';
 import { dayOf } from '../recommend/days.ts';
 import { loadPolicy, type Policy } from '../recommend/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';

@@ -1,7 +1,9 @@
 /**
- * Evaluation metrics, one per file, and the evaluation of models on a held-out period.
+ * Evaluation metrics, one per file, and the evaluation of predictions on a held-out period (models are scored in
+ * src/models/evaluate.ts).
  *   const r = evaluateBinary(p, y, testMask);  r.metrics.auc, r.metrics.ece, r.lift, r.reliability
  */
+
 export { auc } from './auc.ts';
 export { brier } from './brier.ts';
 export { ece } from './ece.ts';
@@ -10,7 +12,6 @@ export { gini } from './gini.ts';
 export { type KsResult, ks, ksCurve } from './ks.ts';
 export { type GainsRow, gainsTable, type LiftRow, liftTable } from './lift.ts';
 export { logLoss } from './logloss.ts';
-export { evaluateModel, evaluateModels, type ModelEvaluation, type Outcomes } from './models.ts';
 export {
   chiSquare95,
   PSI_EPS,

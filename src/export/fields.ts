@@ -2,7 +2,9 @@
  * SQL expressions shared by the exporters, evaluated by DuckDB over temp table export_plan so a million rows
  * never pass through JS for formatting. All take trusted column expressions, never user text.
  */
+
 import { ident } from '../warehouse/db.ts';
+import { maskedPhone } from '../warehouse/mask.ts';
 
 /** ISO 8601 UTC with milliseconds, as JS `Date.toISOString()` prints it. The session zone is UTC (db.ts). */
 export function isoUtc(col: string): string {
@@ -12,16 +14,6 @@ export function isoUtc(col: string): string {
 /** Local wall time `YYYY-MM-DD HH:MM` from a wall-time column of export_plan (local_ws, local_we, local_pa). */
 export function localTime(localCol: string): string {
   return `strftime(${localCol}, '%Y-%m-%d %H:%M')`;
-}
-
-/**
- * Phone masking for outputs other than the dialer list: keep the country code and operator prefix and the last
- * four digits, star the middle (+8613800138000 → +86138****8000). Short numbers keep 3 + 2.
- */
-export function maskedPhone(col = 'phone'): string {
-  return `CASE WHEN ${col} IS NULL THEN NULL
-    WHEN length(${col}) >= 11 THEN left(${col}, 6) || repeat('*', length(${col}) - 10) || right(${col}, 4)
-    ELSE left(${col}, 3) || repeat('*', greatest(length(${col}) - 5, 0)) || right(${col}, 2) END`;
 }
 
 /** A strict E.164 number: '+', a non-zero digit, 6–14 more digits. Nothing a spreadsheet could execute. */

@@ -10,9 +10,6 @@ import type { Logger } from '../core/log.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { StateCounts } from './types.ts';
 
-/** Default largest share of the target's active follow-ups one export may cancel. */
-export const DEFAULT_MAX_CANCEL_SHARE = 0.2;
-
 /** Active follow-ups the target holds before this export (call after buildPlan). */
 export async function heldByTarget(w: Warehouse): Promise<number> {
   const r = await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM export_prev WHERE state = 'active'`);

@@ -18,7 +18,8 @@ import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { BadInputError } from '../core/errors.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { isoUtc, localTime, maskedPhone } from './fields.ts';
+import { maskedPhone } from '../warehouse/mask.ts';
+import { isoUtc, localTime } from './fields.ts';
 import { WallTime } from './wall-time.ts';
 
 /** Rows rendered per ical-generator calendar; bounds memory. */

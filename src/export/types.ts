@@ -2,7 +2,9 @@
  * Export configuration (validated, hashable) and result (JSON-serializable).
  */
 import { z } from 'zod';
-import { DEFAULT_MAX_CANCEL_SHARE } from './guard.ts';
+
+/** Default largest share of the target's active follow-ups one export may cancel (src/export/guard.ts). */
+export const DEFAULT_MAX_CANCEL_SHARE = 0.2;
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet', 'ics', 'webhook'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

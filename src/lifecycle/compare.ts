@@ -4,6 +4,7 @@
  * by the same code, so the comparison does not depend on how either was evaluated when it was trained.
  */
 import { join } from 'node:path';
+import { monthStart } from '../core/months.ts';
 import { evaluateBinary, evaluateHazard } from '../evaluate/index.ts';
 import {
   hangupManifest,
@@ -14,7 +15,6 @@ import {
 } from '../features/index.ts';
 import type { FeatureTable } from '../features/types.ts';
 import { loadModel, predictHangup, predictHazard } from '../models/index.ts';
-import { monthStart } from '../ops/months.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 
 /** Metrics the decision reads, on the common test rows (6-month horizon for the hazard model). */

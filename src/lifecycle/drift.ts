@@ -6,8 +6,9 @@
  * when its PSI exceeds BOTH the fixed band (0.10 watch, 0.25 shift) AND the 95 % no-change quantile.
  */
 import { chiSquare95, psi, psiBand, psiTerm as term } from '../evaluate/index.ts';
-import { SCORE_FEATURE, tableExists } from '../report/inputs.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { tableExists } from '../warehouse/introspect.ts';
+import { SCORE_FEATURE } from '../warehouse/report-inputs.ts';
 
 /** PSI of one feature (or of the score). */
 export interface DriftRow {

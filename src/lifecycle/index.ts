@@ -7,11 +7,7 @@
  *   const outcomes = await runRetrain(w, { modelsDir: 'models' }, log, clock);      // promote only if better
  *   const m = await runMonitor(w, { modelsDir: 'models' }, log);  if (m.drift) …   // DriftError → exit 5
  */
-export { DEFAULT_RULE, type DecisionRule, decide, type HeadToHead, headToHead } from './compare.ts';
-export { type DriftRow, featureDrift, populationDrift } from './drift.ts';
-export { DRIFT_EXIT_CODE, DriftError } from './errors.ts';
-export { type MaturedMetrics, type MaturedPerformance, maturedPerformance } from './matured.ts';
-export { type MonitorConfig, type MonitorResult, runMonitor } from './monitor.ts';
+
 export {
   assertVersion,
   type ChangeOptions,
@@ -21,6 +17,11 @@ export {
   promotionsPath,
   readPromotions,
   rollbackChampion,
-} from './promotions.ts';
+} from '../models/promotions.ts';
+export { listModelNames, listVersions, readCard, type VersionInfo } from '../models/versions.ts';
+export { DEFAULT_RULE, type DecisionRule, decide, type HeadToHead, headToHead } from './compare.ts';
+export { type DriftRow, featureDrift, populationDrift } from './drift.ts';
+export { DRIFT_EXIT_CODE, DriftError } from './errors.ts';
+export { type MaturedMetrics, type MaturedPerformance, maturedPerformance } from './matured.ts';
+export { type MonitorConfig, type MonitorResult, runMonitor } from './monitor.ts';
 export { type RetrainConfig, type RetrainOutcome, runRetrain } from './retrain.ts';
-export { listModelNames, listVersions, readCard, type VersionInfo } from './versions.ts';

@@ -6,8 +6,8 @@
  */
 import { auc, brier } from '../evaluate/index.ts';
 import { buildHazardLabels, defaultDataEnd } from '../features/index.ts';
-import { tableExists } from '../report/inputs.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { tableExists } from '../warehouse/introspect.ts';
 
 /** Metrics of one group of matured scores. */
 export interface MaturedMetrics {

@@ -7,8 +7,8 @@
  */
 import type { Logger } from '../core/log.ts';
 import { championVersion } from '../models/index.ts';
-import { SCORE_FEATURE } from '../report/inputs.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { SCORE_FEATURE } from '../warehouse/report-inputs.ts';
 import { type DriftRow, populationDrift } from './drift.ts';
 import { type MaturedPerformance, maturedPerformance } from './matured.ts';
 

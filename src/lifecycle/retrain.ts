@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/log.ts';
 import { championVersion } from '../models/index.ts';
-import { runTrain } from '../ops/train.ts';
-import type { DelinquencyTrainConfig } from '../ops/train-delinquency.ts';
-import type { HangupTrainConfig } from '../ops/train-hangup.ts';
-import { ensureReportInputs } from '../report/inputs.ts';
+import { promoteVersion } from '../models/promotions.ts';
+import type { DelinquencyTrainConfig } from '../train/delinquency.ts';
+import type { HangupTrainConfig } from '../train/hangup.ts';
+import { runTrain } from '../train/run.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { ensureReportInputs } from '../warehouse/report-inputs.ts';
 import { DEFAULT_RULE, type DecisionRule, decide, type HeadToHead, headToHead } from './compare.ts';
-import { promoteVersion } from './promotions.ts';
 
 /** What `retrain` is asked for. */
 export interface RetrainConfig {

@@ -9,7 +9,7 @@
  * Deterministic: seeded initial rates, a fixed number of iterations, the best of a few restarts by likelihood.
  */
 import { mulberry32 } from '../core/prng.ts';
-import { BAND_COUNT, type BandCounts, type BandRates } from './profile.ts';
+import { BAND_COUNT, type BandCounts, type BandRates } from './bands.ts';
 
 /** A fitted class model. */
 export interface ContactClasses {

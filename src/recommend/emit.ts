@@ -2,15 +2,16 @@
  * Last stage: PlanState columns → Recommendation records with reason codes and words, plus the overflow report
  * and run statistics. Records are streamed to `onRecommendation` when given, else collected.
  */
+
+import { REC_PURPOSES, type Recommendation } from '../contract/recommendation.ts';
+import { BAND_LABELS, bandOf } from './bands.ts';
 import { isoWeekday, ymdOf } from './days.ts';
 import { utcHourOf, windowEnd } from './hours.ts';
 import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input.ts';
 import type { PlanState } from './prepare.ts';
-import { BAND_LABELS, bandOf } from './profile.ts';
 import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
 import { MONTH_DAYS, riskWithin } from './risk.ts';
 import type { ScoreStats } from './score.ts';
-import { REC_PURPOSES, type Recommendation } from './types.ts';
 import { isoUtc, utcIsoOfLocal } from './zone.ts';
 
 const WEEKDAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

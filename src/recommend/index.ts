@@ -10,6 +10,15 @@
  * `contactPriors` (book rates per time band and the latent contact classes) and each loan's `contact` facts, the
  * window follows the borrower's own answer pattern (profile.ts, classes.ts).
  */
+
+export {
+  ASSIGNEES,
+  type Assignee,
+  NEXT_ACTIONS,
+  type NextAction,
+  type Recommendation,
+} from '../contract/recommendation.ts';
+export { BAND_LABELS, type BandCounts, type BandRates, bandOf } from './bands.ts';
 export { calendarFor, type WorkCalendar } from './calendar.ts';
 export { type ContactClasses, fitContactClasses } from './classes.ts';
 export type {
@@ -28,16 +37,7 @@ export { planFollowUps } from './plan.ts';
 export { DEFAULT_POLICY_PATH, loadPolicy, PolicyError, parsePolicy } from './policy/load.ts';
 export type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
 export { packFor, resolveSegment } from './policy/segment.ts';
-export {
-  BAND_LABELS,
-  type BandCounts,
-  type BandRates,
-  bandOf,
-  type ContactFacts,
-  type ContactPriors,
-  type ContactProfile,
-} from './profile.ts';
+export type { ContactFacts, ContactPriors, ContactProfile } from './profile.ts';
 export { codesOf, R, type ReasonCode } from './reasons.ts';
 export { daysWithinBudget, riskWithin } from './risk.ts';
 export { checkRules, type HistoryContact, type PlannedContact, type RuleViolation } from './rules/check.ts';
-export { ASSIGNEES, type Assignee, NEXT_ACTIONS, type NextAction, type Recommendation } from './types.ts';

@@ -3,9 +3,10 @@
  * function of its arguments: the coordinator reads loans, history and model outputs from the warehouse and passes
  * them in; nothing here touches files, the clock or the network.
  */
+
+import type { Recommendation } from '../contract/recommendation.ts';
 import type { Policy } from './policy/schema.ts';
 import type { ContactFacts, ContactPriors, ContactProfile } from './profile.ts';
-import type { Recommendation } from './types.ts';
 
 /** A contact attempt from history, as the contact rules need it. */
 export interface RecentContact {

@@ -12,6 +12,8 @@
  * follow-up keeps its identity and window hours, lands on the first day the rule pack allows (working days,
  * frequency rules) and does not re-enter capacity planning — a few rows a day. Pure: no I/O, no clock.
  */
+
+import type { Recommendation } from '../contract/recommendation.ts';
 import type { WorkCalendar } from './calendar.ts';
 import { dayOf, isoWeekday, ymdOf } from './days.ts';
 import type { PlannerLoan } from './input.ts';
@@ -20,7 +22,6 @@ import { packFor } from './policy/segment.ts';
 import { noticeInstant } from './prenotify.ts';
 import { earliestByRules } from './rules/earliest.ts';
 import { summarizeContacts } from './rules/history.ts';
-import type { Recommendation } from './types.ts';
 import { isoUtc, utcIsoOfLocal } from './zone.ts';
 
 /** The loan's last contact attempt within the lookback, notices the lender sent excluded. */

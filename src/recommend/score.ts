@@ -5,9 +5,10 @@
  * slot is risky, how much notice would help.
  */
 import { MismatchError } from '../core/errors.ts';
+import { bandOf } from './bands.ts';
 import type { HangupScorer, SlotBatch } from './input.ts';
 import type { PlanState } from './prepare.ts';
-import { adjustHang, bandOf } from './profile.ts';
+import { adjustHang } from './profile.ts';
 import { summarizeSlots } from './window.ts';
 
 /** Scorer call counters. */

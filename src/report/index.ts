@@ -6,9 +6,14 @@
  * Producers of the inputs call `ensureReportInputs(w)` to create eval_predictions and score_population.
  */
 
+export {
+  ensureReportInputs,
+  HANGUP_HORIZON,
+  REPORT_INPUTS_DDL,
+  SCORE_FEATURE,
+} from '../warehouse/report-inputs.ts';
 export { buildReport, type ReportOptions, type ReportSummary, writeReport } from './build.ts';
 export { buildCharts, type Chart, type Note } from './charts/index.ts';
 export { type CollectOptions, collectReportData } from './collect.ts';
-export { ensureReportInputs, HANGUP_HORIZON, REPORT_INPUTS_DDL, SCORE_FEATURE } from './inputs.ts';
 export { specToSvg, svgToPng } from './render.ts';
 export type * from './types.ts';

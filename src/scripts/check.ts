@@ -3,7 +3,7 @@
  * one fallback script per purpose, variants that name a champion, SMS notices within their segment limit. Each
  * rule pushes path-prefixed problems; all are reported at once.
  */
-import { REC_PURPOSES } from '../recommend/types.ts';
+import { REC_PURPOSES } from '../contract/recommendation.ts';
 import { hasLink, personalNumberIn } from './privacy.ts';
 import { fill, placeholdersOf, windowText } from './render.ts';
 import {

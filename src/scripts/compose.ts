@@ -3,14 +3,14 @@
  * sent before the call with its SMS segment count. Reads the recommendation after its next action is set
  * (src/recommend/next-action.ts), so a promise check or a review task gets its own script.
  */
-import type { Recommendation } from '../recommend/types.ts';
+import type { Recommendation } from '../contract/recommendation.ts';
 import { personalNumberIn } from './privacy.ts';
 import { amountText, fill, type TextFacts, windowText } from './render.ts';
 import type { Lang, ScriptLibrary, Situation } from './schema.ts';
 import { chooseScript, langOf } from './select.ts';
 import { smsSize } from './sms.ts';
 
-/** The borrower's facts as of the run, from the warehouse (src/ops/talk-facts.ts). Amounts in loan currency. */
+/** The borrower's facts as of the run, from the warehouse (src/recommend/io/talk-facts.ts). Amounts in loan currency. */
 export interface LoanTalkFacts {
   loan_type: string;
   credit_grade: string;

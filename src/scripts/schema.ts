@@ -3,8 +3,8 @@
  * cross-entry rules (placeholders, fallbacks, privacy, SMS length) live in ./check.ts.
  */
 import { z } from 'zod';
+import { REC_PURPOSES } from '../contract/recommendation.ts';
 import { CREDIT_GRADES, LOAN_TYPES } from '../contract/tables.ts';
-import { REC_PURPOSES } from '../recommend/types.ts';
 
 /** Languages every text is written in. */
 export const LANGS = ['zh-CN', 'en'] as const;

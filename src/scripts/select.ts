@@ -4,8 +4,9 @@
  * challengers, drawn per borrower from a hash of the experiment seed, the champion id and the borrower id: random
  * across borrowers, the same for a borrower on every run, and reproducible from the recorded seed.
  */
+
+import type { RecPurpose } from '../contract/recommendation.ts';
 import { sha256 } from '../core/hash.ts';
-import type { RecPurpose } from '../recommend/types.ts';
 import type { Lang, ScriptDoc, ScriptLibrary, Situation, Tier } from './schema.ts';
 
 /** What the choice depends on. */

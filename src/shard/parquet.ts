@@ -7,8 +7,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
-import { maskedPhone } from '../export/fields.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
+import { maskedPhone } from '../warehouse/mask.ts';
 import { shardKeySql } from './index.ts';
 
 /** Tables exported by default (those present in the warehouse are written). */

@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Recommendation } from '../../src/contract/recommendation.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { BadInputError, UsageError } from '../../src/core/errors.ts';
 import { memoryLogger } from '../../src/core/log.ts';
 import { runExport } from '../../src/export/index.ts';
-import type { Recommendation } from '../../src/recommend/types.ts';
 import { openWarehouse, withWarehouse } from '../../src/warehouse/db.ts';
 import { type FixtureLoan, FORMULAS, insertLoans, insertRun, iso, makeLoans, makeRec } from './fixture.ts';
 

@@ -14,9 +14,9 @@ import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
 import { DEFAULT_RULE, decide, type HeadToHead, readPromotions } from '../../src/lifecycle/index.ts';
 import { championVersion } from '../../src/models/index.ts';
-import { scoreLoans } from '../../src/ops/score.ts';
-import { runTrain } from '../../src/ops/train.ts';
 import { monitorStage } from '../../src/pipeline/stages/monitor.ts';
+import { scoreLoans } from '../../src/score/run.ts';
+import { runTrain } from '../../src/train/run.ts';
 import { withWarehouse } from '../../src/warehouse/db.ts';
 import { followup } from './cli.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/prng.ts';
-import { evaluateModel } from '../../src/evaluate/models.ts';
 import type { FeatureTable, HazardLabels } from '../../src/features/types.ts';
+import { evaluateModel } from '../../src/models/evaluate.ts';
 import { hazardTargets, predictHazard, riskWithinDays, trainHazardModel } from '../../src/models/hazard.ts';
 import { DAYS_PER_MONTH } from '../../src/models/index.ts';
 import { makeManifest } from '../../src/models/manifest.ts';

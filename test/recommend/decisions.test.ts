@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bandOf } from '../../src/recommend/bands.ts';
 import { dayOf } from '../../src/recommend/days.ts';
 import {
   type ContactPriors,
@@ -14,7 +15,7 @@ import {
   planFollowUps,
   type Recommendation,
 } from '../../src/recommend/index.ts';
-import { bandOf, type ContactFacts } from '../../src/recommend/profile.ts';
+import type { ContactFacts } from '../../src/recommend/profile.ts';
 import { syntheticLoans, syntheticScorer } from './synthetic.ts';
 
 const AS_OF = '2026-03-02';

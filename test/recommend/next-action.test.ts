@@ -4,12 +4,12 @@
  * and a lender's policy overriding a row.
  */
 import { describe, expect, it } from 'vitest';
+import type { Recommendation } from '../../src/contract/recommendation.ts';
 import { calendarFor } from '../../src/recommend/calendar.ts';
 import type { PlannerLoan, RecentContact } from '../../src/recommend/input.ts';
 import { applyNextAction, type LastContact } from '../../src/recommend/next-action.ts';
 import { loadPolicy, parsePolicy } from '../../src/recommend/policy/load.ts';
 import type { Policy } from '../../src/recommend/policy/schema.ts';
-import type { Recommendation } from '../../src/recommend/types.ts';
 
 const policy = loadPolicy();
 

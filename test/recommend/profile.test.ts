@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/prng.ts';
+import { type BandCounts, bandOf } from '../../src/recommend/bands.ts';
 import { fitContactClasses, mixtureRates, posterior } from '../../src/recommend/classes.ts';
-import { adjustHang, type BandCounts, bandOf, contactProfile, ratesOf } from '../../src/recommend/profile.ts';
+import { adjustHang, contactProfile, ratesOf } from '../../src/recommend/profile.ts';
 
 const book = { hang: [0.2, 0.2, 0.2, 0.2, 0.2], pickup: [0.75, 0.75, 0.75, 0.75, 0.75] };
 

@@ -8,10 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 as prng } from '../../src/core/prng.ts';
-import { ensureScoresTable } from '../../src/ops/score.ts';
 import { ensureRecommendationTables } from '../../src/recommend/table.ts';
-import { ensureReportInputs } from '../../src/report/inputs.ts';
+import { ensureScoresTable } from '../../src/score/run.ts';
 import { literal, withWarehouse } from '../../src/warehouse/db.ts';
+import { ensureReportInputs } from '../../src/warehouse/report-inputs.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 
 export { prng };

@@ -13,10 +13,10 @@ import { fixedClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
-import { scoreLoans } from '../../src/ops/score.ts';
-import { runTrain } from '../../src/ops/train.ts';
 import { collectReportData } from '../../src/report/collect.ts';
 import type { ReportData } from '../../src/report/types.ts';
+import { scoreLoans } from '../../src/score/run.ts';
+import { runTrain } from '../../src/train/run.ts';
 import { withWarehouse } from '../../src/warehouse/db.ts';
 import { followup } from '../lifecycle/cli.ts';
 

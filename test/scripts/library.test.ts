@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Recommendation } from '../../src/recommend/types.ts';
+import type { Recommendation } from '../../src/contract/recommendation.ts';
 import { composeTalk, type LoanTalkFacts } from '../../src/scripts/compose.ts';
 import {
   DEFAULT_SCRIPTS_PATH,

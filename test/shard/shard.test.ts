@@ -15,8 +15,7 @@ import { silentLogger } from '../../src/core/log.ts';
 import { runExportOn } from '../../src/export/run.ts';
 import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
-import { runRecommend } from '../../src/ops/recommend.ts';
-import { runTrain } from '../../src/ops/train.ts';
+import { runRecommend } from '../../src/recommend/run.ts';
 import {
   parseShard,
   type Shard,
@@ -27,6 +26,7 @@ import {
   shareCapacity,
 } from '../../src/shard/index.ts';
 import { exportParquetDataset } from '../../src/shard/parquet.ts';
+import { runTrain } from '../../src/train/run.ts';
 import { literal, openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
 const clock = fixedClock('2026-01-05T00:00:00Z');

@@ -10,10 +10,10 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { POLICIES, type PolicyMetrics, runBacktest } from '../../backtest/run.ts';
 import { BadInputError, UsageError } from '../../core/errors.ts';
+import { addDays, addMonths, monthStart } from '../../core/months.ts';
 import { runIngest } from '../../ingest/run.ts';
 import { championVersion } from '../../models/index.ts';
-import { addDays, addMonths, monthStart } from '../../ops/months.ts';
-import { runTrain } from '../../ops/train.ts';
+import { runTrain } from '../../train/run.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 

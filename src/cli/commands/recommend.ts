@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
-import { type RecommendSummary, runRecommend } from '../../ops/recommend.ts';
+import { type RecommendSummary, runRecommend } from '../../recommend/run.ts';
 import { parseShard, shardLabel, shardLoanIds } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
-import { scoreLoans } from '../../ops/score.ts';
+import { scoreLoans } from '../../score/run.ts';
 import { parseShard, shardLabel, shardLoanIds, shardPredicateSql } from '../../shard/index.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
 import { trapInterrupts } from '../../core/interrupt.ts';
-import { type FallbackEntry, type TrainedEntry, trainModels } from '../../ops/train.ts';
+import { type FallbackEntry, type TrainedEntry, trainModels } from '../../train/run.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 

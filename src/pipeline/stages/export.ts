@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MAX_CANCEL_SHARE } from '../../export/guard.ts';
 import { EXPORT_FORMATS, runExportOn } from '../../export/index.ts';
+import { DEFAULT_MAX_CANCEL_SHARE } from '../../export/types.ts';
 import { defineStage } from '../stage.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_DATA_AGE_DAYS, requireFreshData } from '../../ops/freshness.ts';
-import { runRecommend } from '../../ops/recommend.ts';
+import { DEFAULT_MAX_DATA_AGE_DAYS, requireFreshData } from '../../recommend/io/freshness.ts';
+import { runRecommend } from '../../recommend/run.ts';
 import { defineStage } from '../stage.ts';
 
 /**
  * Scores active loans with the champions and plans the next follow-up of each — only when the newest payment or
- * contact is at most `max_data_age_days` before the as-of date (src/ops/freshness.ts), else it stops the run.
+ * contact is at most `max_data_age_days` before the as-of date (src/recommend/io/freshness.ts), else it stops the run.
  */
 export const recommendStage = defineStage({
   name: 'recommend',

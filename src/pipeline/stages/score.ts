@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scoreLoans } from '../../ops/score.ts';
+import { scoreLoans } from '../../score/run.ts';
 import { defineStage } from '../stage.ts';
 
 /** Scores every active loan with the champion delinquency model. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runTrain } from '../../ops/train.ts';
+import { runTrain } from '../../train/run.ts';
 import { defineStage } from '../stage.ts';
 
 /** Trains both models and their baselines out of time and saves them to the registry. */

@@ -4,8 +4,8 @@
  * merging overrides, pack references, calendars) live in ./check.ts.
  */
 import { z } from 'zod';
+import { ASSIGNEES, NEXT_ACTIONS } from '../../contract/recommendation.ts';
 import { CREDIT_GRADES, LOAN_TYPES, OUTCOMES } from '../../contract/tables.ts';
-import { ASSIGNEES, NEXT_ACTIONS } from '../types.ts';
 
 const days = z.number().int().min(0);
 const positiveDays = z.number().int().min(1);

@@ -5,7 +5,7 @@
  * loan at high risk is where a conversation can still help. Reads: recommendations, scores, repayments, loans.
  */
 import type { Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../inputs.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { round6 } from '../metrics/util.ts';
 import type { ActionRow, Part, RunInfo } from '../types.ts';
 

@@ -6,7 +6,8 @@
  * Reads: contacts, loans, eval_predictions. Writes: a temporary table (the attempts, computed once).
  */
 import type { Warehouse } from '../../warehouse/db.ts';
-import { columnExists, HANGUP_HORIZON, tableExists } from '../inputs.ts';
+import { columnExists, tableExists } from '../../warehouse/introspect.ts';
+import { HANGUP_HORIZON } from '../../warehouse/report-inputs.ts';
 import { round6 } from '../metrics/util.ts';
 import type { HangupCell, HangupData, Part } from '../types.ts';
 

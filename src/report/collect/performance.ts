@@ -4,8 +4,8 @@
  * (y IS NOT NULL) count. Reads: eval_predictions. Writes: nothing.
  */
 import type { Warehouse } from '../../warehouse/db.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { groupLabel } from '../i18n.ts';
-import { tableExists } from '../inputs.ts';
 import { brier, ece, reliability } from '../metrics/calibration.ts';
 import { ascending, auc, classCounts, ksCurve, rocCurve } from '../metrics/discrimination.ts';
 import { gainsTable, liftTable, scoreHistogram } from '../metrics/lift.ts';

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../../core/errors.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
-import { columnExists, tableExists } from '../inputs.ts';
+import { columnExists, tableExists } from '../../warehouse/introspect.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, RunInfo, ScheduleData } from '../types.ts';
 

@@ -6,7 +6,7 @@
  */
 import { populationDrift } from '../../lifecycle/drift.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../inputs.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { psiBand } from '../metrics/psi.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, PsiRow } from '../types.ts';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Warehouse } from '../../warehouse/db.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { bundleText } from '../html.ts';
-import { tableExists } from '../inputs.ts';
 import type { RunInfo, Versions } from '../types.ts';
 
 function packageVersion(path: string): string {

@@ -12,7 +12,7 @@
  */
 import { defaultDataEnd } from '../../features/index.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../inputs.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, VintageData } from '../types.ts';
 

@@ -6,9 +6,9 @@
  * features bin by value. WoE = ln(share of goods / share of bads) with 0.5 added to empty cells;
  * IV = Σ (share of goods − share of bads)·WoE. Reads: features_snapshot. Writes: nothing.
  */
-import { splitMonths } from '../../ops/split-months.ts';
+import { splitMonths } from '../../features/split-months.ts';
 import { ident, type Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../inputs.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, WoeFeature } from '../types.ts';
 

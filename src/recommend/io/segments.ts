@@ -3,7 +3,7 @@
  * the share pre-notified — the table an analyst reads first after a run. Columnar (arquero), not row objects.
  */
 import * as aq from 'arquero';
-import type { Recommendation } from '../recommend/index.ts';
+import type { Recommendation } from '../index.ts';
 
 export interface PurposeRow {
   purpose: string;

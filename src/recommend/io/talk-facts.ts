@@ -6,8 +6,9 @@
  *
  * Reads: loans, repayments, contacts. Writes: temp table talk_ids.
  */
-import type { LastContact } from '../recommend/next-action.ts';
-import { tempLoanIds, type Warehouse } from '../warehouse/db.ts';
+
+import { tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
+import type { LastContact } from '../next-action.ts';
 
 /** Facts of one loan; see LoanTalkFacts (src/scripts/compose.ts) for meanings. */
 export interface TalkFactsRow {

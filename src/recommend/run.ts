@@ -22,6 +22,11 @@ import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import { hangupManifest } from '../features/index.ts';
 import { championVersion, type FallbackCard, loadModel, readFallback } from '../models/index.ts';
+import { scoreLoans } from '../score/run.ts';
+import { loadLibrary } from '../scripts/load.ts';
+import { recordLibrary } from '../scripts/store.ts';
+import { parseShard, shareCapacity } from '../shard/index.ts';
+import type { Warehouse } from '../warehouse/db.ts';
 import {
   type CapacityOverflow,
   type HangupScorer,
@@ -29,20 +34,15 @@ import {
   type PlanStats,
   planFollowUps,
   type Recommendation,
-} from '../recommend/index.ts';
-import { ensureRecommendationTables } from '../recommend/table.ts';
-import { loadLibrary } from '../scripts/load.ts';
-import { recordLibrary } from '../scripts/store.ts';
-import { parseShard, shareCapacity } from '../shard/index.ts';
-import type { Warehouse } from '../warehouse/db.ts';
-import { plannable, type SkippedLoan } from './plannable.ts';
-import { plannerLoans } from './planner-loans.ts';
-import { byPurpose, PurposeColumns, type PurposeRow } from './rec-segments.ts';
-import { scoreLoans } from './score.ts';
-import { slotScorer } from './slot-table.ts';
-import { type TalkStats, talker } from './talk.ts';
-import { talkFacts } from './talk-facts.ts';
-import { commitRecommendations, stageRecommendations } from './write-recommendations.ts';
+} from './index.ts';
+import { plannable, type SkippedLoan } from './io/plannable.ts';
+import { plannerLoans } from './io/planner-loans.ts';
+import { byPurpose, PurposeColumns, type PurposeRow } from './io/segments.ts';
+import { slotScorer } from './io/slot-scorer.ts';
+import { type TalkStats, talker } from './io/talk.ts';
+import { talkFacts } from './io/talk-facts.ts';
+import { commitRecommendations, stageRecommendations } from './io/write.ts';
+import { ensureRecommendationTables } from './table.ts';
 
 export interface RecommendConfig {
   modelsDir: string;
@@ -66,7 +66,7 @@ export interface RecommendSummary {
   /** Follow-ups by purpose with mean risk at due, mean hang-up risk, notice share and cadence. */
   by_purpose: PurposeRow[];
   overflow: CapacityOverflow[];
-  /** Active loans left out because the planner cannot plan them (src/ops/plannable.ts), with column and value. */
+  /** Active loans left out because the planner cannot plan them (src/recommend/io/plannable.ts), with column and value. */
   skipped: SkippedLoan[];
   /** Script library version, and follow-ups by next action, by script and SMS notices by segment count. */
   scripts_version: string;

@@ -3,13 +3,13 @@
  * features at as_of, one row per loan) joined with the slot's context (local hour, weekday, channel, notice).
  * Column-oriented like the SlotBatch itself, so scoring a million loans' slots allocates per batch, not per slot.
  */
-import { CHANNELS } from '../contract/tables.ts';
-import { hourCode, weekdayCode } from '../features/families/context.ts';
-import { CONTEXT_FAMILY } from '../features/families/index.ts';
-import { hangupManifest } from '../features/index.ts';
-import type { FeatureTable } from '../features/types.ts';
-import { pairScorer, predictHangup, type TrainedModel } from '../models/index.ts';
-import type { HangupScorer, SlotBatch } from '../recommend/index.ts';
+import { CHANNELS } from '../../contract/tables.ts';
+import { hourCode, weekdayCode } from '../../features/families/context.ts';
+import { CONTEXT_FAMILY } from '../../features/families/index.ts';
+import { hangupManifest } from '../../features/index.ts';
+import type { FeatureTable } from '../../features/types.ts';
+import { pairScorer, predictHangup, type TrainedModel } from '../../models/index.ts';
+import type { HangupScorer, SlotBatch } from '../index.ts';
 
 // Codes made once: this loop runs for every candidate slot of every loan (~100 M at bank scale).
 const HOUR_CODES = Array.from({ length: 24 }, (_, h) => hourCode(h));
@@ -64,20 +64,6 @@ export function slotBatchTable(
   const loanIds = new Array<string>(n);
   for (let j = 0; j < n; j++) loanIds[j] = rowOf[j]! < 0 ? '' : state.keys.loan_id[rowOf[j]!]!;
   return { manifest: hangupManifest(), n, keys: { loan_id: loanIds }, numeric, categorical };
-}
-
-/** Rows [from, to) of a feature table (typed-array views, no copy of numeric data). */
-export function sliceTable(t: FeatureTable, from: number, to: number): FeatureTable {
-  const keys: FeatureTable['keys'] = { loan_id: t.keys.loan_id.slice(from, to) };
-  if (t.keys.as_of) keys.as_of = t.keys.as_of.slice(from, to);
-  if (t.keys.contact_id) keys.contact_id = t.keys.contact_id.slice(from, to);
-  return {
-    manifest: t.manifest,
-    n: to - from,
-    keys,
-    numeric: Object.fromEntries(Object.entries(t.numeric).map(([k, v]) => [k, v.subarray(from, to)])),
-    categorical: Object.fromEntries(Object.entries(t.categorical).map(([k, v]) => [k, v.slice(from, to)])),
-  };
 }
 
 /** Context rows: every (hour 0–23, weekday code 0–7, channel, notice) a slot can have. */

@@ -9,17 +9,17 @@
  */
 import { InsufficientDataError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import { monthStart } from '../core/months.ts';
 import { type BinaryEvaluation, evaluateBinary } from '../evaluate/index.ts';
 import { buildHangupRows, readHangupRows } from '../features/index.ts';
+import { type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from '../features/periods.ts';
 import { buildAttemptSpine } from '../features/spine.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
 import { predictHangup, splitByAsOf, type TrainedModel, trainHangupModel } from '../models/index.ts';
+import { writePopulation, writePredictions } from '../score/store.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { monthStart } from './months.ts';
-import { type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from './periods.ts';
-import { writePopulation, writePredictions } from './store.ts';
-import { rowsWhere } from './train-delinquency.ts';
+import { rowsWhere } from './delinquency.ts';
 
 export interface HangupTrainConfig {
   /** First attempt date (UTC, inclusive). Default: all. */

@@ -15,7 +15,7 @@ import { sha256, stableStringify } from '../core/hash.ts';
 import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
-import { promoteVersion } from '../lifecycle/promotions.ts';
+import type { Period, PeriodSplit } from '../features/periods.ts';
 import {
   championVersion,
   clearFallback,
@@ -26,11 +26,11 @@ import {
   saveModel,
   type TrainedModel,
 } from '../models/index.ts';
+import { promoteVersion } from '../models/promotions.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { featureTableHash } from './datahash.ts';
-import type { Period, PeriodSplit } from './periods.ts';
-import { checkDelinquencyData, type DelinquencyTrainConfig, trainDelinquency } from './train-delinquency.ts';
-import { checkHangupData, type HangupTrainConfig, trainHangup } from './train-hangup.ts';
+import { checkDelinquencyData, type DelinquencyTrainConfig, trainDelinquency } from './delinquency.ts';
+import { checkHangupData, type HangupTrainConfig, trainHangup } from './hangup.ts';
 
 export interface TrainConfig {
   /** Registry root (models/). */

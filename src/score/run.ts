@@ -11,6 +11,7 @@ import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
+import { sliceTable } from '../features/slice.ts';
 import type { FeatureTable } from '../features/types.ts';
 import {
   championVersion,
@@ -21,7 +22,6 @@ import {
   readFallback,
 } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { sliceTable } from './slot-table.ts';
 import { writePopulation } from './store.ts';
 
 /**

@@ -11,7 +11,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { BadInputError } from '../core/errors.ts';
-import { championVersion, promote } from '../models/index.ts';
+import { championVersion, promote } from './index.ts';
 import { listVersions } from './versions.ts';
 
 /** One line of promotions.jsonl. */

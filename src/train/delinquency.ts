@@ -9,8 +9,16 @@
  */
 import { BadInputError, InsufficientDataError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import { addDays, addMonths, monthRange, monthStart } from '../core/months.ts';
 import { evaluateHazard } from '../evaluate/index.ts';
 import { buildSnapshots, defaultDataEnd, readHazardLabels, readSnapshotFeatures } from '../features/index.ts';
+import {
+  MIN_PERIODS,
+  type PeriodChoice,
+  type PeriodSplit,
+  periodStart,
+  splitPeriods,
+} from '../features/periods.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
 import {
@@ -20,10 +28,8 @@ import {
   type TrainOptions,
   trainHazardModel,
 } from '../models/index.ts';
+import { writePopulation, writePredictions } from '../score/store.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { addDays, addMonths, monthRange, monthStart } from './months.ts';
-import { MIN_PERIODS, type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from './periods.ts';
-import { writePopulation, writePredictions } from './store.ts';
 
 /** Below this many onsets in the training rows the hazard network is an ensemble of three (see defaultMembers). */
 export const SMALL_DATA_ONSETS = 2000;

@@ -1,9 +1,10 @@
 /**
- * Writes evaluation predictions and score populations (the report's inputs, src/report/inputs.ts) with DuckDB's
+ * Writes evaluation predictions and score populations (the report's inputs, src/warehouse/report-inputs.ts) with DuckDB's
  * appender: millions of rows go in without building SQL text or row objects.
  */
-import { ensureReportInputs } from '../report/inputs.ts';
+
 import type { Warehouse } from '../warehouse/db.ts';
+import { ensureReportInputs } from '../warehouse/report-inputs.ts';
 
 export interface PredictionRows {
   model: string;

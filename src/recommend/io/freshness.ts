@@ -6,9 +6,9 @@
  *
  * Reads: repayments, contacts. Writes: nothing.
  */
-import { StaleDataError } from '../core/errors.ts';
-import { counted } from '../core/format.ts';
-import type { Warehouse } from '../warehouse/db.ts';
+import { StaleDataError } from '../../core/errors.ts';
+import { counted } from '../../core/format.ts';
+import type { Warehouse } from '../../warehouse/db.ts';
 
 /** Default largest age of the newest data, in days before the as-of date. */
 export const DEFAULT_MAX_DATA_AGE_DAYS = 3;

@@ -6,7 +6,7 @@
  *                 └─ (auto) ─► periodStart(·, week) ─► ≥ 3 periods? ─► week split, else InsufficientDataError
  */
 import { InsufficientDataError } from '../core/errors.ts';
-import { addDays, monthStart } from './months.ts';
+import { addDays, monthStart } from '../core/months.ts';
 import { type MonthSplit, splitMonths } from './split-months.ts';
 
 /** Length of one as-of period. */

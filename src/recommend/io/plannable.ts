@@ -4,9 +4,9 @@
  * book, so it is set aside here, named with its column and value, and the rest is planned.
  * Reads: the planner's view of each loan. Writes: nothing.
  */
-import { DATE_RANGE } from '../contract/columns.ts';
-import { isAcceptedZone } from '../contract/zones.ts';
-import type { PlannerLoan } from '../recommend/index.ts';
+import { DATE_RANGE } from '../../contract/columns.ts';
+import { isAcceptedZone } from '../../contract/zones.ts';
+import type { PlannerLoan } from '../index.ts';
 
 /** A loan left out of the plan, and why. */
 export interface SkippedLoan {

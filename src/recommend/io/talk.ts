@@ -3,15 +3,16 @@
  * and notice texts (src/scripts). Kept out of the planner so the planner stays a pure function of its inputs and
  * the backtest, which replays the planner alone, is unaffected.
  */
-import { sha256 } from '../core/hash.ts';
-import type { WorkCalendar } from '../recommend/calendar.ts';
-import { calendarFor } from '../recommend/calendar.ts';
-import type { PlannerLoan } from '../recommend/input.ts';
-import { applyNextAction } from '../recommend/next-action.ts';
-import type { Policy } from '../recommend/policy/schema.ts';
-import type { Recommendation } from '../recommend/types.ts';
-import { composeTalk } from '../scripts/compose.ts';
-import type { ScriptLibrary } from '../scripts/schema.ts';
+
+import type { Recommendation } from '../../contract/recommendation.ts';
+import { sha256 } from '../../core/hash.ts';
+import { composeTalk } from '../../scripts/compose.ts';
+import type { ScriptLibrary } from '../../scripts/schema.ts';
+import type { WorkCalendar } from '../calendar.ts';
+import { calendarFor } from '../calendar.ts';
+import type { PlannerLoan } from '../input.ts';
+import { applyNextAction } from '../next-action.ts';
+import type { Policy } from '../policy/schema.ts';
 import type { TalkFactsRow } from './talk-facts.ts';
 
 /**

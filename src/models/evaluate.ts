@@ -5,11 +5,12 @@
  *   const r = evaluateModels({ network, baseline }, table, { labels }, split.test);
  *   await writeEvaluation(modelDir, r);
  */
+
+import { type BinaryEvaluation, evaluateBinary, evaluateHazard } from '../evaluate/evaluate.ts';
 import type { FeatureTable, HazardLabels } from '../features/types.ts';
-import { predictHangup } from '../models/hangup.ts';
-import { predictHazard } from '../models/hazard.ts';
-import type { TrainedModel } from '../models/types.ts';
-import { type BinaryEvaluation, evaluateBinary, evaluateHazard } from './evaluate.ts';
+import { predictHangup } from './hangup.ts';
+import { predictHazard } from './hazard.ts';
+import type { TrainedModel } from './types.ts';
 
 /** Outcomes: hazard labels for the delinquency model, 0/1 per row for the hang-up model. */
 export interface Outcomes {

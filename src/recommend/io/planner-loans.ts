@@ -4,18 +4,12 @@
  * and the recent contact attempts the contact rules need. Everything is as known at the as-of date.
  */
 
-import { fitContactClasses } from '../recommend/classes.ts';
-import type { PlannerLoan, RecentContact } from '../recommend/index.ts';
-import {
-  BAND_COUNT,
-  type BandCounts,
-  type BandRates,
-  type ContactFacts,
-  type ContactPriors,
-  ratesOf,
-} from '../recommend/profile.ts';
-import { tempLoanIds, type Warehouse } from '../warehouse/db.ts';
-import type { Scored } from './score.ts';
+import type { Scored } from '../../score/run.ts';
+import { tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
+import { BAND_COUNT, type BandCounts, type BandRates } from '../bands.ts';
+import { fitContactClasses } from '../classes.ts';
+import type { PlannerLoan, RecentContact } from '../index.ts';
+import { type ContactFacts, type ContactPriors, ratesOf } from '../profile.ts';
 
 /** Days of contact history handed to the rules (the longest rule window, with room). */
 export const RECENT_DAYS = 60;

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
-import { championVersion, type ModelCard } from '../models/index.ts';
+import { championVersion, type ModelCard } from './index.ts';
 
 /** One version of a model, as `followup models list` shows it. */
 export interface VersionInfo {

@@ -15,11 +15,11 @@ import { hangupManifest, snapshotManifest } from '../../src/features/index.ts';
 import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
 import { championVersion, explain, loadModel, predictHangup } from '../../src/models/index.ts';
-import { plannerLoans } from '../../src/ops/planner-loans.ts';
-import { runRecommend } from '../../src/ops/recommend.ts';
-import { scoreLoans } from '../../src/ops/score.ts';
-import { slotBatchTable, slotScorer } from '../../src/ops/slot-table.ts';
-import { runTrain, type TrainedEntry } from '../../src/ops/train.ts';
+import { plannerLoans } from '../../src/recommend/io/planner-loans.ts';
+import { slotBatchTable, slotScorer } from '../../src/recommend/io/slot-scorer.ts';
+import { runRecommend } from '../../src/recommend/run.ts';
+import { scoreLoans } from '../../src/score/run.ts';
+import { runTrain, type TrainedEntry } from '../../src/train/run.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
 const clock = fixedClock('2026-01-05T00:00:00Z');

@@ -6,7 +6,7 @@
  *   eval_predictions   one row per evaluated prediction: model, variant, horizon, split, month, y, p
  *   score_population   one row per (model, population, feature, row): value
  */
-import type { Warehouse } from '../warehouse/db.ts';
+import type { Warehouse } from './db.ts';
 
 /** Feature name in score_population that stands for the model's score itself. */
 export const SCORE_FEATURE = 'score';
@@ -35,22 +35,4 @@ CREATE TABLE IF NOT EXISTS score_population (
 /** Creates eval_predictions and score_population if missing. Idempotent. */
 export async function ensureReportInputs(w: Warehouse): Promise<void> {
   await w.run(REPORT_INPUTS_DDL);
-}
-
-/** True when a table (or view) exists in the warehouse's main schema. */
-export async function tableExists(w: Warehouse, name: string): Promise<boolean> {
-  const row = await w.one<{ n: bigint | number }>(
-    "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-    [name],
-  );
-  return Number(row?.n ?? 0) > 0;
-}
-
-/** True when a table has a column of that name. */
-export async function columnExists(w: Warehouse, tableName: string, column: string): Promise<boolean> {
-  const row = await w.one<{ n: bigint | number }>(
-    "SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? AND column_name = ?",
-    [tableName, column],
-  );
-  return Number(row?.n ?? 0) > 0;
 }

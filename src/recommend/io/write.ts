@@ -2,9 +2,9 @@
  * Stores a recommendations run: the follow-ups are staged as the planner emits them, then the run row and one row
  * per follow-up replace an earlier run of the same id in one transaction.
  */
-import type { Clock } from '../core/clock.ts';
-import type { Recommendation } from '../recommend/index.ts';
-import { literal, type Warehouse } from '../warehouse/db.ts';
+import type { Clock } from '../../core/clock.ts';
+import { literal, type Warehouse } from '../../warehouse/db.ts';
+import type { Recommendation } from '../index.ts';
 
 const COLUMNS: (keyof Recommendation)[] = [
   'run_id',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InsufficientDataError } from '../../src/core/errors.ts';
-import { periodStart, splitPeriods } from '../../src/ops/periods.ts';
-import { minusMonths, weekRange } from '../../src/ops/train-delinquency.ts';
+import { periodStart, splitPeriods } from '../../src/features/periods.ts';
+import { minusMonths, weekRange } from '../../src/train/delinquency.ts';
 
 /** Every day from `from` to `to` inclusive. */
 function days(from: string, to: string): string[] {

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureScoresTable } from '../../src/ops/score.ts';
-import { POPULATION_SAMPLE, writePopulation } from '../../src/ops/store.ts';
+import { ensureScoresTable } from '../../src/score/run.ts';
+import { POPULATION_SAMPLE, writePopulation } from '../../src/score/store.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
 let w: Warehouse;
