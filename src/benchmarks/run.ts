@@ -145,6 +145,6 @@ export async function runBenchmark(
 
 function arm(model: TrainedModel, data: BenchmarkData): ArmResult {
   const p = predictHangup(model, data.table);
-  const m = evaluateBinary(p, data.y, data.test).metrics;
+  const m = evaluateBinary(data.y, p, data.test).metrics;
   return { ...m, trainSeconds: model.training.seconds, epochs: model.training.epochs };
 }

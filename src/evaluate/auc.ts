@@ -1,12 +1,12 @@
 /**
  * AUC: probability that a random event scores above a random non-event (ties count one half), computed from
  * mid-ranks (Mann–Whitney U). 0.5 = random, 1 = perfect, 0 = perfectly inverted. NaN when one class is absent.
- *   auc([0.1, 0.9], [0, 1]) === 1
+ *   auc([0, 1], [0.1, 0.9]) === 1
  */
 import { checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
 
-export function auc(p: Scores, y: Labels): number {
-  const n = checkInputs('auc', p, y);
+export function auc(y: Labels, p: Scores): number {
+  const n = checkInputs('auc', y, p);
   const order = orderByScore(p);
   let pos = 0;
   let rankSum = 0;

@@ -5,10 +5,10 @@
 import { reliability } from './reliability.ts';
 import type { Labels, Scores } from './types.ts';
 
-export function ece(p: Scores, y: Labels, bins = 10): number {
+export function ece(y: Labels, p: Scores, bins = 10): number {
   const n = p.length;
   let s = 0;
-  for (const b of reliability(p, y, bins)) {
+  for (const b of reliability(y, p, bins)) {
     if (b.count) s += (b.count / n) * Math.abs((b.meanPredicted as number) - (b.observedRate as number));
   }
   return s;

@@ -20,8 +20,8 @@ export interface BinaryEvaluation {
   reliability: ReliabilityBin[];
 }
 
-/** Evaluates probabilities `p` against labels `y`, optionally only over the rows with mask 1. */
-export function evaluateBinary(p: Scores, y: Labels, mask?: Uint8Array): BinaryEvaluation {
+/** Evaluates labels `y` against probabilities `p` (the field's (y_true, y_score) order), optionally only over the rows with mask 1. */
+export function evaluateBinary(y: Labels, p: Scores, mask?: Uint8Array): BinaryEvaluation {
   let pp: Scores = p;
   let yy: Labels = y;
   if (mask) {
@@ -35,13 +35,13 @@ export function evaluateBinary(p: Scores, y: Labels, mask?: Uint8Array): BinaryE
     pp = a;
     yy = b;
   }
-  const metrics = Object.fromEntries(Object.entries(METRICS).map(([k, f]) => [k, f(pp, yy)])) as Record<
+  const metrics = Object.fromEntries(Object.entries(METRICS).map(([k, f]) => [k, f(yy, pp)])) as Record<
     MetricName,
     number
   >;
   let events = 0;
   for (let i = 0; i < yy.length; i++) events += yy[i] as number;
-  return { n: pp.length, events, metrics, lift: liftTable(pp, yy), reliability: reliability(pp, yy) };
+  return { n: pp.length, events, metrics, lift: liftTable(yy, pp), reliability: reliability(yy, pp) };
 }
 
 /**
@@ -49,8 +49,8 @@ export function evaluateBinary(p: Scores, y: Labels, mask?: Uint8Array): BinaryE
  * known (event within t, or observed ≥ t); its label is "onset within t months".
  */
 export function evaluateHazard(
-  cumulative: Float32Array,
   labels: HazardLabels,
+  cumulative: Float32Array,
   mask?: Uint8Array,
 ): { horizon: number; byMonth: BinaryEvaluation[] } {
   const H = labels.horizon;
@@ -68,7 +68,7 @@ export function evaluateHazard(
       p.push(cumulative[i * H + t - 1] as number);
       y.push(hit ? 1 : 0);
     }
-    byMonth.push(evaluateBinary(p, y));
+    byMonth.push(evaluateBinary(y, p));
   }
   return { horizon: H, byMonth };
 }

@@ -2,6 +2,6 @@
 import { auc } from './auc.ts';
 import type { Labels, Scores } from './types.ts';
 
-export function gini(p: Scores, y: Labels): number {
-  return 2 * auc(p, y) - 1;
+export function gini(y: Labels, p: Scores): number {
+  return 2 * auc(y, p) - 1;
 }

@@ -1,7 +1,7 @@
 /**
  * Evaluation metrics, one per file, and the evaluation of predictions on a held-out period (models are scored in
  * src/models/evaluate.ts).
- *   const r = evaluateBinary(p, y, testMask);  r.metrics.auc, r.metrics.ece, r.lift, r.reliability
+ *   const r = evaluateBinary(y, p, testMask);  r.metrics.auc, r.metrics.ece, r.lift, r.reliability
  */
 
 export { auc } from './auc.ts';

@@ -16,18 +16,18 @@ export interface KsResult {
   curve: { x: number; bads: number; goods: number }[];
 }
 
-export function ksCurve(p: Scores, y: Labels): KsResult {
-  return scan(p, y, true);
+export function ksCurve(y: Labels, p: Scores): KsResult {
+  return scan(y, p, true);
 }
 
-export function ks(p: Scores, y: Labels): number {
+export function ks(y: Labels, p: Scores): number {
   // no curve: on a million rows it would be a million objects nobody reads
-  return scan(p, y, false).ks;
+  return scan(y, p, false).ks;
 }
 
 /** One pass over the scores in ascending order; the curve only when asked for. */
-function scan(p: Scores, y: Labels, withCurve: boolean): KsResult {
-  const n = checkInputs('ks', p, y);
+function scan(y: Labels, p: Scores, withCurve: boolean): KsResult {
+  const n = checkInputs('ks', y, p);
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i] as number;
   const neg = n - pos;

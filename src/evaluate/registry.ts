@@ -11,7 +11,7 @@ import { logLoss } from './logloss.ts';
 import type { Labels, Scores } from './types.ts';
 
 /** A scalar metric of probabilities/scores against 0/1 labels. */
-export type BinaryMetric = (p: Scores, y: Labels) => number;
+export type BinaryMetric = (y: Labels, p: Scores) => number;
 
 export const METRICS = {
   auc,

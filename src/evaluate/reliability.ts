@@ -16,8 +16,8 @@ export interface ReliabilityBin {
   observedRate: number | null;
 }
 
-export function reliability(p: Scores, y: Labels, bins = 10): ReliabilityBin[] {
-  const n = checkInputs('reliability', p, y);
+export function reliability(y: Labels, p: Scores, bins = 10): ReliabilityBin[] {
+  const n = checkInputs('reliability', y, p);
   const cnt = new Float64Array(bins);
   const sp = new Float64Array(bins);
   const sy = new Float64Array(bins);
@@ -57,8 +57,8 @@ export interface QuantileBin {
  * in the first equal-width bin; equal counts put each tenth of the population in its own point. Tied predictions
  * stay in one bin (a bin ends only between distinct scores), so bins can differ in size.
  */
-export function reliabilityByCount(p: Scores, y: Labels, bins = 10): QuantileBin[] {
-  const n = checkInputs('reliability', p, y);
+export function reliabilityByCount(y: Labels, p: Scores, bins = 10): QuantileBin[] {
+  const n = checkInputs('reliability', y, p);
   const order = orderByScore(p);
   const out: QuantileBin[] = [];
   let start = 0;

@@ -4,7 +4,7 @@ export type Scores = ArrayLike<number>;
 export type Labels = ArrayLike<number>;
 
 /** Throws unless scores and labels line up and labels are 0/1; returns n. */
-export function checkInputs(metric: string, p: Scores, y: Labels): number {
+export function checkInputs(metric: string, y: Labels, p: Scores): number {
   if (p.length !== y.length) throw new RangeError(`${metric}: ${p.length} scores but ${y.length} labels`);
   for (let i = 0; i < y.length; i++) {
     const v = y[i];

@@ -47,15 +47,15 @@ export async function headToHead(
     const mask = testMask(table, testFrom, (i) => labels.delinquent[i] === 0);
     const H = labels.horizon;
     const at = (m: typeof champ) =>
-      evaluateHazard(predictHazard(m, table).cumulative, labels, mask).byMonth[H - 1]!;
+      evaluateHazard(labels, predictHazard(m, table).cumulative, mask).byMonth[H - 1]!;
     const a = at(champ);
     const b = at(chal);
     return { n: b.n, events: b.events, testFrom, champion: pick(a.metrics), challenger: pick(b.metrics) };
   }
   const { table, y } = await readHangupRows(w);
   const mask = testMask(table, testFrom, () => true);
-  const a = evaluateBinary(predictHangup(champ, table), y, mask);
-  const b = evaluateBinary(predictHangup(chal, table), y, mask);
+  const a = evaluateBinary(y, predictHangup(champ, table), mask);
+  const b = evaluateBinary(y, predictHangup(chal, table), mask);
   return { n: b.n, events: b.events, testFrom, champion: pick(a.metrics), challenger: pick(b.metrics) };
 }
 

@@ -83,8 +83,8 @@ function metrics(p: number[], y: number[]): MaturedMetrics {
   return {
     n,
     events,
-    auc: events > 0 && events < n ? auc(p, y) : Number.NaN,
-    brier: brier(p, y),
+    auc: events > 0 && events < n ? auc(y, p) : Number.NaN,
+    brier: brier(y, p),
     predicted,
     observed,
     citl: observed - predicted,

@@ -178,10 +178,10 @@ export function fitPriorShift(
     shift.observed_rate.push(n ? events / n : Number.NaN);
     shift.predicted_rate.push(n ? expected / n : Number.NaN);
     shift.delta.push(delta);
-    shift.brier_before.push(n ? brier(pBefore, ys) : Number.NaN);
-    shift.brier_after.push(n ? brier(pAfter, ys) : Number.NaN);
-    shift.ece_before.push(n ? ece(pBefore, ys) : Number.NaN);
-    shift.ece_after.push(n ? ece(pAfter, ys) : Number.NaN);
+    shift.brier_before.push(n ? brier(ys, pBefore) : Number.NaN);
+    shift.brier_after.push(n ? brier(ys, pAfter) : Number.NaN);
+    shift.ece_before.push(n ? ece(ys, pBefore) : Number.NaN);
+    shift.ece_after.push(n ? ece(ys, pAfter) : Number.NaN);
   }
   return apply && any ? { ...cal, b, shift } : { ...cal, shift };
 }

@@ -39,14 +39,14 @@ export function evaluateModel(
     return {
       kind: model.kind,
       arch: model.arch,
-      byMonth: evaluateHazard(cumulative, outcomes.labels, mask).byMonth,
+      byMonth: evaluateHazard(outcomes.labels, cumulative, mask).byMonth,
     };
   }
   if (!outcomes.y) throw new RangeError('evaluating a hang-up model needs 0/1 outcomes');
   return {
     kind: model.kind,
     arch: model.arch,
-    byMonth: [evaluateBinary(predictHangup(model, table), outcomes.y, mask)],
+    byMonth: [evaluateBinary(outcomes.y, predictHangup(model, table), mask)],
   };
 }
 

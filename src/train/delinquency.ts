@@ -222,8 +222,8 @@ export async function trainDelinquency(
   const pn = predictHazard(network, table);
   const pb = predictHazard(baseline, table);
   const evaluation = {
-    network: evaluateHazard(pn.cumulative, labels, masks.test),
-    baseline: evaluateHazard(pb.cumulative, labels, masks.test),
+    network: evaluateHazard(labels, pn.cumulative, masks.test),
+    baseline: evaluateHazard(labels, pb.cumulative, masks.test),
   };
 
   // The report's inputs: test-period predictions per horizon for both variants, and the training population.

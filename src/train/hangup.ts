@@ -167,8 +167,8 @@ export async function trainHangup(
   const pn = predictHangup(network, table);
   const pb = predictHangup(baseline, table);
   const evaluation = {
-    network: evaluateBinary(pn, y, masks.test),
-    baseline: evaluateBinary(pb, y, masks.test),
+    network: evaluateBinary(y, pn, masks.test),
+    baseline: evaluateBinary(y, pb, masks.test),
   };
   const testRows = rowsWhere(masks.test);
   for (const [variant, p] of [

@@ -97,7 +97,7 @@ const tfjs = {
   epochs: model.training.epochs[0],
   scoreSeconds,
   scoreRowsPerSecond: N / scoreSeconds,
-  testAuc: auc(pick(p), pick(y)),
+  testAuc: auc(pick(y), pick(p)),
 };
 log.info('tfjs', tfjs);
 

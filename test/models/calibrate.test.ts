@@ -17,8 +17,8 @@ describe('Platt calibration', () => {
     const rows = Int32Array.from({ length: n }, (_, i) => i);
     const cal = fitPlatt(z, { y, m: new Float32Array(n).fill(1), k: 1 }, rows);
     expect(cal.a[0]).toBeCloseTo(1 / 3, 1);
-    const before = ece(Float32Array.from(z, sigmoid), y);
-    const after = ece(applyCalibration(cal, z, 1), y);
+    const before = ece(y, Float32Array.from(z, sigmoid));
+    const after = ece(y, applyCalibration(cal, z, 1));
     expect(before).toBeGreaterThan(0.1);
     expect(after).toBeLessThan(0.02);
   });
@@ -57,8 +57,8 @@ describe('prior-shift correction', () => {
     expect(s.ece_after[0]).toBeLessThan(s.ece_before[0]!);
     // A fresh period with the same lift: the shifted calibration scores better than the plain Platt fit.
     const next = world(5000, 1, 17);
-    expect(brier(applyCalibration(shifted, next.z, 1), next.y)).toBeLessThan(
-      brier(applyCalibration(platt, next.z, 1), next.y),
+    expect(brier(next.y, applyCalibration(shifted, next.z, 1))).toBeLessThan(
+      brier(next.y, applyCalibration(platt, next.z, 1)),
     );
   });
 

@@ -34,7 +34,7 @@ describe('hang-up network, registry and reason codes', async () => {
         yt.push(y[i] as number);
       }
     });
-    expect(auc(test, yt)).toBeGreaterThan(0.75);
+    expect(auc(yt, test)).toBeGreaterThan(0.75);
     const again = await trainHangupModel(table, y, split, opts);
     expect(predictHangup(again, table)).toEqual(p);
     const w1 = model.nets[0]?.getWeights().map((w) => Array.from(w.dataSync()));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { wilson } from '../../src/evaluate/index.ts';
-import { brier, ece, reliability } from '../../src/report/metrics/calibration.ts';
-import { auc, ksCurve, rocCurve } from '../../src/report/metrics/discrimination.ts';
-import { gainsTable, liftTable, scoreHistogram } from '../../src/report/metrics/lift.ts';
+import { brierOrZero, eceOrZero, reliabilityPoints } from '../../src/report/metrics/calibration.ts';
+import { aucOrNull, ksPoints, rocCurve } from '../../src/report/metrics/discrimination.ts';
+import { gainsRows, liftRows, scoreHistogram } from '../../src/report/metrics/lift.ts';
 import { pointsOf, scoreBands } from '../../src/report/metrics/points.ts';
 import { chi2Quantile95, psiBand, psiFromCounts, psiNoiseP95 } from '../../src/report/metrics/psi.ts';
 
@@ -16,11 +16,11 @@ describe('discrimination', () => {
     // positives 0.35, 0.8 vs negatives 0.1, 0.4: 0.35>0.1, 0.8>0.1, 0.8>0.4 win, 0.35<0.4 loses → 3/4
     ['hand case', [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0.75],
   ])('AUC %s', (_n, y, p, want) => {
-    expect(auc(f(y), f(p))).toBeCloseTo(want, 12);
+    expect(aucOrNull(f(y), f(p))).toBeCloseTo(want, 12);
   });
 
   it('AUC is null with one class, and ROC is then empty', () => {
-    expect(auc(f([1, 1]), f([0.2, 0.3]))).toBeNull();
+    expect(aucOrNull(f([1, 1]), f([0.2, 0.3]))).toBeNull();
     expect(rocCurve(f([1, 1]), f([0.2, 0.3]))).toEqual([]);
   });
 
@@ -35,7 +35,7 @@ describe('discrimination', () => {
   });
 
   it('KS of a perfect split is 1 at the threshold between the classes, drawn by population share', () => {
-    const r = ksCurve(f([0, 0, 1, 1]), f([0.1, 0.2, 0.8, 0.9]));
+    const r = ksPoints(f([0, 0, 1, 1]), f([0.1, 0.2, 0.8, 0.9]));
     expect(r.ks).toBe(1);
     expect(r.threshold).toBe(0.2);
     // riskiest first, by hand: the top quarter holds half the bads, the top half all of them and no good
@@ -53,7 +53,7 @@ describe('discrimination', () => {
   it('KS and its curve agree: the largest gap of the curve is the KS', () => {
     const y = f([0, 1, 0, 0, 1, 0, 1, 0, 0, 0]);
     const p = f([0.1, 0.9, 0.3, 0.2, 0.4, 0.5, 0.7, 0.35, 0.05, 0.6]);
-    const r = ksCurve(y, p);
+    const r = ksPoints(y, p);
     const gap = Math.max(...r.curve.map((c) => c.bads - c.goods));
     expect(r.ks).toBeCloseTo(gap, 6);
     expect(r.curve.find((c) => c.x === r.ks_at)?.bads).toBeCloseTo(
@@ -66,22 +66,22 @@ describe('discrimination', () => {
 describe('calibration', () => {
   it('Brier by hand', () => {
     // (0.2-0)^2 + (0.6-1)^2 = 0.04 + 0.16 → mean 0.1
-    expect(brier(f([0, 1]), f([0.2, 0.6]))).toBeCloseTo(0.1, 12);
+    expect(brierOrZero(f([0, 1]), f([0.2, 0.6]))).toBeCloseTo(0.1, 12);
   });
   it('ECE is 0 when each bin predicts its observed rate, and weights bins by size', () => {
-    expect(ece(f([0, 1, 0, 1]), f([0.5, 0.5, 0.5, 0.5]))).toBeCloseTo(0, 12);
+    expect(eceOrZero(f([0, 1, 0, 1]), f([0.5, 0.5, 0.5, 0.5]))).toBeCloseTo(0, 12);
     // bin 0: p=0.05 ×2, observed 0.5 → |0.45|·2/4; bin 9: p=0.95 ×2, observed 1 → |0.05|·2/4
-    expect(ece(f([0, 1, 1, 1]), f([0.05, 0.05, 0.95, 0.95]))).toBeCloseTo(0.25, 12);
+    expect(eceOrZero(f([0, 1, 1, 1]), f([0.05, 0.05, 0.95, 0.95]))).toBeCloseTo(0.25, 12);
   });
 
   it('reliability bins hold equal counts, tied predictions stay together, intervals are Wilson', () => {
     const p = f(Array.from({ length: 100 }, (_, i) => (i + 1) / 100));
     const y = f(Array.from({ length: 100 }, (_, i) => i % 2));
-    const bins = reliability(y, p);
+    const bins = reliabilityPoints(y, p);
     expect(bins.map((b) => b.n)).toEqual(new Array(10).fill(10));
     expect(bins[0]).toMatchObject({ bin: 1, predicted: 0.055, observed: 0.5 });
     // one tied block is one bin; 1 of 2: Wilson 95 % = 0.5 ± 0.4055 (by hand)
-    expect(reliability(f([0, 1]), f([1, 1]))).toEqual([
+    expect(reliabilityPoints(f([0, 1]), f([1, 1]))).toEqual([
       { bin: 1, predicted: 1, observed: 0.5, low: 0.094531, high: 0.905469, n: 2 },
     ]);
     // at 0 events the interval stays inside [0, 1] (a normal interval would go negative): 0 of 50 → [0, 0.0713]
@@ -95,7 +95,7 @@ describe('lift and score distribution', () => {
   it('the riskiest decile holds the bads of a perfect score', () => {
     const y = f(Array.from({ length: 100 }, (_, i) => (i >= 90 ? 1 : 0)));
     const p = f(Array.from({ length: 100 }, (_, i) => i / 100));
-    const lift = liftTable(y, p);
+    const lift = liftRows(y, p);
     expect(lift).toHaveLength(10);
     expect(lift[0]).toEqual({ decile: 1, n: 10, bad_rate: 1, lift: 10, cum_gain: 1 });
     expect(lift[9]?.bad_rate).toBe(0);
@@ -104,7 +104,7 @@ describe('lift and score distribution', () => {
     // 10 rows, 2 bads at the two highest scores; 5 bands of 2 rows
     const y = f([0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
     const p = f([0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.5, 0.6]);
-    const g = gainsTable(y, p, 5);
+    const g = gainsRows(y, p, 5);
     expect(g[0]).toEqual({
       band: 1,
       n: 2,
@@ -118,7 +118,7 @@ describe('lift and score distribution', () => {
     });
     expect(g.map((r) => r.cum_goods)).toEqual([0, 0.25, 0.5, 0.75, 1]);
     // the largest band KS is the KS when bands split between distinct scores
-    expect(Math.max(...g.map((r) => r.ks))).toBe(ksCurve(y, p).ks);
+    expect(Math.max(...g.map((r) => r.ks))).toBe(ksPoints(y, p).ks);
   });
   it('scorecard points: 600 at odds 50:1, 20 more points double the odds; bands cover every row', () => {
     expect(pointsOf(1 / 51)).toBe(600);

@@ -6,9 +6,9 @@
 import type { Warehouse } from '../../warehouse/db.ts';
 import { tableExists } from '../../warehouse/introspect.ts';
 import { groupLabel } from '../i18n.ts';
-import { brier, ece, reliability } from '../metrics/calibration.ts';
-import { ascending, auc, classCounts, ksCurve, rocCurve } from '../metrics/discrimination.ts';
-import { gainsTable, liftTable, scoreHistogram } from '../metrics/lift.ts';
+import { brierOrZero, eceOrZero, reliabilityPoints } from '../metrics/calibration.ts';
+import { ascending, aucOrNull, classCounts, ksPoints, rocCurve } from '../metrics/discrimination.ts';
+import { gainsRows, liftRows, scoreHistogram } from '../metrics/lift.ts';
 import { scoreBands } from '../metrics/points.ts';
 import { round6 } from '../metrics/util.ts';
 import type {
@@ -28,8 +28,8 @@ export function variantOrder(a: string, b: string): number {
 
 /** Metrics of one variant from its matured (y, p) pairs. */
 export function variantMetrics(variant: string, y: Float64Array, p: Float64Array): VariantMetrics {
-  const a = auc(y, p);
-  const ks = ksCurve(y, p, 100);
+  const a = aucOrNull(y, p);
+  const ks = ksPoints(y, p, 100);
   return {
     variant,
     n: p.length,
@@ -39,13 +39,13 @@ export function variantMetrics(variant: string, y: Float64Array, p: Float64Array
     ks: ks.ks,
     ks_threshold: ks.threshold,
     ks_at: ks.ks_at,
-    brier: round6(brier(y, p)),
-    ece: round6(ece(y, p)),
+    brier: round6(brierOrZero(y, p)),
+    ece: round6(eceOrZero(y, p)),
     roc: rocCurve(y, p, 200, ascending(p)),
     ks_curve: ks.curve,
-    calibration: reliability(y, p),
-    lift: liftTable(y, p, 10),
-    gains: gainsTable(y, p, 10),
+    calibration: reliabilityPoints(y, p),
+    lift: liftRows(y, p, 10),
+    gains: gainsRows(y, p, 10),
     bands: scoreBands(y, p),
     score_hist: scoreHistogram(y, p),
   };
@@ -114,7 +114,7 @@ async function byMonth(w: Warehouse, lang: Lang): Promise<MonthlyPoint[]> {
   for (const [a, b] of runs([model, horizon, variant, month])) {
     const ys = Float64Array.from(y.slice(a, b) as number[]);
     const ps = Float64Array.from(p.slice(a, b) as number[]);
-    const auc1 = auc(ys, ps);
+    const auc1 = aucOrNull(ys, ps);
     out.push({
       label: groupLabel(lang, String(model[a]), Number(horizon[a])),
       variant: String(variant[a]),

@@ -7,23 +7,23 @@ import { brier as brierOf, ece as eceOf, reliabilityByCount } from '../../evalua
 import { round6 } from './util.ts';
 
 /** Mean squared error of p against y (0–1; lower is better). 0 for no rows. */
-export function brier(y: ArrayLike<number>, p: ArrayLike<number>): number {
-  return p.length ? brierOf(p, y) : 0;
+export function brierOrZero(y: ArrayLike<number>, p: ArrayLike<number>): number {
+  return p.length ? brierOf(y, p) : 0;
 }
 
 /** ECE (src/evaluate): Σ_b (n_b / N)·|observed_b − predicted_b| over 10 equal-width bins (0–1). 0 for no rows. */
-export function ece(y: ArrayLike<number>, p: ArrayLike<number>, bins = 10): number {
-  return p.length ? eceOf(p, y, bins) : 0;
+export function eceOrZero(y: ArrayLike<number>, p: ArrayLike<number>, bins = 10): number {
+  return p.length ? eceOf(y, p, bins) : 0;
 }
 
 /** Reliability by equal-count bins (1 = lowest predictions) with the observed rate's 95 % interval. */
-export function reliability(
+export function reliabilityPoints(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   bins = 10,
 ): { bin: number; predicted: number; observed: number; low: number; high: number; n: number }[] {
   if (!p.length) return [];
-  return reliabilityByCount(p, y, bins).map((b) => ({
+  return reliabilityByCount(y, p, bins).map((b) => ({
     bin: b.bin,
     predicted: round6(b.meanPredicted),
     observed: round6(b.observedRate),

@@ -12,8 +12,8 @@ export function orNull(v: number): number | null {
 }
 
 /** Area under the ROC curve (src/evaluate); null when either class is missing. */
-export function auc(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
-  return orNull(aucOf(p, y));
+export function aucOrNull(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
+  return orNull(aucOf(y, p));
 }
 
 /** ROC curve points (false-positive rate, true-positive rate) from the highest threshold down, thinned. */
@@ -45,7 +45,7 @@ export function rocCurve(
  * squeezes everything into its first hundredth; by population share the curves fill the panel and KS is the
  * largest vertical gap, drawn at `ks_at`.
  */
-export function ksCurve(
+export function ksPoints(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   maxPoints = 100,
@@ -55,7 +55,7 @@ export function ksCurve(
   ks_at: number | null;
   curve: { x: number; bads: number; goods: number }[];
 } {
-  const r = ksOf(p, y);
+  const r = ksOf(y, p);
   if (!Number.isFinite(r.ks)) return { ks: null, threshold: null, ks_at: null, curve: [] };
   const { pos, neg } = classCounts(y);
   const n = pos + neg;

@@ -7,13 +7,13 @@ import { classCounts } from './discrimination.ts';
 import { quantileSorted, round6 } from './util.ts';
 
 /** Per decile: rows, bad rate, lift over the overall bad rate, cumulative share of all bads captured. */
-export function liftTable(
+export function liftRows(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   groups = 10,
 ): { decile: number; n: number; bad_rate: number; lift: number; cum_gain: number }[] {
   if (!p.length) return [];
-  return liftOf(p, y, groups)
+  return liftOf(y, p, groups)
     .filter((r) => r.count > 0)
     .map((r) => ({
       decile: r.decile,
@@ -25,7 +25,7 @@ export function liftTable(
 }
 
 /** The gains/KS table by score band (10 near-equal bands, 1 = riskiest), rounded for JSON. */
-export function gainsTable(
+export function gainsRows(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   groups = 10,
@@ -41,7 +41,7 @@ export function gainsTable(
   ks: number;
 }[] {
   if (!p.length) return [];
-  return gainsOf(p, y, groups).map((r) => ({
+  return gainsOf(y, p, groups).map((r) => ({
     band: r.band,
     n: r.count,
     bads: r.events,
