@@ -13,8 +13,9 @@
  * Intervals are multiplied by `scale` so the volume can be matched; the fixed practice is never scaled (it sets
  * the volume).
  */
+
+import { dayOf, isoWeekday } from '../core/days.ts';
 import { mulberry32 } from '../core/prng.ts';
-import { dayOf, isoWeekday } from '../recommend/days.ts';
 import { calendarFor, type Policy } from '../recommend/index.ts';
 import { isoUtc, utcMsOfLocal } from '../recommend/zone.ts';
 import type { LoanOutcome } from './outcomes.ts';

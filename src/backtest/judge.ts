@@ -9,9 +9,9 @@
  * Per-loan sums are kept so the bootstrap (over loans, paired across policies) can re-weigh them.
  */
 
+import { isoWeekday } from '../core/days.ts';
 import { mulberry32 } from '../core/prng.ts';
 import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
-import { isoWeekday } from '../recommend/days.ts';
 import type { LoanOutcome } from './outcomes.ts';
 import type { MadeContact } from './schedule.ts';
 import { callContext, currentOn, type PreHistory, readChance, type WorldTruth } from './world.ts';

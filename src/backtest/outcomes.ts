@@ -4,8 +4,8 @@
  * early, whether it is the borrower's first loan, and its dates.
  */
 
+import { dayOf } from '../core/days.ts';
 import { closedLoansSql } from '../features/spine.ts';
-import { dayOf } from '../recommend/days.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { ScheduleLoan } from './schedule.ts';
 

@@ -12,13 +12,13 @@
  * not change repayment in the generated world, so the delinquency scores are the same under any schedule.
  */
 import { join } from 'node:path';
+import { dayOf } from '../core/days.ts';
 import type { Logger } from '../core/log.ts';
 import { addMonths } from '../core/months.ts';
 import { hangupManifest } from '../features/index.ts';
 import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
 import { championVersion, loadModel } from '../models/index.ts';
 import { BAND_COUNT, bandOf } from '../recommend/bands.ts';
-import { dayOf } from '../recommend/days.ts';
 import {
   type FollowUpHistory,
   type HangupScorer,

@@ -14,10 +14,10 @@
  *      loans ─► backtest_results.json; the same again with collection calls off (ablation)
  */
 import { writeFile } from 'node:fs/promises';
+import { dayOf } from '../core/days.ts';
 import type { Logger } from '../core/log.ts';
 import { addMonths, monthRange, monthStart } from '../core/months.ts';
 import { defaultDataEnd } from '../features/index.ts';
-import { dayOf } from '../recommend/days.ts';
 import { loadPolicy, type Policy } from '../recommend/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import {

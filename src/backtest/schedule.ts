@@ -3,7 +3,7 @@
  * cycles.ts (fixed, tiered, random) and replay.ts (the planner, risk-based and oracle).
  */
 
-import { ymdOf } from '../recommend/days.ts';
+import { ymdOf } from '../core/days.ts';
 import { type Policy, packFor, type RulePack } from '../recommend/index.ts';
 
 /** One follow-up call a schedule makes. */

@@ -6,11 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { dayOf } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
 import { BORROWER_TRUTH_COLUMNS } from '../generate/run.ts';
 import type { ContactTraits } from '../generate/traits.ts';
 import type { HangupContext } from '../generate/truth.ts';
-import { dayOf } from '../recommend/days.ts';
 import { literal, tempLoanIds, type Warehouse } from '../warehouse/db.ts';
 
 /** One borrower's truth. */

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
+import { makeManifest } from '../features/manifest.ts';
 import type { FeatureSpec, FeatureTable } from '../features/types.ts';
-import { makeManifest } from '../models/manifest.ts';
 import { numCol, PUBLIC_DIR, readCsv } from './read.ts';
 import type { BenchmarkData } from './taiwan.ts';
 
@@ -96,7 +96,7 @@ export async function loadBank(
     return r.y === 'yes' ? 1 : 0;
   });
   const table: FeatureTable = {
-    manifest: makeManifest('bank-1', specs),
+    manifest: makeManifest(specs, 'bank-1'),
     n,
     keys: { loan_id: rows.map((r) => String(r.__row)) },
     numeric,

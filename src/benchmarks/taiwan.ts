@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { counted } from '../core/format.ts';
+import { makeManifest } from '../features/manifest.ts';
 import type { FeatureSpec, FeatureTable } from '../features/types.ts';
-import { makeManifest } from '../models/manifest.ts';
 import { numCol, PUBLIC_DIR, readCsv } from './read.ts';
 
 /** The benchmark as data: features, binary target and the fixed test mask. */
@@ -106,7 +106,7 @@ export async function loadTaiwan(
     ),
   );
   const table: FeatureTable = {
-    manifest: makeManifest('taiwan-1', specs),
+    manifest: makeManifest(specs, 'taiwan-1'),
     n,
     keys: { loan_id: Array.from(id, (v) => String(v)) },
     numeric,

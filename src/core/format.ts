@@ -9,8 +9,9 @@
  *   fillPhrase('{v} {day|days} ago', 1, 'days') → "1 day ago"
  */
 
-/** Languages texts are written in. */
-export type Lang = 'en' | 'zh-CN';
+/** Languages texts are written in: reports, reason codes and scripts. */
+export const LANGS = ['en', 'zh-CN'] as const;
+export type Lang = (typeof LANGS)[number];
 
 const cache = new Map<string, Intl.NumberFormat>();
 function nf(lang: Lang, style: 'percent' | 'decimal', digits: number): Intl.NumberFormat {

@@ -7,7 +7,7 @@ import { ident } from '../warehouse/db.ts';
 import { maskedPhone } from '../warehouse/mask.ts';
 
 /** ISO 8601 UTC with milliseconds, as JS `Date.toISOString()` prints it. The session zone is UTC (db.ts). */
-export function isoUtc(col: string): string {
+export function isoUtcSql(col: string): string {
   return `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 }
 
@@ -37,7 +37,7 @@ export function recordFields(cols: string[], opts: { maskPhone: boolean; iso: bo
   const dates = new Set(['as_of', 'due_on', 'earliest_on', 'latest_on']);
   const out: [string, string][] = cols.map((c) => {
     const q = ident(c);
-    if (opts.iso && timestamps.has(c)) return [c, isoUtc(q)];
+    if (opts.iso && timestamps.has(c)) return [c, isoUtcSql(q)];
     if (opts.iso && dates.has(c)) return [c, `CAST(${q} AS VARCHAR)`];
     return [c, q];
   });

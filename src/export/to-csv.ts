@@ -11,7 +11,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
-import { E164_REGEX, isoUtc, localTime, neutralized } from './fields.ts';
+import { E164_REGEX, isoUtcSql, localTime, neutralized } from './fields.ts';
 import type { DialerField, DialerTemplate } from './template.ts';
 
 const PRENOTIFY = `CASE WHEN prenotify THEN 'Send ' || upper(coalesce(prenotify_channel, 'sms')) || ' at '
@@ -27,8 +27,8 @@ const DIALER_FIELD_SQL: Record<DialerField, { sql: string; text: boolean }> = {
   due_on: { sql: 'CAST(due_on AS VARCHAR)', text: false },
   local_window_start: { sql: localTime('local_ws'), text: false },
   local_window_end: { sql: localTime('local_we'), text: false },
-  window_start_utc: { sql: isoUtc('window_start_utc'), text: false },
-  window_end_utc: { sql: isoUtc('window_end_utc'), text: false },
+  window_start_utc: { sql: isoUtcSql('window_start_utc'), text: false },
+  window_end_utc: { sql: isoUtcSql('window_end_utc'), text: false },
   hour_start: { sql: 'hour_start', text: false },
   hour_end: { sql: 'hour_end', text: false },
   priority: { sql: 'priority', text: false },

@@ -19,7 +19,7 @@ import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { BadInputError } from '../core/errors.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { maskedPhone } from '../warehouse/mask.ts';
-import { isoUtc, localTime } from './fields.ts';
+import { isoUtcSql, localTime } from './fields.ts';
 import { WallTime } from './wall-time.ts';
 
 /** Rows rendered per ical-generator calendar; bounds memory. */
@@ -159,7 +159,7 @@ export async function writeIcs(
   let n = 0;
   const result = await w.conn.stream(
     `SELECT loan_id, purpose, cycle, sequence, export_state, time_zone,
-       ${isoUtc('window_start_utc')} AS ws, ${isoUtc('window_end_utc')} AS we,
+       ${isoUtcSql('window_start_utc')} AS ws, ${isoUtcSql('window_end_utc')} AS we,
        strftime(local_ws, '%Y-%m-%dT%H:%M:%S') AS lws,
        strftime(local_we, '%Y-%m-%dT%H:%M:%S') AS lwe,
        priority, channel,

@@ -11,10 +11,14 @@ export const FEATURE_VERSION = '2';
 
 /** Builds a manifest from feature specs; the hash covers version and each feature's name and type, in order. */
 export function makeManifest(features: FeatureSpec[], version: string = FEATURE_VERSION): FeatureManifest {
-  const hash = sha256(
+  return { version, features, hash: manifestHash(version, features) };
+}
+
+/** Hash of a manifest: sha256 of stable JSON of {version, features(name, type)}. */
+export function manifestHash(version: string, features: FeatureSpec[]): string {
+  return sha256(
     stableStringify({ version, features: features.map((f) => ({ name: f.name, type: f.type })) }),
   );
-  return { version, features, hash };
 }
 
 /** Features of delinquency snapshots (loan × as-of): repayment, contact, loan and market families. */

@@ -5,6 +5,7 @@
  *                                      └─► hazard labels (event, observed, delinquent) ──────────┴─► features_snapshot
  * Reads: loans, repayments, contacts, market. Writes: `features_snapshot` (replaced; one row per loan × as_of).
  */
+import { isIsoDate } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
 import { ident, type Warehouse } from '../warehouse/db.ts';
 import { assembleFeatures } from './assemble.ts';
@@ -51,12 +52,9 @@ export interface SnapshotLabels extends HazardLabels {
   delinquent: Uint8Array;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Checks a YYYY-MM-DD date string that is a real calendar date; `what` names it in the message. */
 export function checkDate(value: string, what: string): string {
-  const d = new Date(`${value}T00:00:00Z`);
-  if (!DATE.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value)
+  if (!isIsoDate(value))
     throw new BadInputError(`${what} must be a date YYYY-MM-DD; got ${JSON.stringify(value)}`);
   return value;
 }

@@ -3,7 +3,7 @@
  * frailty, temperament, income shocks); a loan carries what the lender records in `loans`.
  */
 import type { Loan } from '../contract/tables.ts';
-import { addMonths } from './dates.ts';
+import { addMonthsToDay } from '../core/months.ts';
 import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m, type MarketPaths } from './market.ts';
 import type { CreditGrade, GeneratorParams, LoanType } from './params.ts';
@@ -138,7 +138,7 @@ export function drawLoan(
     collateral = round(principal * rng.between(1.1, 2), 100);
   else if (rng.chance(0.1)) collateral = round(principal * rng.between(0.8, 1.3), 100);
   const declared = rng.chance(w.incomeMissingShare) ? null : round(b.income * (1 + 0.05 * rng.normal()), 100);
-  const maturityDay = addMonths(disbursedDay, term);
+  const maturityDay = addMonthsToDay(disbursedDay, term);
   const row: Loan = {
     loan_id: `L${b.id.slice(1)}-${seq}`,
     borrower_id: b.id,

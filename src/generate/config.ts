@@ -3,8 +3,9 @@
  * month indexes). Errors say what was expected and what was found.
  */
 import { z } from 'zod';
+import { dayOf, partsOf } from '../core/days.ts';
 import { UsageError } from '../core/errors.ts';
-import { addMonths, parseIsoDay, ymd } from './dates.ts';
+import { addMonthsToDay } from '../core/months.ts';
 import { DEFAULT_PARAMS } from './defaults.ts';
 
 /** What `generate` is asked for. */
@@ -48,15 +49,15 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     throw new UsageError(`generate: invalid options: ${problems.join('; ')}`);
   }
   const c = parsed.data;
-  const startDay = parseIsoDay(c.start);
+  const startDay = dayOf(c.start);
   if (Number.isNaN(startDay)) {
     throw new UsageError(`generate: --start must be a date YYYY-MM-DD; got ${JSON.stringify(c.start)}`);
   }
-  const s = ymd(startDay);
+  const s = partsOf(startDay);
   const startMonth = s.y * 12 + s.m - 1;
   const endMonth = startMonth + c.months - 1;
   // The window ends the day before the same day-of-month `months` later (clamped to short months).
-  const endDay = addMonths(startDay, c.months) - 1;
+  const endDay = addMonthsToDay(startDay, c.months) - 1;
   const codes = DEFAULT_PARAMS.world.regions.map((r) => r.code);
   const forced = c.downturn.map((spec) => {
     const m = /^([A-Z]{2}-[A-Z0-9]{1,3})@(\d{4})-(\d{2})$/.exec(spec);

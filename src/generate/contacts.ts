@@ -10,8 +10,9 @@
  * their true hang-up probabilities.
  */
 import type { Contact, PURPOSES } from '../contract/tables.ts';
+import { isoWeekday } from '../core/days.ts';
+import { monthIndex, monthStartDay } from '../core/months.ts';
 import type { Borrower, SimLoan, WorldFrame } from './borrower.ts';
-import { localTimestamp, monthIndex, monthStart, utcMinutes, weekday } from './dates.ts';
 import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m } from './market.ts';
 import { HOUR_BANDS, hourBand } from './params.ts';
@@ -19,6 +20,7 @@ import { inPeriods, type LoanHistory } from './repayments.ts';
 import type { Rng } from './rng.ts';
 import { missChance } from './traits.ts';
 import { trueHangupProbability } from './truth.ts';
+import { localTimestamp, utcMinutes } from './wall-clock.ts';
 
 type Purpose = (typeof PURPOSES)[number];
 
@@ -60,7 +62,7 @@ function plan(rng: Rng, b: Borrower, loan: SimLoan, hist: LoanHistory, frame: Wo
   // Weekend follow-ups are rarer than weekdays: most move to Monday.
   const keepWeekend = Math.min(1, w.weekendShare / (2 / 7));
   const shift = (day: number) => {
-    const wd = weekday(day);
+    const wd = isoWeekday(day) % 7;
     if ((wd === 0 || wd === 6) && !rng.chance(keepWeekend)) return day + (wd === 6 ? 2 : 1);
     return day;
   };
@@ -103,9 +105,9 @@ function plan(rng: Rng, b: Borrower, loan: SimLoan, hist: LoanHistory, frame: Wo
     }
   }
   const inboundEnd = Math.min(lifeEnd, loan.maturityDay);
-  for (let m = monthIndex(loan.disbursedDay); monthStart(m) <= inboundEnd; m++) {
-    const lo = Math.max(monthStart(m), loan.disbursedDay + 1);
-    const hi = Math.min(monthStart(m + 1) - 1, inboundEnd);
+  for (let m = monthIndex(loan.disbursedDay); monthStartDay(m) <= inboundEnd; m++) {
+    const lo = Math.max(monthStartDay(m), loan.disbursedDay + 1);
+    const hi = Math.min(monthStartDay(m + 1) - 1, inboundEnd);
     if (lo > hi) continue;
     const day = rng.int(lo, hi);
     const rate = inPeriods(hist.delinquent, day) ? w.inboundDelinquent : w.inboundMonthly;
@@ -214,7 +216,7 @@ export function simulateContacts(
     return trueHangupProbability(
       {
         localHour: Math.floor(minute / 60),
-        weekday: weekday(day),
+        weekday: isoWeekday(day) % 7,
         channel: extra.channel ?? 'phone',
         direction: extra.direction ?? 'outbound',
         collection: extra.collection ?? false,
@@ -241,7 +243,7 @@ export function simulateContacts(
     return rng.int(h0 * 60, h1 * 60 - 1);
   };
   const missAt = (day: number, minute: number) =>
-    traits ? missChance(traits, hourBand(Math.floor(minute / 60)), weekday(day)) : 0.25;
+    traits ? missChance(traits, hourBand(Math.floor(minute / 60)), isoWeekday(day) % 7) : 0.25;
   for (let pi = 0; pi < plans.length; pi++) {
     const p = plans[pi]!;
     const nextDay = plans[pi + 1]?.day ?? Infinity;

@@ -7,8 +7,9 @@
  * collection calls.
  */
 import type { Repayment } from '../contract/tables.ts';
+import { ymdOf } from '../core/days.ts';
+import { addMonthsToDay, monthIndex, monthStartDay } from '../core/months.ts';
 import type { Borrower, SimLoan, WorldFrame } from './borrower.ts';
-import { addMonths, isoDay, monthIndex, monthStart } from './dates.ts';
 import { GRADE_RANK } from './defaults.ts';
 import { hpiChange6m, unemploymentGap } from './market.ts';
 import type { Rng } from './rng.ts';
@@ -24,7 +25,7 @@ export interface HazardRow {
 }
 
 /** A stretch of days during which the loan is 30+ days past due: [from, to), `to` = Infinity if unresolved. */
-export interface Period {
+export interface DayRange {
   from: number;
   to: number;
 }
@@ -34,7 +35,7 @@ export interface LoanHistory {
   repayments: Repayment[];
   hazards: HazardRow[];
   /** 30+ DPD periods, sorted and disjoint. */
-  delinquent: Period[];
+  delinquent: DayRange[];
   /** Day the loan was prepaid, or null. */
   prepaidDay: number | null;
   /** Day of the installment that first went 30+ DPD, or null. */
@@ -70,7 +71,7 @@ export function simulateRepayments(rng: Rng, b: Borrower, loan: SimLoan, frame: 
   let prepaidDay: number | null = null;
   let open: number[] = [];
   for (let k = 1; k <= term; k++) {
-    const d = addMonths(loan.disbursedDay, k);
+    const d = addMonthsToDay(loan.disbursedDay, k);
     if (d > frame.endDay) break;
     const mi = monthIndex(d);
     const i = k - 1;
@@ -124,7 +125,7 @@ export function simulateRepayments(rng: Rng, b: Borrower, loan: SimLoan, frame: 
         },
         frame.params.hazard,
       );
-      hazards.push({ loan_id: loan.row.loan_id, month: isoDay(monthStart(mi)), hazard });
+      hazards.push({ loan_id: loan.row.loan_id, month: ymdOf(monthStartDay(mi)), hazard });
       if (rng.chance(hazard)) {
         everOnset = true;
         delinquent = true;
@@ -148,7 +149,7 @@ export function simulateRepayments(rng: Rng, b: Borrower, loan: SimLoan, frame: 
     amountPaid[i] = rng.chance(w.partialShare) ? money(amountDue[i]! * rng.between(0.3, 0.9)) : amountDue[i]!;
   }
   const repayments: Repayment[] = [];
-  const delinquentRaw: Period[] = [];
+  const delinquentRaw: DayRange[] = [];
   for (let i = 0; i < due.length; i++) {
     // The future is not known: a payment after the world's end is still unpaid in the data.
     const pd = paid[i] ?? null;
@@ -156,9 +157,9 @@ export function simulateRepayments(rng: Rng, b: Borrower, loan: SimLoan, frame: 
     repayments.push({
       loan_id: loan.row.loan_id,
       installment_no: i + 1,
-      due_on: isoDay(due[i]!),
+      due_on: ymdOf(due[i]!),
       amount_due: amountDue[i]!,
-      paid_on: p === null ? null : isoDay(p),
+      paid_on: p === null ? null : ymdOf(p),
       amount_paid: p === null ? null : amountPaid[i]!,
     });
     if (pd === null || pd - due[i]! >= 30) delinquentRaw.push({ from: due[i]! + 30, to: pd ?? Infinity });
@@ -167,9 +168,9 @@ export function simulateRepayments(rng: Rng, b: Borrower, loan: SimLoan, frame: 
 }
 
 /** Union of periods, sorted. */
-export function mergePeriods(ps: Period[]): Period[] {
+export function mergePeriods(ps: DayRange[]): DayRange[] {
   const s = [...ps].sort((a, b) => a.from - b.from);
-  const out: Period[] = [];
+  const out: DayRange[] = [];
   for (const p of s) {
     const last = out[out.length - 1];
     if (last && p.from <= last.to) last.to = Math.max(last.to, p.to);
@@ -179,7 +180,7 @@ export function mergePeriods(ps: Period[]): Period[] {
 }
 
 /** True when `day` falls in one of the periods. */
-export function inPeriods(ps: Period[], day: number): boolean {
+export function inPeriods(ps: DayRange[], day: number): boolean {
   for (const p of ps) if (day >= p.from && day < p.to) return true;
   return false;
 }

@@ -12,11 +12,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contacts, loans, market as marketTable, repayments } from '../contract/tables.ts';
+import { ymdOf } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
+import { monthStartDay } from '../core/months.ts';
 import type { WorldFrame } from './borrower.ts';
 import { type GenerateConfig, resolveConfig } from './config.ts';
-import { isoDay, monthStart } from './dates.ts';
 import { DEFAULT_PARAMS } from './defaults.ts';
 import { buildMarket } from './market.ts';
 import type { GeneratorParams } from './params.ts';
@@ -101,7 +102,7 @@ export async function runGenerate(
     for (let i = 0; i < market.months; i++) {
       sinks.market.write({
         region,
-        month: isoDay(monthStart(market.firstMonth + i)),
+        month: ymdOf(monthStartDay(market.firstMonth + i)),
         hpi: s.hpi[i],
         unemployment: s.unemployment[i],
       });
@@ -154,7 +155,7 @@ export async function runGenerate(
     borrowers: cfg.borrowers,
     months: cfg.months,
     start: cfg.start,
-    end: isoDay(cfg.endDay),
+    end: ymdOf(cfg.endDay),
     gzip: cfg.gzip,
     downturnOption: cfg.downturn,
     downturns: market.downturns,

@@ -4,9 +4,9 @@
  * world is generated in any block size with the same bytes.
  */
 import type { Loan, Repayment } from '../contract/tables.ts';
+import { ymdOf } from '../core/days.ts';
 import { drawBorrower, drawLoan, type WorldFrame } from './borrower.ts';
 import { type ContactDraft, simulateContacts } from './contacts.ts';
-import { isoDay } from './dates.ts';
 import { type HazardRow, simulateRepayments } from './repayments.ts';
 import { Rng } from './rng.ts';
 import { type ContactTraits, drawTraits } from './traits.ts';
@@ -49,8 +49,8 @@ export function generateBorrower(seed: number, index: number, frame: WorldFrame)
   for (let s = 0; s < days.length; s++) {
     const loan = drawLoan(rng, b, frame, days[s]!, s + 1, prevGrade);
     prevGrade = loan.grade;
-    loan.row.disbursed_on = isoDay(loan.disbursedDay);
-    loan.row.maturity_on = isoDay(loan.maturityDay);
+    loan.row.disbursed_on = ymdOf(loan.disbursedDay);
+    loan.row.maturity_on = ymdOf(loan.maturityDay);
     const hist = simulateRepayments(rng, b, loan, frame);
     slice.loans.push(loan.row);
     for (const r of hist.repayments) slice.repayments.push(r);

@@ -29,7 +29,7 @@ import { merge } from './merge.ts';
 import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
-import { buildTyped, checkRules, dstCounts, ensureAcceptedZones } from './validate.ts';
+import { buildTyped, checkRowRules, dstCounts, ensureAcceptedZones } from './validate.ts';
 
 export interface IngestDeps {
   log: Logger;
@@ -98,7 +98,7 @@ export async function runIngest(
         const refused = src.format === 'csv' ? await collectBrokenRows(w) : new Map<number, number>();
         const rowsIn = parsed.rows + refused.size;
         log.info('validating', { file: src.path, rows_in: rowsIn });
-        await checkRules(w, src.table, mapping, lineOf(reader, refused.size, 't.rowid', parsed.base));
+        await checkRowRules(w, src.table, mapping, lineOf(reader, refused.size, 't.rowid', parsed.base));
         if (src.format === 'csv' && !(await physicalLines(w, src, parsed.base, parsed.rows, refused)))
           log.warn('could not map rows to physical lines; reported lines count records', { file: src.path });
         await saveRejects(w, batchId, src.path);

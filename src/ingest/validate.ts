@@ -3,7 +3,7 @@
  *   1. `buildTyped`: one scan of the file (the Reader of stage.ts) → temp `typ`: each contract column typed
  *      (TRY_CAST, codes mapped) and, where typing can change it, its trimmed text too (`__raw_<i>`, to report the
  *      value as delivered).
- *   2. `checkRules`: rows breaking at least one rule → one `file_rejects` row per broken rule. Verdicts are built
+ *   2. `checkRowRules`: rows breaking at least one rule → one `file_rejects` row per broken rule. Verdicts are built
  *      only for rows that break something, so clean data pays for one filter pass.
  * Reads: the file, loans (references), pg_timezone_names(). Writes: typ, file_rejects. Row identity: typ.rowid.
  *
@@ -236,7 +236,7 @@ export async function buildTyped(
 }
 
 /** Applies every rule of the table to `typ` (alias t); `line` is the SQL of a row's file line (see lineOf). */
-export async function checkRules(
+export async function checkRowRules(
   w: Warehouse,
   table: TableName,
   mapping: Mapping,

@@ -7,6 +7,7 @@
 import { BadInputError } from '../core/errors.ts';
 import type { FeatureTable, HazardLabels } from '../features/types.ts';
 import { fitModel, predictProba } from './fit.ts';
+import { riskWithin } from './risk.ts';
 import type { Targets } from './train.ts';
 import type { Split, TrainedModel, TrainOptions } from './types.ts';
 
@@ -73,24 +74,14 @@ export function cumulativeRisk(hazard: Float32Array, H: number): Float32Array {
   return out;
 }
 
-/** Average days per month used to turn days into months. */
-export const DAYS_PER_MONTH = 30.4375;
-
 /**
- * Risk within `days` for each row: survival is interpolated geometrically inside a month (constant hazard
- * within the month), S(t) = S(m)·(1 − h_{m+1})^{frac}. Beyond H months the risk at H is returned.
+ * Risk within `days` for each row: `riskWithin` (src/models/risk.ts, the planner's own function) over the row's
+ * hazards, so the library and the schedule agree, beyond the horizon too (the last month's hazard carries on).
  */
 export function riskWithinDays(pred: HazardPrediction, days: number): Float32Array {
   const H = pred.horizon;
   const n = pred.hazard.length / H;
-  const t = Math.min(Math.max(days, 0) / DAYS_PER_MONTH, H);
-  const whole = Math.floor(t);
-  const frac = t - whole;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = whole === 0 ? 1 : 1 - (pred.cumulative[i * H + whole - 1] as number);
-    const h = whole < H ? (pred.hazard[i * H + whole] as number) : 0;
-    out[i] = 1 - s * (1 - h) ** frac;
-  }
+  for (let i = 0; i < n; i++) out[i] = riskWithin(pred.hazard.subarray(i * H, (i + 1) * H), days);
   return out;
 }

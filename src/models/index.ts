@@ -28,7 +28,6 @@ export { predictProba } from './fit.ts';
 export { predictHangup, trainHangupModel } from './hangup.ts';
 export {
   cumulativeRisk,
-  DAYS_PER_MONTH,
   type HazardPrediction,
   hazardTargets,
   predictHazard,
@@ -36,7 +35,7 @@ export {
   trainHazardModel,
 } from './hazard.ts';
 export { fileIO } from './io.ts';
-export { assertManifest, diffManifest, type ManifestDiff, makeManifest, manifestHash } from './manifest.ts';
+export { assertManifest, diffManifest, type ManifestDiff } from './manifest.ts';
 export { type PairScorer, pairScorer } from './pair-scorer.ts';
 export {
   fitPreprocess,
@@ -53,6 +52,7 @@ export {
   type SaveOptions,
   saveModel,
 } from './registry.ts';
+export { daysWithinBudget, forwardRate, riskWithin } from './risk.ts';
 export { carveValidation, rowsOf, splitByAsOf } from './split.ts';
 export type { FitOptions } from './train.ts';
 export type { Split, TrainedModel, TrainingInfo, TrainOptions } from './types.ts';

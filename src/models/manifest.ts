@@ -1,22 +1,10 @@
 /**
- * Feature-manifest helpers: build a manifest with its hash, and compare two manifests so a fitted artifact can
- * refuse features it was not trained on, naming exactly which features differ.
+ * Feature-manifest checks: compare two manifests so a fitted artifact can refuse features it was not trained on,
+ * naming exactly which features differ (manifests are built in src/features/manifest.ts).
  */
 import { MismatchError } from '../core/errors.ts';
-import { sha256, stableStringify } from '../core/hash.ts';
-import type { FeatureManifest, FeatureSpec } from '../features/types.ts';
-
-/** Hash of a manifest as defined in src/features/types.ts: sha256 of stable JSON of {version, features(name, type)}. */
-export function manifestHash(version: string, features: FeatureSpec[]): string {
-  return sha256(
-    stableStringify({ version, features: features.map((f) => ({ name: f.name, type: f.type })) }),
-  );
-}
-
-/** Builds a manifest and its hash. */
-export function makeManifest(version: string, features: FeatureSpec[]): FeatureManifest {
-  return { version, features, hash: manifestHash(version, features) };
-}
+import { manifestHash } from '../features/manifest.ts';
+import type { FeatureManifest } from '../features/types.ts';
 
 /** How two manifests differ; all lists empty (and versions equal) means they match. */
 export interface ManifestDiff {

@@ -10,8 +10,8 @@
  */
 import chineseDays from 'chinese-days';
 import Holidays from 'date-holidays';
+import { isoWeekday, ymdOf } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
-import { isoWeekday, ymdOf } from './days.ts';
 
 /** Answers "is this day a working day" for one calendar; memoized per day number. */
 export interface WorkCalendar {

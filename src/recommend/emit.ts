@@ -4,13 +4,14 @@
  */
 
 import { REC_PURPOSES, type Recommendation } from '../contract/recommendation.ts';
+import { isoWeekday, ymdOf } from '../core/days.ts';
+import { DAYS_PER_MONTH } from '../core/months.ts';
+import { riskWithin } from '../models/risk.ts';
 import { BAND_LABELS, bandOf } from './bands.ts';
-import { isoWeekday, ymdOf } from './days.ts';
 import { utcHourOf, windowEnd } from './hours.ts';
 import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input.ts';
 import type { PlanState } from './prepare.ts';
 import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
-import { MONTH_DAYS, riskWithin } from './risk.ts';
 import type { ScoreStats } from './score.ts';
 import { isoUtc, utcIsoOfLocal } from './zone.ts';
 
@@ -119,7 +120,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       rate: 1 - Math.exp(-s.rate[i]!),
       intervalRisk: s.intervalRisk[i]!,
       termMaxDays: s.termMaxDays[i]!,
-      termMonths: l.term_months ?? Math.round((s.maturity[i]! - s.disbursed[i]!) / MONTH_DAYS),
+      termMonths: l.term_months ?? Math.round((s.maturity[i]! - s.disbursed[i]!) / DAYS_PER_MONTH),
       personal,
       answer: 1 - Math.min(1, s.weekdays.bestFail[ix]!),
       answerWorst: 1 - Math.min(1, worstFail(s, i, wd)),

@@ -5,7 +5,7 @@
  * room (earlier first); its hang-up risk at the new hour is scored again. Follow-ups with no hour left keep their
  * best hour and are reported (HOURLY_OVERFLOW), not hidden.
  */
-import { isoWeekday } from './days.ts';
+import { isoWeekday } from '../core/days.ts';
 import type { PlanState } from './prepare.ts';
 import { R } from './reasons.ts';
 import { utcMsOfLocal } from './zone.ts';

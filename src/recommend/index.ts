@@ -18,6 +18,7 @@ export {
   type NextAction,
   type Recommendation,
 } from '../contract/recommendation.ts';
+export { daysWithinBudget, riskWithin } from '../models/risk.ts';
 export { BAND_LABELS, type BandCounts, type BandRates, bandOf } from './bands.ts';
 export { calendarFor, type WorkCalendar } from './calendar.ts';
 export { type ContactClasses, fitContactClasses } from './classes.ts';
@@ -39,5 +40,4 @@ export type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
 export { packFor, resolveSegment } from './policy/segment.ts';
 export type { ContactFacts, ContactPriors, ContactProfile } from './profile.ts';
 export { codesOf, R, type ReasonCode } from './reasons.ts';
-export { daysWithinBudget, riskWithin } from './risk.ts';
 export { checkRules, type HistoryContact, type PlannedContact, type RuleViolation } from './rules/check.ts';

@@ -12,10 +12,11 @@
  *
  * Writes into a reusable `IntervalOut` so a million loans allocate nothing here.
  */
+import { DAYS_PER_MONTH } from '../core/months.ts';
+import { daysWithinBudget, forwardRate, riskWithin } from '../models/risk.ts';
 import type { RulePack, SegmentPolicy } from './policy/schema.ts';
 import { cadenceFor } from './policy/segment.ts';
 import { R } from './reasons.ts';
-import { daysWithinBudget, forwardRate, MONTH_DAYS, riskWithin } from './risk.ts';
 import { earliestByRules } from './rules/earliest.ts';
 import type { ContactSummary } from './rules/history.ts';
 
@@ -202,7 +203,7 @@ function midTerm(x: IntervalIn, o: IntervalOut, start: number, last: number): vo
   const r = forwardRate(x.hazard);
   o.rate = r;
   const allowed =
-    r > 0 ? (-Math.log1p(-Math.min(x.budget, 0.999999)) / r) * MONTH_DAYS : Number.POSITIVE_INFINITY;
+    r > 0 ? (-Math.log1p(-Math.min(x.budget, 0.999999)) / r) * DAYS_PER_MONTH : Number.POSITIVE_INFINITY;
   const maxGap = o.hi - last;
   const gap = Math.min(maxGap, Math.max(s.mid_term.min_days, Math.floor(allowed)));
   o.budgetDays = Math.min(3650, Math.floor(allowed));
@@ -214,7 +215,7 @@ function midTerm(x: IntervalIn, o: IntervalOut, start: number, last: number): vo
   if (o.hi < start) o.reasons |= R.OVERDUE;
   if (pref < start) pref = start;
   o.pref = pref;
-  o.intervalRisk = -Math.expm1((-r * (pref - last)) / MONTH_DAYS);
+  o.intervalRisk = -Math.expm1((-r * (pref - last)) / DAYS_PER_MONTH);
   o.earliest = Math.max(start, o.lo, pref - s.flex_days);
   if (o.earliest > pref) o.earliest = pref;
   // The bound is a lifecycle deadline; a risk-driven date is not, but the window never runs past it.
@@ -223,7 +224,7 @@ function midTerm(x: IntervalIn, o: IntervalOut, start: number, last: number): vo
   o.hard = o.latest === o.hi;
   applyRules(x, o);
   beforeMaturity(x, o);
-  o.intervalRisk = -Math.expm1((-r * (o.pref - last)) / MONTH_DAYS);
+  o.intervalRisk = -Math.expm1((-r * (o.pref - last)) / DAYS_PER_MONTH);
   o.riskAtPref = riskWithin(x.hazard, o.pref - x.asOf);
 }
 

@@ -14,8 +14,8 @@
  */
 
 import type { Recommendation } from '../contract/recommendation.ts';
+import { dayOf, isoWeekday, ymdOf } from '../core/days.ts';
 import type { WorkCalendar } from './calendar.ts';
-import { dayOf, isoWeekday, ymdOf } from './days.ts';
 import type { PlannerLoan } from './input.ts';
 import type { NextActionRule, Policy } from './policy/schema.ts';
 import { packFor } from './policy/segment.ts';

@@ -10,9 +10,11 @@
  * typed-array columns of PlanState, so a million loans allocate a handful of arrays, not a million objects, until
  * the records are emitted (streamed when `onRecommendation` is given).
  */
+
+import { dayOf, isoWeekday } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
+import { riskWithin } from '../models/risk.ts';
 import { autoDailyCapacity, catchUpLatest, placeWithCapacity } from './capacity.ts';
-import { dayOf, isoWeekday } from './days.ts';
 import { emit } from './emit.ts';
 import { assignHours, windowEnd } from './hours.ts';
 import type { PlanInput, PlanResult } from './input.ts';
@@ -21,7 +23,6 @@ import { noticeInstant, worthNotice } from './prenotify.ts';
 import { type PlanState, prepare } from './prepare.ts';
 import { priorityOf } from './priority.ts';
 import { R } from './reasons.ts';
-import { riskWithin } from './risk.ts';
 import { summarizeContacts } from './rules/history.ts';
 import { type ScoreStats, scoreSlots, scoreWindows } from './score.ts';
 import { chooseDate, type DateChoice } from './window.ts';

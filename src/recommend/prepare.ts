@@ -2,15 +2,16 @@
  * Stage 1 of the planner: validate the input and lay it out as typed-array columns (one slot per loan), with the
  * policy resolved once per segment and rule pack. Bad input fails fast with the loan, the field and the value.
  */
+
+import { dayOf } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
+import { DAYS_PER_MONTH } from '../core/months.ts';
 import { calendarFor, type WorkCalendar } from './calendar.ts';
 import { mixtureRates } from './classes.ts';
-import { dayOf } from './days.ts';
 import type { PlanInput, PlannerLoan } from './input.ts';
 import type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
 import { marketMultiplier, packFor, segmentIndex, segmentTable } from './policy/segment.ts';
 import { type ContactProfile, contactProfile, profileOfRates } from './profile.ts';
-import { MONTH_DAYS } from './risk.ts';
 import { newWeekdayTable, type WeekdayTable } from './window.ts';
 import { isValidZone } from './zone.ts';
 
@@ -203,7 +204,7 @@ export function prepare(input: PlanInput): PlanState {
       const v = h[k]!;
       if (!(v >= 0 && v <= 1)) bad(i, l, `hazard[${k}]`, 'a probability in [0, 1]', v);
     }
-    const term = l.term_months ?? Math.round((mat - disb) / MONTH_DAYS);
+    const term = l.term_months ?? Math.round((mat - disb) / DAYS_PER_MONTH);
     for (const t of policy.term_cadence) {
       if (term <= t.max_term_months) {
         s.termMaxDays[i] = t.max_days;

@@ -4,8 +4,9 @@
  * worst single hour are kept. The date is then the working day, within the last `searchDays` before the preferred
  * date, whose weekday has the lowest risk (ties: the later day, i.e. the longer interval).
  */
+
+import { isoWeekday } from '../core/days.ts';
 import type { WorkCalendar } from './calendar.ts';
-import { isoWeekday } from './days.ts';
 import { R } from './reasons.ts';
 
 /** Per-loan, per-weekday window summary; index = loan * 7 + (weekday − 1). */

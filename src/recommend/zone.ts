@@ -4,7 +4,7 @@
  * borrowers share a few zones and a few hundred days.
  */
 import { DateTime, IANAZone } from 'luxon';
-import { DAY_MS } from './days.ts';
+import { DAY_MS } from '../core/days.ts';
 
 const zoneIds = new Map<string, number>();
 const utcMemo = new Map<number, number>();

@@ -3,6 +3,7 @@
  * chart builders and the HTML page read only this, so a report can be rebuilt from a saved `report-data.json`.
  * A part whose inputs are missing is `{ ok: false, reason }` and is shown as a visible "not available" note.
  */
+import type { Lang } from '../core/format.ts';
 
 /** A part of the report that is either there or says why not. */
 export type Part<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -283,6 +284,5 @@ export interface ReportData {
   backtest: Part<BacktestMetric[]>;
 }
 
-export const LANGS = ['en', 'zh-CN'] as const;
-/** Report language. Default: `en`. */
-export type Lang = (typeof LANGS)[number];
+/** Report language (src/core/format.ts). Default: `en`. */
+export { LANGS, type Lang } from '../core/format.ts';

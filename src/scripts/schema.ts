@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import { REC_PURPOSES } from '../contract/recommendation.ts';
 import { CREDIT_GRADES, LOAN_TYPES } from '../contract/tables.ts';
+import { LANGS } from '../core/format.ts';
 
-/** Languages every text is written in. */
-export const LANGS = ['zh-CN', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+/** Languages every text is written in (src/core/format.ts). */
+export { LANGS, type Lang } from '../core/format.ts';
 
 /** Grade tiers a script may target. */
 export const TIERS = ['top', 'standard', 'watch'] as const;

@@ -9,8 +9,8 @@ import type { LoanOutcome } from '../../src/backtest/outcomes.ts';
 import { attemptsOf, matchVolume } from '../../src/backtest/run.ts';
 import type { MadeContact } from '../../src/backtest/schedule.ts';
 import { currentOn, type WorldTruth } from '../../src/backtest/world.ts';
+import { dayOf, isoWeekday } from '../../src/core/days.ts';
 import { trueAnswerProbability } from '../../src/generate/truth.ts';
-import { dayOf, isoWeekday } from '../../src/recommend/days.ts';
 
 const D = dayOf;
 const loan = (id: string, onset: number): LoanOutcome => ({

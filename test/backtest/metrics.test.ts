@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { coverage, loanYears, median, violations } from '../../src/backtest/metrics.ts';
 import type { LoanOutcome } from '../../src/backtest/outcomes.ts';
 import type { MadeContact } from '../../src/backtest/schedule.ts';
-import { dayOf } from '../../src/recommend/days.ts';
+import { dayOf } from '../../src/core/days.ts';
 import { loadPolicy } from '../../src/recommend/index.ts';
 
 const policy = loadPolicy();

@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../src/core/log.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
 import { auc } from '../../src/evaluate/auc.ts';
+import { makeManifest } from '../../src/features/manifest.ts';
 import type { FeatureSpec, FeatureTable } from '../../src/features/types.ts';
 import { predictHangup, trainHangupModel } from '../../src/models/hangup.ts';
-import { makeManifest } from '../../src/models/manifest.ts';
 import { transform } from '../../src/models/preprocess.ts';
 
 const N = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -56,7 +56,7 @@ function synthetic(n: number): { table: FeatureTable; y: Uint8Array } {
     return r() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
   });
   const table: FeatureTable = {
-    manifest: makeManifest('bench-1', specs),
+    manifest: makeManifest(specs, 'bench-1'),
     n,
     keys: { loan_id: Array.from({ length: n }, (_, i) => String(i)) },
     numeric,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DAYS_PER_MONTH } from '../../src/core/months.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
+import { makeManifest } from '../../src/features/manifest.ts';
 import type { FeatureTable, HazardLabels } from '../../src/features/types.ts';
 import { evaluateModel } from '../../src/models/evaluate.ts';
 import { hazardTargets, predictHazard, riskWithinDays, trainHazardModel } from '../../src/models/hazard.ts';
-import { DAYS_PER_MONTH } from '../../src/models/index.ts';
-import { makeManifest } from '../../src/models/manifest.ts';
 import { gaussian, sigmoid, thirds } from './synthetic.ts';
 
 const H = 4;
@@ -30,7 +30,7 @@ function survivalData(n: number, seed: number): { table: FeatureTable; labels: H
     observed[i] = event[i] ? (event[i] as number) : censor;
   }
   const table: FeatureTable = {
-    manifest: makeManifest('h', [{ name: 'x', type: 'numeric', family: 'repayment', phrase: 'x {v}' }]),
+    manifest: makeManifest([{ name: 'x', type: 'numeric', family: 'repayment', phrase: 'x {v}' }], 'h'),
     n,
     keys: { loan_id: Array.from({ length: n }, (_, i) => `L${i}`) },
     numeric: { x },

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { MismatchError } from '../../src/core/errors.ts';
+import { makeManifest } from '../../src/features/manifest.ts';
 import type { FeatureTable } from '../../src/features/types.ts';
-import { makeManifest } from '../../src/models/manifest.ts';
 import { fitPreprocess, referenceRow, transform } from '../../src/models/preprocess.ts';
 
 function table(late: number[], channel: (string | null)[]): FeatureTable {
   return {
-    manifest: makeManifest('t', [
-      { name: 'late', type: 'numeric', family: 'repayment', phrase: '{v} late' },
-      { name: 'channel', type: 'categorical', family: 'contact', phrase: 'by {v}' },
-    ]),
+    manifest: makeManifest(
+      [
+        { name: 'late', type: 'numeric', family: 'repayment', phrase: '{v} late' },
+        { name: 'channel', type: 'categorical', family: 'contact', phrase: 'by {v}' },
+      ],
+      't',
+    ),
     n: late.length,
     keys: { loan_id: late.map((_, i) => String(i)) },
     numeric: { late: Float64Array.from(late) },
@@ -54,10 +57,13 @@ describe('preprocessing', () => {
     const s = fitPreprocess(t, train);
     const other: FeatureTable = {
       ...t,
-      manifest: makeManifest('t', [
-        { name: 'late', type: 'categorical', family: 'repayment', phrase: '' },
-        { name: 'hour', type: 'numeric', family: 'context', phrase: '' },
-      ]),
+      manifest: makeManifest(
+        [
+          { name: 'late', type: 'categorical', family: 'repayment', phrase: '' },
+          { name: 'hour', type: 'numeric', family: 'context', phrase: '' },
+        ],
+        't',
+      ),
     };
     expect(() => transform(s, other)).toThrow(MismatchError);
     expect(() => transform(s, other)).toThrow(

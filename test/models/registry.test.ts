@@ -6,9 +6,9 @@ import { fixedClock } from '../../src/core/clock.ts';
 import { MismatchError } from '../../src/core/errors.ts';
 import { auc } from '../../src/evaluate/auc.ts';
 import { writeEvaluation } from '../../src/evaluate/evaluate.ts';
+import { makeManifest } from '../../src/features/manifest.ts';
 import { explain } from '../../src/models/explain.ts';
 import { predictHangup, trainHangupModel } from '../../src/models/hangup.ts';
-import { makeManifest } from '../../src/models/manifest.ts';
 import { championVersion, loadChampion, loadModel, promote, saveModel } from '../../src/models/registry.ts';
 import { drawLabels, riskTable, thirds } from './synthetic.ts';
 
@@ -82,11 +82,14 @@ describe('hang-up network, registry and reason codes', async () => {
     const root = await mkdtemp(join(tmpdir(), 'followup-models-'));
     dirs.push(root);
     const dir = await saveModel(root, model, { name: 'hangup', version: 'v1' });
-    const changed = makeManifest('test-1', [
-      { name: 'late', type: 'numeric', family: 'repayment', phrase: '' },
-      { name: 'hour', type: 'numeric', family: 'context', phrase: '' },
-      { name: 'channel', type: 'numeric', family: 'contact', phrase: '' },
-    ]);
+    const changed = makeManifest(
+      [
+        { name: 'late', type: 'numeric', family: 'repayment', phrase: '' },
+        { name: 'hour', type: 'numeric', family: 'context', phrase: '' },
+        { name: 'channel', type: 'numeric', family: 'contact', phrase: '' },
+      ],
+      'test-1',
+    );
     const err = await loadModel(dir, changed).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MismatchError);
     expect((err as Error).message).toMatch(

@@ -1,8 +1,8 @@
 /** Small synthetic feature tables with known truth for the model tests. */
 
 import { mulberry32 } from '../../src/core/prng.ts';
+import { makeManifest } from '../../src/features/manifest.ts';
 import type { FeatureSpec, FeatureTable } from '../../src/features/types.ts';
-import { makeManifest } from '../../src/models/manifest.ts';
 
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -32,7 +32,7 @@ export function riskTable(n: number, seed: number): { table: FeatureTable; logit
     (_, i) => -2 + 1.5 * (late[i] as number) + (channel[i] === 'sms' ? 0.8 : 0),
   );
   const table: FeatureTable = {
-    manifest: makeManifest('test-1', specs),
+    manifest: makeManifest(specs, 'test-1'),
     n,
     keys: { loan_id: Array.from({ length: n }, (_, i) => `L${i}`) },
     numeric: { late, noise },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, isoWeekday } from '../../src/recommend/days.ts';
+import { dayOf, isoWeekday } from '../../src/core/days.ts';
 import { calendarFor } from '../../src/recommend/index.ts';
 
 describe('working-day calendars', () => {

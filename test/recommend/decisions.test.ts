@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../src/core/days.ts';
 import { bandOf } from '../../src/recommend/bands.ts';
-import { dayOf } from '../../src/recommend/days.ts';
 import {
   type ContactPriors,
   loadPolicy,

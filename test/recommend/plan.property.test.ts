@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { dayOf, isoWeekday, ymdOf } from '../../src/recommend/days.ts';
+import { dayOf, isoWeekday, ymdOf } from '../../src/core/days.ts';
 import {
   calendarFor,
   checkRules,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { dayOf } from '../../src/core/days.ts';
 import { BadInputError } from '../../src/core/errors.ts';
-import { dayOf } from '../../src/recommend/days.ts';
 import {
   checkRules,
   type HangupScorer,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf } from '../../src/recommend/days.ts';
+import { dayOf } from '../../src/core/days.ts';
 import {
   checkRules,
   type HistoryContact,

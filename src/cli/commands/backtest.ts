@@ -4,11 +4,13 @@
  * number of follow-ups. A missing warehouse is ingested from the world; a registry without champions is trained
  * on the data before the period. Writes backtest_results.json beside the warehouse (the report reads it there).
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { POLICIES, type PolicyMetrics, runBacktest } from '../../backtest/run.ts';
+import { isIsoDate } from '../../core/days.ts';
 import { BadInputError, UsageError } from '../../core/errors.ts';
 import { addDays, addMonths, monthStart } from '../../core/months.ts';
 import { runIngest } from '../../ingest/run.ts';
@@ -43,7 +45,7 @@ function worldEnd(world: string): string {
       hint: 'pass --world the folder written by `followup generate`',
     });
   const end = (JSON.parse(readFileSync(p, 'utf8')) as { end?: unknown }).end;
-  if (typeof end !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(end))
+  if (typeof end !== 'string' || !isIsoDate(end))
     throw new BadInputError(`${p}: expected "end" as YYYY-MM-DD, found ${JSON.stringify(end)}`, {
       place: { file: p },
     });

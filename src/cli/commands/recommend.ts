@@ -3,8 +3,10 @@
  * active loan (date and allowed window, purpose, cadence, risk, best local hour window, channel,
  * pre-notification, priority, reasons) into `recommendations`.
  */
+
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { AsOfDate } from '../../core/days.ts';
 import { UsageError } from '../../core/errors.ts';
 import { type RecommendSummary, runRecommend } from '../../recommend/run.ts';
 import { parseShard, shardLabel, shardLoanIds } from '../../shard/index.ts';
@@ -13,7 +15,7 @@ import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
 const Options = z.object({
   warehouse: z.string().min(1),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  asOf: AsOfDate,
   policy: z.string().optional(),
   scripts: z.string().optional(),
   models: z.string().min(1).default('models'),

@@ -2,8 +2,10 @@
  * `followup score --warehouse W --as-of DATE [--models DIR]`: the champion delinquency model over every loan
  * active at the as-of date → table `scores` (monthly hazards, 3- and 6-month risk, reasons in words).
  */
+
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { AsOfDate } from '../../core/days.ts';
 import { UsageError } from '../../core/errors.ts';
 import { scoreLoans } from '../../score/run.ts';
 import { parseShard, shardLabel, shardLoanIds, shardPredicateSql } from '../../shard/index.ts';
@@ -12,7 +14,7 @@ import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
 const Options = z.object({
   warehouse: z.string().min(1),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  asOf: AsOfDate,
   models: z.string().min(1).default('models'),
   reasons: z.boolean().default(true),
   shard: z.string().optional(),

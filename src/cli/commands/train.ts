@@ -6,8 +6,10 @@
  * support is replaced by its fallback (named in the summary under `fallbacks`); too little data for a fit is exit 2.
  * SIGINT/SIGTERM stop training after the current batch (exit 130/143), the warehouse lock released.
  */
+
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { AsOfDate } from '../../core/days.ts';
 import { UsageError } from '../../core/errors.ts';
 import { trapInterrupts } from '../../core/interrupt.ts';
 import { type FallbackEntry, type TrainedEntry, trainModels } from '../../train/run.ts';
@@ -23,10 +25,7 @@ const Options = z.object({
   epochs: z.coerce.number().int().positive().optional(),
   members: z.coerce.number().int().positive().optional(),
   priorShift: z.boolean().optional(),
-  dataEnd: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
+  dataEnd: AsOfDate.optional(),
   period: z.enum(['auto', 'month', 'week']).default('auto'),
   json: z.boolean().optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AsOfDate } from '../../core/days.ts';
 import { DEFAULT_MAX_DATA_AGE_DAYS, requireFreshData } from '../../recommend/io/freshness.ts';
 import { runRecommend } from '../../recommend/run.ts';
 import { defineStage } from '../stage.ts';
@@ -23,7 +24,7 @@ export const recommendStage = defineStage({
   produces: ['run_id'],
   params: z.object({
     models: z.string(),
-    as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    as_of: AsOfDate,
     policy: z.string().optional(),
     /** Script library YAML laid over the shipped one. Default: the shipped one. */
     scripts: z.string().optional(),

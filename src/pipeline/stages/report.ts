@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGS } from '../../core/format.ts';
 import { buildReport } from '../../report/index.ts';
 import { defineStage } from '../stage.ts';
 
@@ -20,7 +21,7 @@ export const reportStage = defineStage({
   writes: ['dir:out'],
   params: z.object({
     out: z.string(),
-    lang: z.enum(['en', 'zh-CN']).default('en'),
+    lang: z.enum(LANGS).default('en'),
     images: z.boolean().default(true),
     capacity: z.number().int().positive().optional(),
   }),

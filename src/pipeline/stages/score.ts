@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AsOfDate } from '../../core/days.ts';
 import { scoreLoans } from '../../score/run.ts';
 import { defineStage } from '../stage.ts';
 
@@ -8,7 +9,7 @@ export const scoreStage = defineStage({
   doc: 'Champion delinquency model → scores (monthly hazards, 3/6-month risk, reasons) at an as-of date.',
   reads: ['table:loans', 'table:repayments', 'table:contacts', 'table:market', 'dir:models'],
   writes: ['table:scores', 'table:score_population'],
-  params: z.object({ models: z.string(), as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  params: z.object({ models: z.string(), as_of: AsOfDate }),
   async run(ctx, p) {
     const s = await scoreLoans(ctx.w, { modelsDir: p.models, asOf: p.as_of }, ctx.log);
     return { summary: { as_of: p.as_of, loans: s.state.n, model: s.version } };

@@ -4,8 +4,10 @@
  * book, so it is set aside here, named with its column and value, and the rest is planned.
  * Reads: the planner's view of each loan. Writes: nothing.
  */
+
 import { DATE_RANGE } from '../../contract/columns.ts';
 import { isAcceptedZone } from '../../contract/zones.ts';
+import { ISO_DATE } from '../../core/days.ts';
 import type { PlannerLoan } from '../index.ts';
 
 /** A loan left out of the plan, and why. */
@@ -15,8 +17,6 @@ export interface SkippedLoan {
   value: string;
   reason: string;
 }
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function problem(l: PlannerLoan): Omit<SkippedLoan, 'loan_id'> | undefined {
   for (const column of ['disbursed_on', 'maturity_on'] as const) {

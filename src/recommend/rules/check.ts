@@ -4,8 +4,9 @@
  * calls in the rolling window than allowed, calls too soon after a conversation, too many unanswered attempts a
  * day. It works from instants and zone rules, independently of how the planner built its windows.
  */
+
+import { isoWeekday, ymdOf } from '../../core/days.ts';
 import { calendarFor } from '../calendar.ts';
-import { isoWeekday, ymdOf } from '../days.ts';
 import type { RecentContact } from '../input.ts';
 import type { RulePack } from '../policy/schema.ts';
 import { localDayOfUtc, localOfUtc } from '../zone.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DAYS_PER_MONTH } from '../../src/core/months.ts';
 import { daysWithinBudget, riskWithin } from '../../src/recommend/index.ts';
-import { MONTH_DAYS } from '../../src/recommend/risk.ts';
 
 const hazards = fc.array(fc.double({ min: 0, max: 0.5, noNaN: true }), { minLength: 1, maxLength: 6 });
 
@@ -11,10 +11,10 @@ describe('risk from monthly hazards', () => {
     let surv = 1;
     for (let k = 0; k < 6; k++) {
       surv *= 1 - h[k]!;
-      expect(riskWithin(h, (k + 1) * MONTH_DAYS)).toBeCloseTo(1 - surv, 12);
+      expect(riskWithin(h, (k + 1) * DAYS_PER_MONTH)).toBeCloseTo(1 - surv, 12);
     }
     // Beyond the horizon the last hazard carries on.
-    expect(riskWithin(h, 7 * MONTH_DAYS)).toBeCloseTo(1 - surv * (1 - 0.06), 12);
+    expect(riskWithin(h, 7 * DAYS_PER_MONTH)).toBeCloseTo(1 - surv * (1 - 0.06), 12);
     expect(riskWithin(h, 0)).toBe(0);
   });
 

@@ -5,8 +5,7 @@
  * exact. Beyond the horizon the last month's hazard is carried forward.
  */
 
-/** Days per model month (365.25 / 12). */
-export const MONTH_DAYS = 30.4375;
+import { DAYS_PER_MONTH } from '../core/months.ts';
 
 function logSurv(h: number): number {
   // Clamp so a hazard of 1 (certain onset) stays finite.
@@ -16,7 +15,7 @@ function logSurv(h: number): number {
 /** Predicted probability of 30+ DPD onset within `days` days of the as-of date. */
 export function riskWithin(hazard: ArrayLike<number>, days: number): number {
   if (days <= 0) return 0;
-  const t = days / MONTH_DAYS;
+  const t = days / DAYS_PER_MONTH;
   const n = hazard.length;
   let ls = 0;
   let k = 0;
@@ -38,13 +37,13 @@ export function daysWithinBudget(hazard: ArrayLike<number>, budget: number, maxD
   const target = Math.log1p(-Math.min(budget, 0.999999)); // log S allowed, ≤ 0
   const n = hazard.length;
   let ls = 0;
-  const maxMonths = maxDays / MONTH_DAYS;
+  const maxMonths = maxDays / DAYS_PER_MONTH;
   for (let k = 0; k < maxMonths + 1; k++) {
     const step = logSurv(k < n ? (hazard[k] ?? 0) : (hazard[n - 1] ?? 0));
     if (ls + step < target) {
       // Crosses inside month k: fraction of the month until log S reaches the target.
       const t = k + (step < 0 ? (target - ls) / step : 1);
-      return Math.min(maxDays, Math.max(0, Math.floor(t * MONTH_DAYS + 1e-9)));
+      return Math.min(maxDays, Math.max(0, Math.floor(t * DAYS_PER_MONTH + 1e-9)));
     }
     ls += step;
   }
