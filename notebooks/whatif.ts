@@ -6,8 +6,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as F from '../src/index.ts';
-import { plannerLoans } from '../src/recommend/io/planner-loans.ts';
-import { slotBatchTable } from '../src/recommend/io/slot-scorer.ts';
 import type { Row } from './lib.ts';
 
 /** A planner bound to one scored as-of date; `plan(policy)` re-plans every open loan under that policy. */
@@ -28,39 +26,14 @@ export async function whatIf(demoDir: string, asOf?: string): Promise<WhatIf> {
     asOf ??
     (await w.one<{ d: string }>('SELECT strftime(max(as_of), \'%Y-%m-%d\') AS d FROM recommendation_runs'))?.d;
   if (!day) throw new Error(`expected a recommendation run in ${demoDir}; run the demo pipeline first`);
-  const scored = await F.scoreLoans(w, { modelsDir, asOf: day }, F.silentLogger);
-  const { loans, stateRow } = await plannerLoans(w, day, scored);
-  const hangVersion = (await F.models.championVersion(modelsDir, 'hangup')) ?? '';
-  const hangModel = await F.models.loadModel(join(modelsDir, 'hangup', hangVersion), F.features.hangupManifest());
-  // Scenarios share most slots (same loan, weekday, hour, channel): the hang-up model scores each slot once.
-  const memo = new Map<string, number>();
-  const key = (b: F.recommend.SlotBatch, i: number) =>
-    `${b.loan[i]},${b.weekday[i]},${b.hour[i]},${b.channel[i]},${b.prenotified[i]}`;
-  const hangup = async (b: F.recommend.SlotBatch): Promise<Float32Array> => {
-    const out = new Float32Array(b.size);
-    const todo: number[] = [];
-    for (let i = 0; i < b.size; i++) {
-      const v = memo.get(key(b, i));
-      if (v === undefined) todo.push(i);
-      else out[i] = v;
-    }
-    if (todo.length) {
-      const sub: F.recommend.SlotBatch = {
-        size: todo.length,
-        loan: Int32Array.from(todo, (i) => b.loan[i] ?? 0),
-        weekday: Uint8Array.from(todo, (i) => b.weekday[i] ?? 0),
-        hour: Uint8Array.from(todo, (i) => b.hour[i] ?? 0),
-        channel: Uint8Array.from(todo, (i) => b.channel[i] ?? 0),
-        prenotified: Uint8Array.from(todo, (i) => b.prenotified[i] ?? 0),
-      };
-      const p = await F.models.predictHangup(hangModel, slotBatchTable(scored.state, stateRow, sub));
-      todo.forEach((i, j) => {
-        out[i] = p[j] ?? 0;
-        memo.set(key(b, i), p[j] ?? 0);
-      });
-    }
-    return out;
-  };
+  // The planning step `recommend` and the backtest use: scores once, the planner's view, the factored slot
+  // scorer; every scenario below is a plan of the same inputs under another policy.
+  const planning = await F.preparePlanning(
+    w,
+    { modelsDir, asOf: day, lookbackDays: F.recommend.loadPolicy().contact.lookback_days },
+    F.silentLogger,
+  );
+  const { loans } = planning;
   return {
     asOf: day,
     loans,
@@ -70,10 +43,12 @@ export async function whatIf(demoDir: string, asOf?: string): Promise<WhatIf> {
         runId: `whatif-${day}`,
         loans,
         policy,
-        hangup,
-        modelVersions: { delinquency: scored.version, hangup: hangVersion },
+        hangup: planning.hangup,
+        modelVersions: planning.models,
+        ...(planning.contactPriors ? { contactPriors: planning.contactPriors } : {}),
       }),
     close: async () => {
+      planning.dispose();
       await w.close();
       await Deno.remove(tmp, { recursive: true });
     },

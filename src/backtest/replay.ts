@@ -1,8 +1,9 @@
 /**
  * The month-by-month replay of the risk-based schedule.
  *
- *   prepareMonths (once): at each month start, score every active loan with the champion delinquency model and
- *     build the planner's view of it (plannerLoans); keep only contact history from BEFORE the backtest period,
+ *   prepareMonths (once): at each month start, the planning step `recommend` uses (preparePlanning: score every
+ *     active loan with the champions, the planner's view, the factored slot scorer); keep only contact history from
+ *     BEFORE the backtest period,
  *     because within it the schedule under test makes the contacts
  *   replay (per risk-budget scale): month by month, plan every loan (planFollowUps) with the history the schedule
  *     has made so far; follow-ups due before the next month start are "made": appended to that history, which the
@@ -11,13 +12,10 @@
  * Scores and hang-up features come from the warehouse as it is (the world's own contacts included): contacts do
  * not change repayment in the generated world, so the delinquency scores are the same under any schedule.
  */
-import { join } from 'node:path';
 import { dayOf } from '../core/days.ts';
 import type { Logger } from '../core/log.ts';
 import { addMonths } from '../core/months.ts';
-import { hangupManifest } from '../features/index.ts';
 import { expectedWithNotice, trueAnswerProbability, trueHangupProbability } from '../generate/truth.ts';
-import { championVersion, loadModel } from '../models/index.ts';
 import { BAND_COUNT, bandOf } from '../recommend/bands.ts';
 import {
   type FollowUpHistory,
@@ -28,10 +26,8 @@ import {
   type RecentContact,
   type SlotBatch,
 } from '../recommend/index.ts';
-import { plannerLoans } from '../recommend/io/planner-loans.ts';
-import { slotScorer } from '../recommend/io/slot-scorer.ts';
+import { preparePlanning } from '../recommend/io/planning.ts';
 import type { ContactPriors, ContactProfile } from '../recommend/profile.ts';
-import { scoreLoans } from '../score/run.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { inScope, type LoanOutcome } from './outcomes.ts';
 import type { MadeContact } from './schedule.ts';
@@ -59,19 +55,18 @@ export async function prepareMonths(
   log: Logger,
   lookback = 60,
 ): Promise<ReplayMonth[]> {
-  const hangVersion = await championVersion(modelsDir, 'hangup');
-  if (!hangVersion) throw new Error(`no champion hang-up model in ${modelsDir}`);
-  const hangModel = await loadModel(join(modelsDir, 'hangup', hangVersion), hangupManifest());
   const from = months[0]!;
   const fromUtc = `${from}T00:00:00Z`;
   const out: ReplayMonth[] = [];
   for (const asOf of months) {
-    const scored = await scoreLoans(w, { modelsDir, asOf, reasons: false }, log);
     // Personal profiles see only the calls made before the period: the replayed calls have no real outcomes.
-    const { loans, stateRow, contactPriors } = await plannerLoans(w, asOf, scored, {
-      contactsBefore: fromUtc,
-      lookbackDays: lookback,
-    });
+    const planning = await preparePlanning(
+      w,
+      { modelsDir, asOf, lookbackDays: lookback, contactsBefore: fromUtc, reasons: false },
+      log,
+    );
+    if (planning.hangFallback) throw new Error(`no champion hang-up model in ${modelsDir}`);
+    const { loans, contactPriors } = planning;
     for (const l of loans) {
       const h: FollowUpHistory = {};
       for (const [k, ds] of Object.entries(l.history) as [keyof FollowUpHistory, string[]][]) {
@@ -81,16 +76,15 @@ export async function prepareMonths(
       l.history = h;
       l.recent_contacts = l.recent_contacts.filter((c) => c.at_utc < fromUtc);
     }
-    // The factored slot scorer (first layer once per loan and per context), as `recommend` uses; its products stay
-    // alive for the replays of every policy and scale, and are small beside the memo of scores.
-    const slots = slotScorer(hangModel, scored.state, stateRow);
-    const predict = slots.score;
+    // The factored slot scorer, as `recommend` uses; its products stay alive for the replays of every policy and
+    // scale, and are small beside the memo of scores.
+    const predict = planning.hangup;
     out.push({
       asOf,
       endDay: dayOf(addMonths(asOf, 1)),
       loans,
       hangup: memoScorer(predict),
-      models: { delinquency: scored.version, hangup: hangVersion },
+      models: planning.models,
       contactPriors,
     });
   }

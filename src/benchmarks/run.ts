@@ -4,6 +4,7 @@
  *
  *   const r = await runBenchmark('taiwan', { seed: 42 });   r.network.auc, r.baseline.auc, r.pass
  */
+import { DEFAULT_SEED } from '../core/defaults.ts';
 import type { Logger } from '../core/log.ts';
 import { silentLogger } from '../core/log.ts';
 import { evaluateBinary } from '../evaluate/evaluate.ts';
@@ -107,7 +108,7 @@ export async function runBenchmark(
 ): Promise<BenchmarkResult> {
   const b = BENCHMARKS[name];
   const log = opts.log ?? silentLogger;
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const data = await b.load();
   const notTest = data.test.map((v) => 1 - v);
   const { train, valid } = carveValidation(notTest, opts.validShare ?? 0.2, seed);

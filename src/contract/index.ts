@@ -1,2 +1,3 @@
 export * from './columns.ts';
+export { contractMarkdown } from './docs.ts';
 export * from './tables.ts';

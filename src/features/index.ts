@@ -24,7 +24,6 @@ export { buildBorrowerState, buildSlotRows, crossSlots, type Slot, slotRowBatche
 export {
   buildSnapshots,
   /** The hazard labels of snapshot rows, aligned with readSnapshotFeatures under the same filter. */
-  readHazardLabels as hazardLabels,
   readHazardLabels,
   readSnapshotFeatures,
   SNAPSHOT_TABLE,

@@ -3,6 +3,7 @@
  * calibrate on valid. The model-specific parts are only the targets (hazard months or one binary column).
  */
 
+import { DEFAULT_SEED } from '../core/defaults.ts';
 import { UsageError } from '../core/errors.ts';
 import { silentLogger } from '../core/log.ts';
 import type { FeatureTable } from '../features/types.ts';
@@ -46,7 +47,7 @@ export async function fitModel(
     batchSize: opts.batchSize ?? 1024,
     epochs: opts.epochs ?? 60,
     patience: opts.patience ?? 6,
-    seed: opts.seed ?? 42,
+    seed: opts.seed ?? DEFAULT_SEED,
     members: opts.members ?? 1,
   };
   const pre = fitPreprocess(table, train, opts.preprocess);

@@ -3,7 +3,6 @@
  * naming exactly which features differ (manifests are built in src/features/manifest.ts).
  */
 import { MismatchError } from '../core/errors.ts';
-import { manifestHash } from '../features/manifest.ts';
 import type { FeatureManifest } from '../features/types.ts';
 
 /** How two manifests differ; all lists empty (and versions equal) means they match. */

@@ -6,7 +6,9 @@
  * collapse to the majority class) and the likelihood stays unweighted, so probabilities stay calibrated —
  * reweighting rare events would inflate every probability that the recommender budgets risk with.
  */
+
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_SEED } from '../core/defaults.ts';
 import { yieldAndCheck } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { mulberry32, shuffleInPlace } from '../core/prng.ts';
@@ -96,7 +98,7 @@ export async function fitNets(
   const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
   const xv = takeRows(x, d, valid);
   for (let m = 0; m < (opts.members ?? 1); m++) {
-    const seed = (opts.seed ?? 42) + 1000 * m;
+    const seed = (opts.seed ?? DEFAULT_SEED) + 1000 * m;
     const one = await fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log, signal);
     res.nets.push(one.net);
     res.epochs.push(one.epochs);
@@ -117,7 +119,7 @@ async function fitOne(
   log: Logger,
   signal: AbortSignal | undefined,
 ): Promise<{ net: tf.LayersModel; epochs: number; bestEpoch: number; validLoss: number }> {
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const hidden = opts.hidden ?? [64, 32];
   const dropout = hidden.length ? (opts.dropout ?? 0.2) : 0;
   const l2 = opts.l2 ?? 1e-4;

@@ -18,7 +18,6 @@ export {
   type NextAction,
   type Recommendation,
 } from '../contract/recommendation.ts';
-export { daysWithinBudget, riskWithin } from '../models/risk.ts';
 export { BAND_LABELS, type BandCounts, type BandRates, bandOf } from './bands.ts';
 export { calendarFor, type WorkCalendar } from './calendar.ts';
 export { type ContactClasses, fitContactClasses } from './classes.ts';

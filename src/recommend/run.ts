@@ -1,8 +1,8 @@
 /**
  * `followup recommend`: the next follow-up of every active loan.
  *
- *   score (champion delinquency: h1…hH, reasons) ─► planner loans (loans + dpd + market + follow-up history +
- *   recent contacts) ─► planFollowUps(policy, hang-up champion over every allowed slot) ─► recommendations
+ *   preparePlanning (./io/planning.ts: score with the champions, planner loans, slot scorer)
+ *     ─► planFollowUps(policy, hang-up champion over every allowed slot) ─► next actions, scripts ─► recommendations
  *
  * The run id is a hash of (as-of, models, policy, loans), so re-running the same inputs replaces the same run.
  *
@@ -14,35 +14,29 @@
  * Each planned follow-up then gets its next action from the last contact outcome (policy `next_actions`) and its
  * script and notice texts (script library, `--scripts`): ./talk.ts.
  */
-import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import { BadInputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
-import { hangupManifest } from '../features/index.ts';
-import { championVersion, type FallbackCard, loadModel, readFallback } from '../models/index.ts';
-import { scoreLoans } from '../score/run.ts';
+import type { FallbackCard } from '../models/index.ts';
 import { loadLibrary } from '../scripts/load.ts';
 import { recordLibrary } from '../scripts/store.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { ensureRecommendationTables } from '../warehouse/recommendations.ts';
 import {
   type CapacityOverflow,
-  type HangupScorer,
   loadPolicy,
   type PlanStats,
   planFollowUps,
   type Recommendation,
 } from './index.ts';
-import { plannable, type SkippedLoan } from './io/plannable.ts';
-import { plannerLoans } from './io/planner-loans.ts';
+import type { SkippedLoan } from './io/plannable.ts';
+import { preparePlanning } from './io/planning.ts';
 import { byPurpose, PurposeColumns, type PurposeRow } from './io/segments.ts';
-import { slotScorer } from './io/slot-scorer.ts';
 import { type TalkStats, talker } from './io/talk.ts';
 import { talkFacts } from './io/talk-facts.ts';
 import { commitRecommendations, stageRecommendations } from './io/write.ts';
-import { ensureRecommendationTables } from './table.ts';
 
 export interface RecommendConfig {
   modelsDir: string;
@@ -72,11 +66,6 @@ export interface RecommendSummary {
   scripts_version: string;
   talk: TalkStats;
   seconds: number;
-}
-
-/** Scores every slot alike: the planner's ties keep the earliest window of the rule pack's hours, no notice. */
-function constantScorer(): { score: HangupScorer; dispose: () => void; factored: boolean } {
-  return { score: async (batch) => new Float32Array(batch.size), dispose: () => {}, factored: false };
 }
 
 /**
@@ -115,44 +104,22 @@ export async function runRecommend(
       hourly: shareCapacity(policy.capacity.hourly, s),
     };
   }
-  const champion = await championVersion(cfg.modelsDir, 'hangup');
-  const hangFallback = champion ? undefined : await readFallback(cfg.modelsDir, 'hangup');
-  if (!champion && !hangFallback)
-    throw new BadInputError(`no champion hang-up model in ${cfg.modelsDir}`, {
-      hint: 'run `followup train` first',
-    });
-  const hangVersion = champion ?? `fallback-${hangFallback!.fallback}`;
-  const hangModel = champion
-    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), hangupManifest())
-    : undefined;
-  if (hangFallback)
-    log.warn(
-      `recommend: no hang-up model (${hangFallback.reason}); fallback ${hangFallback.fallback}: every call slot scored alike, the policy's default hours decide`,
-      { model: hangVersion },
-    );
-  const scored = await scoreLoans(
-    w,
-    { modelsDir: cfg.modelsDir, asOf: cfg.asOf, ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}) },
-    log,
-  );
   // Each phase logs its seconds, so a slow run says where its time went.
   const watch = stopwatch();
   const lap = (msg: string, fields: Record<string, unknown> = {}) =>
     log.info(msg, { ...fields, seconds: Math.round(watch() * 1000) / 1000 });
-  lap('recommend: scored', { loans: scored.state.n });
-  const view = await plannerLoans(w, cfg.asOf, scored, {
-    lookbackDays: policy.contact.lookback_days,
-  });
-  const { contactPriors } = view;
-  // A loan the planner cannot plan (infinite maturity, Factory zone) is named and left out, not fatal for the book.
-  const { loans, stateRow, skipped } = plannable(view.loans, view.stateRow);
-  for (const s of skipped)
-    log.warn('recommend: loan skipped', {
-      loan_id: s.loan_id,
-      column: s.column,
-      value: s.value,
-      reason: s.reason,
-    });
+  const planning = await preparePlanning(
+    w,
+    {
+      modelsDir: cfg.modelsDir,
+      asOf: cfg.asOf,
+      lookbackDays: policy.contact.lookback_days,
+      ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}),
+    },
+    log,
+  );
+  const { scored, loans, stateRow, skipped, contactPriors, hangFallback } = planning;
+  const hangVersion = planning.models.hangup;
   lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
   const facts = await talkFacts(
     w,
@@ -182,8 +149,7 @@ export async function runRecommend(
   loans.forEach((l, i) => {
     loanIndex.set(l.loan_id, i);
   });
-  const hang = hangModel ? slotScorer(hangModel, scored.state, stateRow) : constantScorer();
-  lap('recommend: hang-up scorer ready', { factored: hang.factored });
+  lap('recommend: hang-up scorer ready', { factored: planning.factored });
   let result: Awaited<ReturnType<typeof planFollowUps>>;
   try {
     result = await planFollowUps({
@@ -192,7 +158,7 @@ export async function runRecommend(
       loans,
       policy,
       modelVersions: { delinquency: scored.version, hangup: hangVersion },
-      hangup: hang.score,
+      hangup: planning.hangup,
       ...(contactPriors ? { contactPriors } : {}),
       onRecommendation: (r) => {
         const i = loanIndex.get(r.loan_id);
@@ -210,7 +176,7 @@ export async function runRecommend(
       },
     });
   } finally {
-    hang.dispose();
+    planning.dispose();
     sink.close();
   }
   lap('recommend: planned', { recommendations: sink.count, stats: result.stats });

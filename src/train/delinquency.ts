@@ -7,6 +7,7 @@
  *     ─► network + baseline (same code, same split) ─► evaluate both on the test period
  *     ─► eval_predictions, score_population ─► registry
  */
+import { DEFAULT_SEED } from '../core/defaults.ts';
 import { BadInputError, InsufficientDataError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { addDays, addMonths, monthRange, monthStart } from '../core/months.ts';
@@ -201,7 +202,7 @@ export async function trainDelinquency(
       `0 first 30+ DPD onsets among ${atRisk} training rows (${split.train[0]} … ${split.train.at(-1)})`,
     );
   const opts = {
-    seed: cfg.seed ?? 42,
+    seed: cfg.seed ?? DEFAULT_SEED,
     log,
     ...(cfg.epochs ? { epochs: cfg.epochs } : {}),
     ...(cfg.priorShift ? { priorShift: true } : {}),

@@ -7,6 +7,7 @@
  * The check runs before anything is fitted, so a warehouse that cannot support the model fails (or falls back)
  * in seconds, not after a long fit.
  */
+import { DEFAULT_SEED } from '../core/defaults.ts';
 import { InsufficientDataError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { monthStart } from '../core/months.ts';
@@ -148,7 +149,7 @@ export async function trainHangup(
   // Period starts bound the masks; an attempt's date compares with them directly.
   const masks = splitByAsOf(asOf, split.validFrom, split.testFrom);
   const opts = {
-    seed: cfg.seed ?? 42,
+    seed: cfg.seed ?? DEFAULT_SEED,
     log,
     ...(cfg.epochs ? { epochs: cfg.epochs } : {}),
     ...(cfg.priorShift ? { priorShift: true } : {}),

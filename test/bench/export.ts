@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fixedClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { type ExportFormat, runExport } from '../../src/export/index.ts';
-import { ensureRecommendationTables } from '../../src/recommend/table.ts';
 import { withWarehouse } from '../../src/warehouse/db.ts';
+import { ensureRecommendationTables } from '../../src/warehouse/recommendations.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 
 const N = Number(process.env.BENCH_ROWS ?? 1_000_000);

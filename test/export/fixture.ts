@@ -6,8 +6,8 @@ import { listValue } from '@duckdb/node-api';
 import { DateTime } from 'luxon';
 import type { Recommendation, RecPurpose } from '../../src/contract/recommendation.ts';
 import { seededRandom } from '../../src/export/webhook/backoff.ts';
-import { ensureRecommendationTables } from '../../src/recommend/table.ts';
 import type { Warehouse } from '../../src/warehouse/db.ts';
+import { ensureRecommendationTables } from '../../src/warehouse/recommendations.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 
 const ZONES = [

@@ -1,10 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  buildSnapshots,
-  hazardLabels,
-  readHazardLabels,
-  readSnapshotFeatures,
-} from '../../src/features/index.ts';
+import { buildSnapshots, readHazardLabels, readSnapshotFeatures } from '../../src/features/index.ts';
 import type { Warehouse } from '../../src/warehouse/db.ts';
 import { addLoans, addRepayments, emptyWorld, schedule } from './world.ts';
 
@@ -46,7 +41,7 @@ describe('hazard labels: first 30+ DPD onset within 6 months, with censoring', (
     await addLoans(w, [{ loan_id: 'A' }]);
     await addRepayments(w, schedule('A', '2024-02', [0, 0, 0, 0, 0, 0, null, 0, 0, 0, 0])); // onset Aug 31: month 3
     const res = await buildSnapshots(w, { asOf: ['2024-06-01'], horizon: 2, dataEnd: '2024-12-31' });
-    const l = await hazardLabels(w);
+    const l = await readHazardLabels(w);
     expect(res.horizon).toBe(2);
     expect({ horizon: l.horizon, event: l.event[0], observed: l.observed[0] }).toEqual({
       horizon: 2,

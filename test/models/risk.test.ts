@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAYS_PER_MONTH } from '../../src/core/months.ts';
-import { daysWithinBudget, riskWithin } from '../../src/recommend/index.ts';
+import { daysWithinBudget, riskWithin } from '../../src/models/risk.ts';
 
 const hazards = fc.array(fc.double({ min: 0, max: 0.5, noNaN: true }), { minLength: 1, maxLength: 6 });
 

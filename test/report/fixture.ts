@@ -8,11 +8,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 as prng } from '../../src/core/prng.ts';
-import { ensureRecommendationTables } from '../../src/recommend/table.ts';
-import { ensureScoresTable } from '../../src/score/run.ts';
 import { literal, withWarehouse } from '../../src/warehouse/db.ts';
+import { ensureRecommendationTables } from '../../src/warehouse/recommendations.ts';
 import { ensureReportInputs } from '../../src/warehouse/report-inputs.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
+import { ensureScoresTable } from '../../src/warehouse/scores.ts';
 
 export { prng };
 

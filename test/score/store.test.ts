@@ -6,9 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureScoresTable } from '../../src/score/run.ts';
 import { POPULATION_SAMPLE, writePopulation } from '../../src/score/store.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
+import { ensureScoresTable } from '../../src/warehouse/scores.ts';
 
 let w: Warehouse;
 beforeAll(async () => {

@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { runIngest } from '../../src/ingest/index.ts';
-import { ensureRecommendationTables } from '../../src/recommend/table.ts';
 import { openWarehouse } from '../../src/warehouse/db.ts';
+import { ensureRecommendationTables } from '../../src/warehouse/recommendations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'followup-migrate-'));
 const clock = fixedClock('2026-01-05T00:00:00Z');

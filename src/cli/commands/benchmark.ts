@@ -3,8 +3,10 @@
  * and prints test AUC, KS, Brier, ECE, training seconds and the backend. Exit 0 even below the floors; the
  * summary's `pass` says whether the network met them.
  */
+
 import type { Command } from 'commander';
 import { BENCHMARKS, type BenchmarkName, runBenchmark } from '../../benchmarks/run.ts';
+import { DEFAULT_SEED } from '../../core/defaults.ts';
 import { UsageError } from '../../core/errors.ts';
 import { makeContext, printSummary } from '../context.ts';
 
@@ -13,7 +15,7 @@ export function register(program: Command): void {
     .command('benchmark')
     .description('Train and evaluate the models on a public dataset (taiwan | bank-marketing)')
     .argument('<dataset>', `one of: ${Object.keys(BENCHMARKS).join(', ')}`)
-    .option('--seed <n>', 'seed of the validation split and training', '42')
+    .option('--seed <n>', 'seed of the validation split and training', String(DEFAULT_SEED))
     .option('--no-baseline', 'skip the logistic-regression baseline')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (dataset: string, o: { seed: string; baseline: boolean; json?: boolean }) => {

@@ -3,10 +3,12 @@
  * `followup config init --warehouse W [--models M] [--force]` — writes followup.config.yaml in the working directory,
  * so later commands need no flags. `npm start` runs it after the demo; an existing file is kept unless --force.
  */
+
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { CONFIG_FILE, ENV, findConfig, loadConfig } from '../config.ts';
 import { makeContext, printSummary } from '../context.ts';
 
@@ -28,7 +30,7 @@ export function register(program: Command): void {
           ? [env, `$${ENV[k]}`]
           : values[k]
             ? [values[k], file]
-            : [k === 'models' ? 'models' : null, 'default'];
+            : [k === 'models' ? DEFAULT_MODELS_DIR : null, 'default'];
         return { option: `--${k}`, value, source };
       });
       printSummary(ctx, o.json, { config: file ?? null, settings }, () =>

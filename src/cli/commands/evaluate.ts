@@ -2,9 +2,11 @@
  * `followup evaluate --warehouse W --truth DIR [--models DIR] [--from M --to M]`: the champion delinquency
  * model's monthly hazards against the generator's true hazards (Pearson on both scales, decile calibration).
  */
+
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { runTruthEvaluation } from '../../backtest/evaluate-truth.ts';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { UsageError } from '../../core/errors.ts';
 import { makeContext, printSummary } from '../context.ts';
 import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
@@ -13,7 +15,7 @@ const Month = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'must be a month YYYY-M
 
 const Options = z.object({
   warehouse: z.string().min(1),
-  models: z.string().min(1).default('models'),
+  models: z.string().min(1).default(DEFAULT_MODELS_DIR),
   truth: z.string().min(1),
   from: Month.optional(),
   to: Month.optional(),
@@ -31,7 +33,7 @@ export function register(program: Command): void {
     )
     .requiredOption('--warehouse <file>', 'DuckDB warehouse holding the generated world')
     .requiredOption('--truth <dir>', 'truth/ folder written by `followup generate` (or the world folder)')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--from <month>', 'first as-of month (default: 2 months after the first truth month)')
     .option('--to <month>', 'last as-of month (default: the last truth month)')
     .option('--json', 'print the summary as JSON on stdout')

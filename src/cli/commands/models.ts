@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import {
   listModelNames,
   listVersions,
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .command('list')
     .description('Versions of each model with created time, test metrics and which is champion.')
     .argument('[name]', 'model name (default: every model)')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (name: string | undefined, o: Common) => {
       const ctx = makeContext(o);
@@ -53,7 +54,7 @@ export function register(program: Command): void {
     .description('Print the model card of a version (default: the champion).')
     .argument('<name>', 'model name, e.g. delinquency')
     .argument('[version]', 'version (default: the champion)')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--json', 'print the card as JSON on stdout')
     .action(async (name: string, version: string | undefined, o: Common) => {
       const ctx = makeContext(o);
@@ -68,7 +69,7 @@ export function register(program: Command): void {
     .argument('<name>', 'model name')
     .argument('<version>', 'version to promote')
     .option('--reason <text>', 'why, recorded with the promotion', 'manual promotion')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--json', 'print the record as JSON on stdout')
     .action(async (name: string, version: string, o: Common & { reason: string }) => {
       const ctx = makeContext(o);
@@ -84,7 +85,7 @@ export function register(program: Command): void {
     .description('Make the previous champion the champion again (recorded in promotions.jsonl).')
     .argument('<name>', 'model name')
     .option('--reason <text>', 'why, recorded with the rollback', 'manual rollback')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--json', 'print the record as JSON on stdout')
     .action(async (name: string, o: Common & { reason: string }) => {
       const ctx = makeContext(o);

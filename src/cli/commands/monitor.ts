@@ -4,8 +4,10 @@
  * and performance on newly matured labels. With `--fail-on drift` a drift exits 5 (DriftError) after printing
  * the summary, for alerting from cron, systemd or Kubernetes.
  */
+
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { UsageError } from '../../core/errors.ts';
 import { DriftError, type MonitorResult, runMonitor } from '../../lifecycle/index.ts';
 import { makeContext, printSummary } from '../context.ts';
@@ -13,7 +15,7 @@ import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
 const Options = z.object({
   warehouse: z.string().min(1),
-  models: z.string().min(1).default('models'),
+  models: z.string().min(1).default(DEFAULT_MODELS_DIR),
   model: z.string().min(1).default('delinquency'),
   failOn: z.enum(['drift', 'never']).default('never'),
   level: z.enum(['watch', 'shift']).default('shift'),
@@ -30,7 +32,7 @@ export function register(program: Command): void {
       'Drift (PSI per feature and for the score) and performance on matured labels; exit 5 on drift.',
     )
     .requiredOption('--warehouse <file>', 'DuckDB warehouse (after train and score/recommend)')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--model <name>', 'model whose populations are compared', 'delinquency')
     .option('--fail-on <what>', '`drift`: exit 5 when drift is found; `never` (default)', 'never')
     .option('--level <verdict>', 'verdict counted as drift: shift (PSI > 0.25) or watch (> 0.10)', 'shift')

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AsOfDate } from '../../core/days.ts';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { UsageError } from '../../core/errors.ts';
 import { type RecommendSummary, runRecommend } from '../../recommend/run.ts';
 import { parseShard, shardLabel, shardLoanIds } from '../../shard/index.ts';
@@ -18,7 +19,7 @@ const Options = z.object({
   asOf: AsOfDate,
   policy: z.string().optional(),
   scripts: z.string().optional(),
-  models: z.string().min(1).default('models'),
+  models: z.string().min(1).default(DEFAULT_MODELS_DIR),
   shard: z.string().optional(),
   waitLock: z.coerce.number().min(0).default(0),
   json: z.boolean().optional(),
@@ -37,7 +38,7 @@ export function register(program: Command): void {
       '--scripts <file>',
       'script library YAML laid over src/config/scripts.default.yaml (entries replace by id)',
     )
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')
     .option('--json', 'print the summary as JSON on stdout')

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AsOfDate } from '../../core/days.ts';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { UsageError } from '../../core/errors.ts';
 import { scoreLoans } from '../../score/run.ts';
 import { parseShard, shardLabel, shardLoanIds, shardPredicateSql } from '../../shard/index.ts';
@@ -15,7 +16,7 @@ import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 const Options = z.object({
   warehouse: z.string().min(1),
   asOf: AsOfDate,
-  models: z.string().min(1).default('models'),
+  models: z.string().min(1).default(DEFAULT_MODELS_DIR),
   reasons: z.boolean().default(true),
   shard: z.string().optional(),
   waitLock: z.coerce.number().min(0).default(0),
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     .description('Score every active loan with the champion delinquency model into the `scores` table.')
     .requiredOption('--warehouse <file>', 'DuckDB warehouse')
     .requiredOption('--as-of <date>', 'as-of date YYYY-MM-DD')
-    .option('--models <dir>', 'model registry root', 'models')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
     .option('--no-reasons', 'skip reason codes (faster)')
     .option('--shard <K/N>', 'only loans whose md5(loan_id) shard is K of N (see src/shard)')
     .option('--wait-lock <seconds>', 'wait this long for another run to finish before refusing', '0')

@@ -10,6 +10,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AsOfDate } from '../../core/days.ts';
+import { DEFAULT_MODELS_DIR, DEFAULT_SEED } from '../../core/defaults.ts';
 import { UsageError } from '../../core/errors.ts';
 import { trapInterrupts } from '../../core/interrupt.ts';
 import { type FallbackEntry, type TrainedEntry, trainModels } from '../../train/run.ts';
@@ -18,8 +19,8 @@ import { flagProblems, withLockedWarehouse } from '../with-warehouse.ts';
 
 const Options = z.object({
   warehouse: z.string().min(1),
-  models: z.string().min(1).default('models'),
-  seed: z.coerce.number().int().default(42),
+  models: z.string().min(1).default(DEFAULT_MODELS_DIR),
+  seed: z.coerce.number().int().default(DEFAULT_SEED),
   only: z.enum(['delinquency', 'hangup']).optional(),
   promote: z.enum(['auto', 'always', 'never']).default('auto'),
   epochs: z.coerce.number().int().positive().optional(),
@@ -37,8 +38,8 @@ export function register(program: Command): void {
       'Train the delinquency hazard and hang-up networks (and logistic baselines) out of time; save to the registry.',
     )
     .requiredOption('--warehouse <file>', 'DuckDB warehouse with the contract tables')
-    .option('--models <dir>', 'model registry root', 'models')
-    .option('--seed <n>', 'random seed', '42')
+    .option('--models <dir>', 'model registry root', DEFAULT_MODELS_DIR)
+    .option('--seed <n>', 'random seed', String(DEFAULT_SEED))
     .option('--only <model>', 'train only `delinquency` or `hangup`')
     .option('--promote <mode>', 'auto (first model becomes champion) | always | never', 'auto')
     .option('--epochs <n>', 'most epochs (default 60, early stopping)')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SEED } from '../../core/defaults.ts';
 import { DEFAULT_RULE, runRetrain } from '../../lifecycle/index.ts';
 import { defineStage } from '../stage.ts';
 
@@ -19,7 +20,7 @@ export const retrainStage = defineStage({
     margin: z.coerce.number().min(0).max(1).default(DEFAULT_RULE.margin),
     brier_tolerance: z.coerce.number().min(0).max(1).default(DEFAULT_RULE.brierTolerance),
     ece_tolerance: z.coerce.number().min(0).max(1).default(DEFAULT_RULE.eceTolerance),
-    seed: z.coerce.number().int().default(42),
+    seed: z.coerce.number().int().default(DEFAULT_SEED),
     epochs: z.coerce.number().int().positive().optional(),
   }),
   async run(ctx, p) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SEED } from '../../core/defaults.ts';
 import { runTrain } from '../../train/run.ts';
 import { defineStage } from '../stage.ts';
 
@@ -16,7 +17,7 @@ export const trainStage = defineStage({
   ],
   params: z.object({
     models: z.string(),
-    seed: z.coerce.number().int().default(42),
+    seed: z.coerce.number().int().default(DEFAULT_SEED),
     epochs: z.coerce.number().int().positive().optional(),
     promote: z.enum(['auto', 'always', 'never']).default('auto'),
   }),

@@ -2,7 +2,7 @@
  * Warehouse tables of the recommend stage: `recommendation_runs` (one row per run) and `recommendations` (one row
  * per follow-up, columns = the Recommendation record). Exporters and reports read these.
  */
-import type { Warehouse } from '../warehouse/db.ts';
+import type { Warehouse } from './db.ts';
 
 export const RECOMMENDATIONS_DDL = `
 CREATE TABLE IF NOT EXISTS recommendation_runs (

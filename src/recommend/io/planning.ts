@@ -1,0 +1,117 @@
+/**
+ * The one planning step: score the book once with the champions, build the planner's view of it and the hang-up
+ * slot scorer, then plan it under any number of policies. `followup recommend`, the backtest's replay and the
+ * what-if notebook all start here, so they plan the same loans with the same scores and the same (factored) slot
+ * scorer.
+ *
+ *   champions ─► scoreLoans (h1…hH, reasons) ─► plannerLoans ─► plannable ─► slotScorer ─► planFollowUps(policy)
+ *
+ * Fallbacks: without a hang-up champion but with a fallback card (written by `train`), every slot is scored alike
+ * (0) and the policy's default hours decide; without either, a typed error says to train first.
+ *
+ * Reads: the champions in `modelsDir`; the warehouse through scoreLoans and plannerLoans. Writes: `scores` (as
+ * scoreLoans does).
+ */
+import { join } from 'node:path';
+import { BadInputError } from '../../core/errors.ts';
+import type { Logger } from '../../core/log.ts';
+import { hangupManifest } from '../../features/index.ts';
+import { championVersion, type FallbackCard, loadModel, readFallback } from '../../models/index.ts';
+import { type Scored, scoreLoans } from '../../score/run.ts';
+import type { Warehouse } from '../../warehouse/db.ts';
+import type { HangupScorer, PlannerLoan } from '../input.ts';
+import type { ContactPriors } from '../profile.ts';
+import { plannable, type SkippedLoan } from './plannable.ts';
+import { plannerLoans } from './planner-loans.ts';
+import { slotScorer } from './slot-scorer.ts';
+
+export interface PlanningConfig {
+  modelsDir: string;
+  asOf: string;
+  /** Days of contact history the personal profiles and rules look back over (policy `contact.lookback_days`). */
+  lookbackDays: number;
+  /** Only these loans (a shard). */
+  loanIds?: readonly string[];
+  /** Keep only contacts before this UTC instant (the backtest: replayed calls have no real outcomes). */
+  contactsBefore?: string;
+  /** Compute reason codes (default true; the backtest needs none). */
+  reasons?: boolean;
+}
+
+/** Everything a plan needs besides the policy. `dispose` frees the slot scorer's tensors. */
+export interface Planning {
+  asOf: string;
+  scored: Scored;
+  loans: PlannerLoan[];
+  /** `stateRow[i]`: the row of planner loan i in `scored.state` (−1 without one). */
+  stateRow: Int32Array;
+  /** Active loans left out because the planner cannot plan them, with column and value. */
+  skipped: SkippedLoan[];
+  contactPriors?: ContactPriors;
+  models: { delinquency: string; hangup: string };
+  /** The hang-up fallback card when no hang-up model was trained. */
+  hangFallback?: FallbackCard;
+  hangup: HangupScorer;
+  /** True when the slot scorer runs the first layer once per loan and per context (src/models/pair-scorer.ts). */
+  factored: boolean;
+  dispose: () => void;
+}
+
+/** Scores every slot alike: the planner's ties keep the earliest window of the rule pack's hours, no notice. */
+const constantScorer: HangupScorer = async (batch) => new Float32Array(batch.size);
+
+/** Scores the book once and prepares the planner's inputs; see the file comment. */
+export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Logger): Promise<Planning> {
+  const champion = await championVersion(cfg.modelsDir, 'hangup');
+  const hangFallback = champion ? undefined : await readFallback(cfg.modelsDir, 'hangup');
+  if (!champion && !hangFallback)
+    throw new BadInputError(`no champion hang-up model in ${cfg.modelsDir}`, {
+      hint: 'run `followup train` first',
+    });
+  const hangVersion = champion ?? `fallback-${hangFallback!.fallback}`;
+  const hangModel = champion
+    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), hangupManifest())
+    : undefined;
+  if (hangFallback)
+    log.warn(
+      `recommend: no hang-up model (${hangFallback.reason}); fallback ${hangFallback.fallback}: every call slot scored alike, the policy's default hours decide`,
+      { model: hangVersion },
+    );
+  const scored = await scoreLoans(
+    w,
+    {
+      modelsDir: cfg.modelsDir,
+      asOf: cfg.asOf,
+      ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}),
+      ...(cfg.reasons === false ? { reasons: false } : {}),
+    },
+    log,
+  );
+  const view = await plannerLoans(w, cfg.asOf, scored, {
+    lookbackDays: cfg.lookbackDays,
+    ...(cfg.contactsBefore ? { contactsBefore: cfg.contactsBefore } : {}),
+  });
+  // A loan the planner cannot plan (infinite maturity, Factory zone) is named and left out, not fatal for the book.
+  const { loans, stateRow, skipped } = plannable(view.loans, view.stateRow);
+  for (const s of skipped)
+    log.warn('recommend: loan skipped', {
+      loan_id: s.loan_id,
+      column: s.column,
+      value: s.value,
+      reason: s.reason,
+    });
+  const slots = hangModel ? slotScorer(hangModel, scored.state, stateRow) : undefined;
+  return {
+    asOf: cfg.asOf,
+    scored,
+    loans,
+    stateRow,
+    skipped,
+    ...(view.contactPriors ? { contactPriors: view.contactPriors } : {}),
+    models: { delinquency: scored.version, hangup: hangVersion },
+    ...(hangFallback ? { hangFallback } : {}),
+    hangup: slots ? slots.score : constantScorer,
+    factored: slots?.factored ?? false,
+    dispose: slots ? slots.dispose : () => {},
+  };
+}
