@@ -15,7 +15,7 @@
  */
 import { mulberry32 } from '../core/prng.ts';
 import { dayOf, isoWeekday } from '../recommend/days.ts';
-import { calendarFor, type Policy } from '../recommend/index.ts';
+import { calendarForZone, type Policy } from '../recommend/index.ts';
 import { isoUtc, utcMsOfLocal } from '../recommend/zone.ts';
 import type { LoanOutcome } from './outcomes.ts';
 import type { ReplayMonth } from './replay.ts';
@@ -41,7 +41,7 @@ export interface CycleContext {
 
 function workingDay(policy: Policy, zone: string) {
   const pack = packOf(policy, zone);
-  const cal = calendarFor(pack.calendar);
+  const cal = calendarForZone(pack.calendar, zone);
   return (d: number) => !pack.working_days_only || cal.isWorkingDay(d);
 }
 

@@ -10,8 +10,9 @@
  * `contactPriors` (book rates per time band and the latent contact classes) and each loan's `contact` facts, the
  * window follows the borrower's own answer pattern (profile.ts, classes.ts).
  */
-export { calendarFor, type WorkCalendar } from './calendar.ts';
+export { calendarFor, calendarForZone, calendarSpecFor, type WorkCalendar } from './calendar.ts';
 export { type ContactClasses, fitContactClasses } from './classes.ts';
+export { countryOfZone } from './country.ts';
 export type {
   CapacityOverflow,
   FollowUpHistory,

@@ -12,7 +12,7 @@
  * follow-up keeps its identity and window hours, lands on the first day the rule pack allows (working days,
  * frequency rules) and does not re-enter capacity planning — a few rows a day. Pure: no I/O, no clock.
  */
-import type { WorkCalendar } from './calendar.ts';
+import { calendarSpecFor, type WorkCalendar } from './calendar.ts';
 import { dayOf, isoWeekday, ymdOf } from './days.ts';
 import type { PlannerLoan } from './input.ts';
 import type { NextActionRule, Policy } from './policy/schema.ts';
@@ -136,7 +136,7 @@ function move(
 ): number {
   const asOf = dayOf(ctx.asOf);
   const pack = ctx.policy.rule_packs[packFor(ctx.policy, loan.time_zone, loan.rule_pack)]!;
-  const cal = ctx.calendarOf(pack.calendar);
+  const cal = ctx.calendarOf(calendarSpecFor(pack.calendar, loan.time_zone));
   let day = Math.max(target, asOf + ctx.policy.planning.min_lead_days);
   for (let pass = 0; pass < 4; pass++) {
     const start = day;
