@@ -76,7 +76,11 @@ describe('policy', () => {
       'expected one of the rule packs (cn, hk, mo, tw, sg, gb, au, us, default), found "eu"',
     ],
     ['country_packs:\n  FR: fr\n', 'country_packs.FR', 'found "fr"'],
-    ['country_packs:\n  fra: default\n', 'country_packs.fra', 'expected an ISO 3166-1 alpha-2 country code such as HK, found "fra"'],
+    [
+      'country_packs:\n  fra: default\n',
+      'country_packs.fra',
+      'expected an ISO 3166-1 alpha-2 country code such as HK, found "fra"',
+    ],
     [
       'rule_packs:\n  cn:\n    call_hours: { start: 22, end: 8 }\n',
       'rule_packs.cn.call_hours.end',
@@ -123,7 +127,18 @@ describe('policy', () => {
       }),
     );
     expect(p.rule_packs.au_nsw?.max_calls).toEqual({ calls: 3, days: 7 });
-    expect(Object.keys(p.rule_packs).sort()).toEqual(['au', 'au_nsw', 'cn', 'default', 'gb', 'hk', 'mo', 'sg', 'tw', 'us']);
+    expect(Object.keys(p.rule_packs).sort()).toEqual([
+      'au',
+      'au_nsw',
+      'cn',
+      'default',
+      'gb',
+      'hk',
+      'mo',
+      'sg',
+      'tw',
+      'us',
+    ]);
     // The zone override wins over the country's pack for that zone only.
     expect(packFor(p, 'Australia/Sydney')).toBe('au_nsw');
     expect(packFor(p, 'Australia/Perth')).toBe('au');
