@@ -16,7 +16,7 @@
 
 import { dayOf, isoWeekday } from '../core/days.ts';
 import { mulberry32 } from '../core/prng.ts';
-import { calendarFor, type Policy } from '../recommend/index.ts';
+import { calendarForZone, type Policy } from '../recommend/index.ts';
 import { isoUtc, utcMsOfLocal } from '../recommend/zone.ts';
 import type { LoanOutcome } from './outcomes.ts';
 import type { ReplayMonth } from './replay.ts';
@@ -42,7 +42,7 @@ export interface CycleContext {
 
 function workingDay(policy: Policy, zone: string) {
   const pack = packOf(policy, zone);
-  const cal = calendarFor(pack.calendar);
+  const cal = calendarForZone(pack.calendar, zone);
   return (d: number) => !pack.working_days_only || cal.isWorkingDay(d);
 }
 

@@ -14,6 +14,7 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   export: [
     'followup export --warehouse w.duckdb --format csv --out exports/dialer.csv --since-last',
+    'followup export --warehouse w.duckdb --format csv --template genesys-cloud --out exports/genesys.csv',
     'followup export --warehouse w.duckdb --format ics --out exports/followups.ics',
     'FOLLOWUP_WEBHOOK_TOKEN=… followup export --warehouse w.duckdb --format webhook --url https://dialer.example/hooks',
   ],

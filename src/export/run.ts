@@ -39,6 +39,7 @@ import {
 } from './types.ts';
 import { enqueueDeliveries } from './webhook/enqueue.ts';
 import { deliverPending, SECRET_ENV, signingKey, TOKEN_ENV } from './webhook/send.ts';
+import { asWriteError } from './write-error.ts';
 
 /** Days after its due date a cancelled follow-up stays in the iCalendar feed as STATUS:CANCELLED. */
 export const ICS_KEEP_CANCELLED_DAYS = 30;
@@ -215,7 +216,7 @@ async function writeFile(
     await rename(tmp, out);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw asWriteError(e, out);
   }
   return truncated;
 }

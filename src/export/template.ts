@@ -13,6 +13,7 @@
  *   datetime_format: "%m/%d/%Y %H:%M" # local_window_start/end (default %Y-%m-%d %H:%M)
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.ts';
@@ -101,16 +102,34 @@ export type DialerTemplate = z.infer<typeof DialerTemplateSchema>;
 
 export const DEFAULT_TEMPLATE: DialerTemplate = DialerTemplateSchema.parse({});
 
-/** Reads and validates a template; every problem is reported with the file, line and column. */
-export function loadTemplate(path: string | undefined): DialerTemplate {
-  if (path === undefined) return DEFAULT_TEMPLATE;
+/**
+ * Templates shipped with followup (src/config/dialer/<name>.yaml, copied to dist/ by the build), named by
+ * `--template <name>`: Genesys Cloud contact lists and Five9 list imports.
+ */
+export const SHIPPED_TEMPLATES = ['genesys-cloud', 'five9'] as const;
+
+/** The file of a shipped template name, else the argument itself (a path). */
+export function templatePath(nameOrPath: string): string {
+  return (SHIPPED_TEMPLATES as readonly string[]).includes(nameOrPath)
+    ? fileURLToPath(new URL(`../config/dialer/${nameOrPath}.yaml`, import.meta.url))
+    : nameOrPath;
+}
+
+/**
+ * Reads and validates a template, a file or a shipped name (SHIPPED_TEMPLATES); every problem is reported with the
+ * file, line and column.
+ */
+export function loadTemplate(nameOrPath: string | undefined): DialerTemplate {
+  if (nameOrPath === undefined) return DEFAULT_TEMPLATE;
+  const path = templatePath(nameOrPath);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new BadInputError(`cannot read dialer template: ${(e as Error).message}`, {
-      place: { file: path },
-    });
+    throw new BadInputError(
+      `cannot read dialer template: ${(e as Error).message} (expected a YAML file or one of the shipped templates ${SHIPPED_TEMPLATES.join(', ')})`,
+      { place: { file: path } },
+    );
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });

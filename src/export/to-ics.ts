@@ -143,7 +143,14 @@ export async function writeIcs(
   const zones = new Map(zoneRows.map(({ z }) => [z, vtimezone(z)]));
   const stamp = DateTime.fromISO(opts.exportedAt, { zone: 'utc' });
   const out = createWriteStream(path);
+  // A stream 'error' with no listener crashes the process (a read-only place, a full disk): keep it, rethrow it.
+  let failed: Error | undefined;
+  out.on('error', (e) => {
+    failed = e;
+  });
+  await once(out, 'open');
   const write = async (s: string) => {
+    if (failed) throw failed;
     if (!out.write(s)) await once(out, 'drain');
   };
 
@@ -193,7 +200,8 @@ export async function writeIcs(
   await flush();
   await write('END:VCALENDAR\r\n');
   out.end();
-  await once(out, 'finish');
+  if (!failed) await once(out, 'finish');
+  if (failed) throw failed;
   return n;
 }
 

@@ -4,14 +4,22 @@
  * `date-holidays` knows public holidays of most other countries.
  *
  * Calendar specs (policy `rule_packs.<name>.calendar`):
- * - `cn`: mainland China, official holidays and adjusted working days;
+ * - `cn`: mainland China, official holidays and adjusted working days (a make-up Sunday is a working day);
+ * - `mo`: Macao, whose public holidays date-holidays does not know (see ./calendars/mo.ts);
  * - `holidays:<COUNTRY>[:<STATE>]`: Monday–Friday minus the public holidays of that country (date-holidays codes);
+ * - `holidays:country`: the same for each borrower's own country, taken from the zone (./country.ts); resolved per
+ *   borrower by `calendarSpecFor` (CN → `cn`, MO → `mo`, a country date-holidays does not know → `weekdays`);
  * - `weekdays`: Monday–Friday; `all`: every day.
  */
 import chineseDays from 'chinese-days';
 import Holidays from 'date-holidays';
 import { isoWeekday, ymdOf } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
+import { macaoHolidays } from './calendars/mo.ts';
+import { countryOfZone } from './country.ts';
+
+/** The calendar spec that stands for "the borrower's own country". */
+export const COUNTRY_CALENDAR = 'holidays:country';
 
 /** Answers "is this day a working day" for one calendar; memoized per day number. */
 export interface WorkCalendar {
@@ -43,6 +51,11 @@ function countryCalendar(spec: string, country: string, state: string | undefine
       `calendar "${spec}": expected a country code known to date-holidays, found "${country}"`,
     );
   }
+  return holidayCalendar(spec, hd);
+}
+
+/** Monday–Friday minus the `public` holidays `hd` computes. */
+function holidayCalendar(spec: string, hd: Holidays): WorkCalendar {
   const byYear = new Map<number, Set<string>>();
   const publicDays = (year: number): Set<string> => {
     let s = byYear.get(year);
@@ -73,16 +86,40 @@ export function calendarFor(spec: string): WorkCalendar {
   if (hit) return hit;
   let cal: WorkCalendar;
   if (spec === 'cn') cal = new MemoCalendar(spec, (day) => chineseDays.isWorkday(ymdOf(day)));
+  else if (spec === 'mo') cal = holidayCalendar(spec, macaoHolidays());
   else if (spec === 'weekdays') cal = new MemoCalendar(spec, (day) => isoWeekday(day) <= 5);
   else if (spec === 'all') cal = new MemoCalendar(spec, () => true);
-  else if (spec.startsWith('holidays:')) {
+  else if (spec === COUNTRY_CALENDAR) {
+    // Checked as a spec (policy check); a borrower's calendar is resolved by calendarSpecFor first.
+    cal = new MemoCalendar(spec, (day) => isoWeekday(day) <= 5);
+  } else if (spec.startsWith('holidays:')) {
     const [, country, state] = spec.split(':');
     cal = countryCalendar(spec, (country ?? '').toUpperCase(), state);
   } else {
     throw new BadInputError(
-      `calendar: expected "cn", "weekdays", "all" or "holidays:<COUNTRY>[:<STATE>]", found "${spec}"`,
+      `calendar: expected "cn", "mo", "weekdays", "all", "holidays:country" or "holidays:<COUNTRY>[:<STATE>]", found "${spec}"`,
     );
   }
   built.set(spec, cal);
   return cal;
+}
+
+const knownCountries = new Holidays().getCountries();
+
+/**
+ * The calendar spec a borrower in `zone` gets from a pack's spec: `holidays:country` becomes the zone country's
+ * calendar (mainland China → `cn`, the only one with make-up working days; Macao → `mo`; a country date-holidays
+ * knows → `holidays:<CC>`; no country or an unknown one → `weekdays`). Any other spec is already explicit.
+ */
+export function calendarSpecFor(spec: string, zone: string): string {
+  if (spec !== COUNTRY_CALENDAR) return spec;
+  const c = countryOfZone(zone);
+  if (c === 'CN') return 'cn';
+  if (c === 'MO') return 'mo';
+  return c && knownCountries[c] ? `holidays:${c}` : 'weekdays';
+}
+
+/** The working-day calendar of a pack's spec for a borrower in `zone` (see calendarSpecFor). */
+export function calendarForZone(spec: string, zone: string): WorkCalendar {
+  return calendarFor(calendarSpecFor(spec, zone));
 }

@@ -104,7 +104,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
       callCap: pk.rules.max_calls
         ? `${pk.rules.max_calls.calls} calls in ${pk.rules.max_calls.days} days`
         : '',
-      calendar: pk.rules.calendar,
+      calendar: pk.cal.spec,
       weekdayName: WEEKDAY[wd - 1]!,
       weekdayScore: s.weekdays.bestFail[ix]!,
       preferredWeekdayScore: s.prefScore[i]!,

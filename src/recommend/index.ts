@@ -19,8 +19,9 @@ export {
   type Recommendation,
 } from '../contract/recommendation.ts';
 export { BAND_LABELS, type BandCounts, type BandRates, bandOf } from './bands.ts';
-export { calendarFor, type WorkCalendar } from './calendar.ts';
+export { calendarFor, calendarForZone, calendarSpecFor, type WorkCalendar } from './calendar.ts';
 export { type ContactClasses, fitContactClasses } from './classes.ts';
+export { countryOfZone } from './country.ts';
 export type {
   CapacityOverflow,
   FollowUpHistory,

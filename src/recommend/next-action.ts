@@ -15,7 +15,7 @@
 
 import type { Recommendation } from '../contract/recommendation.ts';
 import { dayOf, isoWeekday, ymdOf } from '../core/days.ts';
-import type { WorkCalendar } from './calendar.ts';
+import { calendarSpecFor, type WorkCalendar } from './calendar.ts';
 import type { PlannerLoan } from './input.ts';
 import type { NextActionRule, Policy } from './policy/schema.ts';
 import { packFor } from './policy/segment.ts';
@@ -137,7 +137,7 @@ function move(
 ): number {
   const asOf = dayOf(ctx.asOf);
   const pack = ctx.policy.rule_packs[packFor(ctx.policy, loan.time_zone, loan.rule_pack)]!;
-  const cal = ctx.calendarOf(pack.calendar);
+  const cal = ctx.calendarOf(calendarSpecFor(pack.calendar, loan.time_zone));
   let day = Math.max(target, asOf + ctx.policy.planning.min_lead_days);
   for (let pass = 0; pass < 4; pass++) {
     const start = day;

@@ -67,7 +67,7 @@ function intervals(s: PlanState, input: PlanInput): void {
     budget: 0,
     termMaxDays: Number.POSITIVE_INFINITY,
     seg: s.segments[0]!,
-    pack: s.packs[0]!.rules,
+    pack: s.policy.rule_packs[s.policy.default_pack]!,
     contacts: summarizeContacts([], 'UTC'),
   };
   for (let i = 0; i < s.n; i++) {

@@ -6,7 +6,7 @@
 import { dayOf } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
 import { DAYS_PER_MONTH } from '../core/months.ts';
-import { calendarFor, type WorkCalendar } from './calendar.ts';
+import { calendarForZone, calendarSpecFor, type WorkCalendar } from './calendar.ts';
 import { mixtureRates } from './classes.ts';
 import type { PlanInput, PlannerLoan } from './input.ts';
 import type { Policy, RulePack, SegmentPolicy } from './policy/schema.ts';
@@ -16,6 +16,7 @@ import { newWeekdayTable, type WeekdayTable } from './window.ts';
 import { isValidZone } from './zone.ts';
 
 /** A rule pack with its calendar, as the planner uses it. */
+/** A rule pack with the calendar of one borrower country (a `holidays:country` pack has one per country). */
 export interface PackRt {
   name: string;
   rules: RulePack;
@@ -30,7 +31,8 @@ export interface PlanState {
   segments: SegmentPolicy[];
   packs: PackRt[];
   seg: Uint8Array;
-  pack: Uint8Array;
+  /** Index into `packs` (a pack × calendar pair; a book may span many countries). */
+  pack: Uint16Array;
   disbursed: Int32Array;
   maturity: Int32Array;
   budget: Float64Array;
@@ -105,10 +107,8 @@ export function prepare(input: PlanInput): PlanState {
     throw new BadInputError(`asOf: expected YYYY-MM-DD, found ${JSON.stringify(input.asOf)}`);
   const n = loans.length;
   const packNames = Object.keys(policy.rule_packs);
-  const packs: PackRt[] = packNames.map((name) => {
-    const rules = policy.rule_packs[name]!;
-    return { name, rules, cal: calendarFor(rules.calendar) };
-  });
+  // Filled as borrowers need them: one entry per (pack, resolved calendar) pair.
+  const packs: PackRt[] = [];
   const s: PlanState = {
     n,
     asOf,
@@ -116,7 +116,7 @@ export function prepare(input: PlanInput): PlanState {
     segments: segmentTable(policy),
     packs,
     seg: new Uint8Array(n),
-    pack: new Uint8Array(n),
+    pack: new Uint16Array(n),
     disbursed: new Int32Array(n),
     maturity: new Int32Array(n),
     budget: new Float64Array(n),
@@ -190,11 +190,16 @@ export function prepare(input: PlanInput): PlanState {
     }
     if (!zok) bad(i, l, 'time_zone', 'an IANA time zone such as Asia/Shanghai', l.time_zone);
     const pname = packFor(policy, l.time_zone, l.rule_pack);
-    let pk = packIx.get(pname);
+    // Own keys only: a loan's rule_pack text such as "toString" must not find an Object.prototype member.
+    const rules = Object.hasOwn(policy.rule_packs, pname) ? policy.rule_packs[pname] : undefined;
+    if (!rules) bad(i, l, 'rule_pack', `one of ${packNames.join(', ')}`, pname);
+    const cspec = calendarSpecFor(rules.calendar, l.time_zone);
+    const key = `${pname}\u0000${cspec}`;
+    let pk = packIx.get(key);
     if (pk === undefined) {
-      pk = packNames.indexOf(pname);
-      if (pk < 0) bad(i, l, 'rule_pack', `one of ${packNames.join(', ')}`, pname);
-      packIx.set(pname, pk);
+      pk = packs.length;
+      packs.push({ name: pname, rules, cal: calendarForZone(rules.calendar, l.time_zone) });
+      packIx.set(key, pk);
     }
     s.pack[i] = pk;
     if (!(l.current_dpd >= 0)) bad(i, l, 'current_dpd', 'a number ≥ 0', l.current_dpd);

@@ -23,6 +23,8 @@ describe('working-day calendars', () => {
   });
 
   it('refuses an unknown calendar with what it expected', () => {
-    expect(() => calendarFor('mars')).toThrow(/expected "cn", "weekdays", "all" or "holidays:<COUNTRY>/);
+    expect(() => calendarFor('mars')).toThrow(
+      /expected "cn", "mo", "weekdays", "all", "holidays:country" or "holidays:<COUNTRY>/,
+    );
   });
 });

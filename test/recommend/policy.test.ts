@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { loadPolicy, PolicyError, parsePolicy, resolveSegment } from '../../src/recommend/index.ts';
+import { loadPolicy, PolicyError, packFor, parsePolicy, resolveSegment } from '../../src/recommend/index.ts';
 import { policySchema } from '../../src/recommend/policy/schema.ts';
 
 function problemsOf(text: string): PolicyError['problems'] {
@@ -70,7 +70,17 @@ describe('policy', () => {
     ['capacity:\n  daily: many\n', 'capacity.daily', 'expected number or one of "auto", found "many"'],
     ['prenotify:\n  threshold: high\n', 'prenotify.threshold', 'expected number, found "high"'],
     ['colour: blue\n', 'colour', 'unknown key "colour" (not in the policy schema)'],
-    ['default_pack: eu\n', 'default_pack', 'expected one of the rule packs (cn, us), found "eu"'],
+    [
+      'default_pack: eu\n',
+      'default_pack',
+      'expected one of the rule packs (cn, hk, mo, tw, sg, gb, au, us, default), found "eu"',
+    ],
+    ['country_packs:\n  FR: fr\n', 'country_packs.FR', 'found "fr"'],
+    [
+      'country_packs:\n  fra: default\n',
+      'country_packs.fra',
+      'expected an ISO 3166-1 alpha-2 country code such as HK, found "fra"',
+    ],
     [
       'rule_packs:\n  cn:\n    call_hours: { start: 22, end: 8 }\n',
       'rule_packs.cn.call_hours.end',
@@ -103,8 +113,8 @@ describe('policy', () => {
     const p = parsePolicy(
       stringify({
         rule_packs: {
-          au: {
-            calendar: 'holidays:AU',
+          au_nsw: {
+            calendar: 'holidays:AU:NSW',
             working_days_only: true,
             call_hours: { start: 9, end: 20 },
             max_unanswered_per_day: null,
@@ -113,11 +123,25 @@ describe('policy', () => {
             live_contact_by_dpd: null,
           },
         },
-        zone_packs: { 'Australia/': 'au' },
+        zone_packs: { 'Australia/Sydney': 'au_nsw' },
       }),
     );
-    expect(p.rule_packs.au?.max_calls).toEqual({ calls: 3, days: 7 });
-    expect(Object.keys(p.rule_packs).sort()).toEqual(['au', 'cn', 'us']);
+    expect(p.rule_packs.au_nsw?.max_calls).toEqual({ calls: 3, days: 7 });
+    expect(Object.keys(p.rule_packs).sort()).toEqual([
+      'au',
+      'au_nsw',
+      'cn',
+      'default',
+      'gb',
+      'hk',
+      'mo',
+      'sg',
+      'tw',
+      'us',
+    ]);
+    // The zone override wins over the country's pack for that zone only.
+    expect(packFor(p, 'Australia/Sydney')).toBe('au_nsw');
+    expect(packFor(p, 'Australia/Perth')).toBe('au');
   });
 
   it('reports a YAML syntax error with its line', () => {

@@ -64,7 +64,10 @@ export function register(program: Command): void {
       'only new, changed and cancelled follow-ups since the last export to this target (ics: always the whole feed)',
     )
     .option('--mask-phone', 'mask phones as +86138****8000 (not for the dialer CSV)')
-    .option('--template <file.yaml>', 'dialer template: columns, names, order, phone format (csv only)')
+    .option(
+      '--template <file.yaml|name>',
+      'dialer template: columns, names, order, phone and date formats (csv only); shipped: genesys-cloud, five9',
+    )
     .option('--excel', 'dialer CSV for Excel: UTF-8 BOM, phone as text ="+86…" (csv only)')
     .option(
       '--url <url>',

@@ -4,6 +4,7 @@
  */
 import { CREDIT_GRADES, LOAN_TYPES } from '../../contract/tables.ts';
 import { calendarFor } from '../calendar.ts';
+import { isCountryCode } from '../country.ts';
 import type { PolicyDoc, SegmentPolicy } from './schema.ts';
 import { resolveSegment } from './segment.ts';
 
@@ -90,6 +91,14 @@ export function checkPolicy(p: PolicyDoc): PolicyProblem[] {
   if (!p.rule_packs[p.default_pack]) out.push({ path: ['default_pack'], message: known(p.default_pack) });
   for (const [zone, name] of Object.entries(p.zone_packs)) {
     if (!p.rule_packs[name]) out.push({ path: ['zone_packs', zone], message: known(name) });
+  }
+  for (const [country, name] of Object.entries(p.country_packs)) {
+    if (!isCountryCode(country)) {
+      out.push({
+        path: ['country_packs', country],
+        message: `expected an ISO 3166-1 alpha-2 country code such as HK, found "${country}"`,
+      });
+    } else if (!p.rule_packs[name]) out.push({ path: ['country_packs', country], message: known(name) });
   }
   return out;
 }

@@ -38,7 +38,7 @@ export const segmentOverrideSchema = z.strictObject({
 
 const gradeKeys = z.enum([...CREDIT_GRADES, 'all']);
 
-/** A contact rule pack (see the `cn` and `us` packs in the default policy). */
+/** A contact rule pack (see the packs and their sources in the default policy). */
 export const rulePackSchema = z.strictObject({
   calendar: z.string().min(1),
   working_days_only: z.boolean(),
@@ -77,6 +77,8 @@ export const policySchema = z.strictObject({
   prenotify: z.strictObject({ threshold: z.number().min(0).max(1), min_gain: z.number().min(0).max(1) }),
   rule_packs: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), rulePackSchema),
   default_pack: z.string(),
+  /** ISO 3166-1 alpha-2 country of the borrower's zone → pack (src/recommend/country.ts); codes checked in check.ts. */
+  country_packs: z.record(z.string(), z.string()),
   zone_packs: z.record(z.string().min(1), z.string()),
   term_cadence: z.array(z.strictObject({ max_term_months: positiveDays, max_days: positiveDays })),
   contact: z.strictObject({

@@ -2,6 +2,7 @@
  * Segment resolution: defaults ← segments.<type>.all ← segments.<type>.<grade>. Objects merge key by key.
  */
 import { CREDIT_GRADES, LOAN_TYPES } from '../../contract/tables.ts';
+import { countryOfZone } from '../country.ts';
 import type { PolicyDoc, SegmentPolicy } from './schema.ts';
 
 type Override = NonNullable<NonNullable<PolicyDoc['segments'][keyof PolicyDoc['segments']]>['all']>;
@@ -55,16 +56,21 @@ export function cadenceFor(seg: SegmentPolicy, dpd: number): number {
   return days;
 }
 
-/** Name of the rule pack for a zone: explicit pack, else the longest matching `zone_packs` prefix, else default. */
+/**
+ * Name of the rule pack for a zone: the loan's explicit pack, else the longest matching `zone_packs` prefix (a
+ * lender's override), else the pack of the zone's country (`country_packs`), else `default_pack`.
+ */
 export function packFor(policy: PolicyDoc, zone: string, explicit?: string | null): string {
   if (explicit) return explicit;
   let best = '';
-  let pack = policy.default_pack;
+  let pack: string | undefined;
   for (const [prefix, name] of Object.entries(policy.zone_packs)) {
     if (zone.startsWith(prefix) && prefix.length > best.length) {
       best = prefix;
       pack = name;
     }
   }
-  return pack;
+  if (pack !== undefined) return pack;
+  const country = countryOfZone(zone);
+  return (country && policy.country_packs[country]) || policy.default_pack;
 }

@@ -6,7 +6,7 @@
  */
 
 import { isoWeekday, ymdOf } from '../../core/days.ts';
-import { calendarFor } from '../calendar.ts';
+import { calendarForZone, calendarSpecFor } from '../calendar.ts';
 import type { RecentContact } from '../input.ts';
 import type { RulePack } from '../policy/schema.ts';
 import { localDayOfUtc, localOfUtc } from '../zone.ts';
@@ -57,7 +57,6 @@ export function checkRules(
   history: HistoryContact[],
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const cal = calendarFor(pack.calendar);
   const byLoan = new Map<string, HistoryContact[]>();
   for (const h of history) {
     const list = byLoan.get(h.loan_id) ?? [];
@@ -88,10 +87,11 @@ export function checkRules(
       );
     }
     if (p.channel !== 'phone') continue;
-    if (pack.working_days_only && !cal.isWorkingDay(day)) {
+    // The calendar is the borrower's: a `holidays:country` pack has one per country.
+    if (pack.working_days_only && !calendarForZone(pack.calendar, p.time_zone).isWorkingDay(day)) {
       v(
         'working_days_only',
-        `expected a working day of calendar ${pack.calendar}, found ${ymdOf(day)} (ISO weekday ${isoWeekday(day)})`,
+        `expected a working day of calendar ${calendarSpecFor(pack.calendar, p.time_zone)}, found ${ymdOf(day)} (ISO weekday ${isoWeekday(day)})`,
       );
     }
     const past = (byLoan.get(p.loan_id) ?? []).filter((h) => h.channel === 'phone');
