@@ -23,6 +23,7 @@ import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { discover } from './discover.ts';
+import { mergeExtras } from './extras.ts';
 import { ensureIngestTables, recordBatch, saveRejects } from './ledger.ts';
 import { physicalLines } from './lines.ts';
 import { merge } from './merge.ts';
@@ -114,6 +115,7 @@ export async function runIngest(
         );
         log.info('merging', { file: src.path });
         const counts = await merge(w, src.table, batchId, started);
+        await mergeExtras(w, src.table, reader.extras, batchId, src.path);
         const s: FileSummary = {
           file: src.path,
           table: src.table,
