@@ -20,7 +20,7 @@ import { BadInputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
-import { hangupManifest } from '../features/index.ts';
+import { hangupManifestOf } from '../features/index.ts';
 import { championVersion, type FallbackCard, loadModel, readFallback } from '../models/index.ts';
 import {
   type CapacityOverflow,
@@ -123,7 +123,7 @@ export async function runRecommend(
     });
   const hangVersion = champion ?? `fallback-${hangFallback!.fallback}`;
   const hangModel = champion
-    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), hangupManifest())
+    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), await hangupManifestOf(w))
     : undefined;
   if (hangFallback)
     log.warn(
