@@ -56,11 +56,33 @@ const FUNCTIONS: Record<string, [number, number, (a: string[]) => string]> = {
   month_start: [1, 1, (a) => `CAST(date_trunc('month', ${a[0]}) AS DATE)`],
   /** Whole days from the first date to the second. */
   days_between: [2, 2, (a) => `date_diff('day', ${a[0]}, ${a[1]})`],
+  /** A timestamp from text with a UTC offset (`timestamp(source('END'))`). */
+  timestamp: [1, 1, (a) => `TRY_CAST(${a[0]} AS TIMESTAMPTZ)`],
+  /** Whole seconds from the first timestamp to the second. */
+  seconds_between: [2, 2, (a) => `date_diff('second', ${a[0]}, ${a[1]})`],
   /** Whole months from the first date to the second. */
   months_between: [2, 2, (a) => `date_diff('month', ${a[0]}, ${a[1]})`],
 };
 
-export const EXPR_FUNCTIONS = Object.keys(FUNCTIONS);
+export const EXPR_FUNCTIONS = [...Object.keys(FUNCTIONS), 'source'];
+
+/** How `source('X')` (the file's column X, as trimmed text) is named to the column mapper of exprSql. */
+export const SOURCE_PREFIX = 'source:';
+
+/** File columns an expression reads through source('…'). */
+export function exprSources(e: Expr): string[] {
+  switch (e.kind) {
+    case 'neg':
+    case 'interval':
+      return exprSources(e.arg);
+    case 'bin':
+      return [...exprSources(e.left), ...exprSources(e.right)];
+    case 'call':
+      return e.fn === 'source' ? [(e.args[0] as { value: string }).value] : e.args.flatMap(exprSources);
+    default:
+      return [];
+  }
+}
 
 const UNITS: Record<string, 'day' | 'month' | 'year'> = {
   day: 'day',
@@ -177,7 +199,7 @@ export function parseExpr(src: string): Expr {
       const p = peek();
       if (p.t === 'op' && p.v === '(') {
         const fn = t.v.toLowerCase();
-        const spec = FUNCTIONS[fn];
+        const spec = fn === 'source' ? ([1, 1, () => ''] as const) : FUNCTIONS[fn];
         if (!spec)
           throw new ExprError(
             `expected one of the functions ${EXPR_FUNCTIONS.join(', ')}, found ${JSON.stringify(t.v)}`,
@@ -193,6 +215,8 @@ export function parseExpr(src: string): Expr {
           }
         }
         expectOp(')');
+        if (fn === 'source' && (args.length !== 1 || args[0]?.kind !== 'str'))
+          throw new ExprError("expected source('<column of the file>'), one quoted column name", t.at);
         if (args.length < spec[0] || args.length > spec[1])
           throw new ExprError(
             `expected ${spec[0] === spec[1] ? spec[0] : `${spec[0]} to ${spec[1]}`} argument(s) for ${fn}, found ${args.length}`,
@@ -252,6 +276,7 @@ export function exprSql(e: Expr, column: (name: string) => string = quotedIdenti
         return x.unit === 'day' ? `to_days(${n})` : x.unit === 'month' ? `to_months(${n})` : `to_years(${n})`;
       }
       case 'call':
+        if (x.fn === 'source') return column(`${SOURCE_PREFIX}${(x.args[0] as { value: string }).value}`);
         return (FUNCTIONS[x.fn] as [number, number, (a: string[]) => string])[2](x.args.map(go));
     }
   };

@@ -4,6 +4,8 @@
  * Reads: the file's header (DESCRIBE). Writes: temp tables `file_rejects`, `line_gaps` (replaced per file).
  * The scan itself runs once, in validate.ts, straight into the typed temp table.
  */
+
+import { exprSources } from '../contract/expr.ts';
 import { type AnyTableSpec, columnsOf, TABLES } from '../contract/index.ts';
 import { type ColumnSource, columnSource, type ExtraColumn, type Mapping } from '../contract/mapping.ts';
 import { BadInputError } from '../core/errors.ts';
@@ -47,6 +49,15 @@ function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, de
     if (!present && x.source.default === undefined) missing.push(`${x.source.column} (→ extra ${x.name})`);
     extras.push({ ...x, from: present ? x.source.column : undefined });
   }
+  // File columns expressions read through source('…'), as text.
+  const sources = [
+    ...new Set(
+      [...cols.map((c) => c.source), ...extras.map((x) => x.source)].flatMap((s) =>
+        s.kind === 'expr' ? exprSources(s.expr) : [],
+      ),
+    ),
+  ];
+  for (const s of sources) if (!names.includes(s)) missing.push(`${s} (read by an expression)`);
   if (missing.length) {
     const only = names.length === 1 ? (names[0] ?? '') : '';
     const other = [';', '\t', '|'].find((d) => only.includes(d));
@@ -64,7 +75,7 @@ function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, de
       },
     );
   }
-  return { cols, extras };
+  return { cols, extras, sources };
 }
 
 /** Runs a read that may fail on the file's bytes, naming the file in the error. */
@@ -101,6 +112,8 @@ export interface Reader {
   cols: ReaderColumn[];
   /** Declared extra columns, in declaration order. */
   extras: ReaderExtra[];
+  /** File columns read by expressions through source('…'). */
+  sources: string[];
   /** File line of the first data row: 2 for CSV (after the header), 1 for JSON Lines and Parquet rows. */
   firstLine: number;
 }

@@ -22,7 +22,7 @@
  */
 import { quotedIdentifier } from '@duckdb/node-api';
 import { type ColumnSpec, columnsOf, DATE_RANGE, DUCKDB_TYPE } from '../contract/columns.ts';
-import { exprSql } from '../contract/expr.ts';
+import { exprSql, SOURCE_PREFIX } from '../contract/expr.ts';
 import { type ColumnSource, columnSource, type Mapping } from '../contract/mapping.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
 import { isAcceptedZone, ZONE_RULE } from '../contract/zones.ts';
@@ -252,6 +252,11 @@ export async function buildTyped(
       outer.push(X);
     }
   });
+  for (const s of reader.sources) {
+    const S = quotedIdentifier(`${SOURCE_PREFIX}${s}`);
+    inner.push(`${sourceText({ kind: 'column', column: s }, s, p)} AS ${S}`);
+    outer.push(S);
+  }
   // DuckDB resolves a column alias used later in the same SELECT list, so each text is computed once.
   await reading(src, () =>
     w.run(
@@ -495,7 +500,8 @@ async function deriveColumns(
   mapping: Mapping,
 ): Promise<void> {
   const contract = columnsOf(TABLES[src.table]);
-  const column = (name: string) => quotedIdentifier(name in contract ? name : extraColumnName(name));
+  const column = (name: string) =>
+    quotedIdentifier(name in contract || name.startsWith(SOURCE_PREFIX) ? name : extraColumnName(name));
   const codes = (name: string, sql: string): string => {
     const entries = Object.entries(mapping[src.table]?.codes[name] ?? {});
     if (!entries.length) return sql;
