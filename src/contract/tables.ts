@@ -134,7 +134,28 @@ export const market = table({
   },
 });
 
-export const TABLES = { loans, repayments, contacts, market } as const;
+/** Delinquency buckets of a status panel, after the mapping's codes (lenders write 0…5, C, X and the like). */
+export const DPD_BUCKETS = ['none', '1-29', '30-59', '60-89', '90-119', '120-149', '150+'] as const;
+
+export const status_panel = table({
+  name: 'status_panel',
+  doc: 'Optional fourth shape of repayment history: one row per loan and month with its delinquency bucket (card and bureau data). Ingest derives the repayments of the loan from it (README: status panels).',
+  key: ['loan_id', 'month'],
+  columns: {
+    loan_id: { kind: 'id', doc: 'Loan identifier; must exist in loans (warehouse or same batch).' },
+    month: {
+      kind: 'date',
+      doc: 'First day of the month the status describes (a `format: "%Y-%m"` or `month_start(…)` in the mapping makes one); the status is as at the last day of that month.',
+    },
+    dpd_bucket: {
+      kind: 'enum',
+      values: DPD_BUCKETS,
+      doc: 'Days past due at month end: none (paid up or no balance), 1-29, 30-59, 60-89, 90-119, 120-149, 150+.',
+    },
+  },
+});
+
+export const TABLES = { loans, repayments, contacts, market, status_panel } as const;
 export type TableName = keyof typeof TABLES;
 export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
@@ -146,3 +167,4 @@ export type Contact = RowOf<typeof contacts.columns> & {
   followup_id?: string | null;
 };
 export type Market = RowOf<typeof market.columns>;
+export type StatusPanelRow = RowOf<typeof status_panel.columns>;

@@ -11,8 +11,8 @@
  */
 import { ident, type Warehouse } from '../warehouse/db.ts';
 import { assembleFeatures } from './assemble.ts';
-import { CONTEXT_FAMILY, SNAPSHOT_FAMILIES } from './families/index.ts';
-import { hangupManifest } from './manifest.ts';
+import { hangupManifestOf, snapshotFamiliesOf } from './extras.ts';
+import { CONTEXT_FAMILY } from './families/index.ts';
 import { type RowFilter, readFeatureTable, readIntColumns } from './read.ts';
 import { checkDate } from './snapshot.ts';
 import { buildAttemptSpine } from './spine.ts';
@@ -51,14 +51,14 @@ export async function buildHangupRows(w: Warehouse, config: HangupConfig = {}): 
     FROM fx_spine s JOIN contacts c ON c.contact_id = s.contact_id`);
   await assembleFeatures(w, {
     spine: 'fx_spine',
-    families: [...SNAPSHOT_FAMILIES, CONTEXT_FAMILY],
+    families: [...(await snapshotFamiliesOf(w)), CONTEXT_FAMILY],
     out: table,
     keys: ['loan_id', 'as_of', 'contact_id'],
     extras: [{ table: 'fx_hangup_y', columns: ['y'] }],
   });
   await w.run('DROP TABLE IF EXISTS fx_hangup_y; DROP TABLE IF EXISTS fx_spine');
   const pos = await w.one<{ n: bigint }>(`SELECT count(*) FILTER (WHERE y = 1) AS n FROM ${ident(table)}`);
-  const manifest = hangupManifest();
+  const manifest = await hangupManifestOf(w);
   return {
     table,
     rows,
@@ -74,7 +74,7 @@ export async function readHangupRows(
   filter: RowFilter = {},
   table = HANGUP_TABLE,
 ): Promise<{ table: FeatureTable; y: Uint8Array }> {
-  const features = await readFeatureTable(w, table, hangupManifest(), filter);
+  const features = await readFeatureTable(w, table, await hangupManifestOf(w), filter);
   const [y] = await readIntColumns(w, table, ['y'], filter);
   return { table: features, y: Uint8Array.from(y as Int32Array) };
 }

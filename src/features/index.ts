@@ -11,6 +11,13 @@
  */
 
 export {
+  extraDeclarations,
+  hangupManifestFrom,
+  hangupManifestOf,
+  snapshotFamiliesOf,
+  snapshotManifestOf,
+} from './extras.ts';
+export {
   buildHangupRows,
   HANGUP_TABLE,
   type HangupConfig,

@@ -7,9 +7,8 @@
  */
 import type { Warehouse } from '../warehouse/db.ts';
 import { assembleFeatures } from './assemble.ts';
+import { hangupManifestFrom, snapshotFamiliesOf, snapshotManifestOf } from './extras.ts';
 import { hourCode, weekdayCode } from './families/context.ts';
-import { SNAPSHOT_FAMILIES } from './families/index.ts';
-import { hangupManifest, snapshotManifest } from './manifest.ts';
 import { readFeatureTable } from './read.ts';
 import { checkDate } from './snapshot.ts';
 import { buildSnapshotSpine } from './spine.ts';
@@ -42,10 +41,14 @@ export async function buildBorrowerState(
     name: 'fx_state_spine',
     ...(loanIds ? { loanIds } : {}),
   });
-  await assembleFeatures(w, { spine: 'fx_state_spine', families: SNAPSHOT_FAMILIES, out: 'fx_state' });
+  await assembleFeatures(w, {
+    spine: 'fx_state_spine',
+    families: await snapshotFamiliesOf(w),
+    out: 'fx_state',
+  });
   await w.run('DROP TABLE IF EXISTS fx_state_spine');
   try {
-    return await readFeatureTable(w, 'fx_state', snapshotManifest());
+    return await readFeatureTable(w, 'fx_state', await snapshotManifestOf(w));
   } finally {
     await w.run('DROP TABLE IF EXISTS fx_state');
   }
@@ -82,7 +85,7 @@ function slotColumns(slots: readonly Slot[], loans: number): SlotColumns {
 }
 
 /**
- * Crosses loans [from, to) of a borrower-state table with every slot into hang-up rows (hangupManifest()).
+ * Crosses loans [from, to) of a borrower-state table with every slot into hang-up rows (hangupManifestFrom).
  * `shared` context columns may be passed in (see slotRowBatches); they are then shared, not copied: read only.
  */
 export function crossSlots(
@@ -118,7 +121,7 @@ export function crossSlots(
   Object.assign(categorical, ctx.categorical);
   const keys: FeatureTable['keys'] = { loan_id: repeatAny(state.keys.loan_id) };
   if (state.keys.as_of) keys.as_of = repeatAny(state.keys.as_of);
-  return { manifest: hangupManifest(), n, keys, numeric, categorical };
+  return { manifest: hangupManifestFrom(state.manifest), n, keys, numeric, categorical };
 }
 
 /**

@@ -9,9 +9,8 @@ import { isIsoDate } from '../core/days.ts';
 import { BadInputError } from '../core/errors.ts';
 import { ident, type Warehouse } from '../warehouse/db.ts';
 import { assembleFeatures } from './assemble.ts';
-import { SNAPSHOT_FAMILIES } from './families/index.ts';
+import { snapshotFamiliesOf, snapshotManifestOf } from './extras.ts';
 import { buildHazardLabels } from './labels.ts';
-import { snapshotManifest } from './manifest.ts';
 import { type RowFilter, readFeatureTable, readIntColumns } from './read.ts';
 import { buildSnapshotSpine } from './spine.ts';
 import type { FeatureTable, HazardLabels } from './types.ts';
@@ -67,7 +66,8 @@ export async function buildSnapshots(w: Warehouse, config: SnapshotConfig): Prom
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 36)
     throw new BadInputError(`horizon must be an integer 1…36 months; got ${horizon}`);
   const table = config.table ?? SNAPSHOT_TABLE;
-  const manifest = snapshotManifest();
+  const families = await snapshotFamiliesOf(w);
+  const manifest = await snapshotManifestOf(w);
   const rows = await buildSnapshotSpine(w, asOf);
   const dataEnd = await buildHazardLabels(w, {
     horizon,
@@ -75,7 +75,7 @@ export async function buildSnapshots(w: Warehouse, config: SnapshotConfig): Prom
   });
   await assembleFeatures(w, {
     spine: 'fx_spine',
-    families: SNAPSHOT_FAMILIES,
+    families,
     out: table,
     extras: [{ table: 'fx_labels', columns: ['event', 'observed', 'delinquent', 'horizon'] }],
   });
@@ -101,12 +101,12 @@ export async function buildSnapshots(w: Warehouse, config: SnapshotConfig): Prom
 }
 
 /** Reads snapshot features (ordered as_of, loan_id) as a FeatureTable. */
-export function readSnapshotFeatures(
+export async function readSnapshotFeatures(
   w: Warehouse,
   filter: RowFilter = {},
   table = SNAPSHOT_TABLE,
 ): Promise<FeatureTable> {
-  return readFeatureTable(w, table, snapshotManifest(), filter);
+  return readFeatureTable(w, table, await snapshotManifestOf(w), filter);
 }
 
 /** Reads the hazard labels aligned row by row with readSnapshotFeatures under the same filter. */

@@ -17,6 +17,8 @@ export interface FeatureSpec {
   /** Unit for display: "%" a fraction shown as a percent (0.34 → 34%), "pp" a difference of fractions in
    * percentage points, or a word ("days", "months") the phrase spells out itself. Empty when unitless. */
   unit?: string;
+  /** For a lender's extra column: where it came from (`loans.column AGE`). Presentation; outside the hash. */
+  source?: string;
 }
 
 /** Names, types and a hash that travels with every model so a model refuses features it was not trained on. */

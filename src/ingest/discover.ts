@@ -10,7 +10,13 @@ import { BadInputError } from '../core/errors.ts';
 import type { Format, SourceFile } from './types.ts';
 
 // Loans first: repayments and contacts reference them, and the reference check sees loans of the same batch.
-const LOAD_ORDER: Record<TableName, number> = { loans: 0, market: 1, repayments: 2, contacts: 3 };
+const LOAD_ORDER: Record<TableName, number> = {
+  loans: 0,
+  market: 1,
+  repayments: 2,
+  status_panel: 3,
+  contacts: 4,
+};
 
 /** Format and compression from the file name, or undefined when it is not a supported data file. */
 export function formatOf(name: string): { format: Format; gzip: boolean } | undefined {

@@ -23,9 +23,11 @@ import { sha256 } from '../core/hash.ts';
 import type { Logger } from '../core/log.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { discover } from './discover.ts';
+import { mergeExtras } from './extras.ts';
 import { ensureIngestTables, recordBatch, saveRejects } from './ledger.ts';
 import { physicalLines } from './lines.ts';
 import { merge } from './merge.ts';
+import { panelToInstallments } from './panel.ts';
 import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
@@ -114,6 +116,14 @@ export async function runIngest(
         );
         log.info('merging', { file: src.path });
         const counts = await merge(w, src.table, batchId, started);
+        await mergeExtras(w, src.table, reader.extras, batchId, src.path);
+        // A status panel is stored as delivered and translated into installments (README: status panels).
+        let derived: FileSummary['derived'];
+        if (src.table === 'status_panel') {
+          await panelToInstallments(w);
+          derived = { repayments: await merge(w, 'repayments', batchId, started) };
+          log.info('derived repayments from the panel', { file: src.path, ...derived.repayments });
+        }
         const s: FileSummary = {
           file: src.path,
           table: src.table,
@@ -122,6 +132,7 @@ export async function runIngest(
           ...counts,
           rejected: Number(rej?.n ?? 0),
           ...(dst ? { dst } : {}),
+          ...(derived ? { derived } : {}),
         };
         assertBalanced(s);
         summaries.push(s);

@@ -4,8 +4,10 @@
  * Reads: the file's header (DESCRIBE). Writes: temp tables `file_rejects`, `line_gaps` (replaced per file).
  * The scan itself runs once, in validate.ts, straight into the typed temp table.
  */
+
+import { exprSources } from '../contract/expr.ts';
 import { type AnyTableSpec, columnsOf, TABLES } from '../contract/index.ts';
-import { type Mapping, sourceColumn } from '../contract/mapping.ts';
+import { type ColumnSource, columnSource, type ExtraColumn, type Mapping } from '../contract/mapping.ts';
 import { BadInputError } from '../core/errors.ts';
 import { literal, type Warehouse } from '../warehouse/db.ts';
 import type { OpenedSource } from './source.ts';
@@ -17,17 +19,45 @@ import type { OpenedSource } from './source.ts';
 export const FILE_REJECTS_DDL =
   'CREATE OR REPLACE TEMP TABLE file_rejects (row_id BIGINT, line BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR, message VARCHAR)';
 
-/** Contract column → name in the file, after checking every required column is present. */
+/**
+ * Contract column → its source and the name in the file, after checking every required column (and every
+ * declared extra column) is present. Constants and derived columns read no file column.
+ */
 function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, delimiter: string) {
   const spec: AnyTableSpec = TABLES[src.table];
-  const cols: { col: string; from: string | undefined }[] = [];
+  const cols: ReaderColumn[] = [];
   const missing: string[] = [];
   for (const [col, c] of Object.entries(columnsOf(spec))) {
-    const from = sourceColumn(mapping, src.table, col);
-    const present = names.includes(from);
-    if (!present && c.required !== false) missing.push(from === col ? col : `${from} (→ ${col})`);
-    cols.push({ col, from: present ? from : undefined });
+    const source = columnSource(mapping, src.table, col);
+    if (source.kind !== 'column') {
+      cols.push({ col, from: undefined, source });
+      continue;
+    }
+    const present = names.includes(source.column);
+    // A column with a default may be absent altogether: every row takes the default.
+    if (!present && c.required !== false && source.default === undefined)
+      missing.push(source.column === col ? col : `${source.column} (→ ${col})`);
+    cols.push({ col, from: present ? source.column : undefined, source });
   }
+  const extras: ReaderExtra[] = [];
+  for (const x of mapping[src.table]?.extra ?? []) {
+    if (x.source.kind !== 'column') {
+      extras.push({ ...x, from: undefined });
+      continue;
+    }
+    const present = names.includes(x.source.column);
+    if (!present && x.source.default === undefined) missing.push(`${x.source.column} (→ extra ${x.name})`);
+    extras.push({ ...x, from: present ? x.source.column : undefined });
+  }
+  // File columns expressions read through source('…'), as text.
+  const sources = [
+    ...new Set(
+      [...cols.map((c) => c.source), ...extras.map((x) => x.source)].flatMap((s) =>
+        s.kind === 'expr' ? exprSources(s.expr) : [],
+      ),
+    ),
+  ];
+  for (const s of sources) if (!names.includes(s)) missing.push(`${s} (read by an expression)`);
   if (missing.length) {
     const only = names.length === 1 ? (names[0] ?? '') : '';
     const other = [';', '\t', '|'].find((d) => only.includes(d));
@@ -41,11 +71,11 @@ function resolveColumns(src: OpenedSource, names: string[], mapping: Mapping, de
         place: { file: src.path, line: 1, column: missing[0] ?? '' },
         hint: other
           ? 'set `delimiter:` in the mapping file, or re-export with commas'
-          : 'map lender column names with --mapping (columns: { contract_name: lender_name })',
+          : 'map lender column names with --mapping (columns: { contract_name: lender_name }), or give a { const: … } or { expr: … }',
       },
     );
   }
-  return cols;
+  return { cols, extras, sources };
 }
 
 /** Runs a read that may fail on the file's bytes, naming the file in the error. */
@@ -61,12 +91,29 @@ export async function reading<T>(src: OpenedSource, fn: () => Promise<T>): Promi
   }
 }
 
+/** One contract column of a reader: its source, and the column of the file it is read from (if any). */
+export interface ReaderColumn {
+  col: string;
+  /** Column of the file; undefined when absent (read as NULL or the default), constant or derived. */
+  from: string | undefined;
+  source: ColumnSource;
+}
+
+/** One extra column of a reader. */
+export interface ReaderExtra extends ExtraColumn {
+  from: string | undefined;
+}
+
 /** How to read one file: a DuckDB table expression and where each contract column comes from. */
 export interface Reader {
   /** `read_csv(…)`, `read_parquet(…)` or `read_json(…)`, every option fixed. */
   from: string;
-  /** Contract column → column of the file (undefined: optional and absent, read as NULL). */
-  cols: { col: string; from: string | undefined }[];
+  /** Contract columns in contract order. */
+  cols: ReaderColumn[];
+  /** Declared extra columns, in declaration order. */
+  extras: ReaderExtra[];
+  /** File columns read by expressions through source('…'). */
+  sources: string[];
   /** File line of the first data row: 2 for CSV (after the header), 1 for JSON Lines and Parquet rows. */
   firstLine: number;
 }
@@ -85,7 +132,7 @@ export async function openReader(
   if (src.format === 'csv') {
     // Explicit dialect and columns: sniffing would "fix" a wrong delimiter or stumble on a few broken rows.
     const from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delimiter)}, quote='"', escape='"', columns=${asText(src.header)}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
-    return { from, cols: resolveColumns(src, src.header, mapping, delimiter), firstLine: 2 };
+    return { from, ...resolveColumns(src, src.header, mapping, delimiter), firstLine: 2 };
   }
   const gz = src.readGzip ? ", compression='gzip'" : '';
   let from =
@@ -99,7 +146,7 @@ export async function openReader(
   // JSON type detection would turn "…+08:00" into a TIMESTAMP and drop the offset: read every field as text.
   if (src.format === 'json')
     from = `read_json(${path}, format='newline_delimited', columns=${asText(names)}${gz})`;
-  return { from, cols: resolveColumns(src, names, mapping, delimiter), firstLine: 1 };
+  return { from, ...resolveColumns(src, names, mapping, delimiter), firstLine: 1 };
 }
 
 /**

@@ -49,6 +49,8 @@ export interface FileSummary {
    * gap) or overlap (the earlier instant), per RFC 5545 §3.3.5. Present only when some did.
    */
   dst?: { gap: number; overlap: number };
+  /** For a status panel: the installments derived from it (src/ingest/panel.ts), merged into repayments. */
+  derived?: { repayments: { inserted: number; updated: number; unchanged: number } };
 }
 
 /** Result of one batch. */

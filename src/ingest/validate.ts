@@ -20,10 +20,13 @@
  * becomes 03:30 of the new offset), a time in an overlap is the earlier of its two instants. `typ.__dst_<i>` marks
  * them (`gap`, `overlap`) so the summary counts them.
  */
-import { type ColumnSpec, columnsOf, DATE_RANGE } from '../contract/columns.ts';
-import type { Mapping } from '../contract/mapping.ts';
+import { quotedIdentifier } from '@duckdb/node-api';
+import { type ColumnSpec, columnsOf, DATE_RANGE, DUCKDB_TYPE } from '../contract/columns.ts';
+import { exprSql, SOURCE_PREFIX } from '../contract/expr.ts';
+import { type ColumnSource, columnSource, type Mapping } from '../contract/mapping.ts';
 import { TABLES, type TableName } from '../contract/tables.ts';
 import { isAcceptedZone, ZONE_RULE } from '../contract/zones.ts';
+import { BadInputError } from '../core/errors.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
 import type { OpenedSource } from './source.ts';
 import { type Reader, reading } from './stage.ts';
@@ -45,6 +48,8 @@ const raw = (i: number) => ident(`__raw_${i}`);
  * the typed value is the text).
  */
 function rawMode(c: ColumnSpec, col: string, table: TableName, m: Mapping): 'full' | 'failed' | 'none' {
+  // A derived value has no delivered text: its typed value is all there is to report.
+  if (c.kind === 'enum' && columnSource(m, table, col).kind === 'expr') return 'none';
   if (c.kind === 'enum') return Object.keys(m[table]?.codes[col] ?? {}).length > 0 ? 'full' : 'none';
   return c.kind === 'int' || c.kind === 'number' || c.kind === 'date' || c.kind === 'timestamptz'
     ? 'failed'
@@ -72,6 +77,7 @@ function typedItems(
   m: Mapping,
   p: Params,
   zoneList: string,
+  format: string | undefined,
 ): string[] {
   const tm = m[table];
   const zone = tm?.time_zone ?? m.time_zone;
@@ -86,9 +92,8 @@ function typedItems(
     case 'number':
       return [`TRY_CAST(${v} AS DOUBLE) AS ${cast}`, `CASE WHEN isfinite(${cast}) THEN ${cast} END AS ${C}`];
     case 'date': {
-      const d = tm?.date_format
-        ? `CAST(try_strptime(${v}, ${p.bind(tm.date_format)}) AS DATE)`
-        : `TRY_CAST(${v} AS DATE)`;
+      const df = format ?? tm?.date_format;
+      const d = df ? `CAST(try_strptime(${v}, ${p.bind(df)}) AS DATE)` : `TRY_CAST(${v} AS DATE)`;
       return [
         `${d} AS ${cast}`,
         `CASE WHEN ${cast} BETWEEN DATE '${DATE_RANGE.min}' AND DATE '${DATE_RANGE.max}' THEN ${cast} END AS ${C}`,
@@ -99,8 +104,9 @@ function typedItems(
         `CASE WHEN ${x} >= TIMESTAMPTZ '${DATE_RANGE.min} 00:00:00+00' AND ${x} < TIMESTAMPTZ '${DATE_RANGE.max} 23:59:59.999999+00' THEN ${x} END`;
       const local = ident(`__local_${i}`);
       const z = zone ? p.bind(zone) : '';
-      if (tm?.timestamp_format) {
-        const parsed = `try_strptime(${v}, ${p.bind(tm.timestamp_format)})`;
+      const tf = format ?? tm?.timestamp_format;
+      if (tf) {
+        const parsed = `try_strptime(${v}, ${p.bind(tf)})`;
         if (!zone) return [`CAST(${parsed} AS TIMESTAMPTZ) AS ${cast}`, `${inRange(cast)} AS ${C}`];
         return [
           `CAST(${parsed} AS TIMESTAMP) AS ${local}`,
@@ -193,11 +199,9 @@ export async function buildTyped(
   const zoneList = `[${zones.map((z) => literal(z.name)).join(', ')}]::VARCHAR[]`;
   const inner: string[] = [];
   const outer: string[] = [];
-  reader.cols.forEach(({ col, from }, i) => {
+  reader.cols.forEach(({ col, from, source }, i) => {
     const c = columnsOf(spec)[col] as ColumnSpec;
-    const x = from === undefined ? 'CAST(NULL AS VARCHAR)' : `CAST(${ident(from)} AS VARCHAR)`;
-    // Trimming allocates a new string per value; most values have nothing to trim, so test first.
-    const text = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') WHEN ${x} = '' THEN NULL ELSE ${x} END`;
+    const text = sourceText(source, from, p);
     const txt = ident(`__txt_${i}`);
     const C = ident(col);
     const mode = rawMode(c, col, src.table, mapping);
@@ -206,7 +210,11 @@ export async function buildTyped(
       outer.push(C);
       return;
     }
-    inner.push(`${text} AS ${txt}`, ...typedItems(c, txt, i, C, col, src.table, mapping, p, zoneList));
+    const format = source.kind === 'column' ? source.format : undefined;
+    inner.push(
+      `${text} AS ${txt}`,
+      ...typedItems(c, txt, i, C, col, src.table, mapping, p, zoneList, format),
+    );
     // Materializing strings is the dearest part of the scan: keep the text only where the typed value failed.
     outer.push(
       mode === 'full' ? `${txt} AS ${raw(i)}` : `CASE WHEN ${C} IS NULL THEN ${txt} END AS ${raw(i)}`,
@@ -218,6 +226,37 @@ export async function buildTyped(
       outer.push(`${dstKind(p.bind(zone), ident(`__local_${i}`))} AS ${ident(`__dst_${i}`)}`);
     }
   });
+  reader.extras.forEach((x, j) => {
+    const X = quotedIdentifier(extraColumnName(x.name));
+    const codes = Object.entries(mapping[src.table]?.codes[x.name] ?? {});
+    if (x.source.kind === 'expr') {
+      inner.push(`CAST(NULL AS ${x.type === 'numeric' ? 'DOUBLE' : 'VARCHAR'}) AS ${X}`);
+      outer.push(X);
+      return;
+    }
+    const txt = ident(`__xtxt_${j}`);
+    inner.push(`${sourceText(x.source, x.from, p)} AS ${txt}`);
+    if (x.type === 'numeric') {
+      const cast = ident(`__xcast_${j}`);
+      inner.push(
+        `TRY_CAST(${txt} AS DOUBLE) AS ${cast}`,
+        `CASE WHEN isfinite(${cast}) THEN ${cast} END AS ${X}`,
+      );
+      outer.push(`CASE WHEN ${X} IS NULL THEN ${txt} END AS ${ident(`__xraw_${j}`)}`, X);
+    } else {
+      inner.push(
+        codes.length
+          ? `CASE ${txt} ${codes.map(([f, t]) => `WHEN ${p.bind(f)} THEN ${p.bind(t)}`).join(' ')} ELSE ${txt} END AS ${X}`
+          : `${txt} AS ${X}`,
+      );
+      outer.push(X);
+    }
+  });
+  for (const s of reader.sources) {
+    const S = quotedIdentifier(`${SOURCE_PREFIX}${s}`);
+    inner.push(`${sourceText({ kind: 'column', column: s }, s, p)} AS ${S}`);
+    outer.push(S);
+  }
   // DuckDB resolves a column alias used later in the same SELECT list, so each text is computed once.
   await reading(src, () =>
     w.run(
@@ -225,6 +264,7 @@ export async function buildTyped(
       p.values,
     ),
   );
+  await deriveColumns(w, src, reader, mapping);
   const n = await w.one<{ n: bigint; base: bigint | null; hi: bigint | null }>(
     'SELECT count(*) AS n, min(rowid) AS base, max(rowid) AS hi FROM typ',
   );
@@ -256,7 +296,17 @@ export async function checkRowRules(
         : mode === 'failed'
           ? `${raw(i)} IS NULL AND ${t} IS NULL`
           : `${t} IS NULL`;
-    if (c.required !== false) rules.add(missing, col, r, 'required', `${col} is required; found nothing`);
+    const source = columnSource(mapping, table, col);
+    if (c.required !== false)
+      rules.add(
+        missing,
+        col,
+        r,
+        'required',
+        source.kind === 'expr'
+          ? `${col} is required; its expression "${source.text}" gave nothing for this row (an input is empty or does not compute)`
+          : `${col} is required; found nothing`,
+      );
     if (EXPECT[c.kind])
       rules.add(`${raw(i)} IS NOT NULL`, col, r, 'type', `${col}: expected ${EXPECT[c.kind]}`);
     if (c.kind === 'enum' && c.values)
@@ -308,6 +358,17 @@ export async function checkRowRules(
         `${col}: expected at most ${MAX_TEXT_LENGTH} characters`,
       );
   });
+  (mapping[table]?.extra ?? []).forEach((x, j) => {
+    if (x.type !== 'numeric' || x.source.kind !== 'column') return;
+    const xr = ident(`__xraw_${j}`);
+    rules.add(
+      `${xr} IS NOT NULL`,
+      x.source.column,
+      xr,
+      'type',
+      `${x.source.column} (extra ${x.name}): expected a number (finite: not NaN or Infinity)`,
+    );
+  });
   const keyText = spec.key.map((k) => `CAST(v.${ident(k)} AS VARCHAR)`).join(` || '/' || `);
   rules.add(
     '__dup',
@@ -316,7 +377,7 @@ export async function checkRowRules(
     'duplicate_key',
     `key ${spec.key.join('+')} appears more than once in this file; every occurrence is refused`,
   );
-  const refs = table === 'repayments' || table === 'contacts';
+  const refs = table === 'repayments' || table === 'contacts' || table === 'status_panel';
   if (table === 'loans')
     rules.add(
       'v.maturity_on <= v.disbursed_on',
@@ -332,6 +393,14 @@ export async function checkRowRules(
       'v.loan_id',
       'unknown_loan',
       'loan_id: expected a loan in the warehouse or in this batch',
+    );
+  if (table === 'status_panel')
+    rules.add(
+      "v.month <> date_trunc('month', v.month)",
+      'month',
+      'v.month',
+      'month_start',
+      'month: expected the first day of a month (map it with format: "%Y-%m" or expr: month_start(…))',
     );
   if (table === 'repayments')
     rules.add(
@@ -398,3 +467,85 @@ export async function dstCounts(
   const overlap = Number(r?.overlap ?? 0);
   return gap + overlap > 0 ? { gap, overlap } : undefined;
 }
+
+/** Name of an extra column in the typed temp table (kept apart from contract names). */
+export function extraColumnName(name: string): string {
+  return `x__${name}`;
+}
+
+/**
+ * The trimmed text of one source, NULL when empty: a file column (or NULL when absent), its default where empty,
+ * or a constant. Derived columns read nothing here (NULL); deriveColumns fills them once the row is typed.
+ */
+function sourceText(source: ColumnSource, from: string | undefined, p: Params): string {
+  if (source.kind === 'const') return `CAST(${p.bind(source.value)} AS VARCHAR)`;
+  if (source.kind === 'expr') return 'CAST(NULL AS VARCHAR)';
+  const x = from === undefined ? 'CAST(NULL AS VARCHAR)' : `CAST(${ident(from)} AS VARCHAR)`;
+  // Trimming allocates a new string per value; most values have nothing to trim, so test first.
+  const text = `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') WHEN ${x} = '' THEN NULL ELSE ${x} END`;
+  return source.default === undefined
+    ? text
+    : `coalesce(${text}, CAST(${p.bind(source.default)} AS VARCHAR))`;
+}
+
+/**
+ * Fills derived contract and extra columns of `typ` from their expressions, in declaration order, on typed values.
+ * The expression was parsed and checked when the mapping was loaded (src/contract/expr.ts); its SQL quotes every
+ * identifier and string, so mapping text never reaches DuckDB as SQL.
+ */
+async function deriveColumns(
+  w: Warehouse,
+  src: OpenedSource,
+  reader: Reader,
+  mapping: Mapping,
+): Promise<void> {
+  const contract = columnsOf(TABLES[src.table]);
+  const column = (name: string) =>
+    quotedIdentifier(name in contract || name.startsWith(SOURCE_PREFIX) ? name : extraColumnName(name));
+  const codes = (name: string, sql: string): string => {
+    const entries = Object.entries(mapping[src.table]?.codes[name] ?? {});
+    if (!entries.length) return sql;
+    return `CASE CAST(${sql} AS VARCHAR) ${entries.map(([f, t]) => `WHEN ${literal(f)} THEN ${literal(t)}`).join(' ')} ELSE CAST(${sql} AS VARCHAR) END`;
+  };
+  const jobs: { target: string; value: string; text: string; what: string }[] = [];
+  for (const { col, source } of reader.cols) {
+    if (source.kind !== 'expr') continue;
+    const c = contract[col] as ColumnSpec;
+    const e = exprSql(source.expr, column);
+    const value =
+      c.kind === 'enum'
+        ? codes(col, e)
+        : c.kind === 'number'
+          ? finite(e)
+          : `TRY_CAST(${e} AS ${DUCKDB_TYPE[c.kind]})`;
+    jobs.push({ target: quotedIdentifier(col), value, text: source.text, what: `${src.table}.${col}` });
+  }
+  for (const x of reader.extras) {
+    if (x.source.kind !== 'expr') continue;
+    const e = exprSql(x.source.expr, column);
+    const value = x.type === 'numeric' ? finite(e) : codes(x.name, `CAST(${e} AS VARCHAR)`);
+    jobs.push({
+      target: quotedIdentifier(extraColumnName(x.name)),
+      value,
+      text: x.source.text,
+      what: `extra ${x.name}`,
+    });
+  }
+  for (const j of jobs) {
+    try {
+      await w.run(`UPDATE typ SET ${j.target} = ${j.value}`);
+    } catch (e) {
+      // Types the parser cannot know (a date times a number, text plus a date) surface here, from DuckDB's binder.
+      throw new BadInputError(
+        `mapping: ${j.what} = "${j.text}" does not compute on ${src.path}: ${(e as Error).message.split('\n')[0]}`,
+        {
+          place: { file: src.path, column: j.what },
+          hint: 'dates take + N days|months|years; numbers take + - * /',
+        },
+      );
+    }
+  }
+}
+
+const finite = (e: string) =>
+  `CASE WHEN isfinite(TRY_CAST(${e} AS DOUBLE)) THEN TRY_CAST(${e} AS DOUBLE) END`;

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { monthStart } from '../core/months.ts';
 import { evaluateBinary, evaluateHazard } from '../evaluate/index.ts';
 import {
-  hangupManifest,
+  hangupManifestOf,
   readHangupRows,
   readHazardLabels,
   readSnapshotFeatures,
-  snapshotManifest,
+  snapshotManifestOf,
 } from '../features/index.ts';
 import type { FeatureTable } from '../features/types.ts';
 import { loadModel, predictHangup, predictHazard } from '../models/index.ts';
@@ -37,7 +37,7 @@ export async function headToHead(
   versions: { champion: string; challenger: string },
   testFrom: string,
 ): Promise<HeadToHead> {
-  const manifest = name === 'delinquency' ? snapshotManifest() : hangupManifest();
+  const manifest = name === 'delinquency' ? await snapshotManifestOf(w) : await hangupManifestOf(w);
   const champ = await loadModel(join(modelsDir, name, versions.champion), manifest);
   const chal = await loadModel(join(modelsDir, name, versions.challenger), manifest);
   if (name === 'delinquency') {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
-import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
+import { buildBorrowerState, snapshotManifestOf } from '../features/index.ts';
 import { sliceTable } from '../features/slice.ts';
 import type { FeatureTable } from '../features/types.ts';
 import {
@@ -59,7 +59,7 @@ export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): P
       hint: 'run `followup train` first (the first trained model becomes champion)',
     });
   }
-  const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), snapshotManifest());
+  const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), await snapshotManifestOf(w));
   const lap = stopwatch();
   const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
   const state = await buildBorrowerState(w, cfg.asOf, cfg.loanIds);

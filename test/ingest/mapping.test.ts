@@ -12,10 +12,13 @@ const LENDER = join(ROOT, 'data-samples/lender-example');
 
 describe('mapping file', () => {
   it.each([
-    ['loans:\n  columns:\n    loan_idd: 编号\n', 'loans.columns.loan_idd: unknown loans column "loan_idd"'],
+    [
+      'loans:\n  columns:\n    loan_idd: 编号\n',
+      'loans.columns.loan_idd (m.yaml:3:15): unknown loans column "loan_idd"',
+    ],
     [
       'loans:\n  codes:\n    principal: { 一: "1" }\n',
-      'loans.codes.principal: codes apply to enum columns only',
+      'loans.codes.principal (m.yaml:3:16): codes apply to enum and categorical extra columns only',
     ],
     ['files:\n  "a*.csv": borrowers\n', 'files.a*.csv'],
     ['delimiter: ";;"\n', 'delimiter'],

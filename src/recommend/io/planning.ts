@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
-import { hangupManifest } from '../../features/index.ts';
+import { hangupManifestOf } from '../../features/index.ts';
 import { championVersion, type FallbackCard, loadModel, readFallback } from '../../models/index.ts';
 import { type Scored, scoreLoans } from '../../score/run.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
@@ -70,7 +70,7 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
     });
   const hangVersion = champion ?? `fallback-${hangFallback!.fallback}`;
   const hangModel = champion
-    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), hangupManifest())
+    ? await loadModel(join(cfg.modelsDir, 'hangup', champion), await hangupManifestOf(w))
     : undefined;
   if (hangFallback)
     log.warn(

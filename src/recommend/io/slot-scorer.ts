@@ -6,7 +6,7 @@
 import { CHANNELS } from '../../contract/tables.ts';
 import { hourCode, weekdayCode } from '../../features/families/context.ts';
 import { CONTEXT_FAMILY } from '../../features/families/index.ts';
-import { hangupManifest } from '../../features/index.ts';
+import { hangupManifestFrom } from '../../features/index.ts';
 import type { FeatureTable } from '../../features/types.ts';
 import { pairScorer, predictHangup, type TrainedModel } from '../../models/index.ts';
 import type { HangupScorer, SlotBatch } from '../index.ts';
@@ -63,7 +63,13 @@ export function slotBatchTable(
   numeric.attempts_today = new Float64Array(n);
   const loanIds = new Array<string>(n);
   for (let j = 0; j < n; j++) loanIds[j] = rowOf[j]! < 0 ? '' : state.keys.loan_id[rowOf[j]!]!;
-  return { manifest: hangupManifest(), n, keys: { loan_id: loanIds }, numeric, categorical };
+  return {
+    manifest: hangupManifestFrom(state.manifest),
+    n,
+    keys: { loan_id: loanIds },
+    numeric,
+    categorical,
+  };
 }
 
 /** Context rows: every (hour 0–23, weekday code 0–7, channel, notice) a slot can have. */
@@ -96,7 +102,7 @@ export function slotContexts(state: FeatureTable, purpose = 'mid_term'): Feature
           pre[i] = p;
         }
   return {
-    manifest: hangupManifest(),
+    manifest: hangupManifestFrom(state.manifest),
     n,
     keys: { loan_id: new Array<string>(n).fill('') },
     numeric: {
@@ -118,7 +124,7 @@ export function slotContexts(state: FeatureTable, purpose = 'mid_term'): Feature
 function entityTable(state: FeatureTable): FeatureTable {
   const n = state.n;
   return {
-    manifest: hangupManifest(),
+    manifest: hangupManifestFrom(state.manifest),
     n,
     keys: state.keys,
     numeric: { ...state.numeric, prenotified_48h: new Float64Array(n), attempts_today: new Float64Array(n) },
