@@ -80,6 +80,8 @@ describe('test-period calibration on the card', () => {
     expect(reported.card.calibration_shift?.period).toBe('2024-08');
     expect(reported.card.calibration_shift?.delta[0]).toBeGreaterThan(0.2);
     expect(c.used).toBe('platt');
+    // The README's figures: SHOW_FIGURES=1 prints them.
+    if (process.env.SHOW_FIGURES) process.stdout.write(`${JSON.stringify(c)}\n`);
     const s = c.prior_shift;
     expect(s).toBeDefined();
     expect(s?.delta).toEqual(reported.card.calibration_shift?.delta);
