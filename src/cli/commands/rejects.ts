@@ -79,7 +79,12 @@ export function register(program: Command): void {
           rejected_rows: Number(batch.rejected),
           reasons: Number(total?.n ?? 0),
           listed: rows.length,
-          rejects: rows.map((r) => ({ ...r, line: r.line === null ? null : Number(r.line) })),
+          // sheet_column only for Excel sheets, so a CSV batch's listing keeps its shape.
+          rejects: rows.map(({ sheet_column, ...r }) => ({
+            ...r,
+            line: r.line === null ? null : Number(r.line),
+            ...(sheet_column ? { sheet_column } : {}),
+          })),
         };
       });
       printSummary(ctx, o.json, out, () =>
@@ -87,7 +92,7 @@ export function register(program: Command): void {
           `batch ${out.batch_id}: ${out.rejected_rows} of ${out.rows_in} rows rejected (${out.reasons} reasons${out.listed < out.reasons ? `, first ${out.listed} listed; --limit for more` : ''})`,
           ...out.rejects.map(
             (r) =>
-              `${r.file}:${r.line ?? '?'}${r.sheet_column ? `:${r.sheet_column}` : ''}  ${r.column ?? ''}  ${r.rule}  ${JSON.stringify(r.value)}  ${r.message}`,
+              `${r.file}:${r.line ?? '?'}${'sheet_column' in r ? `:${r.sheet_column}` : ''}  ${r.column ?? ''}  ${r.rule}  ${JSON.stringify(r.value)}  ${r.message}`,
           ),
         ].join('\n'),
       );
