@@ -8,6 +8,7 @@ import { type Mapping, tableFromMapping } from '../contract/mapping.ts';
 import { TABLE_NAMES, type TableName } from '../contract/tables.ts';
 import { BadInputError } from '../core/errors.ts';
 import type { Format, SourceFile } from './types.ts';
+import { chooseSheets, Workbooks } from './workbook.ts';
 
 // Loans first: repayments and contacts reference them, and the reference check sees loans of the same batch.
 const LOAD_ORDER: Record<TableName, number> = {
@@ -27,6 +28,7 @@ export function formatOf(name: string): { format: Format; gzip: boolean } | unde
   if (base.endsWith('.jsonl') || base.endsWith('.ndjson') || base.endsWith('.json'))
     return { format: 'json', gzip };
   if (base.endsWith('.parquet') && !gzip) return { format: 'parquet', gzip };
+  if ((base.endsWith('.xlsx') || base.endsWith('.xlsm')) && !gzip) return { format: 'xlsx', gzip };
   return undefined;
 }
 
@@ -43,14 +45,32 @@ export interface Discovered {
   skipped: { path: string; reason: string }[];
 }
 
-export async function discover(paths: string[], mapping: Mapping): Promise<Discovered> {
+/**
+ * `workbooks` lists the sheets of Excel files: a workbook may hold several tables, one per sheet (workbook.ts
+ * says which sheet feeds which table).
+ */
+export async function discover(
+  paths: string[],
+  mapping: Mapping,
+  workbooks: Workbooks = new Workbooks(),
+): Promise<Discovered> {
   const files: SourceFile[] = [];
   const skipped: { path: string; reason: string }[] = [];
-  const consider = (path: string) => {
+  const consider = async (path: string) => {
     const name = basename(path);
     const fmt = formatOf(name);
     const table = tableOf(name, mapping);
-    if (!fmt) skipped.push({ path, reason: 'not CSV, CSV.gz, Parquet or JSON Lines' });
+    if (fmt?.format === 'xlsx') {
+      const chosen = chooseSheets(path, await workbooks.sheetNames(path), mapping, table);
+      for (const s of chosen.sheets) files.push({ path, table: s.table, ...fmt, sheet: s.sheet });
+      skipped.push(...chosen.skipped);
+    } else if (!fmt)
+      skipped.push({
+        path,
+        reason: /\.xls$/i.test(name)
+          ? 'Excel 97–2003 (.xls) is not read; save it as .xlsx or CSV'
+          : 'not CSV, CSV.gz, Parquet, JSON Lines or Excel .xlsx',
+      });
     else if (!table)
       skipped.push({
         path,
@@ -69,16 +89,16 @@ export async function discover(paths: string[], mapping: Mapping): Promise<Disco
     }
     if (st.isDirectory()) {
       const entries = (await readdir(p, { withFileTypes: true })).filter((e) => e.isFile());
-      for (const e of entries.map((e) => e.name).sort()) consider(join(p, e));
-    } else consider(p);
+      for (const e of entries.map((e) => e.name).sort()) await consider(join(p, e));
+    } else await consider(p);
   }
   // Stable sort keeps the given order within a table.
   files.sort((a, b) => LOAD_ORDER[a.table] - LOAD_ORDER[b.table]);
   const seen = new Set<string>();
   for (const f of files) {
-    if (seen.has(f.path))
-      throw new BadInputError(`input ${f.path} is given twice`, { place: { file: f.path } });
-    seen.add(f.path);
+    const id = f.sheet === undefined ? f.path : `${f.path}#${f.sheet}`;
+    if (seen.has(id)) throw new BadInputError(`input ${id} is given twice`, { place: { file: f.path } });
+    seen.add(id);
   }
   return { files, skipped };
 }

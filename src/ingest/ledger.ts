@@ -15,8 +15,12 @@ export const REJECTS_DDL = `CREATE TABLE IF NOT EXISTS rejects (
   "column" VARCHAR,           -- contract column (or key columns joined by +)
   value VARCHAR,              -- the value as delivered, trimmed; CSV line text for structural rejects
   rule VARCHAR NOT NULL,      -- required, type, enum, range, phone, zone, date_order, duplicate_key, ...
-  message VARCHAR NOT NULL    -- what was expected
+  message VARCHAR NOT NULL,   -- what was expected
+  sheet_column VARCHAR        -- Excel input: the column letter(s) in the sheet (file is book.xlsx#Sheet, line its row)
 )`;
+
+/** Warehouses made before Excel input have no sheet_column; added in place (NULL for their CSV rejects). */
+const REJECTS_SHEET_COLUMN = 'ALTER TABLE rejects ADD COLUMN IF NOT EXISTS sheet_column VARCHAR';
 
 /** DDL of `ingest_batches`: the batch ledger. `files` holds the per-file summaries as JSON. */
 export const BATCHES_DDL = `CREATE TABLE IF NOT EXISTS ingest_batches (
@@ -41,6 +45,7 @@ export function historyTable(table: TableName): string {
 export async function ensureIngestTables(w: Warehouse): Promise<void> {
   await ensureContractTables(w);
   await w.run(REJECTS_DDL);
+  await w.run(REJECTS_SHEET_COLUMN);
   await w.run(BATCHES_DDL);
   for (const t of TABLE_NAMES) {
     await w.run(
@@ -51,15 +56,22 @@ export async function ensureIngestTables(w: Warehouse): Promise<void> {
   }
 }
 
-/** Copies the temp `file_rejects` of one file into `rejects`. */
-export async function saveRejects(w: Warehouse, batchId: string, file: string): Promise<void> {
+/**
+ * Copies the temp `file_rejects` of one file into `rejects`. For an Excel sheet, temp `sheet_letters`
+ * (sheet-places.ts) gives each reject column its letters.
+ */
+export async function saveRejects(w: Warehouse, batchId: string, file: string, sheet = false): Promise<void> {
   await w.run(
     // A reject quotes at most 200 characters of the value: a 10 MB field is reported, not copied.
-    `INSERT INTO rejects SELECT $1, $2, line, "column",
+    `INSERT INTO rejects (batch_id, file, line, "column", value, rule, message, sheet_column)
+     SELECT $1, $2, line, f."column",
        CASE WHEN length(value) > 200 THEN left(value, 200) || '… (' || length(value) || ' characters)' ELSE value END,
-       rule, message FROM file_rejects ORDER BY line, rule, "column"`,
+       rule, message, ${sheet ? 's.letters' : 'NULL'}
+     FROM file_rejects f ${sheet ? 'LEFT JOIN sheet_letters s ON s."column" = f."column"' : ''}
+     ORDER BY line, rule, f."column"`,
     [batchId, file],
   );
+  if (sheet) await w.run('DROP TABLE sheet_letters');
 }
 
 /** Records a committed batch. */

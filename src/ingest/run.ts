@@ -28,10 +28,12 @@ import { ensureIngestTables, recordBatch, saveRejects } from './ledger.ts';
 import { physicalLines } from './lines.ts';
 import { merge } from './merge.ts';
 import { panelToInstallments } from './panel.ts';
+import { placeInSheet } from './sheet-places.ts';
 import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
 import { buildTyped, checkRowRules, dstCounts, ensureAcceptedZones } from './validate.ts';
+import { Workbooks } from './workbook.ts';
 
 export interface IngestDeps {
   log: Logger;
@@ -54,7 +56,8 @@ export async function runIngest(
   const started = clock.now().toISOString();
 
   // 1. discover
-  const { files, skipped } = await discover(config.paths, mapping);
+  const workbooks = new Workbooks();
+  const { files, skipped } = await discover(config.paths, mapping, workbooks);
   for (const s of skipped) log.warn('skipped', s);
   if (files.length === 0)
     throw new BadInputError(
@@ -68,7 +71,7 @@ export async function runIngest(
       }`,
       {
         place: { file: config.paths[0] ?? '' },
-        hint: 'name files loans*, repayments*, contacts*, market* (.csv, .csv.gz, .jsonl, .parquet) or map them with `files:` in --mapping',
+        hint: 'name files loans*, repayments*, contacts*, market* (.csv, .csv.gz, .jsonl, .parquet, .xlsx) or map them with `files:` in --mapping',
       },
     );
 
@@ -78,8 +81,19 @@ export async function runIngest(
     const opened: OpenedSource[] = [];
     for (const [index, f] of files.entries()) {
       const delimiter = delimiterFor(f.path, mapping.delimiter);
-      opened.push(await openSource(f, { ...(encoding ? { encoding } : {}), delimiter, tmpDir, index }));
+      opened.push(
+        await openSource(f, {
+          ...(encoding ? { encoding } : {}),
+          delimiter,
+          tmpDir,
+          index,
+          workbooks,
+          mapping,
+        }),
+      );
     }
+    // Every sheet is a CSV file now; the workbooks need not stay in memory through the load.
+    workbooks.clear();
     // 3. one transaction for the whole batch
     return await w.tx(async () => {
       await ensureIngestTables(w);
@@ -97,13 +111,15 @@ export async function runIngest(
         const parsed = await buildTyped(w, src, reader, mapping);
         if (!parsed.consecutive)
           log.warn('row numbers not consecutive; reported lines may be off', { file: src.path });
-        const refused = src.format === 'csv' ? await collectBrokenRows(w) : new Map<number, number>();
+        const delimited = src.format === 'csv' || src.format === 'xlsx';
+        const refused = delimited ? await collectBrokenRows(w) : new Map<number, number>();
         const rowsIn = parsed.rows + refused.size;
         log.info('validating', { file: src.path, rows_in: rowsIn });
         await checkRowRules(w, src.table, mapping, lineOf(reader, refused.size, 't.rowid', parsed.base));
         if (src.format === 'csv' && !(await physicalLines(w, src, parsed.base, parsed.rows, refused)))
           log.warn('could not map rows to physical lines; reported lines count records', { file: src.path });
-        await saveRejects(w, batchId, src.path);
+        if (src.layout) await placeInSheet(w, src.layout, reader);
+        await saveRejects(w, batchId, src.path, src.layout !== undefined);
         const dst = await dstCounts(w, parsed.dstColumns);
         if (dst)
           log.warn(

@@ -11,9 +11,11 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
+import { EMPTY_MAPPING, type Mapping } from '../contract/mapping.ts';
 import { BadInputError } from '../core/errors.ts';
 import { sha256File } from '../core/hash.ts';
 import type { SourceFile } from './types.ts';
+import { dateFormats, type SheetLayout, sheetToCsv, type Workbooks } from './workbook.ts';
 
 /** A file ready for DuckDB. */
 export interface OpenedSource extends SourceFile {
@@ -25,6 +27,8 @@ export interface OpenedSource extends SourceFile {
   readGzip: boolean;
   /** Header names of a CSV (BOM removed), in file order; empty for Parquet/JSON (DuckDB describes those). */
   header: string[];
+  /** Excel: where the CSV's rows and columns sit in the sheet (`path` then reads `book.xlsx#Sheet`). */
+  layout?: SheetLayout;
 }
 
 const UTF8 = new Set(['utf8', 'utf-8']);
@@ -38,7 +42,15 @@ export function isUtf8Name(enc: string | undefined): boolean {
 /** Opens one file; `tmpDir` receives decoded copies (the caller removes it). */
 export async function openSource(
   f: SourceFile,
-  opts: { encoding?: string; delimiter: string; tmpDir: string; index: number },
+  opts: {
+    encoding?: string;
+    delimiter: string;
+    tmpDir: string;
+    index: number;
+    /** Excel sheets: the batch's loaded workbooks and the mapping (date formats of the sheet's columns). */
+    workbooks?: Workbooks;
+    mapping?: Mapping;
+  },
 ): Promise<OpenedSource> {
   const size = (await stat(f.path)).size;
   if (size === 0)
@@ -46,6 +58,7 @@ export async function openSource(
       place: { file: f.path },
     });
   const sha = await sha256File(f.path);
+  if (f.format === 'xlsx') return openSheet(f, sha, opts);
   let readPath = await literalPath(f, opts.tmpDir, opts.index);
   let readGzip = f.gzip;
   if (!isUtf8Name(opts.encoding) && f.format !== 'parquet') {
@@ -73,6 +86,24 @@ export async function openSource(
   checkUtf8(f, head, opts.encoding);
   const header = f.format === 'csv' ? parseHeader(f, head, opts.delimiter) : [];
   return { ...f, sha256: sha, readPath, readGzip, header };
+}
+
+/**
+ * A sheet becomes a UTF-8 CSV (comma-delimited, RFC 4180) read by the CSV path; from here on its `path` names the
+ * sheet (`book.xlsx#Sheet`), so every message, reject and summary line says which sheet.
+ */
+async function openSheet(
+  f: SourceFile,
+  sha256: string,
+  opts: { tmpDir: string; index: number; workbooks?: Workbooks; mapping?: Mapping },
+): Promise<OpenedSource> {
+  if (!opts.workbooks || f.sheet === undefined)
+    throw new Error(`internal: ${f.path} is a workbook but no sheet or workbook cache was given`);
+  const readPath = join(opts.tmpDir, `${opts.index}.sheet.csv`);
+  const wb = await opts.workbooks.load(f.path);
+  const formats = dateFormats(opts.mapping ?? EMPTY_MAPPING, f.table);
+  const { header, layout } = await sheetToCsv(wb, f.path, f.sheet, readPath, formats);
+  return { ...f, path: `${f.path}#${f.sheet}`, sha256, readPath, readGzip: false, header, layout };
 }
 
 /**

@@ -129,10 +129,12 @@ export async function openReader(
   await w.run('DROP TABLE IF EXISTS stg_rej_errors; DROP TABLE IF EXISTS stg_rej_scans');
   const path = literal(src.readPath);
   const asText = (names: string[]) => `{${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ')}}`;
-  if (src.format === 'csv') {
+  if (src.format === 'csv' || src.format === 'xlsx') {
+    // A sheet was written as comma-delimited CSV (workbook.ts), whatever the mapping says of delimited text.
+    const delim = src.format === 'xlsx' ? ',' : delimiter;
     // Explicit dialect and columns: sniffing would "fix" a wrong delimiter or stumble on a few broken rows.
-    const from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delimiter)}, quote='"', escape='"', columns=${asText(src.header)}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
-    return { from, ...resolveColumns(src, src.header, mapping, delimiter), firstLine: 2 };
+    const from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delim)}, quote='"', escape='"', columns=${asText(src.header)}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
+    return { from, ...resolveColumns(src, src.header, mapping, delim), firstLine: 2 };
   }
   const gz = src.readGzip ? ", compression='gzip'" : '';
   let from =

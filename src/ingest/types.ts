@@ -14,8 +14,8 @@ export interface IngestConfig {
   encoding?: string;
 }
 
-/** Input formats read by DuckDB's own readers. */
-export type Format = 'csv' | 'parquet' | 'json';
+/** Input formats: read by DuckDB's own readers, or (xlsx) rewritten as CSV first (workbook.ts). */
+export type Format = 'csv' | 'parquet' | 'json' | 'xlsx';
 
 /** One file chosen for loading. */
 export interface SourceFile {
@@ -26,6 +26,8 @@ export interface SourceFile {
   format: Format;
   /** gzip-compressed CSV/JSON (`.gz`). */
   gzip: boolean;
+  /** Excel: the sheet of the workbook at `path` that holds the table. */
+  sheet?: string;
 }
 
 /** Per-file counts; rows_in = inserted + updated + unchanged + rejected always. */

@@ -210,3 +210,78 @@ function solveShift(u: readonly number[], b: number, target: number): number {
   }
   return d;
 }
+
+/** ECE and Brier per output column of one way of calibrating, on the test rows. */
+export interface CalibrationFigures {
+  /** Mean predicted probability (compare with the observed rate). */
+  mean: number[];
+  ece: number[];
+  brier: number[];
+}
+
+/**
+ * Calibration of the test period, per output column: the Platt fit alone and Platt with the prior-shift correction
+ * of the latest validation period (its `delta`, applied or only reported), so the card says which one the test
+ * months, the months the model will be used on next, agree with.
+ */
+export interface TestCalibration {
+  /** Test period (first … last as-of period) and its labelled rows per column (rows at risk for a hazard). */
+  period: string;
+  rows: number[];
+  observed_rate: number[];
+  platt: CalibrationFigures;
+  /** Absent when the prior-shift check did not run (validation within one period, or no Platt fit). */
+  prior_shift?: CalibrationFigures & { delta: number[] };
+  /** Which of the two the saved model applies. */
+  used: 'platt' | 'prior_shift' | 'none';
+}
+
+/**
+ * Test-period calibration from the logits `z` of the `rows` (n × k, row-major) and their targets. Platt alone is the
+ * saved intercept minus the shift when it was applied; with the correction it is Platt plus the shift.
+ */
+export function testCalibration(
+  cal: Calibration,
+  z: Float32Array,
+  t: Targets,
+  rows: Int32Array,
+  period: string,
+): TestCalibration {
+  const s = cal.shift;
+  const out: TestCalibration = {
+    period,
+    rows: [],
+    observed_rate: [],
+    platt: { mean: [], ece: [], brier: [] },
+    used:
+      cal.method === 'none' ? 'none' : s?.applied && s.delta.some((d) => d !== 0) ? 'prior_shift' : 'platt',
+  };
+  const shifted: CalibrationFigures & { delta: number[] } = { mean: [], ece: [], brier: [], delta: [] };
+  const figures = (f: CalibrationFigures, ys: number[], ps: number[]) => {
+    f.mean.push(ps.length ? ps.reduce((a, v) => a + v, 0) / ps.length : Number.NaN);
+    f.ece.push(ps.length ? ece(ys, ps) : Number.NaN);
+    f.brier.push(ps.length ? brier(ys, ps) : Number.NaN);
+  };
+  for (let j = 0; j < t.k; j++) {
+    const delta = s?.delta[j] ?? 0;
+    const bPlatt = (cal.b[j] as number) - (s?.applied ? delta : 0);
+    const ys: number[] = [];
+    const p0: number[] = [];
+    const p1: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const c = (rows[i] as number) * t.k + j;
+      if (!t.m[c]) continue;
+      const u = (cal.a[j] as number) * (z[i * t.k + j] as number) + bPlatt;
+      ys.push(t.y[c] as number);
+      p0.push(sigmoid(u));
+      p1.push(sigmoid(u + delta));
+    }
+    out.rows.push(ys.length);
+    out.observed_rate.push(ys.length ? ys.reduce((a, v) => a + v, 0) / ys.length : Number.NaN);
+    figures(out.platt, ys, p0);
+    figures(shifted, ys, p1);
+    shifted.delta.push(delta);
+  }
+  if (s) out.prior_shift = shifted;
+  return out;
+}

@@ -1,7 +1,7 @@
 /**
  * The model card: what a model is, what it was trained on and how well it does, as card.json and card.md.
  */
-import type { PriorShift } from './calibrate.ts';
+import type { PriorShift, TestCalibration } from './calibrate.ts';
 import type { TrainedModel } from './types.ts';
 
 /** Contents of card.json. */
@@ -21,6 +21,8 @@ export interface ModelCard {
   calibration: TrainedModel['calibration']['method'];
   /** The prior-shift check on the latest validation month (calibrate.ts), when it ran. */
   calibration_shift?: PriorShift;
+  /** Calibration of the test period: ECE and Brier with Platt alone and with the prior-shift correction. */
+  calibration_test?: TestCalibration;
   libraries: Record<string, string>;
   /** Headline metrics (e.g. test AUC per horizon), as given by the caller. */
   metrics: Record<string, unknown>;
@@ -53,6 +55,7 @@ export function renderCardMarkdown(c: ModelCard): string {
     `| created | ${c.createdAt} |`,
     ...shiftRows(c.calibration_shift),
     '',
+    ...testCalibrationRows(c.calibration_test),
     '## Metrics',
     '',
     '```json',
@@ -80,4 +83,40 @@ function shiftRows(s: PriorShift | undefined): string[] {
         : `${s.applied ? 'intercept moved' : 'not applied (train --prior-shift): intercept would move'} ${d > 0 ? '+' : ''}${d.toFixed(3)}, Brier ${f4(s.brier_before[j]!)} → ${f4(s.brier_after[j]!)}, ECE ${f4(s.ece_before[j]!)} → ${f4(s.ece_after[j]!)} on those rows`;
     return `| prior shift on ${s.period}${col} | ${s.rows[j]} rows, observed ${pct(s.observed_rate[j]!)} vs predicted ${pct(s.predicted_rate[j]!)}; ${what} |`;
   });
+}
+
+/**
+ * The test period's calibration as a section of card.md: per output, the observed rate and, for Platt alone and
+ * with the prior-shift correction, the mean prediction, ECE and Brier; the one the model applies is marked.
+ */
+function testCalibrationRows(c: TestCalibration | undefined): string[] {
+  if (!c) return [];
+  const pct = (v: number | undefined) =>
+    v !== undefined && Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : 'n/a';
+  const f4 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(4) : 'n/a');
+  const mark = (m: TestCalibration['used']) => (c.used === m ? ' (applied)' : '');
+  const rows = c.rows.flatMap((n, j) => {
+    const out = c.rows.length > 1 ? `${j + 1}` : '1';
+    const lines = [
+      `| ${out} | ${n} | ${pct(c.observed_rate[j])} | Platt${mark('platt')} | ${pct(c.platt.mean[j])} | ${f4(c.platt.ece[j])} | ${f4(c.platt.brier[j])} |`,
+    ];
+    const s = c.prior_shift;
+    if (s)
+      lines.push(
+        `| ${out} | ${n} | ${pct(c.observed_rate[j])} | Platt + prior shift ${(s.delta[j] ?? 0) >= 0 ? '+' : ''}${(s.delta[j] ?? 0).toFixed(3)}${mark('prior_shift')} | ${pct(s.mean[j])} | ${f4(s.ece[j])} | ${f4(s.brier[j])} |`,
+      );
+    return lines;
+  });
+  return [
+    `## Calibration on the test period (${c.period})`,
+    '',
+    c.prior_shift
+      ? 'Platt scaling fitted on the validation period, alone and with the prior-shift correction of the latest validation period (a shift of 0 means its base rate was within two standard errors of the prediction).'
+      : 'Platt scaling fitted on the validation period; no prior-shift check ran (the validation rows span one period).',
+    '',
+    '| output | rows | observed | calibration | mean predicted | ECE | Brier |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }

@@ -8,7 +8,14 @@ import { UsageError } from '../core/errors.ts';
 import { silentLogger } from '../core/log.ts';
 import type { FeatureTable } from '../features/types.ts';
 import { initBackend } from './backend.ts';
-import { applyCalibration, fitPlatt, fitPriorShift, noCalibration } from './calibrate.ts';
+import {
+  applyCalibration,
+  fitPlatt,
+  fitPriorShift,
+  noCalibration,
+  type TestCalibration,
+  testCalibration,
+} from './calibrate.ts';
 import { PREDICT_BATCH, predictLogits } from './network.ts';
 import { fitPreprocess, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
@@ -151,6 +158,42 @@ export function predictProba(model: TrainedModel, table: FeatureTable): Float32A
     out.set(applyCal(model, predictLogits(model.nets, x, end - start, w)), start * k);
   }
   return out;
+}
+
+/** Logits (rows.length × outputs) of the given rows (ascending), predicted in chunks over the span they cover. */
+function logitsOfRows(model: TrainedModel, table: FeatureTable, rows: Int32Array): Float32Array {
+  const w = model.preprocess.width;
+  const k = model.outputs;
+  const out = new Float32Array(rows.length * k);
+  if (rows.length === 0) return out;
+  const first = rows[0] as number;
+  const last = (rows.at(-1) as number) + 1;
+  const buf = new Float32Array(Math.min(PREDICT_BATCH, last - first) * w);
+  let i = 0;
+  for (let start = first; start < last && i < rows.length; start += PREDICT_BATCH) {
+    const end = Math.min(last, start + PREDICT_BATCH);
+    const z = predictLogits(model.nets, transform(model.preprocess, table, start, end, buf), end - start, w);
+    for (; i < rows.length && (rows[i] as number) < end; i++) {
+      const r = (rows[i] as number) - start;
+      out.set(z.subarray(r * k, (r + 1) * k), i * k);
+    }
+  }
+  return out;
+}
+
+/**
+ * ECE and Brier of the test rows with Platt alone and with the prior-shift correction (calibrate.ts); undefined
+ * for an uncalibrated model or no test rows. `period` names the test period on the card.
+ */
+export function calibrationOnTest(
+  model: TrainedModel,
+  table: FeatureTable,
+  t: Targets,
+  test: Int32Array,
+  period: string,
+): TestCalibration | undefined {
+  if (model.calibration.method !== 'platt' || test.length === 0) return undefined;
+  return testCalibration(model.calibration, logitsOfRows(model, table, test), t, test, period);
 }
 
 /** Applies the model's calibration to logits. */

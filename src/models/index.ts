@@ -14,7 +14,13 @@
  * Flow: fitPreprocess (train rows) → transform → fitNets (masked log loss, early stopping) → fitPlatt (valid).
  */
 export { type BackendName, initBackend, libraryVersions } from './backend.ts';
-export { applyCalibration, type Calibration, fitPlatt } from './calibrate.ts';
+export {
+  applyCalibration,
+  type Calibration,
+  type CalibrationFigures,
+  fitPlatt,
+  type TestCalibration,
+} from './calibrate.ts';
 export type { ModelCard } from './card.ts';
 export { explain, formatValue, type Reason } from './explain.ts';
 export {
@@ -24,7 +30,7 @@ export {
   readFallback,
   saveFallback,
 } from './fallback.ts';
-export { predictProba } from './fit.ts';
+export { calibrationOnTest, predictProba } from './fit.ts';
 export { predictHangup, trainHangupModel } from './hangup.ts';
 export {
   cumulativeRisk,
@@ -54,5 +60,5 @@ export {
 } from './registry.ts';
 export { daysWithinBudget, forwardRate, riskWithin } from './risk.ts';
 export { carveValidation, rowsOf, splitByAsOf } from './split.ts';
-export type { FitOptions } from './train.ts';
+export type { FitOptions, Targets } from './train.ts';
 export type { Split, TrainedModel, TrainingInfo, TrainOptions } from './types.ts';

@@ -12,6 +12,7 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import { BadInputError } from '../core/errors.ts';
 import type { FeatureManifest } from '../features/types.ts';
 import { initBackend, libraryVersions } from './backend.ts';
+import type { TestCalibration } from './calibrate.ts';
 import { type ModelCard, renderCardMarkdown } from './card.ts';
 import { fileIO } from './io.ts';
 import { assertManifest } from './manifest.ts';
@@ -29,6 +30,8 @@ export interface SaveOptions {
   metrics?: Record<string, unknown>;
   /** Clock for createdAt. Default system clock. */
   clock?: Clock;
+  /** Test-period calibration (Platt alone and with the prior-shift correction), when the caller measured it. */
+  calibrationTest?: TestCalibration;
 }
 
 const memberFiles = (i: number) =>
@@ -69,6 +72,7 @@ export async function saveModel(root: string, model: TrainedModel, opts: SaveOpt
     training: model.training,
     calibration: model.calibration.method,
     ...(model.calibration.shift ? { calibration_shift: model.calibration.shift } : {}),
+    ...(opts.calibrationTest ? { calibration_test: opts.calibrationTest } : {}),
     libraries: libraryVersions(),
     metrics: opts.metrics ?? {},
     createdAt: (opts.clock ?? systemClock).now().toISOString(),

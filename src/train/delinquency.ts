@@ -23,8 +23,12 @@ import {
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
 import {
+  calibrationOnTest,
+  hazardTargets,
   predictHazard,
   splitByAsOf,
+  type Targets,
+  type TestCalibration,
   type TrainedModel,
   type TrainOptions,
   trainHazardModel,
@@ -77,6 +81,8 @@ export interface DelinquencyTrained {
   dataEnd: string;
   /** Test-period evaluation of both, per horizon month. */
   evaluation: { network: ReturnType<typeof evaluateHazard>; baseline: ReturnType<typeof evaluateHazard> };
+  /** Test-period calibration of each monthly hazard, Platt alone and with the prior-shift correction. */
+  calibrationTest: { network?: TestCalibration; baseline?: TestCalibration };
   labels: { event: Int32Array; observed: Int32Array; delinquent: Uint8Array };
 }
 
@@ -226,6 +232,13 @@ export async function trainDelinquency(
     network: evaluateHazard(labels, pn.cumulative, masks.test),
     baseline: evaluateHazard(labels, pb.cumulative, masks.test),
   };
+  const calibrationTest = testCalibrations(
+    { network, baseline },
+    table,
+    hazardTargets(labels),
+    masks.test,
+    split,
+  );
 
   // The report's inputs: test-period predictions per horizon for both variants, and the training population.
   const month = table.keys.as_of!.map(monthStart);
@@ -258,7 +271,25 @@ export async function trainDelinquency(
   const score = new Float64Array(table.n);
   for (let i = 0; i < table.n; i++) score[i] = pn.cumulative[i * horizon + horizon - 1]!;
   await writePopulation(w, 'delinquency', 'train', { ...table.numeric, score }, rowsWhere(masks.train));
-  return { network, baseline, table, split, dataEnd, evaluation, labels };
+  return { network, baseline, table, split, dataEnd, evaluation, calibrationTest, labels };
+}
+
+/** Test-period calibration of both variants (fit.ts `calibrationOnTest`), for their cards. */
+export function testCalibrations(
+  models: { network: TrainedModel; baseline: TrainedModel },
+  table: FeatureTable,
+  targets: Targets,
+  test: Uint8Array,
+  split: PeriodSplit,
+): { network?: TestCalibration; baseline?: TestCalibration } {
+  const rows = rowsWhere(test);
+  const period = `${split.test[0]} … ${split.test.at(-1)}`;
+  const out: { network?: TestCalibration; baseline?: TestCalibration } = {};
+  for (const v of ['network', 'baseline'] as const) {
+    const c = calibrationOnTest(models[v], table, targets, rows, period);
+    if (c) out[v] = c;
+  }
+  return out;
 }
 
 const maxDate = (a: string, b: string) => (a > b ? a : b);

@@ -17,10 +17,16 @@ import { type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from '
 import { buildAttemptSpine } from '../features/spine.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
-import { predictHangup, splitByAsOf, type TrainedModel, trainHangupModel } from '../models/index.ts';
+import {
+  predictHangup,
+  splitByAsOf,
+  type TestCalibration,
+  type TrainedModel,
+  trainHangupModel,
+} from '../models/index.ts';
 import { writePopulation, writePredictions } from '../score/store.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { rowsWhere } from './delinquency.ts';
+import { rowsWhere, testCalibrations } from './delinquency.ts';
 
 export interface HangupTrainConfig {
   /** First attempt date (UTC, inclusive). Default: all. */
@@ -45,6 +51,8 @@ export interface HangupTrained {
   y: Uint8Array;
   split: PeriodSplit;
   evaluation: { network: BinaryEvaluation; baseline: BinaryEvaluation };
+  /** Test-period calibration, Platt alone and with the prior-shift correction. */
+  calibrationTest: { network?: TestCalibration; baseline?: TestCalibration };
 }
 
 /** What the data allows: a model on this split, or a fallback with its reason. */
@@ -171,6 +179,8 @@ export async function trainHangup(
     network: evaluateBinary(y, pn, masks.test),
     baseline: evaluateBinary(y, pb, masks.test),
   };
+  const targets = { y: Float32Array.from(y), m: new Float32Array(table.n).fill(1), k: 1 };
+  const calibrationTest = testCalibrations({ network, baseline }, table, targets, masks.test, split);
   const testRows = rowsWhere(masks.test);
   for (const [variant, p] of [
     ['network', pn],
@@ -189,5 +199,5 @@ export async function trainHangup(
     });
   }
   await writePopulation(w, 'hangup', 'train', { ...table.numeric, score: pn }, rowsWhere(masks.train));
-  return { network, baseline, table, y, split, evaluation };
+  return { network, baseline, table, y, split, evaluation, calibrationTest };
 }

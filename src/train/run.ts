@@ -24,6 +24,7 @@ import {
   initBackend,
   saveFallback,
   saveModel,
+  type TestCalibration,
   type TrainedModel,
 } from '../models/index.ts';
 import { promoteVersion } from '../models/promotions.ts';
@@ -83,6 +84,8 @@ export interface TrainedEntry {
   fit_seconds: { network: number; baseline: number };
   /** Ensemble members of the network. */
   members: number;
+  /** The network's test-period calibration: ECE and Brier with Platt alone and with the prior-shift correction. */
+  calibration_test?: TestCalibration;
 }
 
 /** Trains both models (or records their fallbacks); see trainModels. Returns the saved models only. */
@@ -128,6 +131,7 @@ export async function trainModels(
           log,
           split: r.split,
           seconds: (performance.now() - t0) / 1000,
+          calibrationTest: r.calibrationTest,
         }),
       );
     }
@@ -148,6 +152,7 @@ export async function trainModels(
           log,
           split: r.split,
           seconds: (performance.now() - t0) / 1000,
+          calibrationTest: r.calibrationTest,
         }),
       );
     }
@@ -203,13 +208,23 @@ async function register(
     log: Logger;
     split: PeriodSplit;
     seconds: number;
+    calibrationTest: { network?: TestCalibration; baseline?: TestCalibration };
   },
 ): Promise<TrainedEntry> {
   const version = `${ctx.split.test.at(-1)}-${sha256(stableStringify({ dataHash, config, name, backend: ctx.backend })).slice(0, 10)}`;
   const metrics = Object.fromEntries(
     Object.entries(test.network ?? {}).map(([k, v]) => [k, { network: v, baseline: test.baseline?.[k] }]),
   );
-  const dir = await saveModel(cfg.modelsDir, network, { name, version, dataHash, metrics, clock: ctx.clock });
+  const calNet = ctx.calibrationTest.network;
+  const calBase = ctx.calibrationTest.baseline;
+  const dir = await saveModel(cfg.modelsDir, network, {
+    name,
+    version,
+    dataHash,
+    metrics,
+    clock: ctx.clock,
+    ...(calNet ? { calibrationTest: calNet } : {}),
+  });
   await writeEvaluation(dir, { model: name, version, backend: ctx.backend, split: ctx.split, evaluation });
   const bdir = await saveModel(cfg.modelsDir, baseline, {
     name: `${name}-baseline`,
@@ -217,6 +232,7 @@ async function register(
     dataHash,
     metrics,
     clock: ctx.clock,
+    ...(calBase ? { calibrationTest: calBase } : {}),
   });
   await writeEvaluation(bdir, {
     model: `${name}-baseline`,
@@ -253,6 +269,7 @@ async function register(
     fit_seconds: { network: n.seconds, baseline: baseline.training.seconds },
     members: n.options.members,
     seconds: ctx.seconds,
+    ...(calNet ? { calibration_test: calNet } : {}),
   };
 }
 

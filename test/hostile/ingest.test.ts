@@ -140,8 +140,11 @@ describe('hostile inputs that need their own run', () => {
     expect(r.code).toBe(2);
     const err = JSON.parse(r.stderr.trim().split('\n').at(-1) ?? '{}');
     expect(err.error).toBe('E_BAD_INPUT');
-    expect(err.message).toContain(
-      `${key}: expected an IANA time zone such as Asia/Shanghai, by its canonical`,
+    // Mapping problems are placed at file:line:column (mapping v2).
+    expect(err.message).toMatch(
+      new RegExp(
+        `${key.replace('.', '\\.')} \\(${join(dir, 'm.yaml')}:\\d+:\\d+\\): expected an IANA time zone such as Asia/Shanghai, by its canonical`,
+      ),
     );
     expect(err.message).toContain(JSON.stringify(zone));
   });

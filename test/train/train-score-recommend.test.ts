@@ -64,6 +64,15 @@ describe('train', () => {
       expect(cal.shift).toEqual(shift);
       const md = readFileSync(join(t.dir, 'card.md'), 'utf8');
       expect(md).toContain(`| prior shift on ${shift.period}`);
+      // The test period's calibration, Platt alone and with that shift, on the card and in the summary.
+      const ct = card.calibration_test;
+      expect(ct.period).toBe(`${t.window.test[0]} … ${t.window.test.at(-1)}`);
+      expect(ct.rows.length).toBe(card.outputs);
+      expect(ct.rows.every((n: number) => n > 0)).toBe(true);
+      expect(ct.used).toBe('platt');
+      expect(ct.prior_shift.delta).toEqual(shift.delta);
+      expect(t.calibration_test).toEqual(ct);
+      expect(md).toContain(`## Calibration on the test period (${ct.period})`);
       expect(existsSync(join(t.dir, 'evaluation.json'))).toBe(true);
       expect(existsSync(join(models, `${t.name}-baseline`, t.version, 'card.json'))).toBe(true);
       expect(await championVersion(models, t.name)).toBe(t.version);

@@ -1,6 +1,7 @@
 /**
  * `followup rejects [--batch ID] [--limit N] [--json]`: the rows an ingest batch refused — file, physical line,
  * column, value as delivered, rule and what was expected — without writing SQL. Default: the latest batch.
+ * An Excel sheet's reject is placed as `book.xlsx#Sheet:row:letter`.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ interface RejectRow {
   value: string | null;
   rule: string;
   message: string;
+  sheet_column: string | null;
 }
 
 export function register(program: Command): void {
@@ -64,7 +66,7 @@ export function register(program: Command): void {
             },
           );
         const rows = await w.all<RejectRow>(
-          `SELECT file, line, "column", value, rule, message FROM rejects WHERE batch_id = $1
+          `SELECT file, line, "column", value, rule, message, sheet_column FROM rejects WHERE batch_id = $1
            ORDER BY file, line, rule, "column" LIMIT ${o.limit}`,
           [batch.batch_id],
         );
@@ -77,7 +79,12 @@ export function register(program: Command): void {
           rejected_rows: Number(batch.rejected),
           reasons: Number(total?.n ?? 0),
           listed: rows.length,
-          rejects: rows.map((r) => ({ ...r, line: r.line === null ? null : Number(r.line) })),
+          // sheet_column only for Excel sheets, so a CSV batch's listing keeps its shape.
+          rejects: rows.map(({ sheet_column, ...r }) => ({
+            ...r,
+            line: r.line === null ? null : Number(r.line),
+            ...(sheet_column ? { sheet_column } : {}),
+          })),
         };
       });
       printSummary(ctx, o.json, out, () =>
@@ -85,7 +92,7 @@ export function register(program: Command): void {
           `batch ${out.batch_id}: ${out.rejected_rows} of ${out.rows_in} rows rejected (${out.reasons} reasons${out.listed < out.reasons ? `, first ${out.listed} listed; --limit for more` : ''})`,
           ...out.rejects.map(
             (r) =>
-              `${r.file}:${r.line ?? '?'}  ${r.column ?? ''}  ${r.rule}  ${JSON.stringify(r.value)}  ${r.message}`,
+              `${r.file}:${r.line ?? '?'}${'sheet_column' in r ? `:${r.sheet_column}` : ''}  ${r.column ?? ''}  ${r.rule}  ${JSON.stringify(r.value)}  ${r.message}`,
           ),
         ].join('\n'),
       );
