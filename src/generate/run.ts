@@ -29,6 +29,9 @@ export const GENERATOR_VERSION = 'followup-generate/2';
 
 const CONTACT_ORDER = 'contact_id,loan_id,started_at,channel,direction,purpose,outcome,duration_s,agent_id';
 
+/** The contract tables a generated world holds, one file each (status panels are a lender's shape it does not make). */
+export const GENERATED_TABLES = [loans, repayments, contacts, marketTable] as const;
+
 /** Columns of truth/borrowers.csv: the latent contact traits (src/generate/traits.ts) and the temperament. */
 export const BORROWER_TRUTH_COLUMNS = [
   'borrower_id',

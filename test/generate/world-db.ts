@@ -4,14 +4,14 @@
  */
 import { join } from 'node:path';
 import { type AnyTableSpec, DUCKDB_TYPE } from '../../src/contract/columns.ts';
-import { TABLES } from '../../src/contract/tables.ts';
+import { GENERATED_TABLES } from '../../src/generate/run.ts';
 import { literal, openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
 /** Opens `dir` (files `<table>.csv` or `.csv.gz`) as views loans, repayments, contacts, market, hazard, hangup. */
 export async function openWorld(dir: string, gzip = false): Promise<Warehouse> {
   const ext = gzip ? '.csv.gz' : '.csv';
   const w = await openWarehouse(':memory:', { threads: 1 });
-  for (const spec of Object.values(TABLES) as AnyTableSpec[]) {
+  for (const spec of GENERATED_TABLES as readonly AnyTableSpec[]) {
     const cols = Object.entries(spec.columns)
       .map(([c, s]) => `${literal(c)}: ${literal(DUCKDB_TYPE[s.kind])}`)
       .join(', ');
