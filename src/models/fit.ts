@@ -12,7 +12,7 @@ import { applyCalibration, fitPlatt, fitPriorShift, noCalibration } from './cali
 import { PREDICT_BATCH, predictLogits } from './network.ts';
 import { fitPreprocess, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
-import { fitNets, type Targets, takeRows } from './train.ts';
+import { fitNets, maskedLogLossOfProbabilities, type Targets, takeRows } from './train.ts';
 import type { Split, TrainedModel, TrainOptions } from './types.ts';
 
 /** Trains a model of `kind` on the given targets. */
@@ -74,8 +74,18 @@ export async function fitModel(
         );
     }
   }
+  // What champion selection compares (champion.ts): the calibrated predictions, as score would serve them.
+  const validLogLoss = maskedLogLossOfProbabilities(applyCalibration(calibration, zv, t.k), t, valid);
   const seconds = (performance.now() - t0) / 1000;
-  log.info('trained', { kind, arch, backend, seconds, epochs: fit.epochs, validLoss: fit.validLoss });
+  log.info('trained', {
+    kind,
+    arch,
+    backend,
+    seconds,
+    epochs: fit.epochs,
+    validLoss: fit.validLoss,
+    validLogLoss,
+  });
   const model: TrainedModel = {
     kind,
     arch,
@@ -92,6 +102,7 @@ export async function fitModel(
       epochs: fit.epochs,
       bestEpoch: fit.bestEpoch,
       validLoss: fit.validLoss,
+      validLogLoss,
       options,
     },
   };

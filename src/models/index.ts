@@ -16,6 +16,7 @@
 export { type BackendName, initBackend, libraryVersions } from './backend.ts';
 export { applyCalibration, type Calibration, fitPlatt } from './calibrate.ts';
 export type { ModelCard } from './card.ts';
+export { CHAMPION_MARGIN, type ChampionSelection, selectChampion } from './champion.ts';
 export { explain, formatValue, type Reason } from './explain.ts';
 export {
   clearFallback,

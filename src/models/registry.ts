@@ -13,6 +13,7 @@ import { BadInputError } from '../core/errors.ts';
 import type { FeatureManifest } from '../features/types.ts';
 import { initBackend, libraryVersions } from './backend.ts';
 import { type ModelCard, renderCardMarkdown } from './card.ts';
+import type { ChampionSelection } from './champion.ts';
 import { fileIO } from './io.ts';
 import { assertManifest } from './manifest.ts';
 import type { TrainedModel } from './types.ts';
@@ -29,6 +30,8 @@ export interface SaveOptions {
   metrics?: Record<string, unknown>;
   /** Clock for createdAt. Default system clock. */
   clock?: Clock;
+  /** Champion-by-validation decision of the training run, for the card. Default none. */
+  selection?: ChampionSelection;
 }
 
 const memberFiles = (i: number) =>
@@ -69,6 +72,7 @@ export async function saveModel(root: string, model: TrainedModel, opts: SaveOpt
     training: model.training,
     calibration: model.calibration.method,
     ...(model.calibration.shift ? { calibration_shift: model.calibration.shift } : {}),
+    ...(opts.selection ? { selection: opts.selection } : {}),
     libraries: libraryVersions(),
     metrics: opts.metrics ?? {},
     createdAt: (opts.clock ?? systemClock).now().toISOString(),
