@@ -10,7 +10,7 @@ import type { FeatureTable } from '../features/types.ts';
 import { initBackend } from './backend.ts';
 import { applyCalibration, fitPlatt, fitPriorShift, noCalibration } from './calibrate.ts';
 import { PREDICT_BATCH, predictLogits } from './network.ts';
-import { fitPreprocess, transform } from './preprocess.ts';
+import { DEFAULT_PLE_BINS, fitPreprocess, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
 import { fitNets, maskedLogLossOfProbabilities, type Targets, takeRows } from './train.ts';
 import type { Split, TrainedModel, TrainOptions } from './types.ts';
@@ -50,7 +50,13 @@ export async function fitModel(
     seed: opts.seed ?? DEFAULT_SEED,
     members: opts.members ?? 1,
   };
-  const pre = fitPreprocess(table, train, opts.preprocess);
+  // The network gets piecewise-linear encodings of its numeric inputs beside their standardized values; the
+  // baseline stays the plain logistic model on the standardized values, which the network's wide path contains.
+  const pre = fitPreprocess(
+    table,
+    train,
+    arch === 'mlp' ? { bins: DEFAULT_PLE_BINS, ...opts.preprocess } : opts.preprocess,
+  );
   const x = transform(pre, table);
   log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
   const fit = await fitNets(x, pre.width, t, train, valid, options, log, opts.signal);
