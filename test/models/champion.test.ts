@@ -90,7 +90,8 @@ describe('champion by validation', () => {
     const split = thirds(table.n);
     const network = await trainHazardModel(table, labels, split, OPTS);
     const baseline = await trainHazardModel(table, labels, split, { ...OPTS, arch: 'logistic' });
-    expect(loss(network)).toBeGreaterThan(loss(baseline));
+    // Nothing beyond the linear truth to learn: the network is not better by the margin (here within 0.1 %).
+    expect(loss(network)).toBeGreaterThan(loss(baseline) * (1 - CHAMPION_MARGIN));
     const s = selectChampion(network, baseline);
     expect(s.champion).toBe('baseline');
     const champion = s.champion === 'network' ? network : baseline;

@@ -78,17 +78,19 @@ describe('piecewise-linear encoding', () => {
   });
 });
 
+const PLE = { bins: 8 };
+
 describe('a network on piecewise-linear inputs', () => {
   const { table, logit } = riskTable(4000, 21);
   const y = drawLabels(logit, 22);
   const split = thirds(table.n);
 
-  it('gets the bins by default (the baseline does not), and its reason codes stay exact', async () => {
-    const model = await trainHangupModel(table, y, split, { seed: 2, epochs: 8 });
-    const base = await trainHangupModel(table, y, split, { seed: 2, epochs: 8, arch: 'logistic' });
-    expect(DEFAULT_PLE_BINS).toBeGreaterThan(1);
-    expect(model.preprocess.columns.filter((c) => c.startsWith('late:bin')).length).toBe(DEFAULT_PLE_BINS);
-    expect(base.preprocess.columns.some((c) => c.includes(':bin'))).toBe(false);
+  it('gets the bins when asked (not by default), and its reason codes stay exact', async () => {
+    const model = await trainHangupModel(table, y, split, { seed: 2, epochs: 8, preprocess: PLE });
+    const plain = await trainHangupModel(table, y, split, { seed: 2, epochs: 1 });
+    expect(DEFAULT_PLE_BINS).toBe(0);
+    expect(model.preprocess.columns.filter((c) => c.startsWith('late:bin')).length).toBe(8);
+    expect(plain.preprocess.columns.some((c) => c.includes(':bin'))).toBe(false);
     const fast = explain(model, table, 3);
     const slow = explain(model, table, 3, 'perturb');
     let worst = 0;
@@ -102,7 +104,8 @@ describe('a network on piecewise-linear inputs', () => {
   });
 
   it('the factored pair scorer equals full rows: the bins of a feature stay on its side of the split', async () => {
-    const model = await trainHangupModel(table, y, split, { seed: 3, epochs: 8 });
+    const model = await trainHangupModel(table, y, split, { seed: 3, epochs: 8, preprocess: PLE });
+    expect(model.preprocess.columns).toContain('late:bin8');
     const contexts = ['sms', 'call', 'email'];
     const ctx: FeatureTable = {
       ...table,
