@@ -2,6 +2,7 @@
  * The model card: what a model is, what it was trained on and how well it does, as card.json and card.md.
  */
 import type { PriorShift, TestCalibration } from './calibrate.ts';
+import type { ChampionSelection } from './champion.ts';
 import type { TrainedModel } from './types.ts';
 
 /** Contents of card.json. */
@@ -24,6 +25,8 @@ export interface ModelCard {
   /** Calibration of the test period: ECE and Brier with Platt alone and with the prior-shift correction. */
   calibration_test?: TestCalibration;
   libraries: Record<string, string>;
+  /** Why this model (network or logistic baseline) is the one served: champion by validation (champion.ts). */
+  selection?: ChampionSelection;
   /** Headline metrics (e.g. test AUC per horizon), as given by the caller. */
   metrics: Record<string, unknown>;
   /** ISO timestamp of the save, from the injected clock. */
@@ -56,6 +59,7 @@ export function renderCardMarkdown(c: ModelCard): string {
     ...shiftRows(c.calibration_shift),
     '',
     ...testCalibrationRows(c.calibration_test),
+    ...selectionLines(c.selection),
     '## Metrics',
     '',
     '```json',
@@ -68,6 +72,24 @@ export function renderCardMarkdown(c: ModelCard): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The champion-by-validation section: both losses, the margin and the decision in words. */
+function selectionLines(s: ChampionSelection | undefined): string[] {
+  if (!s) return [];
+  return [
+    '## Champion by validation',
+    '',
+    `Champion: **${s.champion === 'network' ? 'the network' : 'the logistic baseline'}** — ${s.reason}.`,
+    '',
+    `| ${s.metric} | value |`,
+    '|---|---|',
+    `| network | ${s.network.toFixed(5)} |`,
+    `| logistic baseline | ${s.baseline.toFixed(5)} |`,
+    `| improvement of the network (needed) | ${(100 * s.improvement).toFixed(2)} % (≥ ${(100 * s.margin).toFixed(2)} %) |`,
+    `| validation rows | ${s.rows} |`,
+    '',
+  ];
 }
 
 /** Card rows of the prior-shift check: per output column, the recent base rate and what the shift did. */

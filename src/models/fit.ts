@@ -17,9 +17,9 @@ import {
   testCalibration,
 } from './calibrate.ts';
 import { PREDICT_BATCH, predictLogits } from './network.ts';
-import { fitPreprocess, transform } from './preprocess.ts';
+import { DEFAULT_PLE_BINS, fitPreprocess, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
-import { fitNets, type Targets, takeRows } from './train.ts';
+import { fitNets, maskedLogLossOfProbabilities, type Targets, takeRows } from './train.ts';
 import type { Split, TrainedModel, TrainOptions } from './types.ts';
 
 /** Trains a model of `kind` on the given targets. */
@@ -57,7 +57,13 @@ export async function fitModel(
     seed: opts.seed ?? DEFAULT_SEED,
     members: opts.members ?? 1,
   };
-  const pre = fitPreprocess(table, train, opts.preprocess);
+  // The network gets piecewise-linear encodings of its numeric inputs beside their standardized values; the
+  // baseline stays the plain logistic model on the standardized values, which the network's wide path contains.
+  const pre = fitPreprocess(
+    table,
+    train,
+    arch === 'mlp' ? { bins: DEFAULT_PLE_BINS, ...opts.preprocess } : opts.preprocess,
+  );
   const x = transform(pre, table);
   log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
   const fit = await fitNets(x, pre.width, t, train, valid, options, log, opts.signal);
@@ -81,8 +87,18 @@ export async function fitModel(
         );
     }
   }
+  // What champion selection compares (champion.ts): the calibrated predictions, as score would serve them.
+  const validLogLoss = maskedLogLossOfProbabilities(applyCalibration(calibration, zv, t.k), t, valid);
   const seconds = (performance.now() - t0) / 1000;
-  log.info('trained', { kind, arch, backend, seconds, epochs: fit.epochs, validLoss: fit.validLoss });
+  log.info('trained', {
+    kind,
+    arch,
+    backend,
+    seconds,
+    epochs: fit.epochs,
+    validLoss: fit.validLoss,
+    validLogLoss,
+  });
   const model: TrainedModel = {
     kind,
     arch,
@@ -99,6 +115,7 @@ export async function fitModel(
       epochs: fit.epochs,
       bestEpoch: fit.bestEpoch,
       validLoss: fit.validLoss,
+      validLogLoss,
       options,
     },
   };

@@ -22,6 +22,7 @@ export {
   type TestCalibration,
 } from './calibrate.ts';
 export type { ModelCard } from './card.ts';
+export { CHAMPION_MARGIN, type ChampionSelection, selectChampion } from './champion.ts';
 export { explain, formatValue, type Reason } from './explain.ts';
 export {
   clearFallback,

@@ -1,6 +1,8 @@
 /**
  * Preprocessing fitted on training rows only, serializable to JSON:
  *   numeric      → clip to training quantiles (robust to outliers) → standardize → 0 for missing + a missing flag
+ *                  [+ with `bins`: a piecewise-linear encoding over quantile bins of the training rows (Gorishniy
+ *                  et al. 2022): column t is 0 below bin t, 1 above it, and the position inside it in between]
  *   categorical  → one-hot over the training vocabulary, with an "other" slot for unseen or rare values
  * Applying it to a table whose manifest hash differs throws MismatchError naming the differing features.
  */
@@ -20,6 +22,11 @@ export interface NumericState {
   missingFlag: boolean;
   /** Training median, the reference value for reason codes. NaN when all values were missing. */
   median: number;
+  /**
+   * Bin edges of the piecewise-linear encoding (strictly increasing training quantiles of the clipped values;
+   * edges.length − 1 columns follow the value and missing-flag columns). Absent: no encoding.
+   */
+  edges?: number[];
 }
 
 /** Fitted state of one categorical feature. */
@@ -53,9 +60,23 @@ export interface PreprocessOptions {
   minCount?: number;
   /** Most categories with their own column. Default 64. */
   maxVocab?: number;
+  /**
+   * Quantile bins of the piecewise-linear encoding of each numeric feature, beside its standardized value (which
+   * stays, so a model on these inputs still contains the linear one). 0 = none. Default 0; fit.ts gives the
+   * network DEFAULT_PLE_BINS and the logistic baseline none.
+   */
+  bins?: number;
 }
 
 const MISSING = '∅';
+
+/**
+ * Piecewise-linear bins per numeric feature of the network's inputs (fit.ts): 0, off. Measured with 8 bins (issue
+ * 15): test AUC +0.002 on Taiwan and +0.006 on bank marketing, Brier lower on both, but on the demo sample the
+ * delinquency network's validation log loss rose 0.75 % (test AUC(6m) 0.824 → 0.815) and the hang-up network's
+ * 0.18 %, at 2–3× the fit time — not a gain across data, so not the default. `preprocess: { bins: 8 }` turns it on.
+ */
+export const DEFAULT_PLE_BINS = 0;
 
 /** Fits the state on the rows of `table` whose index is in `rows`. */
 export function fitPreprocess(
@@ -73,10 +94,11 @@ export function fitPreprocess(
   for (const f of table.manifest.features) {
     const start = columns.length;
     if (f.type === 'numeric') {
-      const s = fitNumeric(f.name, requireNumeric(table, f.name), rows, clip);
+      const s = fitNumeric(f.name, requireNumeric(table, f.name), rows, clip, opts.bins ?? 0);
       numeric.push(s);
       columns.push(f.name);
       if (s.missingFlag) columns.push(`${f.name}:missing`);
+      for (let t = 1; t < (s.edges?.length ?? 0); t++) columns.push(`${f.name}:bin${t}`);
     } else {
       const s = fitCategorical(f.name, requireCategorical(table, f.name), rows, minCount, maxVocab);
       categorical.push(s);
@@ -88,7 +110,13 @@ export function fitPreprocess(
   return { manifest: table.manifest, numeric, categorical, width: columns.length, columns, spans };
 }
 
-function fitNumeric(name: string, col: Float64Array, rows: Int32Array, clip: number): NumericState {
+function fitNumeric(
+  name: string,
+  col: Float64Array,
+  rows: Int32Array,
+  clip: number,
+  bins: number,
+): NumericState {
   const vals: number[] = [];
   for (const r of rows) {
     const v = col[r] as number;
@@ -106,7 +134,34 @@ function fitNumeric(name: string, col: Float64Array, rows: Int32Array, clip: num
   let ss = 0;
   for (const v of sorted) ss += (Math.min(hi, Math.max(lo, v)) - mean) ** 2;
   const std = Math.max(1e-9, Math.sqrt(ss / sorted.length));
-  return { name, lo, hi, mean, std, missingFlag, median: q(0.5) };
+  const state: NumericState = { name, lo, hi, mean, std, missingFlag, median: q(0.5) };
+  const edges = binEdges(sorted, lo, hi, bins);
+  if (edges) state.edges = edges;
+  return state;
+}
+
+/**
+ * Distinct quantiles 0, 1/bins, …, 1 of the clipped sorted values; undefined below two bins (a binary or
+ * constant feature: its standardized value already says everything a piecewise-linear encoding could).
+ */
+function binEdges(sorted: Float64Array, lo: number, hi: number, bins: number): number[] | undefined {
+  if (bins < 2) return undefined;
+  const edges: number[] = [];
+  for (let t = 0; t <= bins; t++) {
+    const v = sorted[Math.min(sorted.length - 1, Math.floor((t / bins) * (sorted.length - 1)))] as number;
+    const e = Math.min(hi, Math.max(lo, v));
+    if (!edges.length || e > edges.at(-1)!) edges.push(e);
+  }
+  return edges.length >= 3 ? edges : undefined;
+}
+
+/** Writes the piecewise-linear encoding of `v` (not NaN) over `edges` at out[at …]. */
+function encodeBins(edges: number[], v: number, out: Float32Array, at: number): void {
+  for (let t = 1; t < edges.length; t++) {
+    const a = edges[t - 1] as number;
+    const b = edges[t] as number;
+    out[at + t - 1] = v <= a ? 0 : v >= b ? 1 : (v - a) / (b - a);
+  }
 }
 
 function fitCategorical(
@@ -154,7 +209,10 @@ export function transform(
       const v = col[start + i] as number;
       if (Number.isNaN(v)) {
         if (s.missingFlag) out[i * w + c + 1] = 1;
-      } else out[i * w + c] = (Math.min(s.hi, Math.max(s.lo, v)) - s.mean) / s.std;
+      } else {
+        out[i * w + c] = (Math.min(s.hi, Math.max(s.lo, v)) - s.mean) / s.std;
+        if (s.edges) encodeBins(s.edges, v, out, i * w + c + 1 + (s.missingFlag ? 1 : 0));
+      }
     }
   }
   for (const s of state.categorical) {
@@ -172,7 +230,10 @@ export function referenceRow(state: PreprocessState): Float32Array {
   for (const s of state.numeric) {
     const [c] = state.spans[s.name] as [number, number];
     if (Number.isNaN(s.median)) ref[c + 1] = 1;
-    else ref[c] = (Math.min(s.hi, Math.max(s.lo, s.median)) - s.mean) / s.std;
+    else {
+      ref[c] = (Math.min(s.hi, Math.max(s.lo, s.median)) - s.mean) / s.std;
+      if (s.edges) encodeBins(s.edges, s.median, ref, c + 1 + (s.missingFlag ? 1 : 0));
+    }
   }
   for (const s of state.categorical) {
     const [c] = state.spans[s.name] as [number, number];

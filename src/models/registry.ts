@@ -14,6 +14,7 @@ import type { FeatureManifest } from '../features/types.ts';
 import { initBackend, libraryVersions } from './backend.ts';
 import type { TestCalibration } from './calibrate.ts';
 import { type ModelCard, renderCardMarkdown } from './card.ts';
+import type { ChampionSelection } from './champion.ts';
 import { fileIO } from './io.ts';
 import { assertManifest } from './manifest.ts';
 import type { TrainedModel } from './types.ts';
@@ -32,6 +33,8 @@ export interface SaveOptions {
   clock?: Clock;
   /** Test-period calibration (Platt alone and with the prior-shift correction), when the caller measured it. */
   calibrationTest?: TestCalibration;
+  /** Champion-by-validation decision of the training run, for the card. Default none. */
+  selection?: ChampionSelection;
 }
 
 const memberFiles = (i: number) =>
@@ -73,6 +76,7 @@ export async function saveModel(root: string, model: TrainedModel, opts: SaveOpt
     calibration: model.calibration.method,
     ...(model.calibration.shift ? { calibration_shift: model.calibration.shift } : {}),
     ...(opts.calibrationTest ? { calibration_test: opts.calibrationTest } : {}),
+    ...(opts.selection ? { selection: opts.selection } : {}),
     libraries: libraryVersions(),
     metrics: opts.metrics ?? {},
     createdAt: (opts.clock ?? systemClock).now().toISOString(),

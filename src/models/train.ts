@@ -71,6 +71,24 @@ export function maskedLogLoss(z: Float32Array, t: Targets, rows: Int32Array): nu
   return s / Math.max(1, rows.length);
 }
 
+/**
+ * Mean masked log loss per row of probabilities `p` (row-major rows.length × k, row i of `p` is table row
+ * rows[i]), clipped to [1e-7, 1 − 1e-7] so one confident miss cannot make it infinite.
+ */
+export function maskedLogLossOfProbabilities(p: Float32Array, t: Targets, rows: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    for (let j = 0; j < t.k; j++) {
+      const c = r * t.k + j;
+      if (!t.m[c]) continue;
+      const q = Math.min(1 - 1e-7, Math.max(1e-7, p[i * t.k + j] as number));
+      s -= t.y[c] ? Math.log(q) : Math.log(1 - q);
+    }
+  }
+  return s / Math.max(1, rows.length);
+}
+
 /** Copies the given rows of a row-major matrix. */
 export function takeRows(a: Float32Array, width: number, rows: Int32Array): Float32Array {
   const out = new Float32Array(rows.length * width);

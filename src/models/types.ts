@@ -54,6 +54,11 @@ export interface TrainingInfo {
   bestEpoch: number[];
   /** Best validation loss per member (mean masked log loss per row). */
   validLoss: number[];
+  /**
+   * Mean masked log loss per row of the calibrated (ensemble-averaged) predictions on the validation rows: what
+   * champion selection compares (champion.ts). Absent in models saved before it existed.
+   */
+  validLogLoss?: number;
   /** Resolved hyper-parameters. */
   options: Required<Omit<FitOptions, 'hidden'>> & { hidden: number[] };
   /** Training window (first/last as-of date of the training rows), when the table has as-of dates. */

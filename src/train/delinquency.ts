@@ -23,9 +23,11 @@ import {
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
 import {
+  type ChampionSelection,
   calibrationOnTest,
   hazardTargets,
   predictHazard,
+  selectChampion,
   splitByAsOf,
   type Targets,
   type TestCalibration,
@@ -67,6 +69,11 @@ export interface DelinquencyTrainConfig {
   priorShift?: boolean;
   /** Further network options (architecture, regularization) over the defaults; benchmarks compare variants. */
   network?: Omit<TrainOptions, 'log' | 'seed'>;
+  /**
+   * Relative validation log-loss improvement the network needs over its logistic baseline to be the champion
+   * (src/models/champion.ts). Default CHAMPION_MARGIN (0.2 %).
+   */
+  championMargin?: number;
   /** As-of period of the grid. Default `auto`: month starts, or ISO-week Mondays when fewer than 3 months. */
   period?: PeriodChoice;
   /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
@@ -76,6 +83,9 @@ export interface DelinquencyTrainConfig {
 export interface DelinquencyTrained {
   network: TrainedModel;
   baseline: TrainedModel;
+  /** Network or baseline, whichever won on the validation period (selection says why). */
+  champion: TrainedModel;
+  selection: ChampionSelection;
   table: FeatureTable;
   split: PeriodSplit;
   dataEnd: string;
@@ -226,6 +236,9 @@ export async function trainDelinquency(
     ...cfg.network,
   });
   const baseline = await trainHazardModel(table, labels, masks, { ...opts, arch: 'logistic' });
+  const selection = selectChampion(network, baseline, cfg.championMargin);
+  logSelection(log, 'delinquency', selection);
+  const champion = selection.champion === 'network' ? network : baseline;
   const pn = predictHazard(network, table);
   const pb = predictHazard(baseline, table);
   const evaluation = {
@@ -268,10 +281,23 @@ export async function trainDelinquency(
       });
     }
   }
+  // The training population monitor compares against is the champion's: the model that actually scores.
+  const pc = champion === network ? pn : pb;
   const score = new Float64Array(table.n);
-  for (let i = 0; i < table.n; i++) score[i] = pn.cumulative[i * horizon + horizon - 1]!;
+  for (let i = 0; i < table.n; i++) score[i] = pc.cumulative[i * horizon + horizon - 1]!;
   await writePopulation(w, 'delinquency', 'train', { ...table.numeric, score }, rowsWhere(masks.train));
-  return { network, baseline, table, split, dataEnd, evaluation, calibrationTest, labels };
+  return {
+    network,
+    baseline,
+    champion,
+    selection,
+    table,
+    split,
+    dataEnd,
+    evaluation,
+    calibrationTest,
+    labels,
+  };
 }
 
 /** Test-period calibration of both variants (fit.ts `calibrationOnTest`), for their cards. */
@@ -290,6 +316,13 @@ export function testCalibrations(
     if (c) out[v] = c;
   }
   return out;
+}
+
+/** One line in the training log: which model won on validation and why (a warning when the network lost). */
+export function logSelection(log: Logger, name: string, s: ChampionSelection): void {
+  const fields = { metric: s.metric, network: s.network, baseline: s.baseline, margin: s.margin };
+  if (s.champion === 'network') log.info(`${name}: champion is the network: ${s.reason}`, fields);
+  else log.warn(`${name}: champion is the logistic baseline: ${s.reason}`, fields);
 }
 
 const maxDate = (a: string, b: string) => (a > b ? a : b);

@@ -18,7 +18,9 @@ import { buildAttemptSpine } from '../features/spine.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
 import {
+  type ChampionSelection,
   predictHangup,
+  selectChampion,
   splitByAsOf,
   type TestCalibration,
   type TrainedModel,
@@ -26,7 +28,7 @@ import {
 } from '../models/index.ts';
 import { writePopulation, writePredictions } from '../score/store.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { rowsWhere, testCalibrations } from './delinquency.ts';
+import { logSelection, rowsWhere, testCalibrations } from './delinquency.ts';
 
 export interface HangupTrainConfig {
   /** First attempt date (UTC, inclusive). Default: all. */
@@ -38,6 +40,8 @@ export interface HangupTrainConfig {
   epochs?: number;
   /** Move the calibration to the latest validation month's base rate when it differs (calibrate.ts). */
   priorShift?: boolean;
+  /** Relative validation log-loss improvement the network needs to be the champion. Default 0.2 %. */
+  championMargin?: number;
   /** As-of period of the out-of-time split. Default `auto`: months, or ISO weeks when fewer than 3 months. */
   period?: PeriodChoice;
   /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
@@ -47,6 +51,9 @@ export interface HangupTrainConfig {
 export interface HangupTrained {
   network: TrainedModel;
   baseline: TrainedModel;
+  /** Network or baseline, whichever won on the validation period (selection says why). */
+  champion: TrainedModel;
+  selection: ChampionSelection;
   table: FeatureTable;
   y: Uint8Array;
   split: PeriodSplit;
@@ -173,6 +180,9 @@ export async function trainHangup(
     arch: 'mlp',
   });
   const baseline = await trainHangupModel(table, y, masks, { ...opts, arch: 'logistic' });
+  const selection = selectChampion(network, baseline, cfg.championMargin);
+  logSelection(log, 'hangup', selection);
+  const champion = selection.champion === 'network' ? network : baseline;
   const pn = predictHangup(network, table);
   const pb = predictHangup(baseline, table);
   const evaluation = {
@@ -198,6 +208,8 @@ export async function trainHangup(
       rows: testRows,
     });
   }
-  await writePopulation(w, 'hangup', 'train', { ...table.numeric, score: pn }, rowsWhere(masks.train));
-  return { network, baseline, table, y, split, evaluation, calibrationTest };
+  // The training population monitor compares against is the champion's: the model that actually scores.
+  const score = champion === network ? pn : pb;
+  await writePopulation(w, 'hangup', 'train', { ...table.numeric, score }, rowsWhere(masks.train));
+  return { network, baseline, champion, selection, table, y, split, evaluation, calibrationTest };
 }

@@ -5,8 +5,10 @@
  *   checkHangupData ──────┤
  *                         ├─ fallback ─► models/<name>/fallback.json (+ one warning) ─► score/recommend use it
  *   trainDelinquency ─────┤
- *   trainHangup ──────────┴─► version = hash(data, config) ─► saveModel + evaluation.json ─► promote (first
- *                                                             model, or when asked); the fallback card is removed
+ *   trainHangup ──────────┴─► champion by validation (network only when it beats its logistic baseline by the
+ *                             margin; src/models/champion.ts) ─► version = hash(data, config) ─► saveModel (the
+ *                             chosen model under <name>/, the baseline under <name>-baseline/) + evaluation.json
+ *                             ─► promote (first model, or when asked); the fallback card is removed
  * Versions are content hashes, so training the same data with the same config again writes the same version.
  */
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
 import type { Period, PeriodSplit } from '../features/periods.ts';
 import {
+  type ChampionSelection,
   championVersion,
   clearFallback,
   type FallbackCard,
@@ -86,6 +89,9 @@ export interface TrainedEntry {
   members: number;
   /** The network's test-period calibration: ECE and Brier with Platt alone and with the prior-shift correction. */
   calibration_test?: TestCalibration;
+  /** Which model is saved (and served) under this name: the network or its logistic baseline; why in selection. */
+  champion: ChampionSelection['champion'];
+  selection: ChampionSelection;
 }
 
 /** Trains both models (or records their fallbacks); see trainModels. Returns the saved models only. */
@@ -125,7 +131,7 @@ export async function trainModels(
         baseline: headline(r.evaluation.baseline.byMonth),
       };
       out.models.push(
-        await register(cfg, 'delinquency', r.network, r.baseline, dataHash, hashed(dc), r.evaluation, test, {
+        await register(cfg, 'delinquency', r, dataHash, hashed(dc), r.evaluation, test, {
           backend,
           clock,
           log,
@@ -146,7 +152,7 @@ export async function trainModels(
       const dataHash = featureTableHash(r.table, r.y);
       const test = { network: r.evaluation.network.metrics, baseline: r.evaluation.baseline.metrics };
       out.models.push(
-        await register(cfg, 'hangup', r.network, r.baseline, dataHash, hashed(hc), r.evaluation, test, {
+        await register(cfg, 'hangup', r, dataHash, hashed(hc), r.evaluation, test, {
           backend,
           clock,
           log,
@@ -193,11 +199,18 @@ function headline(byMonth: BinaryEvaluation[]): Record<string, number> {
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
+/** What a training run hands to the registry: both fits and the champion chosen on validation. */
+interface Fitted {
+  network: TrainedModel;
+  baseline: TrainedModel;
+  champion: TrainedModel;
+  selection: ChampionSelection;
+}
+
 async function register(
   cfg: TrainConfig,
   name: string,
-  network: TrainedModel,
-  baseline: TrainedModel,
+  fitted: Fitted,
   dataHash: string,
   config: unknown,
   evaluation: unknown,
@@ -215,15 +228,21 @@ async function register(
   const metrics = Object.fromEntries(
     Object.entries(test.network ?? {}).map(([k, v]) => [k, { network: v, baseline: test.baseline?.[k] }]),
   );
+  const { network, baseline, selection } = fitted;
+  // <name>/<version> holds the model score and recommend serve: the network, or the baseline when the network
+  // did not beat it on validation; its card says which and why.
+  // Each saved model's card carries its own test-period calibration.
   const calNet = ctx.calibrationTest.network;
   const calBase = ctx.calibrationTest.baseline;
-  const dir = await saveModel(cfg.modelsDir, network, {
+  const calChampion = fitted.champion === network ? calNet : calBase;
+  const dir = await saveModel(cfg.modelsDir, fitted.champion, {
     name,
     version,
     dataHash,
     metrics,
     clock: ctx.clock,
-    ...(calNet ? { calibrationTest: calNet } : {}),
+    selection,
+    ...(calChampion ? { calibrationTest: calChampion } : {}),
   });
   await writeEvaluation(dir, { model: name, version, backend: ctx.backend, split: ctx.split, evaluation });
   const bdir = await saveModel(cfg.modelsDir, baseline, {
@@ -232,6 +251,7 @@ async function register(
     dataHash,
     metrics,
     clock: ctx.clock,
+    selection,
     ...(calBase ? { calibrationTest: calBase } : {}),
   });
   await writeEvaluation(bdir, {
@@ -253,7 +273,10 @@ async function register(
       actor: 'train',
     });
   }
-  ctx.log.info(`${name}: saved ${version}${promoted ? ' (champion)' : ''}`, { backend: ctx.backend, dir });
+  ctx.log.info(
+    `${name}: saved ${version} (${selection.champion === 'network' ? 'network' : 'logistic baseline'})${promoted ? ' as champion' : ''}`,
+    { backend: ctx.backend, dir },
+  );
   const n = network.training;
   return {
     name,
@@ -268,6 +291,8 @@ async function register(
     test,
     fit_seconds: { network: n.seconds, baseline: baseline.training.seconds },
     members: n.options.members,
+    champion: selection.champion,
+    selection,
     seconds: ctx.seconds,
     ...(calNet ? { calibration_test: calNet } : {}),
   };

@@ -1,7 +1,9 @@
 """Bench-only reference: XGBoost (hist, 2 threads, 300 trees, depth 4, lr 0.05) on the same preprocessed features.
 
-Reads <prefix>.x.f32 (row-major float32), <prefix>.y.u8 and <prefix>.test.u8 written by test/bench/models.ts and
-prints one JSON line: training seconds, scoring rows/s and test AUC. <prefix>.test.u8: 0 train, 1 test, 2 unused. Never a runtime dependency of followup.
+Reads <prefix>.x.f32 (row-major float32), <prefix>.y.u8 and <prefix>.test.u8 written by test/bench/scale.ts and
+prints one JSON line: training seconds, scoring rows/s and test AUC. <prefix>.test.u8: 0 train, 1 test, 2 unused.
+Run with OMP_WAIT_POLICY=PASSIVE (scale.ts does). Never a runtime dependency of followup. The public benchmarks and
+bench:models use scripts/tree_reference.py instead (src/benchmarks/trees.ts).
 """
 import json
 import sys

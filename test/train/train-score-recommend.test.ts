@@ -75,6 +75,17 @@ describe('train', () => {
       expect(md).toContain(`## Calibration on the test period (${ct.period})`);
       expect(existsSync(join(t.dir, 'evaluation.json'))).toBe(true);
       expect(existsSync(join(models, `${t.name}-baseline`, t.version, 'card.json'))).toBe(true);
+      // Champion by validation: the served model is never worse than its baseline on the validation period,
+      // and its card says which of the two it is and why.
+      const base = JSON.parse(
+        readFileSync(join(models, `${t.name}-baseline`, t.version, 'card.json'), 'utf8'),
+      );
+      expect(card.selection).toEqual(t.selection);
+      expect(card.arch).toBe(t.champion === 'network' ? 'mlp' : 'logistic');
+      expect(card.training.validLogLoss).toBeLessThanOrEqual(base.training.validLogLoss);
+      expect(t.selection.baseline).toBe(base.training.validLogLoss);
+      expect(md).toContain('## Champion by validation');
+      expect(md).toContain(t.selection.reason);
       expect(await championVersion(models, t.name)).toBe(t.version);
       // Out of time: every training month precedes every validation month, which precedes every test month.
       expect(t.window.train.at(-1)! < t.window.valid[0]!).toBe(true);

@@ -115,5 +115,6 @@ function human(e: TrainedEntry): string {
     `${e.name} ${e.version}${e.promoted ? ' (champion)' : ''} on ${e.backend}, ${e.seconds.toFixed(1)} s, ${e.rows.train} train / ${e.rows.valid} valid rows${e.period === 'month' ? '' : `, split by ${e.period}`}`,
     `  test AUC network:  ${auc(e.test.network)}`,
     `  test AUC baseline: ${auc(e.test.baseline)}`,
+    `  serves the ${e.champion === 'network' ? 'network' : 'logistic baseline'}: ${e.selection.reason}`,
   ].join('\n');
 }

@@ -38,6 +38,8 @@ export const trainStage = defineStage({
           {
             version: e.version,
             champion: e.promoted,
+            // Network or logistic baseline: what is saved under the name and served (champion by validation).
+            serves: e.champion,
             backend: e.backend,
             test: e.test,
             seconds: Math.round(e.seconds * 10) / 10,
