@@ -87,7 +87,7 @@ export interface TrainedEntry {
   fit_seconds: { network: number; baseline: number };
   /** Ensemble members of the network. */
   members: number;
-  /** The network's test-period calibration: ECE and Brier with Platt alone and with the prior-shift correction. */
+  /** The served model's test-period calibration: ECE and Brier with Platt alone and with the prior-shift correction. */
   calibration_test?: TestCalibration;
   /** Which model is saved (and served) under this name: the network or its logistic baseline; why in selection. */
   champion: ChampionSelection['champion'];
@@ -294,7 +294,7 @@ async function register(
     champion: selection.champion,
     selection,
     seconds: ctx.seconds,
-    ...(calNet ? { calibration_test: calNet } : {}),
+    ...(calChampion ? { calibration_test: calChampion } : {}),
   };
 }
 
