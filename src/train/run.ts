@@ -224,7 +224,10 @@ async function register(
     calibrationTest: { network?: TestCalibration; baseline?: TestCalibration };
   },
 ): Promise<TrainedEntry> {
-  const version = `${ctx.split.test.at(-1)}-${sha256(stableStringify({ dataHash, config, name, backend: ctx.backend })).slice(0, 10)}`;
+  // A baseline served in the network's place is another model under the name: it gets its own version (a
+  // network-served version keeps the string it always had).
+  const served = fitted.champion === fitted.network ? {} : { served: 'baseline' };
+  const version = `${ctx.split.test.at(-1)}-${sha256(stableStringify({ dataHash, config, name, backend: ctx.backend, ...served })).slice(0, 10)}`;
   const metrics = Object.fromEntries(
     Object.entries(test.network ?? {}).map(([k, v]) => [k, { network: v, baseline: test.baseline?.[k] }]),
   );
