@@ -71,7 +71,7 @@ export interface DelinquencyTrainConfig {
   network?: Omit<TrainOptions, 'log' | 'seed'>;
   /**
    * Relative validation log-loss improvement the network needs over its logistic baseline to be the champion
-   * (src/models/champion.ts). Default CHAMPION_MARGIN (0.2 %).
+   * (src/models/champion.ts). Default CHAMPION_MARGIN (0: better at all).
    */
   championMargin?: number;
   /** As-of period of the grid. Default `auto`: month starts, or ISO-week Mondays when fewer than 3 months. */

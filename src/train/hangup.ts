@@ -40,7 +40,7 @@ export interface HangupTrainConfig {
   epochs?: number;
   /** Move the calibration to the latest validation month's base rate when it differs (calibrate.ts). */
   priorShift?: boolean;
-  /** Relative validation log-loss improvement the network needs to be the champion. Default 0.2 %. */
+  /** Relative validation log-loss improvement the network needs to be the champion. Default 0 (better at all). */
   championMargin?: number;
   /** As-of period of the out-of-time split. Default `auto`: months, or ISO weeks when fewer than 3 months. */
   period?: PeriodChoice;
