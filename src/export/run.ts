@@ -26,6 +26,7 @@ import { guardCancellations, heldByTarget } from './guard.ts';
 import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
 import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
 import { checkOutNotWarehouse, checkToken, checkWebhookUrl } from './safety.ts';
+import { removeStaleTemps } from './stale-temp.ts';
 import { ensureExportTables } from './tables.ts';
 import { loadTemplate } from './template.ts';
 import { writeDialerCsv } from './to-csv.ts';
@@ -173,6 +174,14 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
     });
     summary.delivery = await deliverPending(w, { target, exportId: head.export_id, opts, log, clock });
   } else {
+    const stale = await removeStaleTemps(resolve(c.out ?? ''));
+    if (stale.length)
+      log.warn(
+        `export: removed ${counted(stale.length, 'temp file', 'temp files')} an interrupted export left`,
+        {
+          files: stale,
+        },
+      );
     const truncated = await writeFile(w, c, head, cols, template);
     if (template) {
       summary.truncated_cells = truncated;

@@ -3,7 +3,8 @@
  * field by field with the recommendations the fixture inserted; spreadsheet-injection neutralization, template
  * renames, phone masking, and logs free of phones.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -273,6 +274,34 @@ describe('JSON Lines and Parquet', () => {
     for (const l of loans) {
       expect(text).not.toContain(l.phone);
       expect(text).not.toContain(l.phone.slice(1));
+    }
+  });
+});
+
+describe('interrupted exports', () => {
+  it('the next export removes the temp files dead writers left beside the target, and only those', async () => {
+    const out = join(dir, 'stale.jsonl');
+    // A process that has exited (its temp file is litter) and one still running (a writer at work).
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const live = spawn('sleep', ['30']);
+    const deadTmp = `${out}.${dead}.tmp`;
+    const liveTmp = `${out}.${live.pid}.tmp`;
+    const unrelated = `${out}.backup.tmp`;
+    writeFileSync(deadTmp, 'half a file');
+    writeFileSync(liveTmp, 'being written');
+    writeFileSync(unrelated, 'not an export temp file');
+    try {
+      const s = await runExport(deps, { warehouse: db, format: 'jsonl', out });
+      expect(s.written).toBe(recs.length);
+      expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(recs.length);
+      expect(existsSync(deadTmp)).toBe(false);
+      expect(readFileSync(liveTmp, 'utf8')).toBe('being written');
+      expect(readFileSync(unrelated, 'utf8')).toBe('not an export temp file');
+      const warned = log.records.find((r) => r.msg.includes('an interrupted export left'));
+      expect(warned?.msg).toBe('export: removed 1 temp file an interrupted export left');
+      expect(warned?.fields?.files).toEqual([deadTmp]);
+    } finally {
+      live.kill();
     }
   });
 });
