@@ -26,5 +26,8 @@ export async function withLockedWarehouse<T>(
 
 /** Parses a zod-validated option object or throws a UsageError naming each bad flag. */
 export function flagProblems(command: string, issues: { path: PropertyKey[]; message: string }[]): string {
-  return `${command}: ${issues.map((i) => `--${i.path.map(String).join('.')} ${i.message}`).join('; ')}`;
+  // Commander hands options over camelCased (asOf); the user typed --as-of, so name the flag that way.
+  const flag = (path: PropertyKey[]) =>
+    path.map((p) => String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  return `${command}: ${issues.map((i) => `--${flag(i.path).join('.')} ${i.message}`).join('; ')}`;
 }

@@ -70,10 +70,12 @@ export function isIsoDate(text: string): boolean {
  * An as-of date: the one schema every command, stage and library entry point checks it with, so the same input is
  * accepted or refused with the same words everywhere.
  */
-export const AsOfDate = z
-  .string()
-  .regex(ISO_DATE, 'must be a date YYYY-MM-DD')
-  .refine(isIsoDate, 'must be a real calendar date');
+export const AsOfDate = z.string().superRefine((text, ctx) => {
+  if (!ISO_DATE.test(text))
+    ctx.addIssue({ code: 'custom', message: `expected a date YYYY-MM-DD, found ${JSON.stringify(text)}` });
+  else if (!isIsoDate(text))
+    ctx.addIssue({ code: 'custom', message: `expected a real calendar date, found ${JSON.stringify(text)}` });
+});
 
 /** Day number of a calendar date given by parts (month 1–12). */
 export function dayOfParts(y: number, m: number, d: number): number {

@@ -56,37 +56,46 @@ export interface FitResult {
   validLoss: number[];
 }
 
-/** Mean masked log loss per row of logits `z` against targets, over `rows`. */
-export function maskedLogLoss(z: Float32Array, t: Targets, rows: Int32Array): number {
+/**
+ * Mean over `rows` of the summed loss of each row's observed cells (mask 1); `v` is row-major rows.length × k, row i
+ * of `v` being table row rows[i]. The two log losses below differ only in the loss of one cell.
+ */
+function maskedMeanPerRow(
+  v: Float32Array,
+  t: Targets,
+  rows: Int32Array,
+  cellLoss: (x: number, y: number) => number,
+): number {
   let s = 0;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as number;
     for (let j = 0; j < t.k; j++) {
       const c = r * t.k + j;
-      if (!t.m[c]) continue;
-      const zz = z[i * t.k + j] as number;
-      s += Math.max(zz, 0) - zz * (t.y[c] as number) + Math.log1p(Math.exp(-Math.abs(zz)));
+      if (t.m[c]) s += cellLoss(v[i * t.k + j] as number, t.y[c] as number);
     }
   }
   return s / Math.max(1, rows.length);
 }
 
+/** Mean masked log loss per row of logits `z` against targets, over `rows` (numerically stable form). */
+export function maskedLogLoss(z: Float32Array, t: Targets, rows: Int32Array): number {
+  return maskedMeanPerRow(
+    z,
+    t,
+    rows,
+    (zz, y) => Math.max(zz, 0) - zz * y + Math.log1p(Math.exp(-Math.abs(zz))),
+  );
+}
+
 /**
- * Mean masked log loss per row of probabilities `p` (row-major rows.length × k, row i of `p` is table row
- * rows[i]), clipped to [1e-7, 1 − 1e-7] so one confident miss cannot make it infinite.
+ * Mean masked log loss per row of probabilities `p`, clipped to [1e-7, 1 − 1e-7] so one confident miss cannot
+ * make it infinite.
  */
 export function maskedLogLossOfProbabilities(p: Float32Array, t: Targets, rows: Int32Array): number {
-  let s = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as number;
-    for (let j = 0; j < t.k; j++) {
-      const c = r * t.k + j;
-      if (!t.m[c]) continue;
-      const q = Math.min(1 - 1e-7, Math.max(1e-7, p[i * t.k + j] as number));
-      s -= t.y[c] ? Math.log(q) : Math.log(1 - q);
-    }
-  }
-  return s / Math.max(1, rows.length);
+  return maskedMeanPerRow(p, t, rows, (x, y) => {
+    const q = Math.min(1 - 1e-7, Math.max(1e-7, x));
+    return y ? -Math.log(q) : -Math.log(1 - q);
+  });
 }
 
 /** Copies the given rows of a row-major matrix. */

@@ -13,13 +13,7 @@ import type { Logger } from '../core/log.ts';
 import { addDays, addMonths, monthRange, monthStart } from '../core/months.ts';
 import { evaluateHazard } from '../evaluate/index.ts';
 import { buildSnapshots, defaultDataEnd, readHazardLabels, readSnapshotFeatures } from '../features/index.ts';
-import {
-  MIN_PERIODS,
-  type PeriodChoice,
-  type PeriodSplit,
-  periodStart,
-  splitPeriods,
-} from '../features/periods.ts';
+import { MIN_PERIODS, type PeriodSplit, periodStart, splitPeriods } from '../features/periods.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
 import {
@@ -37,6 +31,7 @@ import {
 } from '../models/index.ts';
 import { writePopulation, writePredictions } from '../score/store.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import type { FitConfig } from './config.ts';
 
 /** Below this many onsets in the training rows the hazard network is an ensemble of three (see defaultMembers). */
 export const SMALL_DATA_ONSETS = 2000;
@@ -51,7 +46,7 @@ export function defaultMembers(event: Int32Array, train: Uint8Array): number {
   return onsets < SMALL_DATA_ONSETS ? 3 : 1;
 }
 
-export interface DelinquencyTrainConfig {
+export interface DelinquencyTrainConfig extends FitConfig {
   /** Label horizon in months. Default 6. */
   horizon?: number;
   /** Last date whose events are known. Default: the latest payment or contact in the warehouse. */
@@ -60,24 +55,10 @@ export interface DelinquencyTrainConfig {
   from?: string;
   /** Last as-of month. Default: dataEnd's month minus the horizon, so every test label has matured. */
   to?: string;
-  seed?: number;
   /** Ensemble members of the network. Default 3 below SMALL_DATA_ONSETS training onsets, else 1. */
   members?: number;
-  /** Most epochs. Default 60. */
-  epochs?: number;
-  /** Move the calibration to the latest validation month's base rate when it differs (calibrate.ts). */
-  priorShift?: boolean;
   /** Further network options (architecture, regularization) over the defaults; benchmarks compare variants. */
   network?: Omit<TrainOptions, 'log' | 'seed'>;
-  /**
-   * Relative validation log-loss improvement the network needs over its logistic baseline to be the champion
-   * (src/models/champion.ts). Default CHAMPION_MARGIN (0: better at all).
-   */
-  championMargin?: number;
-  /** As-of period of the grid. Default `auto`: month starts, or ISO-week Mondays when fewer than 3 months. */
-  period?: PeriodChoice;
-  /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
-  signal?: AbortSignal;
 }
 
 export interface DelinquencyTrained {

@@ -13,7 +13,7 @@ import type { Logger } from '../core/log.ts';
 import { monthStart } from '../core/months.ts';
 import { type BinaryEvaluation, evaluateBinary } from '../evaluate/index.ts';
 import { buildHangupRows, readHangupRows } from '../features/index.ts';
-import { type PeriodChoice, type PeriodSplit, periodStart, splitPeriods } from '../features/periods.ts';
+import { type PeriodSplit, periodStart, splitPeriods } from '../features/periods.ts';
 import { buildAttemptSpine } from '../features/spine.ts';
 import type { FeatureTable } from '../features/types.ts';
 import type { FallbackCard } from '../models/index.ts';
@@ -28,24 +28,14 @@ import {
 } from '../models/index.ts';
 import { writePopulation, writePredictions } from '../score/store.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import type { FitConfig } from './config.ts';
 import { logSelection, rowsWhere, testCalibrations } from './delinquency.ts';
 
-export interface HangupTrainConfig {
+export interface HangupTrainConfig extends FitConfig {
   /** First attempt date (UTC, inclusive). Default: all. */
   from?: string;
   /** Attempt date bound (UTC, exclusive). Default: all. */
   to?: string;
-  seed?: number;
-  members?: number;
-  epochs?: number;
-  /** Move the calibration to the latest validation month's base rate when it differs (calibrate.ts). */
-  priorShift?: boolean;
-  /** Relative validation log-loss improvement the network needs to be the champion. Default 0 (better at all). */
-  championMargin?: number;
-  /** As-of period of the out-of-time split. Default `auto`: months, or ISO weeks when fewer than 3 months. */
-  period?: PeriodChoice;
-  /** Aborted on SIGINT/SIGTERM: the fit stops after the current batch. */
-  signal?: AbortSignal;
 }
 
 export interface HangupTrained {
