@@ -17,7 +17,7 @@ import {
   testCalibration,
 } from './calibrate.ts';
 import { PREDICT_BATCH, predictLogits } from './network.ts';
-import { DEFAULT_PLE_BINS, fitPreprocess, transform } from './preprocess.ts';
+import { DEFAULT_PLE_BINS, fitPreprocess, resolvePreprocessOptions, transform } from './preprocess.ts';
 import { rowsOf } from './split.ts';
 import { fitNets, maskedLogLossOfProbabilities, type Targets, takeRows } from './train.ts';
 import type { Split, TrainedModel, TrainOptions } from './types.ts';
@@ -59,23 +59,23 @@ export async function fitModel(
   };
   // The network gets piecewise-linear encodings of its numeric inputs beside their standardized values; the
   // baseline stays the plain logistic model on the standardized values, which the network's wide path contains.
-  const pre = fitPreprocess(
-    table,
-    train,
+  const preprocess = resolvePreprocessOptions(
     arch === 'mlp' ? { bins: DEFAULT_PLE_BINS, ...opts.preprocess } : opts.preprocess,
   );
+  const pre = fitPreprocess(table, train, preprocess);
   const x = transform(pre, table);
   log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
   const fit = await fitNets(x, pre.width, t, train, valid, options, log, opts.signal);
   const zv = predictLogits(fit.nets, takeRows(x, pre.width, valid), valid.length, pre.width);
-  let calibration = opts.calibrate === false ? noCalibration(t.k) : fitPlatt(zv, t, valid);
+  const calibrate = { platt: opts.calibrate !== false, priorShift: opts.priorShift === true };
+  let calibration = calibrate.platt ? fitPlatt(zv, t, valid) : noCalibration(t.k);
   const recent = latestPeriod(table, valid);
   if (calibration.method === 'platt' && recent) {
     const zr = new Float32Array(recent.at.length * t.k);
     recent.at.forEach((pos, i) => {
       zr.set(zv.subarray(pos * t.k, (pos + 1) * t.k), i * t.k);
     });
-    calibration = fitPriorShift(calibration, zr, t, recent.rows, recent.period, opts.priorShift === true);
+    calibration = fitPriorShift(calibration, zr, t, recent.rows, recent.period, calibrate.priorShift);
     const s = calibration.shift;
     if (s?.delta.some((d) => d !== 0)) {
       if (s.applied)
@@ -117,6 +117,8 @@ export async function fitModel(
       validLoss: fit.validLoss,
       validLogLoss,
       options,
+      preprocess,
+      calibrate,
     },
   };
   const window = trainingWindow(table, train);

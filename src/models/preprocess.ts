@@ -78,15 +78,23 @@ const MISSING = '∅';
  */
 export const DEFAULT_PLE_BINS = 0;
 
+/** The options with their defaults filled in: what a fit used, recorded on the model (and in its version). */
+export function resolvePreprocessOptions(opts: PreprocessOptions = {}): Required<PreprocessOptions> {
+  return {
+    clip: opts.clip ?? 0.001,
+    minCount: opts.minCount ?? 20,
+    maxVocab: opts.maxVocab ?? 64,
+    bins: opts.bins ?? 0,
+  };
+}
+
 /** Fits the state on the rows of `table` whose index is in `rows`. */
 export function fitPreprocess(
   table: FeatureTable,
   rows: Int32Array,
   opts: PreprocessOptions = {},
 ): PreprocessState {
-  const clip = opts.clip ?? 0.001;
-  const minCount = opts.minCount ?? 20;
-  const maxVocab = opts.maxVocab ?? 64;
+  const { clip, minCount, maxVocab, bins } = resolvePreprocessOptions(opts);
   const numeric: NumericState[] = [];
   const categorical: CategoricalState[] = [];
   const columns: string[] = [];
@@ -94,7 +102,7 @@ export function fitPreprocess(
   for (const f of table.manifest.features) {
     const start = columns.length;
     if (f.type === 'numeric') {
-      const s = fitNumeric(f.name, requireNumeric(table, f.name), rows, clip, opts.bins ?? 0);
+      const s = fitNumeric(f.name, requireNumeric(table, f.name), rows, clip, bins);
       numeric.push(s);
       columns.push(f.name);
       if (s.missingFlag) columns.push(`${f.name}:missing`);

@@ -61,6 +61,10 @@ export interface TrainingInfo {
   validLogLoss?: number;
   /** Resolved hyper-parameters. */
   options: Required<Omit<FitOptions, 'hidden'>> & { hidden: number[] };
+  /** Resolved preprocessing options (absent in models saved before they were recorded). */
+  preprocess?: Required<PreprocessOptions>;
+  /** Whether Platt scaling was fitted and the prior shift asked for (absent in models saved before). */
+  calibrate?: { platt: boolean; priorShift: boolean };
   /** Training window (first/last as-of date of the training rows), when the table has as-of dates. */
   window?: { from: string; to: string };
 }

@@ -6,14 +6,15 @@
  *                         ├─ fallback ─► models/<name>/fallback.json (+ one warning) ─► score/recommend use it
  *   trainDelinquency ─────┤
  *   trainHangup ──────────┴─► champion by validation (network only when it beats its logistic baseline by the
- *                             margin; src/models/champion.ts) ─► version = hash(data, config) ─► saveModel (the
- *                             chosen model under <name>/, the baseline under <name>-baseline/) + evaluation.json
+ *                             margin; src/models/champion.ts) ─► version = hash(data, config, resolved
+ *                             settings; version.ts) ─► saveModel (the chosen model under <name>/, the baseline
+ *                             under <name>-baseline/) + evaluation.json
  *                             ─► promote (first model, or when asked); the fallback card is removed
- * Versions are content hashes, so training the same data with the same config again writes the same version.
+ * Versions are content hashes, so training the same data with the same config and code defaults again writes the
+ * same version.
  */
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import { sha256, stableStringify } from '../core/hash.ts';
 import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
@@ -35,6 +36,7 @@ import type { Warehouse } from '../warehouse/db.ts';
 import { featureTableHash } from './datahash.ts';
 import { checkDelinquencyData, type DelinquencyTrainConfig, trainDelinquency } from './delinquency.ts';
 import { checkHangupData, type HangupTrainConfig, trainHangup } from './hangup.ts';
+import { modelVersion } from './version.ts';
 
 export interface TrainConfig {
   /** Registry root (models/). */
@@ -224,10 +226,16 @@ async function register(
     calibrationTest: { network?: TestCalibration; baseline?: TestCalibration };
   },
 ): Promise<TrainedEntry> {
-  // A baseline served in the network's place is another model under the name: it gets its own version (a
-  // network-served version keeps the string it always had).
-  const served = fitted.champion === fitted.network ? {} : { served: 'baseline' };
-  const version = `${ctx.split.test.at(-1)}-${sha256(stableStringify({ dataHash, config, name, backend: ctx.backend, ...served })).slice(0, 10)}`;
+  const version = modelVersion({
+    lastTest: ctx.split.test.at(-1)!,
+    name,
+    dataHash,
+    config,
+    backend: ctx.backend,
+    network: fitted.network,
+    baseline: fitted.baseline,
+    selection: fitted.selection,
+  });
   const metrics = Object.fromEntries(
     Object.entries(test.network ?? {}).map(([k, v]) => [k, { network: v, baseline: test.baseline?.[k] }]),
   );
