@@ -53,7 +53,11 @@ describe('model versions', () => {
     expect(effectiveSettings(explicit)).toEqual(effectiveSettings(network));
     expect(version(explicit, baseline)).toBe(v);
     // As if the code's default learning rate, clip share or calibration had changed: same config, new version.
-    for (const o of [{ lr: 0.003 }, { preprocess: { clip: 0.002 } }, { priorShift: true }] as TrainOptions[]) {
+    for (const o of [
+      { lr: 0.003 },
+      { preprocess: { clip: 0.002 } },
+      { priorShift: true },
+    ] as TrainOptions[]) {
       const changed = await fit({ arch: 'mlp', ...o });
       expect(effectiveSettings(changed)).not.toEqual(effectiveSettings(network));
       expect(version(changed, baseline), JSON.stringify(o)).not.toBe(v);
