@@ -4,6 +4,7 @@
  *   as-of months ─► borrower state (point in time) ─► champion h_1…h_H ─► bt_pred ─┐
  *   truth/hazard.csv ─► bt_truth ──────────────────────────────────────────────────┴─► pairs (truth.ts mapping)
  *     ─► Pearson (probability, logit) + decile calibration, overall and per model month k
+ *     ─► per (loan, as-of): the cumulative 6-month risk against the true one and a persistence oracle's (risk-6m.ts)
  */
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
@@ -13,15 +14,35 @@ import { buildBorrowerState, snapshotManifest } from '../features/index.ts';
 import { sliceTable } from '../features/slice.ts';
 import { championVersion, loadModel, predictHazard, type TrainedModel } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { RISK_MONTHS, type RiskSummary, riskAgreement } from './risk-6m.ts';
 import { type Agreement, agreement, pearson } from './stats.ts';
 import {
   appendPredictions,
   createPredictionTable,
   loadTruth,
+  loanWindows,
   type TruthPair,
   truthFile,
   truthPairs,
 } from './truth.ts';
+
+/** What the 6-month comparison's "true" and oracle are, in the JSON beside the figures (risk-6m.ts in full). */
+export const RISK_6M_DEFINITION = {
+  predicted:
+    '1 − Π(1 − h_k), k = 1…6: the champion’s monthly hazards at the as-of date (riskWithin, 6 months)',
+  truth:
+    'the same product over the generator’s hazards of the installments whose onset (due + 30 days) falls in the 6 months after the as-of date, as the generator drew them along the path the world took: later months depend on events after the as-of date (lateness, income shocks, markets), and month 1 is the ex-ante hazard of an installment nearly always already due, whose payment the model has seen (months_2_6 leaves it out)',
+  censoring:
+    'windows past maturity (known at the as-of date) count 0 on both sides; after a loan leaves the truth before maturity (its first onset or a prepayment) the true side holds its last true hazard and the predicted side keeps h_k (both conditional on staying at risk); as-of dates whose 6 months run past the end of the truth are left out',
+  oracle:
+    'persistence oracle: knows the true hazards set by the as-of date (the installment already due and the next one, latent frailty and income shock included) and holds the next one’s for the later months',
+} as const;
+
+/** The 6-month comparison, with the as-of dates it covers. */
+export type Risk6m = RiskSummary & {
+  as_of: { from: string; to: string; months: number };
+  definition: typeof RISK_6M_DEFINITION;
+};
 
 /** What to compare. */
 export interface TruthEvalConfig {
@@ -62,11 +83,19 @@ export interface TruthEvalSummary {
   unseen_ceiling: number;
   /**
    * Risk over the whole unseen horizon per (loan, as-of) with every month from the next installment to H:
-   * 1 − Π(1 − h) of the predicted against 1 − Π(1 − h) of the true hazards — the figure the planner budgets with.
+   * 1 − Π(1 − h) of the predicted against 1 − Π(1 − h) of the true hazards. Only (loan, as-of) whose truth runs
+   * without a gap to its last month count, however short; risk_6m is the fixed-length figure with censoring rules.
    */
   cumulative: Agreement;
   /** Agreement per model month k = 1…H, with the same oracle's Pearson on month k's unseen pairs. */
   by_k: (Agreement & { k: number; ceiling: number })[];
+  /**
+   * The cumulative risk over the next 6 months per (loan, as-of) against the true one, beside the persistence
+   * oracle (risk-6m.ts; `definition` says what "true" is). Null when no as-of date has 6 months of truth after it
+   * or the model has fewer than 6 monthly hazards (`risk_6m_skipped` says which).
+   */
+  risk_6m: Risk6m | null;
+  risk_6m_skipped?: string;
   seconds: number;
 }
 
@@ -118,6 +147,7 @@ export async function truthAgreement(
     log.info('evaluate: scored', { as_of: asOf, loans: state.n });
   }
   const pairs = await truthPairs(w);
+  const risk6 = await sixMonths(w, from, to, monthStart(span.b), H);
   await w.run('DROP TABLE IF EXISTS temp.bt_pred; DROP TABLE IF EXISTS temp.bt_truth');
   const p = Float64Array.from(pairs, (x) => x.predicted);
   const t = Float64Array.from(pairs, (x) => x.truth);
@@ -153,9 +183,44 @@ export async function truthAgreement(
     unseen_ceiling: pearson(of(unseen, ceil), of(unseen, t)),
     cumulative: agreement(cum.predicted, cum.truth),
     by_k: byK,
+    ...risk6,
     seconds: (performance.now() - t0) / 1000,
   };
 }
+
+/**
+ * The 6-month comparison over the as-of dates from `from` whose six windows end by the truth's last month
+ * `lastTruth` (installments due up to A + 6 months − 30 days, i.e. by the end of month A + 5).
+ */
+async function sixMonths(
+  w: Warehouse,
+  from: string,
+  to: string,
+  lastTruth: string,
+  H: number,
+): Promise<Pick<TruthEvalSummary, 'risk_6m' | 'risk_6m_skipped'>> {
+  if (H < RISK_MONTHS)
+    return {
+      risk_6m: null,
+      risk_6m_skipped: `the model has ${H} monthly hazards, fewer than ${RISK_MONTHS}`,
+    };
+  const last = minMonth(to, addMonths(lastTruth, -(RISK_MONTHS - 1)));
+  if (last < from)
+    return {
+      risk_6m: null,
+      risk_6m_skipped: `no as-of date from ${from} to ${to} has ${RISK_MONTHS} months of truth after it (the truth ends in ${lastTruth.slice(0, 7)})`,
+    };
+  const rows = await loanWindows(w, from, last, RISK_MONTHS);
+  return {
+    risk_6m: {
+      as_of: { from, to: last, months: monthRange(from, last).length },
+      ...riskAgreement(rows),
+      definition: RISK_6M_DEFINITION,
+    },
+  };
+}
+
+const minMonth = (a: string, b: string) => (a < b ? a : b);
 
 /** Pairs arrive ordered by (as_of, loan_id, k): the index of the first unseen pair of each (as_of, loan). */
 function firstUnseen(pairs: TruthPair[]): Int32Array {

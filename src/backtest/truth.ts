@@ -99,24 +99,71 @@ export async function appendPredictions(
   }
 }
 
+/**
+ * One row per prediction (as_of, loan_id, k) in `bt_pred`: the installments whose onset falls in its window
+ * (module comment), how many of them have a truth, their combined truth (1 − Π(1 − h); null unless every one has
+ * a truth) and whether they all fall due after the as-of date.
+ */
+const WINDOWS_SQL = `
+  SELECT p.as_of, p.loan_id, p.k, any_value(p.p) AS predicted,
+    count(r.due_on)::INTEGER AS installments,
+    CASE WHEN count(r.due_on) = 0 OR count(t.hazard) < count(r.due_on) THEN NULL
+      -- one installment (the usual case) keeps its hazard exactly; 1 − (1 − h) would round
+      WHEN count(r.due_on) = 1 THEN any_value(t.hazard)
+      ELSE 1 - product(1 - t.hazard) END AS truth,
+    coalesce(min(r.due_on) > any_value(p.as_of), false) AS unseen
+  FROM temp.bt_pred p
+  LEFT JOIN repayments r ON r.loan_id = p.loan_id
+    AND r.due_on + 30 > (p.as_of + to_months(p.k - 1))::DATE
+    AND r.due_on + 30 <= (p.as_of + to_months(p.k))::DATE
+  LEFT JOIN temp.bt_truth t ON t.loan_id = r.loan_id AND t.month = date_trunc('month', r.due_on)::DATE
+  GROUP BY p.as_of, p.loan_id, p.k`;
+
 /** Pairs every prediction in `bt_pred` with the truth in `bt_truth` through `repayments` (module comment). */
 export async function truthPairs(w: Warehouse): Promise<TruthPair[]> {
   return w.all<TruthPair>(
-    `WITH m AS (
-       SELECT p.as_of, p.loan_id, p.k, p.p, t.hazard, r.due_on
-       FROM temp.bt_pred p
-       JOIN repayments r ON r.loan_id = p.loan_id
-         AND r.due_on + 30 > (p.as_of + to_months(p.k - 1))::DATE
-         AND r.due_on + 30 <= (p.as_of + to_months(p.k))::DATE
-       LEFT JOIN temp.bt_truth t ON t.loan_id = r.loan_id AND t.month = date_trunc('month', r.due_on)::DATE
-     )
-     SELECT as_of::VARCHAR AS as_of, loan_id, k, any_value(p) AS predicted,
-       -- one installment (the usual case) keeps its hazard exactly; 1 − (1 − h) would round
-       CASE WHEN count(*) = 1 THEN any_value(hazard) ELSE 1 - product(1 - hazard) END AS truth,
-       min(due_on) > any_value(as_of) AS unseen
-     FROM m GROUP BY as_of, loan_id, k
+    `SELECT as_of::VARCHAR AS as_of, loan_id, k, predicted, truth, unseen
+     FROM (${WINDOWS_SQL})
      -- every installment of the window must have a truth row: otherwise the loan was not at risk there
-     HAVING count(hazard) = count(*)
+     WHERE truth IS NOT NULL
      ORDER BY as_of, loan_id, k`,
+  );
+}
+
+/** The windows k = 1…months of one (as-of, loan), index k − 1 (see WINDOWS_SQL). */
+export interface LoanWindows {
+  as_of: string;
+  loan_id: string;
+  predicted: number[];
+  /** Installments whose onset falls in the window. */
+  installments: number[];
+  /** Combined true hazard of those installments; null when there are none or one has no truth row. */
+  truth: (number | null)[];
+  /** Every installment of the window falls due after the as-of date (false for an empty window). */
+  unseen: boolean[];
+  /** The window starts before the loan's last possible onset (maturity + 30 days): known at the as-of date. */
+  open: boolean[];
+}
+
+/**
+ * Windows 1…`months` of every (as-of, loan) in `bt_pred` with an as-of date from `from` to `to` and at least one
+ * window with a truth (the loan was at risk of a first onset somewhere in them), ordered by as-of and loan.
+ */
+export async function loanWindows(
+  w: Warehouse,
+  from: string,
+  to: string,
+  months: number,
+): Promise<LoanWindows[]> {
+  return w.all<LoanWindows>(
+    `SELECT x.as_of::VARCHAR AS as_of, x.loan_id,
+       list(x.predicted ORDER BY x.k) AS predicted, list(x.installments ORDER BY x.k) AS installments,
+       list(x.truth ORDER BY x.k) AS truth, list(x.unseen ORDER BY x.k) AS unseen,
+       list((x.as_of + to_months(x.k - 1))::DATE < l.maturity_on + 30 ORDER BY x.k) AS open
+     FROM (${WINDOWS_SQL}) x JOIN loans l ON l.loan_id = x.loan_id
+     WHERE x.k <= ${months} AND x.as_of BETWEEN ${literal(from)}::DATE AND ${literal(to)}::DATE
+     GROUP BY x.as_of, x.loan_id
+     HAVING count(x.truth) > 0 AND count(*) = ${months}
+     ORDER BY x.as_of, x.loan_id`,
   );
 }

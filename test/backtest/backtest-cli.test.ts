@@ -2,6 +2,8 @@
  * `followup backtest` end to end on a small generated world, through the real CLI: ingest, train before the
  * period, replay two months. Checks the results file against the report's reader, zero rule violations, the
  * contact match, and the fixed practice's call count re-derived here from the loans and repayments tables.
+ * Then `followup evaluate --truth` on the same warehouse and models: its 6-month risk figures re-derived here from
+ * the world's CSV files and the hazards `followup score` stores.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TruthEvalSummary } from '../../src/backtest/evaluate-truth.ts';
 import type { BacktestResult } from '../../src/backtest/run.ts';
 import { packOf } from '../../src/backtest/schedule.ts';
+import { agreement } from '../../src/backtest/stats.ts';
 import { dayOf } from '../../src/core/days.ts';
 import { closedLoansSql } from '../../src/features/spine.ts';
 import { calendarFor, loadPolicy } from '../../src/recommend/index.ts';
@@ -175,5 +179,191 @@ describe('followup backtest', () => {
     } finally {
       w.close();
     }
+  });
+});
+
+/** Rows of a CSV the generator wrote (it quotes no field of the columns read here). */
+async function csv(file: string): Promise<Record<string, string>[]> {
+  const [head, ...lines] = (await readFile(file, 'utf8')).trimEnd().split('\n');
+  const cols = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i]!, v])));
+}
+
+const DAY_MS = 86_400_000;
+const dayNo = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) / DAY_MS;
+const monthsLater = (ymd: string, k: number) => {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + k);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * One loan's 6-month risks at as-of `a`, written out from the rules of src/backtest/risk-6m.ts over the raw
+ * installments: window k holds the installments with a < due + 30 − (k−1) months ≤ a + k months; windows past
+ * maturity count on neither side; after the loan leaves the truth before maturity the true side holds its last
+ * truth; the oracle has the truths up to the next installment not yet due and holds that one's.
+ */
+function sixMonths(
+  a: string,
+  h: number[],
+  dues: number[],
+  truthOf: (due: number) => number | undefined,
+  maturity: number,
+) {
+  const edge = Array.from({ length: 7 }, (_, k) => dayNo(monthsLater(a, k)));
+  const inst = edge.slice(1).map((e, k) => dues.filter((d) => edge[k]! < d + 30 && d + 30 <= e));
+  const t = inst.map((ds) =>
+    ds.length && ds.every((d) => truthOf(d) !== undefined)
+      ? 1 - ds.reduce((s, d) => s * (1 - truthOf(d)!), 1)
+      : null,
+  );
+  const known = t.flatMap((x, k) => (x === null ? [] : [k]));
+  if (!known.length) return undefined;
+  const last = known.at(-1)!;
+  const head = known.find((k) => Math.min(...inst[k]!) > edge[0]!) ?? -1;
+  const h0 = t[head >= 0 ? head : last]!;
+  const upTo = head >= 0 ? head : last;
+  let sp = 1;
+  let st = 1;
+  let so = 1;
+  let held = t[known[0]!]!;
+  let censored = false;
+  let matured = false;
+  for (let k = 0; k < 6; k++) {
+    if (edge[k]! >= maturity + 30) {
+      matured = true;
+      continue;
+    }
+    sp *= 1 - h[k]!;
+    const tk = t[k];
+    if (tk !== null && tk !== undefined) {
+      held = tk;
+      st *= 1 - tk;
+      so *= k <= upTo ? 1 - tk : (1 - h0) ** inst[k]!.length;
+    } else if (k > last || inst[k]!.length > 0) {
+      censored = true;
+      st *= 1 - held;
+      so *= 1 - h0;
+    }
+  }
+  return { p: 1 - sp, t: 1 - st, o: 1 - so, censored, matured };
+}
+
+function pearsonOf(x: number[], y: number[]): number {
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((v, i) => {
+    sxy += (v - mx) * (y[i]! - my);
+    sxx += (v - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}
+const logitOf = (p: number) => Math.log(p / (1 - p));
+
+describe('followup evaluate --truth', () => {
+  const AS_OF = '2024-03-01';
+  let all: TruthEvalSummary;
+  let one: TruthEvalSummary;
+
+  beforeAll(async () => {
+    const args = ['--warehouse', join(dir, 'w.duckdb'), '--models', join(dir, 'models')];
+    all = JSON.parse(await cli('evaluate', ...args, '--truth', join(dir, 'world'), '--json'));
+    one = JSON.parse(
+      await cli(
+        'evaluate',
+        ...args,
+        '--truth',
+        join(dir, 'world'),
+        '--from',
+        '2024-03',
+        '--to',
+        '2024-03',
+        '--json',
+      ),
+    );
+    await cli('score', ...args, '--as-of', AS_OF, '--no-reasons', '--json');
+  }, 600_000);
+
+  it('reports the 6-month risk beside the oracle, on as-of dates with 6 months of truth after them', () => {
+    const r = all.risk_6m!;
+    // The world's truth ends in 2024-12: the last as-of date whose six windows it covers is 2024-07-01.
+    expect(r.as_of).toEqual({ from: all.as_of.from, to: '2024-07-01', months: 16 });
+    expect(all.as_of.to).toBe('2024-12-01');
+    expect(Object.keys(r.definition).sort()).toEqual(['censoring', 'oracle', 'predicted', 'truth']);
+    for (const g of [r.model, r.oracle, r.months_2_6.model, r.months_2_6.oracle]) {
+      expect(g.n).toBe(r.n);
+      expect(g.deciles).toHaveLength(10);
+      expect(g.pearson_logit).toBeGreaterThan(-1);
+      expect(g.pearson_logit).toBeLessThanOrEqual(1);
+    }
+    expect(r.censored).toBeGreaterThan(0);
+    expect(r.matured).toBeGreaterThan(0);
+    // The truths already known at the as-of date put the oracle above any model here.
+    expect(r.oracle.pearson_logit).toBeGreaterThan(r.model.pearson_logit);
+    // The monthly figures stay.
+    expect(all.by_k.map((b) => b.k)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(all.next.n).toBeGreaterThan(0);
+  });
+
+  it("re-derives one as-of date's figures from the world's files and the scored hazards", async () => {
+    const world = join(dir, 'world');
+    const truth = new Map(
+      (await csv(join(world, 'truth', 'hazard.csv'))).map((r) => [
+        `${r.loan_id}|${r.month}`,
+        Number(r.hazard),
+      ]),
+    );
+    const dues = new Map<string, string[]>();
+    for (const r of await csv(join(world, 'repayments.csv')))
+      dues.set(r.loan_id!, [...(dues.get(r.loan_id!) ?? []), r.due_on!]);
+    const maturity = new Map((await csv(join(world, 'loans.csv'))).map((r) => [r.loan_id!, r.maturity_on!]));
+    const w = await openWarehouse(join(dir, 'w.duckdb'), { readOnly: true });
+    let scored: { loan_id: string; hazard: number[] }[];
+    try {
+      scored = await w.all(
+        `SELECT loan_id, hazard FROM scores WHERE as_of = DATE '${AS_OF}' ORDER BY loan_id`,
+      );
+    } finally {
+      w.close();
+    }
+    const got = scored.flatMap((s) => {
+      const ds = dues.get(s.loan_id) ?? [];
+      const byDay = new Map(ds.map((d) => [dayNo(d), d]));
+      const x = sixMonths(
+        AS_OF,
+        s.hazard,
+        [...byDay.keys()],
+        (d) => truth.get(`${s.loan_id}|${byDay.get(d)!.slice(0, 8)}01`),
+        dayNo(maturity.get(s.loan_id)!),
+      );
+      return x ? [x] : [];
+    });
+    const r = one.risk_6m!;
+    expect(r.as_of).toEqual({ from: AS_OF, to: AS_OF, months: 1 });
+    expect(got.length).toBeGreaterThan(50);
+    expect(r.n).toBe(got.length);
+    expect(r.censored).toBe(got.filter((x) => x.censored).length);
+    expect(r.matured).toBe(got.filter((x) => x.matured).length);
+    expect(r.censored).toBeGreaterThan(0);
+    const p = got.map((x) => x.p);
+    const t = got.map((x) => x.t);
+    const o = got.map((x) => x.o);
+    expect(r.model.mean_predicted).toBeCloseTo(p.reduce((s, v) => s + v, 0) / p.length, 9);
+    expect(r.model.mean_truth).toBeCloseTo(t.reduce((s, v) => s + v, 0) / t.length, 9);
+    expect(r.model.pearson).toBeCloseTo(pearsonOf(p, t), 6);
+    expect(r.model.pearson_logit).toBeCloseTo(pearsonOf(p.map(logitOf), t.map(logitOf)), 6);
+    expect(r.oracle.pearson_logit).toBeCloseTo(pearsonOf(o.map(logitOf), t.map(logitOf)), 6);
+    expect(r.oracle.mean_predicted).toBeCloseTo(o.reduce((s, v) => s + v, 0) / o.length, 9);
+    // Deciles of the prediction: the same bins (ties aside, the scored hazards order the loans alike).
+    const bins = agreement(p, t).deciles;
+    r.model.deciles.forEach((d, i) => {
+      expect(d.n).toBe(bins[i]!.n);
+      expect(d.predicted).toBeCloseTo(bins[i]!.predicted, 9);
+      expect(d.truth).toBeCloseTo(bins[i]!.truth, 9);
+    });
   });
 });

@@ -48,7 +48,14 @@ await mkdir(out, { recursive: true });
 await cli('generate', '--borrowers', values.borrowers, '--seed', values.seed, '--out', world);
 await cli('ingest', '--warehouse', wh, world);
 await cli('train', '--warehouse', wh, '--models', models);
-type Ag = { n: number; pearson: number; pearson_logit: number; mean_predicted: number; mean_truth: number };
+type Ag = {
+  n: number;
+  pearson: number;
+  pearson_logit: number;
+  mean_predicted: number;
+  mean_truth: number;
+  deciles: { predicted: number; truth: number }[];
+};
 const ev = (await cli(
   'evaluate',
   '--warehouse',
@@ -64,9 +71,30 @@ const ev = (await cli(
   cumulative: Ag;
   unseen_ceiling: number;
   by_k: (Ag & { k: number; ceiling: number })[];
+  risk_6m: {
+    n: number;
+    censored: number;
+    matured: number;
+    as_of: { from: string; to: string };
+    model: Ag;
+    oracle: Ag;
+    months_2_6: { model: Ag; oracle: Ag };
+  } | null;
+  risk_6m_skipped?: string;
 };
 const f = (a: Ag) =>
   `Pearson ${a.pearson.toFixed(3)} (logit ${a.pearson_logit.toFixed(3)}), mean ${(100 * a.mean_predicted).toFixed(3)} % vs true ${(100 * a.mean_truth).toFixed(3)} %, n ${a.n}`;
+const r6 = ev.risk_6m;
+if (r6) {
+  console.log(
+    `evaluate 6-month risk per loan and as-of (${r6.as_of.from} … ${r6.as_of.to}; ${r6.censored} censored, ${r6.matured} maturing): ${f(r6.model)}; persistence oracle ${f(r6.oracle)}`,
+  );
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  console.log(
+    `  by decile: ${r6.model.deciles.map((d) => `${pct(d.predicted)}/${pct(d.truth)}`).join(', ')}`,
+  );
+  console.log(`  months 2–6 alone: ${f(r6.months_2_6.model)}; oracle ${f(r6.months_2_6.oracle)}`);
+} else console.log(`evaluate 6-month risk: not computed (${ev.risk_6m_skipped})`);
 console.log(`evaluate overall: ${f(ev.overall)}`);
 console.log(`evaluate next installment (not yet due at as-of): ${f(ev.next)}`);
 console.log(`evaluate risk over the unseen months per loan and as-of: ${f(ev.cumulative)}`);
