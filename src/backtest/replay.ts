@@ -307,14 +307,14 @@ export async function replay(
           lastFailedBand: null,
           hangupDays: [],
         };
-        // Collection calls are not learnt from (as in the warehouse's profiles); their outcome still counts.
-        if (r.purpose !== 'collection') x.counts.attempts[band]!++;
+        // Every call is learnt from, collection calls too (as in the warehouse's profiles).
+        x.counts.attempts[band]!++;
         if (u < ph) {
-          if (r.purpose !== 'collection') x.counts.hangups[band]!++;
+          x.counts.hangups[band]!++;
           x.hangupDays.push(day);
           x.lastFailedBand = band;
         } else if (u < ph + pa) {
-          if (r.purpose !== 'collection') x.counts.pickups[band]!++;
+          x.counts.pickups[band]!++;
           x.lastFailedBand = null;
         } else x.lastFailedBand = band;
         learnt.set(o.borrower_id, x);
