@@ -37,9 +37,17 @@ export function buildProgram(config?: LoadedConfig): Command {
   return program;
 }
 
+/**
+ * A write past the file-size limit (`ulimit -f`) raises SIGXFSZ. Node ignores it, so the write fails with EFBIG
+ * and becomes a typed no-room error; but signal-exit (loaded by proper-lockfile) listens to SIGXFSZ and, alone on
+ * it, re-raises it with the default action, killing the process mid-write. This listener keeps it from being alone.
+ */
+const ignoreFileSizeSignal = () => {};
+
 /** Runs the CLI and returns the exit code. `argv` as in process.argv. */
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes('--json');
+  process.on('SIGXFSZ', ignoreFileSizeSignal);
   try {
     const file = findConfig(process.cwd());
     const program = buildProgram(file ? loadConfig(file) : undefined);
@@ -47,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     return handleError(e, wantsJson);
+  } finally {
+    process.off('SIGXFSZ', ignoreFileSizeSignal);
   }
 }
 

@@ -3,7 +3,7 @@
  * User text never reaches SQL except through `ident()` (identifiers) or bound parameters (values).
  */
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { BusyError, FollowupError } from '../core/errors.ts';
+import { BusyError, FollowupError, isNoRoom, NO_ROOM_WORDS, NoRoomError } from '../core/errors.ts';
 
 /** The warehouse file is not a DuckDB database, or is truncated or corrupt. Exit 2. */
 export class WarehouseError extends FollowupError {
@@ -26,6 +26,29 @@ export function damaged(path: string, e: unknown): unknown {
       cause: e,
     },
   );
+}
+
+/**
+ * DuckDB's error for a write that found no room (the WAL at COMMIT, the database file at a checkpoint or for a
+ * large uncommitted insert): a NoRoomError naming the warehouse. The failed statement or COMMIT was rolled back.
+ */
+function noRoom(path: string, e: unknown): unknown {
+  if (!isNoRoom(e) || e instanceof FollowupError) return e;
+  // A COPY to an export file names that file: the caller reports it as the output's error, not the warehouse's.
+  const file = /Could not write file "([^"]*)"/.exec((e as Error).message)?.[1];
+  if (file !== undefined && !file.startsWith(path)) return e;
+  return new NoRoomError(`cannot write warehouse ${path}: ${NO_ROOM_WORDS}: ${firstLine(e)}`, {
+    place: { file: path },
+    hint: 'free space on its disk (or raise the limit) and run again; the unfinished transaction was rolled back, so the warehouse holds what it held before this run',
+    cause: e,
+  });
+}
+
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/** One place that turns a DuckDB failure into the project's typed errors. */
+function translate(path: string, e: unknown): unknown {
+  return damaged(path, noRoom(path, e));
 }
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -96,7 +119,7 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
       throw new BusyError(`warehouse ${path} is in use by another process`, {
         hint: 'wait for the other run to finish, then retry',
       });
-    throw damaged(path, e);
+    throw translate(path, e);
   }
   const conn = await instance.connect();
   // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
@@ -113,7 +136,7 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
       try {
         await conn.run(sql, params);
       } catch (e) {
-        throw damaged(path, e);
+        throw translate(path, e);
       }
     },
     async all<T>(sql: string, params?: Params) {
@@ -121,7 +144,7 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
         const reader = await conn.runAndReadAll(sql, params);
         return reader.getRowObjectsJS() as T[];
       } catch (e) {
-        throw damaged(path, e);
+        throw translate(path, e);
       }
     },
     async one<T>(sql: string, params?: Params) {
@@ -134,7 +157,9 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
       inTx = true;
       try {
         const out = await fn(w);
-        await conn.run('COMMIT');
+        await conn.run('COMMIT').catch((e: unknown) => {
+          throw translate(path, e);
+        });
         return out;
       } catch (e) {
         await conn.run('ROLLBACK').catch(() => {});
