@@ -1,10 +1,12 @@
 /**
  * The CLI entry: builds the commander program from the command registry and owns the one top-level error
- * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy, 5 drift).
+ * handler that maps typed errors to exit codes (0 ok, 1 internal, 2 bad input or usage, 3 partial, 4 busy, 5 drift,
+ * 130/143 interrupted).
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FollowupError, formatPlace, PartialError } from '../core/errors.ts';
+import { trapInterrupts } from '../core/interrupt.ts';
 import { COMMANDS } from './commands/index.ts';
 import { applyConfig, findConfig, type LoadedConfig, loadConfig } from './config.ts';
 import { jsonReplacer } from './context.ts';
@@ -37,9 +39,19 @@ export function buildProgram(config?: LoadedConfig): Command {
   return program;
 }
 
+/**
+ * A write past the file-size limit (`ulimit -f`) raises SIGXFSZ. Node ignores it, so the write fails with EFBIG
+ * and becomes a typed no-room error; but signal-exit (loaded by proper-lockfile) listens to SIGXFSZ and, alone on
+ * it, re-raises it with the default action, killing the process mid-write. This listener keeps it from being alone.
+ */
+const ignoreFileSizeSignal = () => {};
+
 /** Runs the CLI and returns the exit code. `argv` as in process.argv. */
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes('--json');
+  process.on('SIGXFSZ', ignoreFileSizeSignal);
+  // SIGINT/SIGTERM stop every command at its next check point with exit 130/143 (src/core/interrupt.ts).
+  const trap = trapInterrupts();
   try {
     const file = findConfig(process.cwd());
     const program = buildProgram(file ? loadConfig(file) : undefined);
@@ -47,6 +59,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     return handleError(e, wantsJson);
+  } finally {
+    trap.release();
+    process.off('SIGXFSZ', ignoreFileSizeSignal);
   }
 }
 

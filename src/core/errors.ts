@@ -110,6 +110,31 @@ export class InsufficientDataError extends FollowupError {
   }
 }
 
+/**
+ * No room to write: the disk is full (ENOSPC), the user's quota is used up (EDQUOT) or the file would pass the
+ * process's file-size limit (EFBIG, `ulimit -f`). The user's environment, not a bug: exit 2, naming what could not
+ * be written. Node reports these as errno codes, DuckDB as "Could not write file …: <strerror>" text.
+ */
+export class NoRoomError extends FollowupError {
+  constructor(message: string, opts: { place?: Place; hint?: string; cause?: unknown } = {}) {
+    super('E_NO_ROOM', 2, message, opts);
+  }
+}
+
+const NO_ROOM_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+// strerror(3) of the same three codes, as DuckDB's IO errors quote them.
+const NO_ROOM_TEXT = /No space left on device|Disk quota exceeded|File too large/i;
+
+/** True when `e` is a write that failed for lack of room (full disk, quota, file-size limit). */
+export function isNoRoom(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && NO_ROOM_CODES.has(code)) return true;
+  return e instanceof Error && NO_ROOM_TEXT.test(e.message);
+}
+
+/** The words every no-room message uses after the name of what could not be written. */
+export const NO_ROOM_WORDS = 'no room (the disk is full, the quota used up or the file-size limit reached)';
+
 /** A run stopped by SIGINT or SIGTERM before it finished. Exit 128 + the signal number (130, 143). */
 export class InterruptedError extends FollowupError {
   /** The signal that stopped the run. */

@@ -18,7 +18,9 @@ import { dirname, resolve } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { BadInputError, BusyError, PartialError, UsageError } from '../core/errors.ts';
 import { counted } from '../core/format.ts';
+import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
+import { removeStaleTemps, tempPathOf } from '../core/temp-files.ts';
 import { type Warehouse, withWarehouse } from '../warehouse/db.ts';
 import { ensureRecommendationTables } from '../warehouse/recommendations.ts';
 import { ensureContractTables } from '../warehouse/schema.ts';
@@ -26,7 +28,6 @@ import { guardCancellations, heldByTarget } from './guard.ts';
 import { type ExportHead, newExportHead, recordExport } from './ledger.ts';
 import { buildPlan, planSize, recommendationColumns, resolveRun } from './plan.ts';
 import { checkOutNotWarehouse, checkToken, checkWebhookUrl } from './safety.ts';
-import { removeStaleTemps } from './stale-temp.ts';
 import { ensureExportTables } from './tables.ts';
 import { loadTemplate } from './template.ts';
 import { writeDialerCsv } from './to-csv.ts';
@@ -101,7 +102,17 @@ function validate(config: ExportConfig): ExportConfigParsed {
   return c;
 }
 
+/**
+ * A file export is one transaction, from the tables' creation to the ledger: a run killed, stopped or failed
+ * before its COMMIT leaves the warehouse as it was (the file is then absent, the old one, or — killed between the
+ * rename and the COMMIT — complete, and the next export writes it again). A webhook export commits its queue
+ * first and then records each delivery as it happens, so it is not one transaction.
+ */
 async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): Promise<ExportSummary> {
+  return c.format === 'webhook' ? exportIn(w, deps, c) : w.tx(() => exportIn(w, deps, c));
+}
+
+async function exportIn(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): Promise<ExportSummary> {
   const { log, clock } = deps;
   const started = Date.now();
   await ensureContractTables(w);
@@ -214,7 +225,7 @@ async function writeFile(
 ): Promise<number> {
   const out = resolve(c.out ?? '');
   // Written beside the target and renamed: a reader never sees half a file, a failure leaves the old one.
-  const tmp = `${out}.${process.pid}.tmp`;
+  const tmp = tempPathOf(out);
   let truncated = 0;
   try {
     if (c.format === 'csv' && template) truncated = await writeDialerCsv(w, template, tmp);
@@ -222,6 +233,11 @@ async function writeFile(
     else if (c.format === 'parquet') await writeParquet(w, cols, c.maskPhone, tmp);
     else if (c.format === 'ics')
       await writeIcs(w, { maskPhone: c.maskPhone, exportedAt: head.exported_at, name: 'Follow-ups' }, tmp);
+    // Asked to stop while writing: keep the old file (the temp file is removed below), commit nothing.
+    throwIfInterrupted(
+      w.signal,
+      `before ${out} was put in place; the file and the warehouse are as they were`,
+    );
     await rename(tmp, out);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.ts';
 import { BadInputError, FollowupError, UsageError } from '../core/errors.ts';
 import { stableStringify } from '../core/hash.ts';
+import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { openWarehouse } from '../warehouse/db.ts';
@@ -103,6 +104,12 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
     let drift = false;
     const outputs: StepOutputs = {};
     for (const step of spec.stages) {
+      // Asked to stop (SIGINT/SIGTERM): the steps done stay done, the next one never starts; the run is recorded
+      // as failed below. A step stopped midway rolls its own transaction back.
+      throwIfInterrupted(
+        w.signal,
+        `before step ${step.id}; the steps before it are done, a re-run does the rest`,
+      );
       const stage = opts.stages[step.uses]!;
       const t0 = opts.clock.now();
       const when = interpolate(step.when, params, `stages.${step.id}.when`);

@@ -16,6 +16,7 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { sha256 } from '../core/hash.ts';
+import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import type { FallbackCard } from '../models/index.ts';
@@ -87,7 +88,21 @@ function sayFallback(r: Recommendation, code: string, card: FallbackCard, replac
   }
 }
 
+/**
+ * Scores, plans and stores one run in ONE transaction (scores, score population, the run, its follow-ups and its
+ * script library): a run killed, stopped or failed anywhere leaves the warehouse as it was, never scores without
+ * their plan or a plan without its library.
+ */
 export async function runRecommend(
+  w: Warehouse,
+  cfg: RecommendConfig,
+  log: Logger,
+  clock: Clock,
+): Promise<RecommendSummary> {
+  return w.tx(() => recommendIn(w, cfg, log, clock));
+}
+
+async function recommendIn(
   w: Warehouse,
   cfg: RecommendConfig,
   log: Logger,
@@ -106,8 +121,11 @@ export async function runRecommend(
   }
   // Each phase logs its seconds, so a slow run says where its time went.
   const watch = stopwatch();
-  const lap = (msg: string, fields: Record<string, unknown> = {}) =>
+  // …and is a check point: asked to stop (SIGINT/SIGTERM), the run ends there and its transaction rolls back.
+  const lap = (msg: string, fields: Record<string, unknown> = {}) => {
     log.info(msg, { ...fields, seconds: Math.round(watch() * 1000) / 1000 });
+    throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
+  };
   const planning = await preparePlanning(
     w,
     {
@@ -191,6 +209,7 @@ export async function runRecommend(
     clock,
   );
   await recordLibrary(w, runId, library);
+  // Written inside the transaction: runRecommend's COMMIT makes them final.
   lap('recommendations written', { run_id: runId, n: sink.count });
   return {
     run_id: runId,

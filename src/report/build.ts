@@ -8,10 +8,16 @@
  *
  * Reads: loans, repayments, contacts, recommendation_runs, recommendations, eval_predictions, score_population,
  * features_snapshot, scores, backtest_results JSON. Writes: files only; the warehouse is opened read-only by the CLI.
+ *
+ * Every file is written whole (temp file, then rename) and index.html — the page, which inlines every chart — last:
+ * a report killed or stopped midway leaves whole files only, and the old page or none, never half a page. Temp
+ * files a killed report left are removed by the next one.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
+import { removeStaleTempsIn, writeWhole } from '../core/temp-files.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { buildCharts, type Note } from './charts/index.ts';
 import { type CollectOptions, collectReportData } from './collect.ts';
@@ -43,21 +49,28 @@ export interface ReportSummary {
 
 export async function buildReport(w: Warehouse, opts: ReportOptions): Promise<ReportSummary> {
   const data = await collectReportData(w, opts);
-  return writeReport(data, opts);
+  return writeReport(data, w.signal ? { ...opts, signal: w.signal } : opts);
 }
+
+/** What a report writes: its data, the charts' specs and images, the page. */
+const REPORT_FILE = /\.(json|svg|png|html)$/;
 
 /** Writes every output of a report from its data (also used to rebuild from a saved report-data.json). */
 export async function writeReport(
   data: ReportData,
-  opts: { outDir: string; log: Logger; images?: boolean },
+  opts: { outDir: string; log: Logger; images?: boolean; signal?: AbortSignal },
 ): Promise<ReportSummary> {
   mkdirSync(opts.outDir, { recursive: true });
+  const stale = await removeStaleTempsIn(opts.outDir, (name) => REPORT_FILE.test(name));
+  if (stale.length) opts.log.warn('report: removed temp files an interrupted report left', { files: stale });
   const files: string[] = [];
-  const put = (name: string, content: string | Uint8Array) => {
-    writeFileSync(join(opts.outDir, name), content);
+  const put = async (name: string, content: string | Uint8Array) => {
+    // Asked to stop: end between two whole files, before the page.
+    throwIfInterrupted(opts.signal, `while writing the report; ${opts.outDir}/index.html was not replaced`);
+    await writeWhole(join(opts.outDir, name), content);
     files.push(name);
   };
-  put('report-data.json', `${JSON.stringify(data, null, 2)}\n`);
+  await put('report-data.json', `${JSON.stringify(data, null, 2)}\n`);
   const { charts, notes } = buildCharts(data);
   const images = opts.images ?? true;
   if (images && !reportFonts().cjk)
@@ -65,13 +78,13 @@ export async function writeReport(
       hint: 'apt-get install fonts-noto-cjk',
     });
   for (const c of charts) {
-    put(`${c.name}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`);
+    await put(`${c.name}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`);
     if (!images) continue;
     const svg = await specToSvg(c.spec);
-    put(`${c.name}.svg`, svg);
-    put(`${c.name}.png`, svgToPng(svg));
+    await put(`${c.name}.svg`, svg);
+    await put(`${c.name}.png`, svgToPng(svg));
   }
-  put('index.html', renderHtml(data, charts, notes));
+  await put('index.html', renderHtml(data, charts, notes));
   for (const n of notes) opts.log.warn(`report: ${n.name} not available`, { reason: n.reason });
   opts.log.info('report written', { out_dir: opts.outDir, charts: charts.length, notes: notes.length });
   return {

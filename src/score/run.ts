@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.ts';
+import { yieldAndCheck } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import { buildBorrowerState, snapshotManifestOf } from '../features/index.ts';
@@ -76,12 +77,17 @@ export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): P
     const why = cfg.reasons === false ? [] : explain(model, part, 3);
     for (let i = a; i < b; i++) reasons[i] = (why[i - a] ?? []).map((r) => r.text);
     seconds.reasons += lap();
+    // A check point per chunk: the predictions are synchronous, so let a pending SIGINT/SIGTERM handler run.
+    await yieldAndCheck(w.signal, 'while scoring; nothing of this run was written');
   }
   log.info('scored', { loans: state.n, as_of: cfg.asOf, model: version, seconds });
-  await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
   const score = new Float64Array(state.n);
   for (let i = 0; i < state.n; i++) score[i] = 1 - productSurvival(hazard, i, H, H);
-  await writePopulation(w, 'delinquency', 'scored', { ...state.numeric, score });
+  // One transaction for both tables: a run killed or stopped between them leaves neither half-written.
+  await w.tx(async () => {
+    await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
+    await writePopulation(w, 'delinquency', 'scored', { ...state.numeric, score });
+  });
   seconds.store = lap();
   return { state, hazard, horizon: H, reasons, version, seconds };
 }
@@ -132,7 +138,23 @@ async function storeScores(
   reasons: string[][],
   version: string,
 ): Promise<void> {
-  await ensureScoresTable(w);
+  // Inside the transaction from the table's creation on: a stopped first run leaves no empty `scores` behind.
+  await w.tx(async (t) => {
+    await ensureScoresTable(t);
+    await stageAndReplace(t, asOf, state, hazard, H, reasons, version);
+  });
+}
+
+/** Replaces the day's rows of the staged loans; runs inside storeScores' transaction. */
+async function stageAndReplace(
+  w: Warehouse,
+  asOf: string,
+  state: FeatureTable,
+  hazard: Float32Array,
+  H: number,
+  reasons: string[][],
+  version: string,
+): Promise<void> {
   await w.run('CREATE OR REPLACE TEMP TABLE score_stage (loan_id VARCHAR, hazard VARCHAR, reasons VARCHAR)');
   const app = await w.conn.createAppender('score_stage', 'main', 'temp');
   try {
@@ -145,20 +167,18 @@ async function storeScores(
   } finally {
     app.closeSync();
   }
-  await w.tx(async (t) => {
-    await t.run(
-      'DELETE FROM scores WHERE as_of = $1::DATE AND loan_id IN (SELECT loan_id FROM temp.score_stage)',
-      [asOf],
-    );
-    await t.run(
-      `INSERT INTO scores
-       SELECT $1::DATE, loan_id, $2, hz,
-         1 - list_product(list_transform(hz[1:3], x -> 1 - x)),
-         1 - list_product(list_transform(hz, x -> 1 - x)),
-         json_extract_string(reasons, '$[*]')
-       FROM (SELECT loan_id, hazard::JSON::DOUBLE[] AS hz, reasons FROM temp.score_stage)`,
-      [asOf, version],
-    );
-  });
+  await w.run(
+    'DELETE FROM scores WHERE as_of = $1::DATE AND loan_id IN (SELECT loan_id FROM temp.score_stage)',
+    [asOf],
+  );
+  await w.run(
+    `INSERT INTO scores
+     SELECT $1::DATE, loan_id, $2, hz,
+       1 - list_product(list_transform(hz[1:3], x -> 1 - x)),
+       1 - list_product(list_transform(hz, x -> 1 - x)),
+       json_extract_string(reasons, '$[*]')
+     FROM (SELECT loan_id, hazard::JSON::DOUBLE[] AS hz, reasons FROM temp.score_stage)`,
+    [asOf, version],
+  );
   await w.run('DROP TABLE temp.score_stage');
 }

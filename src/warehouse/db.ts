@@ -3,7 +3,15 @@
  * User text never reaches SQL except through `ident()` (identifiers) or bound parameters (values).
  */
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { BusyError, FollowupError } from '../core/errors.ts';
+import {
+  BusyError,
+  FollowupError,
+  InterruptedError,
+  isNoRoom,
+  NO_ROOM_WORDS,
+  NoRoomError,
+} from '../core/errors.ts';
+import { interruptSignal, signalName, throwIfInterrupted } from '../core/interrupt.ts';
 
 /** The warehouse file is not a DuckDB database, or is truncated or corrupt. Exit 2. */
 export class WarehouseError extends FollowupError {
@@ -28,6 +36,35 @@ export function damaged(path: string, e: unknown): unknown {
   );
 }
 
+/**
+ * DuckDB's error for a write that found no room (the WAL at COMMIT, the database file at a checkpoint or for a
+ * large uncommitted insert): a NoRoomError naming the warehouse. The failed statement or COMMIT was rolled back.
+ */
+function noRoom(path: string, e: unknown): unknown {
+  if (!isNoRoom(e) || e instanceof FollowupError) return e;
+  // A COPY to an export file names that file: the caller reports it as the output's error, not the warehouse's.
+  const file = /Could not write file "([^"]*)"/.exec((e as Error).message)?.[1];
+  if (file !== undefined && !file.startsWith(path)) return e;
+  return new NoRoomError(`cannot write warehouse ${path}: ${NO_ROOM_WORDS}: ${firstLine(e)}`, {
+    place: { file: path },
+    hint: 'free space on its disk (or raise the limit) and run again; the unfinished transaction was rolled back, so the warehouse holds what it held before this run',
+    cause: e,
+  });
+}
+
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/** One place that turns a DuckDB failure into the project's typed errors. */
+function translate(path: string, e: unknown, signal: AbortSignal | undefined): unknown {
+  // The abort listener below interrupted the query: say which signal stopped the run, not DuckDB's words.
+  if (signal?.aborted && e instanceof Error && /INTERRUPT/.test(e.message) && !(e instanceof FollowupError))
+    return new InterruptedError(
+      signalName(signal),
+      'during a warehouse query; its unfinished transaction was rolled back',
+    );
+  return damaged(path, noRoom(path, e));
+}
+
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
 export interface Warehouse {
@@ -40,8 +77,13 @@ export interface Warehouse {
   all<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]>;
   /** First row or undefined. */
   one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined>;
-  /** Runs `fn` inside BEGIN/COMMIT; rolls back on any error so a failed step leaves the warehouse as it was. */
+  /**
+   * Runs `fn` inside BEGIN/COMMIT; rolls back on any error so a failed step leaves the warehouse as it was. An
+   * interrupt (SIGINT/SIGTERM) before the COMMIT rolls back too: a stopped stage has written nothing.
+   */
   tx<T>(fn: (w: Warehouse) => Promise<T>): Promise<T>;
+  /** Aborted when the run is asked to stop (see OpenOptions.signal); stages check it before irreversible steps. */
+  readonly signal: AbortSignal | undefined;
   close(): void;
 }
 
@@ -80,6 +122,11 @@ export interface OpenOptions {
   memoryLimit?: string;
   /** Open read-only (scoring, reports). */
   readOnly?: boolean;
+  /**
+   * Stops the warehouse's work when aborted: the query in flight is interrupted and a transaction refuses to
+   * commit (InterruptedError). Default: the CLI's SIGINT/SIGTERM trap when one is in place (src/core/interrupt.ts).
+   */
+  signal?: AbortSignal;
 }
 
 export async function openWarehouse(path: string, opts: OpenOptions = {}): Promise<Warehouse> {
@@ -96,24 +143,33 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
       throw new BusyError(`warehouse ${path} is in use by another process`, {
         hint: 'wait for the other run to finish, then retry',
       });
-    throw damaged(path, e);
+    throw damaged(path, noRoom(path, e));
   }
   const conn = await instance.connect();
   // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
   await conn.run("SET TimeZone = 'UTC'");
-  return wrap(path, conn, instance);
+  return wrap(path, conn, instance, opts.signal ?? interruptSignal());
 }
 
-function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): Warehouse {
+function wrap(
+  path: string,
+  conn: DuckDBConnection,
+  instance: DuckDBInstance | undefined,
+  signal: AbortSignal | undefined,
+): Warehouse {
   let inTx = false;
+  // A query runs on a worker thread, so this listener runs while it does and stops it (DuckDB's INTERRUPT error).
+  const stop = () => conn.interrupt();
+  signal?.addEventListener('abort', stop, { once: true });
   const w: Warehouse = {
     path,
     conn,
+    signal,
     async run(sql, params) {
       try {
         await conn.run(sql, params);
       } catch (e) {
-        throw damaged(path, e);
+        throw translate(path, e, signal);
       }
     },
     async all<T>(sql: string, params?: Params) {
@@ -121,7 +177,7 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
         const reader = await conn.runAndReadAll(sql, params);
         return reader.getRowObjectsJS() as T[];
       } catch (e) {
-        throw damaged(path, e);
+        throw translate(path, e, signal);
       }
     },
     async one<T>(sql: string, params?: Params) {
@@ -134,7 +190,10 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
       inTx = true;
       try {
         const out = await fn(w);
-        await conn.run('COMMIT');
+        throwIfInterrupted(signal, 'before its commit; the warehouse holds what it held before this run');
+        await conn.run('COMMIT').catch((e: unknown) => {
+          throw translate(path, e, signal);
+        });
         return out;
       } catch (e) {
         await conn.run('ROLLBACK').catch(() => {});
@@ -144,6 +203,7 @@ function wrap(path: string, conn: DuckDBConnection, instance?: DuckDBInstance): 
       }
     },
     close() {
+      signal?.removeEventListener('abort', stop);
       conn.closeSync();
       instance?.closeSync();
     },

@@ -5,6 +5,8 @@ import {
   formatPlace,
   InsufficientDataError,
   InterruptedError,
+  isNoRoom,
+  NoRoomError,
   PartialError,
 } from '../../src/core/errors.ts';
 
@@ -19,6 +21,7 @@ describe('typed errors', () => {
     [new BadInputError('bad'), 2],
     [new PartialError('some rejected', { rejected: 1 }), 3],
     [new InsufficientDataError('one class', { missing: 'hang-ups' }), 2],
+    [new NoRoomError('cannot write x.csv: no room'), 2],
     [new InterruptedError('SIGINT', 'while training'), 130],
     [new InterruptedError('SIGTERM', 'while training'), 143],
     [new Error('boom'), 1],
@@ -33,5 +36,17 @@ describe('typed errors', () => {
       process.stderr.write = write;
       process.stdout.write = writeOut;
     }
+  });
+
+  it.each([
+    [Object.assign(new Error('write'), { code: 'ENOSPC' }), true],
+    [Object.assign(new Error('write'), { code: 'EDQUOT' }), true],
+    [Object.assign(new Error('write'), { code: 'EFBIG' }), true],
+    [new Error('IO Error: Could not write file "w.duckdb.wal": No space left on device'), true],
+    [new Error('TransactionContext Error: Failed to commit: Could not write file "x": File too large'), true],
+    [Object.assign(new Error('open'), { code: 'EACCES' }), false],
+    [new Error('IO Error: Could not write file "x": Permission denied'), false],
+  ])('isNoRoom(%s) is %s: a full disk, a quota and a file-size limit alike', (e, room) => {
+    expect(isNoRoom(e)).toBe(room);
   });
 });

@@ -43,33 +43,35 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const summary = await withLockedWarehouse(
         o.warehouse,
-        async (w) => {
-          const loanIds = shard ? await shardLoanIds(w, shard) : undefined;
-          const s = await scoreLoans(
-            w,
-            { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons, ...(loanIds ? { loanIds } : {}) },
-            ctx.log,
-          );
-          const dist = await w.one<{ n: number; mean6: number; p90: number }>(
-            `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
+        // The summary's query inside the scores' transaction: exit 143 (stopped) always means nothing was written.
+        async (w) =>
+          w.tx(async () => {
+            const loanIds = shard ? await shardLoanIds(w, shard) : undefined;
+            const s = await scoreLoans(
+              w,
+              { modelsDir: o.models, asOf: o.asOf, reasons: o.reasons, ...(loanIds ? { loanIds } : {}) },
+              ctx.log,
+            );
+            const dist = await w.one<{ n: number; mean6: number; p90: number }>(
+              `SELECT count(*)::INTEGER AS n, avg(risk_6m) AS mean6, quantile_cont(risk_6m, 0.9) AS p90
            FROM scores WHERE as_of = $1::DATE ${shard ? `AND loan_id IN (SELECT loan_id FROM loans WHERE ${shardPredicateSql('borrower_id', shard)})` : ''}`,
-            [o.asOf],
-          );
-          return {
-            as_of: o.asOf,
-            shard: shard ? shardLabel(shard) : null,
-            model: s.version,
-            // Set when no delinquency model was trained: why, and that the hazards are the fallback's zeros.
-            fallback: s.fallback ? { kind: s.fallback.fallback, reason: s.fallback.reason } : null,
-            loans: s.state.n,
-            mean_risk_6m: dist?.mean6 ?? null,
-            p90_risk_6m: dist?.p90 ?? null,
-            seconds: (performance.now() - t0) / 1000,
-            phases: s.seconds,
-            // The model alone, without features, reasons and writes: what a scorer embedded elsewhere would see.
-            model_loans_per_s: s.seconds.predict > 0 ? Math.round(s.state.n / s.seconds.predict) : null,
-          };
-        },
+              [o.asOf],
+            );
+            return {
+              as_of: o.asOf,
+              shard: shard ? shardLabel(shard) : null,
+              model: s.version,
+              // Set when no delinquency model was trained: why, and that the hazards are the fallback's zeros.
+              fallback: s.fallback ? { kind: s.fallback.fallback, reason: s.fallback.reason } : null,
+              loans: s.state.n,
+              mean_risk_6m: dist?.mean6 ?? null,
+              p90_risk_6m: dist?.p90 ?? null,
+              seconds: (performance.now() - t0) / 1000,
+              phases: s.seconds,
+              // The model alone, without features, reasons and writes: what a scorer embedded elsewhere would see.
+              model_loans_per_s: s.seconds.predict > 0 ? Math.round(s.state.n / s.seconds.predict) : null,
+            };
+          }),
         { waitLockSeconds: o.waitLock },
       );
       printSummary(

@@ -68,6 +68,7 @@ export function register(program: Command): void {
         // Only when asked: the default leaves the config, and so the model versions, as they were.
         ...(o.period !== 'auto' ? { period: o.period } : {}),
       };
+      // Shares the CLI's trap (src/cli/main.ts); a trap of its own when called without it.
       const trap = trapInterrupts();
       let result: Awaited<ReturnType<typeof trainModels>>;
       try {
