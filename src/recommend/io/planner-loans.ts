@@ -107,8 +107,9 @@ export async function plannerLoans(
   // Every borrower's calls by band — collection calls too: they are hung up on more in every band, but their hour
   // pattern is the borrower's like any other call's, and a third of a real book's calls can be collection calls
   // (learning from them took 0.10 points off true hang-up in the seed-11 backtest replay) — and own contacts by
-  // time of day (inbound calls, app use: when they are free) — the whole book once: the plan's loans read their borrower's row, and the contact classes learn from all of them, so a shard
-  // and the whole run — any subset of loans — plan with the same classes.
+  // time of day (inbound calls, app use: when they are free) — the whole book once: the plan's loans read their
+  // borrower's row, and the contact classes learn from all of them, so a shard and the whole run — any subset of
+  // loans — plan with the same classes.
   const perBorrower = await w.all<{
     borrower_id: string;
     loan_type: string;
