@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FollowupError, formatPlace, PartialError } from '../core/errors.ts';
 import { trapInterrupts } from '../core/interrupt.ts';
-import { COMMANDS } from './commands/index.ts';
+import { loadCommands, type RegisterCommand } from './commands/index.ts';
 import { applyConfig, findConfig, type LoadedConfig, loadConfig } from './config.ts';
 import { jsonReplacer } from './context.ts';
 import { examplesFor } from './examples.ts';
@@ -17,15 +17,18 @@ const VERSION: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
-/** The program with every command, its examples, and the config file's defaults (`config`, when given). */
-export function buildProgram(config?: LoadedConfig): Command {
+/**
+ * The program with the given commands (`loadCommands`), their examples, and the config file's defaults (`config`,
+ * when given).
+ */
+export function buildProgram(commands: readonly RegisterCommand[], config?: LoadedConfig): Command {
   const program = new Command('followup')
     .description('Post-loan follow-up analytics: ingest, features, models, schedules, exports and reports.')
     .version(VERSION)
     .showHelpAfterError()
     .showSuggestionAfterError()
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of commands) register(program);
   const visit = (c: Command, path: string) => {
     c.exitOverride();
     // Unknown flags are refused with commander's "(Did you mean --x?)"; never passed through silently.
@@ -54,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   const trap = trapInterrupts();
   try {
     const file = findConfig(process.cwd());
-    const program = buildProgram(file ? loadConfig(file) : undefined);
+    const program = buildProgram(await loadCommands(argv.slice(2)), file ? loadConfig(file) : undefined);
     await program.parseAsync(argv);
     return 0;
   } catch (e) {

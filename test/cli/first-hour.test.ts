@@ -9,8 +9,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, CommanderError } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCommands } from '../../src/cli/commands/index.ts';
 import { buildProgram } from '../../src/cli/main.ts';
 import { CLI, type CliResult, ROOT, tempDir } from '../ingest/helpers.ts';
+
+/** Every command's register function (the CLI loads only the one it runs; help loads them all). */
+const EVERY = await loadCommands();
 
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   // These tests are about finding the config: drop the suite-wide FOLLOWUP_CONFIG=none (vitest.config.ts).
@@ -42,7 +46,7 @@ function commands(program: Command): [string, Command][] {
 
 /** The full --help text of a command path, as a user sees it. */
 async function help(path: string): Promise<string> {
-  const program = buildProgram();
+  const program = buildProgram(EVERY);
   let text = '';
   const capture = (c: Command) => {
     c.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
@@ -57,7 +61,7 @@ async function help(path: string): Promise<string> {
 }
 
 describe('--help', () => {
-  const all = commands(buildProgram());
+  const all = commands(buildProgram(EVERY));
 
   it('covers every command', () => {
     expect(all.map(([p]) => p)).toEqual(
