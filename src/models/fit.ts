@@ -65,7 +65,9 @@ export async function fitModel(
   const pre = fitPreprocess(table, train, preprocess);
   const x = transform(pre, table);
   log.info('training', { kind, arch, backend, rows: train.length, valid: valid.length, inputs: pre.width });
-  const fit = await fitNets(x, pre.width, t, train, valid, options, log, opts.signal);
+  // Worker threads change where members train, not what they learn: left out of the recorded options.
+  const run = opts.workers !== undefined ? { ...options, workers: opts.workers } : options;
+  const fit = await fitNets(x, pre.width, t, train, valid, run, log, opts.signal);
   const zv = predictLogits(fit.nets, takeRows(x, pre.width, valid), valid.length, pre.width);
   const calibrate = { platt: opts.calibrate !== false, priorShift: opts.priorShift === true };
   let calibration = calibrate.platt ? fitPlatt(zv, t, valid) : noCalibration(t.k);

@@ -7,44 +7,17 @@
  * reweighting rare events would inflate every probability that the recommender budgets risk with.
  */
 
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SEED } from '../core/defaults.ts';
 import { yieldAndCheck } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { mulberry32, shuffleInPlace } from '../core/prng.ts';
+import type { FitOptions, Targets } from './fit-options.ts';
 import { buildNet, forwardTrain, kernelSquares, predictLogits } from './network.ts';
+import { fitInWorkers } from './train-pool.ts';
 
-/** Targets of the masked likelihood, row-major n × k: y = 1 at an event, m = 1 where the cell contributes. */
-export interface Targets {
-  y: Float32Array;
-  m: Float32Array;
-  /** Columns (H months, or 1). */
-  k: number;
-}
-
-/** Training hyper-parameters; every field has a default. */
-export interface FitOptions {
-  /** Hidden widths. Default [64, 32]; [] = logistic baseline. */
-  hidden?: number[];
-  /** A linear path beside the hidden layers (wide & deep; see network.ts). Default true. */
-  wide?: boolean;
-  /** Dropout after each hidden layer. Default 0.2. */
-  dropout?: number;
-  /** L2 penalty on kernels, per row-mean loss. Default 1e-4. */
-  l2?: number;
-  /** Adam learning rate. Default 0.002. */
-  lr?: number;
-  /** Rows per step; ≥ 512 because the wasm backend's per-op overhead dominates small batches. Default 1024. */
-  batchSize?: number;
-  /** Most epochs. Default 60. */
-  epochs?: number;
-  /** Epochs without validation improvement before stopping. Default 6. */
-  patience?: number;
-  /** Seed of initializers, shuffling and dropout. Default 42. */
-  seed?: number;
-  /** Ensemble members trained with seeds seed, seed+1000, …; logits are averaged. Default 1. */
-  members?: number;
-}
+export type { FitOptions, Targets } from './fit-options.ts';
 
 /** What one fit produced. */
 export interface FitResult {
@@ -123,9 +96,20 @@ export async function fitNets(
   signal?: AbortSignal,
 ): Promise<FitResult> {
   const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
+  const members = opts.members ?? 1;
+  const seeds = Array.from({ length: members }, (_, m) => (opts.seed ?? DEFAULT_SEED) + 1000 * m);
+  const workers = Math.min(members, opts.workers ?? availableParallelism());
+  if (workers > 1) {
+    for (const one of await fitInWorkers({ x, d, t, train, valid, opts, seeds, workers, log, signal })) {
+      res.nets.push(one.net);
+      res.epochs.push(one.epochs);
+      res.bestEpoch.push(one.bestEpoch);
+      res.validLoss.push(one.validLoss);
+    }
+    return res;
+  }
   const xv = takeRows(x, d, valid);
-  for (let m = 0; m < (opts.members ?? 1); m++) {
-    const seed = (opts.seed ?? DEFAULT_SEED) + 1000 * m;
+  for (const seed of seeds) {
     const one = await fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log, signal);
     res.nets.push(one.net);
     res.epochs.push(one.epochs);
@@ -135,7 +119,8 @@ export async function fitNets(
   return res;
 }
 
-async function fitOne(
+/** One member, trained in this thread (the pool's workers call it too). */
+export async function fitOne(
   x: Float32Array,
   d: number,
   t: Targets,

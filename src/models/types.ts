@@ -60,7 +60,7 @@ export interface TrainingInfo {
    */
   validLogLoss?: number;
   /** Resolved hyper-parameters. */
-  options: Required<Omit<FitOptions, 'hidden'>> & { hidden: number[] };
+  options: Required<Omit<FitOptions, 'hidden' | 'workers'>> & { hidden: number[] };
   /** Resolved preprocessing options (absent in models saved before they were recorded). */
   preprocess?: Required<PreprocessOptions>;
   /** Whether Platt scaling was fitted and the prior shift asked for (absent in models saved before). */
