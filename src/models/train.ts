@@ -98,7 +98,9 @@ export async function fitNets(
   const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
   const members = opts.members ?? 1;
   const seeds = Array.from({ length: members }, (_, m) => (opts.seed ?? DEFAULT_SEED) + 1000 * m);
-  const workers = Math.min(members, opts.workers ?? availableParallelism());
+  // The native backend already uses every core for one member (and its addon is not made for worker threads).
+  const cores = tf.getBackend() === 'tensorflow' ? 1 : availableParallelism();
+  const workers = Math.min(members, opts.workers ?? cores);
   if (workers > 1) {
     for (const one of await fitInWorkers({ x, d, t, train, valid, opts, seeds, workers, log, signal })) {
       res.nets.push(one.net);
