@@ -32,8 +32,9 @@ export interface FitOptions {
   members?: number;
   /**
    * Worker threads that train members side by side, each with its own backend (train-pool.ts); 0 or 1 = this
-   * thread. Default: one per member up to the machine's cores on wasm and cpu; this thread on the native backend,
-   * which uses every core for one member. The weights are the same either way.
+   * thread. Default: one per member up to the machine's cores on wasm and cpu from PARALLEL_MIN_CELLS training
+   * cells (train.ts); this thread for smaller fits and on the native backend, which uses every core for one member.
+   * The weights are the same either way.
    */
   workers?: number;
 }

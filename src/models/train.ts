@@ -19,6 +19,9 @@ import { fitInWorkers } from './train-pool.ts';
 
 export type { FitOptions, Targets } from './fit-options.ts';
 
+/** Training cells (rows × inputs) from which members train in worker threads by default. */
+export const PARALLEL_MIN_CELLS = 1_000_000;
+
 /** What one fit produced. */
 export interface FitResult {
   nets: tf.LayersModel[];
@@ -98,8 +101,11 @@ export async function fitNets(
   const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
   const members = opts.members ?? 1;
   const seeds = Array.from({ length: members }, (_, m) => (opts.seed ?? DEFAULT_SEED) + 1000 * m);
-  // The native backend already uses every core for one member (and its addon is not made for worker threads).
-  const cores = tf.getBackend() === 'tensorflow' ? 1 : availableParallelism();
+  // The native backend already uses every core for one member (and its addon is not made for worker threads); a
+  // worker costs about a second to start (tfjs and its backend load again), worth it only for members that take
+  // several seconds each.
+  const big = train.length * d >= PARALLEL_MIN_CELLS;
+  const cores = tf.getBackend() === 'tensorflow' || !big ? 1 : availableParallelism();
   const workers = Math.min(members, opts.workers ?? cores);
   if (workers > 1) {
     for (const one of await fitInWorkers({ x, d, t, train, valid, opts, seeds, workers, log, signal })) {
