@@ -36,7 +36,7 @@ import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
 import { buildTyped, rowsOf, STAGE, type TypedScan } from './typed.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
-import { checkRowRules, dstCounts, ensureAcceptedZones } from './validate.ts';
+import { checkRowRules, dstCounts, ensureAcceptedZones, ownRulesBroken } from './validate.ts';
 import { Workbooks } from './workbook.ts';
 
 export interface IngestDeps {
@@ -112,7 +112,9 @@ export async function runIngest(
       for (const src of opened) {
         log.info('staging', { file: src.path, table: src.table });
         const reader = await openReader(w, src, mapping, delimiterFor(src.path, mapping.delimiter));
-        const parsed = await buildTyped(w, src, reader, mapping);
+        const parsed = await buildTyped(w, src, reader, mapping, {
+          marks: (typed) => ownRulesBroken(src.table, mapping, typed),
+        });
         noteScan(log, src.path, parsed);
         const delimited = src.format === 'csv' || src.format === 'xlsx';
         const refused = delimited ? await collectBrokenRows(w) : new Map<number, number>();

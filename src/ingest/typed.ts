@@ -190,6 +190,11 @@ export interface TypedScan {
   relation: string;
   /** The same rows without an identity. */
   plain: string;
+  /**
+   * A boolean column of the rows marking those that break a rule of their own, when the scan computed it (given
+   * `marks`, for STAGE): the rules then read that column instead of the rows.
+   */
+  breaks?: string;
 }
 
 /** The warehouse table a clean CSV's typed rows are written to (typed.ts module comment). */
@@ -212,14 +217,20 @@ export async function buildTyped(
   src: OpenedSource,
   reader: Reader,
   mapping: Mapping,
+  opts: { marks?: (typed: ReadonlySet<string>) => string } = {},
 ): Promise<TypedScan> {
   const typed = reader.typed;
   const staged = typed !== undefined && stageable(src, reader, mapping);
   if (typed && (staged || typed.columns.size > 0)) {
     const table = staged ? STAGE : 'typ';
-    await scan(w, src, reader, mapping, typed.columns, typed.from, table);
+    const keys = new Set(typed.columns.keys());
+    const marks = staged ? opts.marks?.(keys) : undefined;
+    await scan(w, src, reader, mapping, typed.columns, typed.from, table, marks);
     if ((await typedReadHeld(w, table)) && (await noCastRefused(w)))
-      return finish(w, src, reader, mapping, new Set(typed.columns.keys()), false, table);
+      return {
+        ...(await finish(w, src, reader, mapping, keys, false, table)),
+        ...(marks ? { breaks: BREAKS } : {}),
+      };
     // The reader refused a row over a cast (its text is gone) or took a value the contract refuses: read as text.
     await w.run(
       `DROP TABLE ${table}; DROP TABLE IF EXISTS stg_rej_errors; DROP TABLE IF EXISTS stg_rej_scans`,
@@ -228,6 +239,9 @@ export async function buildTyped(
   await scan(w, src, reader, mapping, new Map(), reader.from, 'typ');
   return finish(w, src, reader, mapping, new Set(), (typed?.columns.size ?? 0) > 0, 'typ');
 }
+
+/** Column of STAGE marking the rows that break a rule of their own, computed while the file is read (opts.marks). */
+const BREAKS = '__breaks';
 
 /**
  * Whether the scan alone applies the file's mapping, so its rows can be staged in the warehouse: a CSV (a sheet's
@@ -329,14 +343,17 @@ async function scan(
   typed: ReadonlyMap<string, string>,
   from: string,
   table: string,
+  marks?: string,
 ): Promise<void> {
   const p = new Params();
   const zones = await zoneList(w, src);
+  const select = selectSql(src, reader, mapping, typed, from, p, zones);
+  // The marks are computed on the rows as they are read, in parallel, instead of by another pass over the table.
+  // A row's rowid is its line (lineOf), so this statement must keep the file's order: DuckDB keeps it through
+  // projections and filters, not through a join or an aggregate (test/ingest/stage.test.ts loads a large file).
+  const rows = marks ? `SELECT v.*, (${marks}) AS ${BREAKS} FROM (${select}) v` : select;
   await reading(src, () =>
-    w.run(
-      `CREATE OR REPLACE ${table === 'typ' ? 'TEMP ' : ''}TABLE ${table} AS ${selectSql(src, reader, mapping, typed, from, p, zones)}`,
-      p.values,
-    ),
+    w.run(`CREATE OR REPLACE ${table === 'typ' ? 'TEMP ' : ''}TABLE ${table} AS ${rows}`, p.values),
   );
 }
 

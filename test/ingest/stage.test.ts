@@ -4,11 +4,12 @@
  * adopt). The table must then be exactly the contract's: same columns, types and NOT NULL constraints, no refused
  * row left in it, no stage left beside it, and later batches merge into it as into any table.
  */
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
-import { csv, goodWorld, LOAN_HEADER, loanRow } from './fixtures.ts';
-import { folderWith, ingest } from './helpers.ts';
+import { CONTACT_HEADER, contactRow, csv, goodWorld, LOAN_HEADER, loanRow } from './fixtures.ts';
+import { folderWith, ingest, tempDir } from './helpers.ts';
 
 const layout = (w: Warehouse, t: string) =>
   w.all<{ column_name: string; data_type: string; is_nullable: string }>(
@@ -61,5 +62,52 @@ describe('a first load of CSV files', () => {
     );
     expect(again.totals).toMatchObject({ rows_in: 33, inserted: 3, unchanged: 30, updated: 0, rejected: 0 });
     expect(await w.all('SELECT count(*)::INTEGER AS n FROM loans')).toEqual([{ n: 33 }]);
+  });
+});
+
+describe('a staged file large enough to be read by several threads', () => {
+  // 200,000 contacts (15 MB): DuckDB reads them in parallel, and a row's identity in the stage is its line only if
+  // the statement writing the rows keeps their file order (a join in it, e.g. a long IN list, would not, some of
+  // the time: hence several loads).
+  const n = 200_000;
+  const bad = new Map([
+    [1, 'HANGUP'],
+    [n / 2, 'Answered'],
+    [n, 'hangup'],
+  ]);
+  const contacts = Array.from({ length: n }, (_, k) => {
+    const row = contactRow(k + 1, (k % 1000) + 1);
+    const outcome = bad.get(k + 1);
+    if (outcome) row[6] = outcome;
+    return row;
+  });
+  const dir = folderWith({
+    'loans.csv': csv(
+      LOAN_HEADER,
+      Array.from({ length: 1000 }, (_, k) => loanRow(k + 1)),
+    ),
+    'contacts.csv': csv(CONTACT_HEADER, contacts),
+  });
+  const kept = contacts.filter((_, k) => !bad.has(k + 1)).map((r) => r[0]);
+
+  it.each([1, 2, 3])('keeps their file order (load %i): each refused row at its own line', async () => {
+    // A warehouse file: an in-memory database writes rows another way, and would not show the order lost.
+    const w = await openWarehouse(join(tempDir('ingest-order-'), 'w.duckdb'));
+    try {
+      const s = await ingest(w, { paths: [dir] });
+      expect(s.files.map((f) => [f.table, f.inserted, f.rejected])).toEqual([
+        ['loans', 1000, 0],
+        ['contacts', n - 3, 3],
+      ]);
+      const rejects = await w.all<{ line: bigint; value: string; rule: string }>(
+        "SELECT line, value, rule FROM rejects WHERE file LIKE '%contacts.csv' ORDER BY line",
+      );
+      expect(rejects).toEqual([...bad].map(([k, v]) => ({ line: BigInt(k + 1), value: v, rule: 'enum' })));
+      // The adopted table holds the rows in the order of the file.
+      const ids = await w.conn.runAndReadAll('SELECT contact_id FROM contacts ORDER BY rowid');
+      expect(ids.getColumnsJS()[0]?.join() === kept.join()).toBe(true);
+    } finally {
+      w.close();
+    }
   });
 });
