@@ -74,7 +74,7 @@ export async function collectReportData(w: Warehouse, opts: CollectOptions): Pro
     performance: await collectPerformance(w, { split, lang, from: inputs.eval }),
     stability: await collectStability(w, inputs.population),
     sources: inputs.sources,
-    woe: await collectWoe(w),
+    woe: await collectWoe(w, inputs.woe),
     vintage: await collectVintage(w),
     hangups: await collectHangups(w, {
       ...(opts.prenotifyHours === undefined ? {} : { prenotifyHours: opts.prenotifyHours }),

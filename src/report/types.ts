@@ -289,10 +289,10 @@ export interface ReportData {
   performance: Part<PerformanceData>;
   stability: Part<PsiRow[]>;
   /**
-   * Per model, where the performance figures and the training population of the stability figures come from
-   * (absent in report-data.json files written before it).
+   * Per model, where the performance figures, the training population of the stability figures and the WoE/IV
+   * table's training rows come from (absent in report-data.json files written before it).
    */
-  sources?: { performance: FigureSource[]; stability: FigureSource[] };
+  sources?: { performance: FigureSource[]; stability: FigureSource[]; woe?: FigureSource[] };
   /** Vintage curves and roll rates. */
   vintage: Part<VintageData>;
   /** WoE/IV per feature of the delinquency model (training population). */

@@ -20,6 +20,7 @@ import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
 import type { Period, PeriodSplit } from '../features/periods.ts';
+import { trainingRowsSql } from '../features/training-rows.ts';
 import {
   type ChampionSelection,
   championVersion,
@@ -263,7 +264,8 @@ async function register(
   });
   await writeEvaluation(dir, { model: name, version, backend: ctx.backend, split: ctx.split, evaluation });
   // A report on another warehouse (the daily book, when training ran on a sample) reads these (report/collect).
-  await saveReportInputs(ctx.w, dir, name);
+  const rows = name === 'delinquency' ? await trainingRowsSql(ctx.w) : undefined;
+  await saveReportInputs(ctx.w, dir, name, rows && 'sql' in rows ? rows.sql : undefined);
   const bdir = await saveModel(cfg.modelsDir, baseline, {
     name: `${name}-baseline`,
     version,

@@ -48,13 +48,21 @@ export const REGISTRY_FILES = {
   predictions: 'eval_predictions.parquet',
   /** The model's score_population rows of its training population (population = 'train'). */
   population: 'train_population.parquet',
+  /** Delinquency only: its training rows of features_snapshot, for the WoE/IV table (features/training-rows.ts). */
+  woe: 'woe_population.parquet',
 } as const;
 
 /**
  * Writes `model`'s report inputs from the training warehouse into the version folder `dir` (Parquet: a few MB
- * for tens of thousands of test rows, read by DuckDB without loading them into the warehouse).
+ * for tens of thousands of test rows, read by DuckDB without loading them into the warehouse), and the rows of
+ * `trainingRows` (the delinquency model's training population) when given.
  */
-export async function saveReportInputs(w: Warehouse, dir: string, model: string): Promise<void> {
+export async function saveReportInputs(
+  w: Warehouse,
+  dir: string,
+  model: string,
+  trainingRows?: string,
+): Promise<void> {
   await ensureReportInputs(w);
   // COPY takes no bound parameters: the model name and path enter as quoted literals.
   await w.run(
@@ -63,4 +71,7 @@ export async function saveReportInputs(w: Warehouse, dir: string, model: string)
   await w.run(
     `COPY (SELECT * FROM score_population WHERE model = ${literal(model)} AND population = 'train') TO ${literal(join(dir, REGISTRY_FILES.population))} (FORMAT parquet)`,
   );
+  // `trainingRows`: a SELECT built from the warehouse's own values, quoted (features/training-rows.ts).
+  if (trainingRows)
+    await w.run(`COPY (${trainingRows}) TO ${literal(join(dir, REGISTRY_FILES.woe))} (FORMAT parquet)`);
 }

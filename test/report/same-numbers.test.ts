@@ -119,24 +119,22 @@ describe('a report on a warehouse the model was not trained on', () => {
 
   it('has its model performance and stability sections, and says where they come from', () => {
     const missing = summary.not_available.map((n) => n.name);
-    expect(missing).not.toContain('performance');
-    expect(missing).not.toContain('stability');
+    for (const part of ['performance', 'stability', 'woe']) expect(missing).not.toContain(part);
     const registry = {
       model: 'delinquency',
       from: 'registry',
       version: champion.version,
       trained_at: champion.createdAt,
     };
-    expect(data.sources).toEqual({ performance: [registry], stability: [registry] });
+    expect(data.sources).toEqual({ performance: [registry], stability: [registry], woe: [registry] });
     // The training warehouse's own report says its figures are its own.
-    expect(report.sources?.performance).toEqual([
-      { model: 'delinquency', from: 'warehouse', version: null, trained_at: null },
-    ]);
+    const own = { model: 'delinquency', from: 'warehouse', version: null, trained_at: null };
+    expect(report.sources).toEqual({ performance: [own], stability: [own], woe: [own] });
     const said = [...html.matchAll(/<p class="src" data-source="(\w+)">([^<]*)<\/p>/g)].map((m) => [
       m[1],
       m[2],
     ]);
-    expect(said.map(([s]) => s)).toEqual(['performance', 'stability']);
+    expect(said.map(([s]) => s)).toEqual(['performance', 'stability', 'stability']);
     for (const [, text] of said) {
       expect(text).toContain(`version ${champion.version}`);
       expect(text).toContain(`(${champion.createdAt.slice(0, 10)})`);
@@ -177,6 +175,9 @@ describe('a report on a warehouse the model was not trained on', () => {
     // Both warehouses scored the same book at the same as-of date: the same PSI, feature by feature.
     expect(data.stability.value.length).toBeGreaterThan(20);
     expect(data.stability.value).toEqual(report.stability.value);
+    // Information value on the training rows the champion saved: the training warehouse's table, bin for bin.
+    expect(data.woe.ok && report.woe.ok).toBe(true);
+    expect(data.woe).toEqual(report.woe);
   });
 
   it('without the registry, the daily warehouse has no performance section (what the registry adds)', () => {

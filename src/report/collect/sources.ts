@@ -9,11 +9,13 @@
  *   report_eval         ← eval_predictions (models found there) ∪ <version>/eval_predictions.parquet (the rest)
  *   report_population   ← score_population (models with a training population there) ∪
  *                         <version>/train_population.parquet (their training population; scored stays here)
+ * and WoE/IV reads the delinquency version's woe_population.parquet when this warehouse has no feature snapshot.
  * Reads: eval_predictions, score_population, models/<name>/champion, <version>/card.json and the Parquet files.
  * Writes: the two temp views (a read-only warehouse takes temp objects).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { trainingRowsSql } from '../../features/training-rows.ts';
 import type { ModelCard } from '../../models/card.ts';
 import { literal, type Warehouse } from '../../warehouse/db.ts';
 import { tableExists } from '../../warehouse/introspect.ts';
@@ -26,7 +28,9 @@ export interface ModelInputs {
   eval: string | null;
   /** Relation of score populations (score_population's columns); null when neither source has any. */
   population: string | null;
-  sources: { performance: FigureSource[]; stability: FigureSource[] };
+  /** The registry's copy of the delinquency model's training rows for WoE/IV; null: this warehouse's own. */
+  woe: string | null;
+  sources: { performance: FigureSource[]; stability: FigureSource[]; woe: FigureSource[] };
 }
 
 /** One model version in the registry and its saved report inputs. */
@@ -36,6 +40,7 @@ interface Saved {
   trainedAt: string | null;
   predictions?: string;
   population?: string;
+  woe?: string;
 }
 
 export async function collectModelInputs(
@@ -55,6 +60,9 @@ export async function collectModelInputs(
   const saved = opts.modelsDir ? registry(opts.modelsDir, opts.run) : [];
   const evalFrom = saved.filter((s) => s.predictions && !matured.includes(s.model));
   const popFrom = saved.filter((s) => s.population && !trained.includes(s.model));
+  // WoE/IV describes the delinquency model's training rows: this warehouse's snapshot, else the saved copy.
+  const snapshot = 'sql' in (await trainingRowsSql(w));
+  const woeFrom = snapshot ? undefined : saved.find((s) => s.model === 'delinquency' && s.woe);
   const fromRegistry = (s: Saved): FigureSource => ({
     model: s.model,
     from: 'registry',
@@ -69,6 +77,7 @@ export async function collectModelInputs(
   });
   return {
     eval: await union(w, 'report_eval', hasEval ? 'eval_predictions' : null, evalFrom, 'predictions'),
+    // Only the training population comes from the registry: the scored one is this warehouse's.
     population: await union(
       w,
       'report_population',
@@ -76,9 +85,11 @@ export async function collectModelInputs(
       popFrom,
       'population',
     ),
+    woe: woeFrom?.woe ?? null,
     sources: {
       performance: [...matured.map(fromWarehouse), ...evalFrom.map(fromRegistry)].sort(byModel),
       stability: [...trained.map(fromWarehouse), ...popFrom.map(fromRegistry)].sort(byModel),
+      woe: woeFrom ? [fromRegistry(woeFrom)] : snapshot ? [fromWarehouse('delinquency')] : [],
     },
   };
 }
@@ -137,13 +148,15 @@ function registry(root: string, run: RunInfo | undefined): Saved[] {
     const file = (f: string) => (existsSync(join(dir, f)) ? join(dir, f) : undefined);
     const predictions = file(REGISTRY_FILES.predictions);
     const population = file(REGISTRY_FILES.population);
-    if (!predictions && !population) continue;
+    const woe = file(REGISTRY_FILES.woe);
+    if (!predictions && !population && !woe) continue;
     out.push({
       model,
       version,
       trainedAt: card(dir)?.createdAt ?? null,
       ...(predictions ? { predictions } : {}),
       ...(population ? { population } : {}),
+      ...(woe ? { woe } : {}),
     });
   }
   return out.sort((a, b) => (a.model < b.model ? -1 : 1));
