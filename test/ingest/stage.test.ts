@@ -6,6 +6,9 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.ts';
+import { memoryLogger } from '../../src/core/log.ts';
+import { assertBalanced, runIngest } from '../../src/ingest/run.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 import { ensureContractTables } from '../../src/warehouse/schema.ts';
 import { CONTACT_HEADER, contactRow, csv, goodWorld, LOAN_HEADER, loanRow } from './fixtures.ts';
@@ -109,5 +112,62 @@ describe('a staged file large enough to be read by several threads', () => {
     } finally {
       w.close();
     }
+  });
+});
+
+describe('the typed read and the read as text', () => {
+  // Values DuckDB's CSV reader types itself (principal, term_months, income, dates), written as a bank's export
+  // might. File A holds them alone: the typed read takes the whole file. File B adds one value the contract
+  // refuses (a fraction in term_months), which sends the whole file to the read as text. Both must load the same
+  // rows with the same values, and B refuse its one row with the value as delivered.
+  const odd: [number, Record<number, string>][] = [
+    [1, { 5: ' 102500' }],
+    [2, { 5: '1_000' }],
+    [3, { 5: '1e5', 13: '+8000' }],
+    [4, { 7: '36.0' }],
+    [5, { 7: '0060' }],
+    [6, { 3: '2023/06/15' }],
+    [7, { 3: '2023-07-01 00:00:00' }],
+    [8, { 3: '2023-8-9', 13: '8080.' }],
+    [9, { 12: '-0' }],
+    [10, { 5: '\t125000' }],
+  ];
+  const rows = odd.map(([i, o]) => {
+    const r = loanRow(i);
+    for (const [k, v] of Object.entries(o)) r[Number(k)] = v;
+    return r;
+  });
+  const refused = loanRow(11);
+  refused[7] = '36.6';
+
+  it('load the same rows, and the read as text reports the refused value as delivered', async () => {
+    const load = async (files: string[][]) => {
+      const w = await openWarehouse(join(tempDir('ingest-typed-'), 'w.duckdb'));
+      try {
+        const log = memoryLogger();
+        const s = await runIngest(
+          w,
+          { paths: [folderWith({ 'loans.csv': csv(LOAN_HEADER, files) })] },
+          { log, clock: fixedClock('2024-06-01T00:00:00Z') },
+        );
+        for (const f of s.files) assertBalanced(f);
+        const reread = log.records.some((r) => r.msg.includes('again as text'));
+        const loans = await w.all('SELECT CAST(COLUMNS(*) AS VARCHAR) FROM loans ORDER BY loan_id');
+        const rejects = await w.all('SELECT line, "column", value, rule FROM rejects ORDER BY line');
+        return { totals: s.totals, reread, loans: JSON.stringify(loans), rejects };
+      } finally {
+        w.close();
+      }
+    };
+    const typed = await load(rows);
+    const text = await load([...rows, refused]);
+    expect([typed.reread, text.reread]).toEqual([false, true]);
+    expect(typed.totals).toMatchObject({ rows_in: 10, inserted: 10, rejected: 0 });
+    expect(text.totals).toMatchObject({ rows_in: 11, inserted: 10, rejected: 1 });
+    expect(text.loans).toBe(typed.loans);
+    expect(text.rejects).toEqual([{ line: 12n, column: 'term_months', value: '36.6', rule: 'type' }]);
+    expect(typed.loans).toContain('"principal":"100000.0"');
+    expect(typed.loans).toContain('"term_months":"36"');
+    expect(typed.loans).toContain('"disbursed_on":"2023-07-01"');
   });
 });
