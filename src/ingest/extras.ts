@@ -12,7 +12,7 @@ import { TABLES } from '../contract/tables.ts';
 import { BadInputError } from '../core/errors.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { ReaderExtra } from './stage.ts';
-import { extraColumnName } from './validate.ts';
+import { extraColumnName } from './typed.ts';
 
 /** Declared extra columns: one row per (table, name); the type is fixed by its first declaration. */
 const EXTRA_COLUMNS_DDL = `CREATE TABLE IF NOT EXISTS extra_columns (

@@ -6,9 +6,12 @@
  *                            │ whole-file problems → BadInputError, warehouse untouched
  *  BEGIN ───────────────────────────────────────────────────────────────────────────────────────────
  *   for each file (loans first):
- *     read plan (dialect, columns) ─► one scan into typ (raw + typed) ─► broken CSV rows → file_rejects
- *     validate (typ + loans → rule verdicts → file_rejects)
- *     rejects ◄─ file_rejects          merge (typ − rejects → table, old versions → table_history)
+ *     read plan (dialect, columns) ─► one scan into typed rows: a clean CSV's into STAGE, typed by the reader;
+ *                                      others into temp typ (as text when a typed read fails) ─► broken CSV rows
+ *                                      → file_rejects
+ *     validate (rows + loans → rows breaking a rule → their verdicts → file_rejects)
+ *     rejects ◄─ file_rejects          merge (rows − rejects → table, old versions → table_history; a first
+ *                                      load of STAGE renames it to the table)
  *   ingest_batches ◄─ summary
  *  COMMIT ── any error or a killed process before this point leaves the warehouse exactly as it was
  * ```
@@ -31,8 +34,9 @@ import { panelToInstallments } from './panel.ts';
 import { placeInSheet } from './sheet-places.ts';
 import { type OpenedSource, openSource } from './source.ts';
 import { collectBrokenRows, lineOf, openReader } from './stage.ts';
+import { buildTyped, rowsOf, STAGE, type TypedScan } from './typed.ts';
 import type { FileSummary, IngestConfig, IngestSummary } from './types.ts';
-import { buildTyped, checkRowRules, dstCounts, ensureAcceptedZones } from './validate.ts';
+import { checkRowRules, dstCounts, ensureAcceptedZones, ownRulesBroken } from './validate.ts';
 import { Workbooks } from './workbook.ts';
 
 export interface IngestDeps {
@@ -108,14 +112,22 @@ export async function runIngest(
       for (const src of opened) {
         log.info('staging', { file: src.path, table: src.table });
         const reader = await openReader(w, src, mapping, delimiterFor(src.path, mapping.delimiter));
-        const parsed = await buildTyped(w, src, reader, mapping);
-        if (!parsed.consecutive)
-          log.warn('row numbers not consecutive; reported lines may be off', { file: src.path });
+        const parsed = await buildTyped(w, src, reader, mapping, {
+          marks: (typed) => ownRulesBroken(src.table, mapping, typed),
+        });
+        noteScan(log, src.path, parsed);
         const delimited = src.format === 'csv' || src.format === 'xlsx';
         const refused = delimited ? await collectBrokenRows(w) : new Map<number, number>();
         const rowsIn = parsed.rows + refused.size;
         log.info('validating', { file: src.path, rows_in: rowsIn });
-        await checkRowRules(w, src.table, mapping, lineOf(reader, refused.size, 't.rowid', parsed.base));
+        await checkRowRules(
+          w,
+          src.table,
+          mapping,
+          lineOf(reader, refused.size, 't.__row', parsed.base),
+          parsed,
+          parsed.typed,
+        );
         if (src.format === 'csv' && !(await physicalLines(w, src, parsed.base, parsed.rows, refused)))
           log.warn('could not map rows to physical lines; reported lines count records', { file: src.path });
         if (src.layout) await placeInSheet(w, src.layout, reader);
@@ -131,13 +143,13 @@ export async function runIngest(
           'SELECT count(DISTINCT row_id) + count(DISTINCT line) FILTER (WHERE row_id IS NULL) AS n FROM file_rejects',
         );
         log.info('merging', { file: src.path });
-        const counts = await merge(w, src.table, batchId, started);
+        const counts = await merge(w, src.table, batchId, started, parsed);
         await mergeExtras(w, src.table, reader.extras, batchId, src.path);
         // A status panel is stored as delivered and translated into installments (README: status panels).
         let derived: FileSummary['derived'];
         if (src.table === 'status_panel') {
           await panelToInstallments(w);
-          derived = { repayments: await merge(w, 'repayments', batchId, started) };
+          derived = { repayments: await merge(w, 'repayments', batchId, started, rowsOf('typ')) };
           log.info('derived repayments from the panel', { file: src.path, ...derived.repayments });
         }
         const s: FileSummary = {
@@ -177,12 +189,20 @@ export async function runIngest(
         totals,
       };
       await recordBatch(w, summary);
-      await w.run('DROP TABLE IF EXISTS typ; DROP TABLE IF EXISTS acc; DROP TABLE IF EXISTS file_rejects');
+      await w.run(
+        `DROP TABLE IF EXISTS typ; DROP TABLE IF EXISTS acc; DROP TABLE IF EXISTS file_rejects; DROP TABLE IF EXISTS ${STAGE}`,
+      );
       return summary;
     });
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** What the scan of a file tells the person running the batch. */
+function noteScan(log: Logger, file: string, scan: TypedScan): void {
+  if (!scan.consecutive) log.warn('row numbers not consecutive; reported lines may be off', { file });
+  if (scan.reread) log.info('a value the typed read could not take: read the file again as text', { file });
 }
 
 /** rows_in = inserted + updated + unchanged + rejected: every row read is accounted for exactly once. */

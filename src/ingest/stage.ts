@@ -1,8 +1,9 @@
 /**
- * Stage "read": plans how DuckDB's own reader reads one opened file (dialect, columns as text, the contract
- * columns it maps to), and turns rows the CSV reader refused into `file_rejects` rows with their lines.
+ * Stage "read": plans how DuckDB's own reader reads one opened file (dialect, columns as text or, for a CSV's plain
+ * numbers and dates, typed; the contract columns they map to), and turns rows the CSV reader refused into
+ * `file_rejects` rows with their lines.
  * Reads: the file's header (DESCRIBE). Writes: temp tables `file_rejects`, `line_gaps` (replaced per file).
- * The scan itself runs once, in validate.ts, straight into the typed temp table.
+ * The scan itself runs in typed.ts, straight into a table of typed rows (twice when a typed read meets a bad value).
  */
 
 import { exprSources } from '../contract/expr.ts';
@@ -116,6 +117,12 @@ export interface Reader {
   sources: string[];
   /** File line of the first data row: 2 for CSV (after the header), 1 for JSON Lines and Parquet rows. */
   firstLine: number;
+  /**
+   * CSV only: the read with the plain numeric and date columns typed by DuckDB's reader (typed.ts tries it first,
+   * and reads the file as text again only when a cast fails): `from`, and contract column → file column read typed
+   * (none when the file has no plain number or date: the read is then the text one).
+   */
+  typed?: { from: string; columns: Map<string, string> };
 }
 
 /** Plans the read of one file and checks its columns; starts a fresh `file_rejects`. */
@@ -133,8 +140,16 @@ export async function openReader(
     // A sheet was written as comma-delimited CSV (workbook.ts), whatever the mapping says of delimited text.
     const delim = src.format === 'xlsx' ? ',' : delimiter;
     // Explicit dialect and columns: sniffing would "fix" a wrong delimiter or stumble on a few broken rows.
-    const from = `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delim)}, quote='"', escape='"', columns=${asText(src.header)}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
-    return { from, ...resolveColumns(src, src.header, mapping, delim), firstLine: 2 };
+    const csv = (columns: string) =>
+      `read_csv(${path}, auto_detect=false, header=true, delim=${literal(delim)}, quote='"', escape='"', columns=${columns}, compression=${src.readGzip ? "'gzip'" : "'none'"}, store_rejects=true, rejects_table='stg_rej_errors', rejects_scan='stg_rej_scans')`;
+    const resolved = resolveColumns(src, src.header, mapping, delim);
+    const plan: Reader = { from: csv(asText(src.header)), ...resolved, firstLine: 2 };
+    // A sheet's CSV holds values as the workbook rendered them: read as text, like before.
+    if (src.format !== 'csv') return plan;
+    const typed = typedColumns(src, resolved, mapping);
+    const types = new Map([...typed.entries()].map(([col, from]) => [from, READER_TYPE[kindOf(src, col)]]));
+    const columns = `{${src.header.map((n) => `${literal(n)}: ${literal(types.get(n) ?? 'VARCHAR')}`).join(', ')}}`;
+    return { ...plan, typed: { from: csv(columns), columns: typed } };
   }
   const gz = src.readGzip ? ", compression='gzip'" : '';
   let from =
@@ -149,6 +164,42 @@ export async function openReader(
   if (src.format === 'json')
     from = `read_json(${path}, format='newline_delimited', columns=${asText(names)}${gz})`;
   return { from, ...resolveColumns(src, names, mapping, delimiter), firstLine: 1 };
+}
+
+/**
+ * How the reader types a column read typed: integers as DOUBLE too, since DuckDB's integer parse rounds 36.6 to 37
+ * and reads 0x10 as 16, where the contract refuses both (typed.ts checks the double is a whole number).
+ */
+const READER_TYPE = { int: 'DOUBLE', number: 'DOUBLE', date: 'DATE' } as Record<string, string>;
+
+const kindOf = (src: OpenedSource, col: string) =>
+  (columnsOf(TABLES[src.table])[col]?.kind ?? 'text') as string;
+
+/**
+ * Contract columns the CSV reader may type itself (→ their file column): plain int, number and date columns read
+ * from exactly one file column, with no default, no strptime format and no other use (an extra column or an
+ * expression reads the same file column as text). Everything else is read as text and typed in SQL.
+ */
+function typedColumns(
+  src: OpenedSource,
+  r: { cols: ReaderColumn[]; extras: ReaderExtra[]; sources: string[] },
+  mapping: Mapping,
+): Map<string, string> {
+  const uses = new Map<string, number>();
+  const use = (f: string | undefined) => f !== undefined && uses.set(f, (uses.get(f) ?? 0) + 1);
+  for (const c of r.cols) use(c.from);
+  for (const x of r.extras) use(x.from);
+  for (const s of r.sources) use(s);
+  const out = new Map<string, string>();
+  for (const { col, from, source } of r.cols) {
+    if (from === undefined || source.kind !== 'column' || uses.get(from) !== 1) continue;
+    if (source.format !== undefined || source.default !== undefined) continue;
+    const kind = kindOf(src, col);
+    if (!(kind in READER_TYPE)) continue;
+    if (kind === 'date' && mapping[src.table]?.date_format) continue;
+    out.set(col, from);
+  }
+  return out;
 }
 
 /**

@@ -29,9 +29,17 @@ export interface DriftRow {
   bins: number;
 }
 
-/** Drift of one model's populations; null when either population is absent. */
-export async function populationDrift(w: Warehouse, model: string, bins = 10): Promise<DriftRow[] | null> {
-  if (!(await tableExists(w, 'score_population'))) return null;
+/**
+ * Drift of one model's populations; null when either population is absent. `from` is a relation with
+ * score_population's columns (the report passes one that adds the registry's saved training population).
+ */
+export async function populationDrift(
+  w: Warehouse,
+  model: string,
+  bins = 10,
+  from = 'score_population',
+): Promise<DriftRow[] | null> {
+  if (from === 'score_population' && !(await tableExists(w, 'score_population'))) return null;
   const rows = await w.all<{
     feature: string;
     population: string;
@@ -41,7 +49,7 @@ export async function populationDrift(w: Warehouse, model: string, bins = 10): P
   }>(
     `SELECT feature, population, list(value ORDER BY value) FILTER (WHERE value IS NOT NULL) AS vals,
             count(*) FILTER (WHERE value IS NULL)::INTEGER AS missing, count(*)::INTEGER AS n
-     FROM score_population WHERE model = $1 AND population IN ('train', 'scored')
+     FROM ${from} WHERE model = $1 AND population IN ('train', 'scored')
      GROUP BY feature, population ORDER BY feature, population`,
     [model],
   );

@@ -4,6 +4,8 @@
  *
  *   eval_predictions ──► performance (ROC, KS, calibration, lift, score distribution, by month)
  *   score_population ──► stability (PSI per feature and score)
+ *     (a model with no matured predictions or no training population here: the files its version saved in the
+ *      registry at training, --models; sources.ts, and `sources` says which figures came from where)
  *   contacts + loans (+ eval_predictions) ──► hang-ups
  *   recommendation_runs + recommendations + loans ──► schedule
  *   features_snapshot ──► WoE/IV per feature (training population)
@@ -20,6 +22,7 @@ import { loadBacktest } from './collect/backtest.ts';
 import { collectHangups } from './collect/hangups.ts';
 import { collectPerformance } from './collect/performance.ts';
 import { collectSchedule } from './collect/schedule.ts';
+import { collectModelInputs } from './collect/sources.ts';
 import { collectStability } from './collect/stability.ts';
 import { collectVersions } from './collect/versions.ts';
 import { collectVintage } from './collect/vintage.ts';
@@ -41,6 +44,8 @@ export interface CollectOptions {
   prenotifyHours?: number;
   /** Hang-up model name in eval_predictions. Default: the first model with horizon 0. */
   hangupModel?: string;
+  /** Model registry root: models with no matured predictions (or training population) here are read from it. */
+  modelsDir?: string;
   /** Clock for `generated_at`. */
   clock: Clock;
 }
@@ -55,18 +60,26 @@ export async function collectReportData(w: Warehouse, opts: CollectOptions): Pro
     ...(opts.capacity === undefined ? {} : { capacity: opts.capacity }),
   });
   const run = schedule.ok ? schedule.value.run : undefined;
+  const split = opts.split ?? 'test';
+  const inputs = await collectModelInputs(w, {
+    split,
+    ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
+    ...(run ? { run } : {}),
+  });
   return {
     version: 1,
     generated_at: opts.clock.now().toISOString(),
     lang,
     versions: await collectVersions(w, run),
-    performance: await collectPerformance(w, { split: opts.split ?? 'test', lang }),
-    stability: await collectStability(w),
-    woe: await collectWoe(w),
+    performance: await collectPerformance(w, { split, lang, from: inputs.eval }),
+    stability: await collectStability(w, inputs.population),
+    sources: inputs.sources,
+    woe: await collectWoe(w, inputs.woe),
     vintage: await collectVintage(w),
     hangups: await collectHangups(w, {
       ...(opts.prenotifyHours === undefined ? {} : { prenotifyHours: opts.prenotifyHours }),
       ...(opts.hangupModel === undefined ? {} : { hangupModel: opts.hangupModel }),
+      predictions: inputs.eval,
     }),
     schedule,
     actions: await collectActions(w, run),

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Chart, Note } from './charts/index.ts';
 import { SECTIONS, type SectionKey } from './charts/index.ts';
 import { type MsgKey, t } from './i18n.ts';
+import { sourceLines } from './sources-text.ts';
 import { tablesFor, versionsTable } from './tables.ts';
 import type { ReportData } from './types.ts';
 
@@ -49,7 +50,7 @@ const STYLE = `body{font-family:"Noto Sans CJK SC","Noto Sans CJK",system-ui,san
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-bottom:4px;margin-top:32px}
 .chart{margin:12px 0;min-height:40px}.na{background:#fff4e5;border-left:4px solid #e0a100;padding:6px 10px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
-td:first-child,th:first-child{text-align:left}.meta{color:#555}`;
+td:first-child,th:first-child{text-align:left}.meta{color:#555}.src{color:#555;font-size:13px;margin:4px 0}`;
 
 /** Boot script: embeds every chart, then marks the page rendered (or failed) for people and tests to see. */
 const BOOT = `(function(){
@@ -101,6 +102,7 @@ function generatedAt(iso: string): string {
 function section(data: ReportData, key: SectionKey, charts: Chart[], notes: Note[]): string {
   const lang = data.lang;
   const out = [`<section id="sec-${key}"><h2>${esc(t(lang, `sec_${key}`))}</h2>`];
+  for (const line of sourceLines(data, key)) out.push(`<p class="src" data-source="${key}">${esc(line)}</p>`);
   out.push(...tablesFor(data, key).map((h) => (h.startsWith('<table') ? `<div class="tw">${h}</div>` : h)));
   for (const n of notes.filter((x) => x.section === key))
     out.push(

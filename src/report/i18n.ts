@@ -176,6 +176,16 @@ const en = {
   unit: 'Unit',
   n_train: 'Rows (training)',
   n_scored: 'Rows (scored)',
+  src_perf_warehouse: "{model}: figures from this warehouse's eval_predictions ({split} split).",
+  src_perf_registry:
+    '{model}: figures from the test-period evaluation saved with version {version} at training ({date}), in the model registry; this warehouse holds no matured predictions of it.',
+  src_stab_warehouse:
+    "{model}: training population from this warehouse's score_population; scored population from this warehouse.",
+  src_stab_registry:
+    '{model}: training population saved with version {version} at training ({date}), in the model registry; scored population from this warehouse.',
+  src_woe_warehouse: "Information value: {model}'s training rows in this warehouse's features_snapshot.",
+  src_woe_registry:
+    "Information value: {model}'s training rows saved with version {version} at training ({date}), in the model registry.",
 } as const;
 
 export type MsgKey = keyof typeof en;
@@ -351,6 +361,15 @@ const zh: Record<MsgKey, string> = {
   unit: '单位',
   n_train: '训练行数',
   n_scored: '评分行数',
+  src_perf_warehouse: '{model}：指标来自本数据仓库的 eval_predictions（{split}）。',
+  src_perf_registry:
+    '{model}：指标来自版本 {version} 训练时保存的测试期评估（训练于 {date}，存于模型注册库）；本数据仓库没有该模型已到期的预测。',
+  src_stab_warehouse: '{model}：训练人群来自本数据仓库的 score_population；评分人群来自本数据仓库。',
+  src_stab_registry:
+    '{model}：训练人群为版本 {version} 训练时保存的样本（训练于 {date}，存于模型注册库）；评分人群来自本数据仓库。',
+  src_woe_warehouse: '信息值：{model}的训练样本来自本数据仓库的 features_snapshot。',
+  src_woe_registry:
+    '信息值：{model}的训练样本为版本 {version} 训练时保存的样本（训练于 {date}，存于模型注册库）。',
 };
 
 const CATALOG: Record<Lang, Record<MsgKey, string>> = { en, 'zh-CN': zh };

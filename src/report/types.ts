@@ -262,6 +262,21 @@ export interface Versions {
   code: Record<string, string>;
 }
 
+/** Where one model's figures in a section come from. */
+export interface FigureSource {
+  model: string;
+  /**
+   * `warehouse`: this warehouse's eval_predictions / score_population; `registry`: the files the model version
+   * saved in the registry at training (its test-period predictions, its training population), read because this
+   * warehouse has none of its own (e.g. training ran on a sample warehouse).
+   */
+  from: 'warehouse' | 'registry';
+  /** Registry: the version read (the described run's, else the champion); null for the warehouse (rows carry none). */
+  version: string | null;
+  /** Registry: when that version was trained (its card's createdAt, ISO 8601); null for the warehouse. */
+  trained_at: string | null;
+}
+
 export interface ReportData {
   /** Format version of this record. */
   version: 1;
@@ -273,6 +288,11 @@ export interface ReportData {
   versions: Versions;
   performance: Part<PerformanceData>;
   stability: Part<PsiRow[]>;
+  /**
+   * Per model, where the performance figures, the training population of the stability figures and the WoE/IV
+   * table's training rows come from (absent in report-data.json files written before it).
+   */
+  sources?: { performance: FigureSource[]; stability: FigureSource[]; woe?: FigureSource[] };
   /** Vintage curves and roll rates. */
   vintage: Part<VintageData>;
   /** WoE/IV per feature of the delinquency model (training population). */

@@ -8,7 +8,8 @@
  *   trainHangup ──────────┴─► champion by validation (network only when it beats its logistic baseline by the
  *                             margin; src/models/champion.ts) ─► version = hash(data, config, resolved
  *                             settings; version.ts) ─► saveModel (the chosen model under <name>/, the baseline
- *                             under <name>-baseline/) + evaluation.json
+ *                             under <name>-baseline/) + evaluation.json + the report's inputs of the model
+ *                             (its test predictions and training population, as Parquet)
  *                             ─► promote (first model, or when asked); the fallback card is removed
  * Versions are content hashes, so training the same data with the same config and code defaults again writes the
  * same version.
@@ -19,6 +20,7 @@ import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { type BinaryEvaluation, writeEvaluation } from '../evaluate/index.ts';
 import type { Period, PeriodSplit } from '../features/periods.ts';
+import { trainingRowsSql } from '../features/training-rows.ts';
 import {
   type ChampionSelection,
   championVersion,
@@ -33,6 +35,7 @@ import {
 } from '../models/index.ts';
 import { promoteVersion } from '../models/promotions.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { saveReportInputs } from '../warehouse/report-inputs.ts';
 import { featureTableHash } from './datahash.ts';
 import { checkDelinquencyData, type DelinquencyTrainConfig, trainDelinquency } from './delinquency.ts';
 import { checkHangupData, type HangupTrainConfig, trainHangup } from './hangup.ts';
@@ -134,6 +137,7 @@ export async function trainModels(
       };
       out.models.push(
         await register(cfg, 'delinquency', r, dataHash, hashed(dc), r.evaluation, test, {
+          w,
           backend,
           clock,
           log,
@@ -155,6 +159,7 @@ export async function trainModels(
       const test = { network: r.evaluation.network.metrics, baseline: r.evaluation.baseline.metrics };
       out.models.push(
         await register(cfg, 'hangup', r, dataHash, hashed(hc), r.evaluation, test, {
+          w,
           backend,
           clock,
           log,
@@ -218,6 +223,8 @@ async function register(
   evaluation: unknown,
   test: Record<string, Record<string, number>>,
   ctx: {
+    /** The training warehouse: its report inputs of this model are saved with the version. */
+    w: Warehouse;
     backend: string;
     clock: Clock;
     log: Logger;
@@ -256,6 +263,9 @@ async function register(
     ...(calChampion ? { calibrationTest: calChampion } : {}),
   });
   await writeEvaluation(dir, { model: name, version, backend: ctx.backend, split: ctx.split, evaluation });
+  // A report on another warehouse (the daily book, when training ran on a sample) reads these (report/collect).
+  const rows = name === 'delinquency' ? await trainingRowsSql(ctx.w) : undefined;
+  await saveReportInputs(ctx.w, dir, name, rows && 'sql' in rows ? rows.sql : undefined);
   const bdir = await saveModel(cfg.modelsDir, baseline, {
     name: `${name}-baseline`,
     version,

@@ -5,8 +5,13 @@
  *
  *   eval_predictions   one row per evaluated prediction: model, variant, horizon, split, month, y, p
  *   score_population   one row per (model, population, feature, row): value
+ *
+ * Training also saves its model's rows of both beside the model version in the registry (REGISTRY_FILES), so a
+ * report on a warehouse the model was not trained on (a bank trains on a sample, then scores the whole book every
+ * day) still shows how the model did on its test period and how today's population compares with its training one.
  */
-import type { Warehouse } from './db.ts';
+import { join } from 'node:path';
+import { literal, type Warehouse } from './db.ts';
 
 /** Feature name in score_population that stands for the model's score itself. */
 export const SCORE_FEATURE = 'score';
@@ -35,4 +40,38 @@ CREATE TABLE IF NOT EXISTS score_population (
 /** Creates eval_predictions and score_population if missing. Idempotent. */
 export async function ensureReportInputs(w: Warehouse): Promise<void> {
   await w.run(REPORT_INPUTS_DDL);
+}
+
+/** Files in a model version's registry folder holding its report inputs (saveReportInputs). */
+export const REGISTRY_FILES = {
+  /** The model's eval_predictions rows (test period, network and baseline, every horizon). */
+  predictions: 'eval_predictions.parquet',
+  /** The model's score_population rows of its training population (population = 'train'). */
+  population: 'train_population.parquet',
+  /** Delinquency only: its training rows of features_snapshot, for the WoE/IV table (features/training-rows.ts). */
+  woe: 'woe_population.parquet',
+} as const;
+
+/**
+ * Writes `model`'s report inputs from the training warehouse into the version folder `dir` (Parquet: a few MB
+ * for tens of thousands of test rows, read by DuckDB without loading them into the warehouse), and the rows of
+ * `trainingRows` (the delinquency model's training population) when given.
+ */
+export async function saveReportInputs(
+  w: Warehouse,
+  dir: string,
+  model: string,
+  trainingRows?: string,
+): Promise<void> {
+  await ensureReportInputs(w);
+  // COPY takes no bound parameters: the model name and path enter as quoted literals.
+  await w.run(
+    `COPY (SELECT * FROM eval_predictions WHERE model = ${literal(model)}) TO ${literal(join(dir, REGISTRY_FILES.predictions))} (FORMAT parquet)`,
+  );
+  await w.run(
+    `COPY (SELECT * FROM score_population WHERE model = ${literal(model)} AND population = 'train') TO ${literal(join(dir, REGISTRY_FILES.population))} (FORMAT parquet)`,
+  );
+  // `trainingRows`: a SELECT built from the warehouse's own values, quoted (features/training-rows.ts).
+  if (trainingRows)
+    await w.run(`COPY (${trainingRows}) TO ${literal(join(dir, REGISTRY_FILES.woe))} (FORMAT parquet)`);
 }

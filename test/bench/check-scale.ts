@@ -1,7 +1,8 @@
 /**
  * Checks a bench:scale JSON after the CI smoke run (`.ci/run`): every stage ran and measured something, and the
  * stages agree with each other (each export wrote every follow-up recommend planned, recommend planned for the
- * loans score scored). Timing targets are printed by the bench, never checked here.
+ * loans score scored, the report has its model sections though training ran on another warehouse). Timing
+ * targets are printed by the bench, never checked here.
  *
  *   tsx test/bench/check-scale.ts .work/scale-smoke/bench-scale.json
  */
@@ -41,6 +42,11 @@ for (const f of ['csv', 'parquet', 'ics']) {
   const n = by.get(`export:${f}`)?.items;
   if (n !== planned) problems.push(`export:${f}: expected ${planned} follow-ups written, found ${n}`);
 }
+// Training ran on a sample warehouse: the report's model sections come from the registry, and must be there.
+const report = r.outputs.report as { not_available?: { name: string; reason: string }[] } | undefined;
+for (const n of report?.not_available ?? [])
+  if (n.name === 'performance' || n.name === 'stability')
+    problems.push(`report: expected the ${n.name} section, found it not available (${n.reason})`);
 if (!(r.daily_pipeline_s > 0))
   problems.push(`daily pipeline: expected seconds > 0, found ${r.daily_pipeline_s}`);
 if (problems.length) {

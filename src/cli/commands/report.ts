@@ -1,12 +1,14 @@
 /**
- * `followup report --warehouse W --out DIR [--lang en|zh-CN] [--run RUN_ID] [--split test] [--capacity N]
- *  [--backtest FILE] [--no-images] [--json]`
- * Writes Vega-Lite specs, SVG/PNG per chart and one offline index.html for the latest (or given) run.
- * The warehouse is opened read-only: a report never changes it.
+ * `followup report --warehouse W --out DIR [--models DIR] [--lang en|zh-CN] [--run RUN_ID] [--split test]
+ *  [--capacity N] [--backtest FILE] [--no-images] [--json]`
+ * Writes Vega-Lite specs, SVG/PNG per chart and one offline index.html for the latest (or given) run. A model with
+ * no matured predictions (or training population) in the warehouse is reported from the files its version saved
+ * in the registry (--models) at training. The warehouse is opened read-only: a report never changes it.
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { BadInputError, BusyError, UsageError } from '../../core/errors.ts';
 import { buildReport } from '../../report/build.ts';
 import { LANGS } from '../../report/types.ts';
@@ -16,6 +18,7 @@ import { makeContext, printSummary } from '../context.ts';
 const optionsSchema = z.object({
   warehouse: z.string().min(1),
   out: z.string().min(1),
+  models: z.string().min(1).default(DEFAULT_MODELS_DIR),
   lang: z.enum(LANGS).default('en'),
   run: z.string().min(1).optional(),
   split: z.string().min(1).default('test'),
@@ -37,6 +40,11 @@ export function register(program: Command): void {
     .description('Build the report: Vega-Lite specs, SVG/PNG charts and one offline HTML page.')
     .requiredOption('--warehouse <path>', 'warehouse DuckDB file')
     .requiredOption('--out <dir>', 'output directory (created if missing)')
+    .option(
+      '--models <dir>',
+      "model registry root: a model with no matured predictions or training population in the warehouse is reported from its version's saved evaluation",
+      DEFAULT_MODELS_DIR,
+    )
     .option('--lang <lang>', `label language: ${LANGS.join(' or ')} (default en)`)
     .option('--run <run_id>', 'recommendation run to describe (default: the latest)')
     .option('--split <name>', 'eval_predictions split for model metrics (default test)')
@@ -75,6 +83,7 @@ export function register(program: Command): void {
           outDir: o.out,
           lang: o.lang,
           split: o.split,
+          modelsDir: o.models,
           images: o.images,
           clock: ctx.clock,
           log: ctx.log,

@@ -17,10 +17,13 @@ export const reportStage = defineStage({
     'table:contacts',
     'table:recommendation_runs',
     'table:recommendations',
+    'dir:models',
   ],
   writes: ['dir:out'],
   params: z.object({
     out: z.string(),
+    /** Registry root: models with no matured predictions in the warehouse are reported from their saved evaluation. */
+    models: z.string().optional(),
     lang: z.enum(LANGS).default('en'),
     images: z.boolean().default(true),
     capacity: z.number().int().positive().optional(),
@@ -32,6 +35,7 @@ export const reportStage = defineStage({
       outDir: p.out,
       log: ctx.log,
       images: p.images,
+      ...(p.models ? { modelsDir: p.models } : {}),
       ...(p.capacity ? { capacity: p.capacity } : {}),
     });
     return {

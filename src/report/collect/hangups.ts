@@ -2,11 +2,12 @@
  * Collects hang-up rates from the contact history: by the borrower's local weekday × hour (phone attempts, local
  * time via `timezone(loans.time_zone, contacts.started_at)`), by channel (all outbound attempts) and by
  * pre-notification (phone attempts with an outbound SMS/email to the same loan in the preceding window).
- * Predicted rates come from eval_predictions of the hang-up model (horizon 0) joined on entity_id = contact_id.
- * Reads: contacts, loans, eval_predictions. Writes: a temporary table (the attempts, computed once).
+ * Predicted rates come from the evaluation predictions of the hang-up model (horizon 0; eval_predictions or the
+ * registry's saved ones, sources.ts) joined on entity_id = contact_id.
+ * Reads: contacts, loans, evaluation predictions. Writes: a temporary table (the attempts, computed once).
  */
 import type { Warehouse } from '../../warehouse/db.ts';
-import { columnExists, tableExists } from '../../warehouse/introspect.ts';
+import { tableExists } from '../../warehouse/introspect.ts';
 import { HANGUP_HORIZON } from '../../warehouse/report-inputs.ts';
 import { round6 } from '../metrics/util.ts';
 import type { HangupCell, HangupData, Part } from '../types.ts';
@@ -64,7 +65,7 @@ async function breakdowns(w: Warehouse, value: string, from: string) {
 
 export async function collectHangups(
   w: Warehouse,
-  opts: { prenotifyHours?: number; hangupModel?: string } = {},
+  opts: { prenotifyHours?: number; hangupModel?: string; predictions?: string | null } = {},
 ): Promise<Part<HangupData>> {
   for (const t of ['contacts', 'loans'])
     if (!(await tableExists(w, t)))
@@ -81,21 +82,27 @@ export async function collectHangups(
       observed_heatmap: observed.heatmap,
       observed_by_channel: observed.by_channel,
       observed_by_prenotify: observed.by_prenotify,
-      predicted: await predicted(w, opts.hangupModel),
+      predicted: await predicted(w, opts.hangupModel, opts.predictions ?? null),
     },
   };
 }
 
-async function predicted(w: Warehouse, model: string | undefined): Promise<HangupData['predicted']> {
-  if (!(await tableExists(w, 'eval_predictions')))
+async function predicted(
+  w: Warehouse,
+  model: string | undefined,
+  from: string | null,
+): Promise<HangupData['predicted']> {
+  if (from === null)
     return { ok: false, reason: 'table eval_predictions does not exist (run the evaluate stage first)' };
-  if (!(await columnExists(w, 'eval_predictions', 'entity_id')))
+  // An older warehouse's table may lack entity_id (the registry's files always carry it).
+  const cols = await w.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${from}`);
+  if (!cols.some((c) => c.column_name === 'entity_id'))
     return { ok: false, reason: 'eval_predictions has no entity_id column to join predictions to contacts' };
   const chosen =
     model ??
     (
       await w.one<{ model: string }>(
-        `SELECT min(model) AS model FROM eval_predictions WHERE horizon = ? AND variant = 'network' AND entity_id IS NOT NULL`,
+        `SELECT min(model) AS model FROM ${from} WHERE horizon = ? AND variant = 'network' AND entity_id IS NOT NULL`,
         [HANGUP_HORIZON],
       )
     )?.model;
@@ -107,7 +114,7 @@ async function predicted(w: Warehouse, model: string | undefined): Promise<Hangu
   await w.run(
     `CREATE OR REPLACE TEMP TABLE report_predicted AS
      SELECT a.*, e.p FROM report_attempts a
-     JOIN (SELECT entity_id, avg(p) AS p FROM eval_predictions
+     JOIN (SELECT entity_id, avg(p) AS p FROM ${from}
            WHERE horizon = $h AND variant = 'network' AND model = $m GROUP BY entity_id) e
        ON e.entity_id = a.contact_id`,
     { h: HANGUP_HORIZON, m: chosen },

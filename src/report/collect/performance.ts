@@ -1,10 +1,10 @@
 /**
- * Collects model performance from eval_predictions: per (model, horizon) the network beside the baseline on one
- * split, and AUC / observed / predicted rate by month on the out-of-sample splits. Only matured labels
- * (y IS NOT NULL) count. Reads: eval_predictions. Writes: nothing.
+ * Collects model performance from evaluation predictions: per (model, horizon) the network beside the baseline on
+ * one split, and AUC / observed / predicted rate by month on the out-of-sample splits. Only matured labels
+ * (y IS NOT NULL) count. Reads: the relation sources.ts chose (eval_predictions, and the registry's saved test
+ * predictions of models this warehouse has none of). Writes: nothing.
  */
 import type { Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../../warehouse/introspect.ts';
 import { groupLabel } from '../i18n.ts';
 import { brierOrZero, eceOrZero, reliabilityPoints } from '../metrics/calibration.ts';
 import { ascending, aucOrNull, classCounts, ksPoints, rocCurve } from '../metrics/discrimination.ts';
@@ -58,21 +58,20 @@ async function columns(w: Warehouse, sql: string, params: (string | number)[]): 
 
 export async function collectPerformance(
   w: Warehouse,
-  opts: { split: string; lang: Lang },
+  opts: { split: string; lang: Lang; from: string | null },
 ): Promise<Part<PerformanceData>> {
-  if (!(await tableExists(w, 'eval_predictions')))
+  const from = opts.from;
+  if (from === null)
     return { ok: false, reason: 'table eval_predictions does not exist (run the evaluate stage first)' };
   // one scan, sorted by group, then sliced: cheaper than one query per (model, horizon, variant)
   const [model = [], horizon = [], variant = [], y = [], p = []] = await columns(
     w,
-    `SELECT model, horizon, variant, y, p FROM eval_predictions WHERE split = ? AND y IS NOT NULL
+    `SELECT model, horizon, variant, y, p FROM ${from} WHERE split = ? AND y IS NOT NULL
      ORDER BY model, horizon, variant`,
     [opts.split],
   );
   if (model.length === 0) {
-    const splits = await w.all<{ split: string }>(
-      'SELECT DISTINCT split FROM eval_predictions ORDER BY split',
-    );
+    const splits = await w.all<{ split: string }>(`SELECT DISTINCT split FROM ${from} ORDER BY split`);
     return {
       ok: false,
       reason: `eval_predictions has no matured rows for split "${opts.split}" (splits present: ${
@@ -97,15 +96,15 @@ export async function collectPerformance(
   for (const g of groups.values()) g.variants.sort((a, b) => variantOrder(a.variant, b.variant));
   return {
     ok: true,
-    value: { split: opts.split, groups: [...groups.values()], by_month: await byMonth(w, opts.lang) },
+    value: { split: opts.split, groups: [...groups.values()], by_month: await byMonth(w, from, opts.lang) },
   };
 }
 
 /** AUC and rates per month on every split but `train` (in-sample months would flatter the model). */
-async function byMonth(w: Warehouse, lang: Lang): Promise<MonthlyPoint[]> {
+async function byMonth(w: Warehouse, from: string, lang: Lang): Promise<MonthlyPoint[]> {
   const [model = [], horizon = [], variant = [], month = [], y = [], p = []] = await columns(
     w,
-    `SELECT model, horizon, variant, strftime(month, '%Y-%m-%d') AS month, y, p FROM eval_predictions
+    `SELECT model, horizon, variant, strftime(month, '%Y-%m-%d') AS month, y, p FROM ${from}
      WHERE split <> 'train' AND y IS NOT NULL AND month IS NOT NULL
      ORDER BY model, horizon, variant, month`,
     [],

@@ -1,23 +1,23 @@
 /**
- * Collects PSI per (model, feature) between the training and the scored population in score_population, with
- * the same function `followup monitor` uses (lifecycle/drift.ts → src/evaluate psi: deciles of the training
- * values plus one bin for missing values), so the page and `monitor --json` print the same PSI.
- * Reads: score_population.
+ * Collects PSI per (model, feature) between the training and the scored population, with the same function
+ * `followup monitor` uses (lifecycle/drift.ts → src/evaluate psi: deciles of the training values plus one bin for
+ * missing values), so the page and `monitor --json` print the same PSI.
+ * Reads: the relation sources.ts chose (score_population, and the registry's saved training population of models
+ * this warehouse holds none of).
  */
 import { populationDrift } from '../../lifecycle/drift.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../../warehouse/introspect.ts';
 import { psiBand } from '../metrics/psi.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, PsiRow } from '../types.ts';
 
-export async function collectStability(w: Warehouse): Promise<Part<PsiRow[]>> {
-  if (!(await tableExists(w, 'score_population')))
+export async function collectStability(w: Warehouse, from: string | null): Promise<Part<PsiRow[]>> {
+  if (from === null)
     return { ok: false, reason: 'table score_population does not exist (run the score stage first)' };
-  const models = await w.all<{ model: string }>('SELECT DISTINCT model FROM score_population ORDER BY model');
+  const models = await w.all<{ model: string }>(`SELECT DISTINCT model FROM ${from} ORDER BY model`);
   const out: PsiRow[] = [];
   for (const { model } of models) {
-    const rows = (await populationDrift(w, model)) ?? [];
+    const rows = (await populationDrift(w, model, 10, from)) ?? [];
     const byName = [...rows].sort((a, b) => (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0));
     for (const r of byName)
       out.push({

@@ -1,14 +1,14 @@
 /**
- * Weight of evidence and information value per feature of the delinquency model, on its training population: the
- * snapshot rows of the training as-of months (the first 60 % of months, as `train` splits them) that were not
- * already 30+ DPD and whose 6-month outcome is known; bad = 30+ DPD onset within the horizon. Numeric features
- * are cut at the deciles of their training values (ties merge bins), missing values form their own bin, text
- * features bin by value. WoE = ln(share of goods / share of bads) with 0.5 added to empty cells;
- * IV = Σ (share of goods − share of bads)·WoE. Reads: features_snapshot. Writes: nothing.
+ * Weight of evidence and information value per feature of the delinquency model, on its training population
+ * (features/training-rows.ts: the snapshot rows of the training as-of months that were not already 30+ DPD and
+ * whose 6-month outcome is known; from this warehouse, or the copy its version saved in the registry at training:
+ * sources.ts); bad = 30+ DPD onset within the horizon. Numeric features are cut at the deciles of their training
+ * values (ties merge bins), missing values form their own bin, text features bin by value.
+ * WoE = ln(share of goods / share of bads) with 0.5 added to empty cells; IV = Σ (share of goods − share of
+ * bads)·WoE. Reads: features_snapshot or the registry's Parquet. Writes: nothing.
  */
-import { splitMonths } from '../../features/split-months.ts';
-import { ident, type Warehouse } from '../../warehouse/db.ts';
-import { tableExists } from '../../warehouse/introspect.ts';
+import { trainingRowsSql } from '../../features/training-rows.ts';
+import { ident, literal, type Warehouse } from '../../warehouse/db.ts';
 import { round6 } from '../metrics/util.ts';
 import type { Part, WoeFeature } from '../types.ts';
 
@@ -20,30 +20,23 @@ export function ivStrength(iv: number): WoeFeature['strength'] {
   return iv < 0.02 ? 'none' : iv < 0.1 ? 'weak' : iv < 0.3 ? 'medium' : 'strong';
 }
 
-export async function collectWoe(w: Warehouse): Promise<Part<WoeFeature[]>> {
-  if (!(await tableExists(w, 'features_snapshot')))
-    return { ok: false, reason: 'table features_snapshot does not exist (run the features stage first)' };
-  const months = (
-    await w.all<{ m: string }>(
-      "SELECT DISTINCT strftime(as_of, '%Y-%m-%d') AS m FROM features_snapshot ORDER BY m",
-    )
-  ).map((r) => r.m);
-  if (months.length < 3)
-    return { ok: false, reason: `features_snapshot has ${months.length} as-of months (< 3)` };
-  const train = splitMonths(months).train;
-  const cols = await w.all<{ name: string; type: string }>(
-    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-     WHERE table_name = 'features_snapshot' ORDER BY ordinal_position`,
+export async function collectWoe(w: Warehouse, saved?: string | null): Promise<Part<WoeFeature[]>> {
+  let rows: string;
+  if (saved) rows = `SELECT * FROM read_parquet(${literal(saved)})`;
+  else {
+    const r = await trainingRowsSql(w);
+    if ('reason' in r) return { ok: false, reason: r.reason };
+    rows = r.sql;
+  }
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE woe_train AS SELECT *, (event > 0 AND event <= horizon)::INTEGER AS bad FROM (${rows})`,
   );
-  const features = cols.filter((c) => !NOT_FEATURES.has(c.name));
+  const cols = await w.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM temp.woe_train)`,
+  );
+  const features = cols.filter((c) => !NOT_FEATURES.has(c.name) && c.name !== 'bad');
   const numeric = features.filter((c) => c.type !== 'VARCHAR' && c.type !== 'BOOLEAN');
   const text = features.filter((c) => c.type === 'VARCHAR' || c.type === 'BOOLEAN');
-  await w.run(
-    `CREATE OR REPLACE TEMP TABLE woe_train AS
-     SELECT *, (event > 0 AND event <= horizon)::INTEGER AS bad FROM features_snapshot
-     WHERE as_of BETWEEN $1::DATE AND $2::DATE AND NOT delinquent AND (event > 0 OR observed >= horizon)`,
-    [train[0] as string, train[train.length - 1] as string],
-  );
   try {
     const cells: {
       feature: string;
