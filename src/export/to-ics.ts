@@ -14,6 +14,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { DuckDBBlobVector } from '@duckdb/node-api';
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
@@ -79,6 +80,35 @@ function foldLine(text: string, from: number, to: number): string {
   return out + text.slice(start, to);
 }
 
+const FOLD = Buffer.from('\r\n ');
+
+/**
+ * foldIcs on UTF-8 bytes, with the same breaks: the events come from DuckDB as bytes and go to the file as bytes,
+ * never decoded into a JS string and encoded back (which cost more than rendering them). Appends the folded
+ * text to `parts` as views of `bytes` and FOLD.
+ */
+export function foldIcsBytes(bytes: Uint8Array, parts: Uint8Array[]): void {
+  let from = 0;
+  let octets = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b === 0x0d && bytes[i + 1] === 0x0a) {
+      octets = 0;
+      i++;
+      continue;
+    }
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte counts with its lead byte, never split from it
+    const size = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    if (octets + size > 75) {
+      parts.push(bytes.subarray(from, i), FOLD);
+      from = i;
+      octets = 1; // the leading space of the continuation line
+    }
+    octets += size;
+  }
+  parts.push(from === 0 ? bytes : bytes.subarray(from));
+}
+
 /** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */
 export function followupUid(loanId: string, purpose: string, cycle: number): string {
   return `${encodeURIComponent(loanId)}.${purpose}.${cycle}@followup`;
@@ -109,7 +139,7 @@ async function planZones(w: Warehouse): Promise<Map<string, { tzid: string; bloc
 /** A write stream whose failures (a read-only place, a full disk) surface on the next write, not as a crash. */
 async function openOut(
   path: string,
-): Promise<{ write: (s: string) => Promise<void>; close: () => Promise<void> }> {
+): Promise<{ write: (s: string | Uint8Array) => Promise<void>; close: () => Promise<void> }> {
   const out: WriteStream = createWriteStream(path);
   // A stream 'error' with no listener crashes the process: keep it, rethrow it.
   let failed: Error | undefined;
@@ -118,7 +148,7 @@ async function openOut(
   });
   await once(out, 'open');
   return {
-    async write(s: string) {
+    async write(s: string | Uint8Array) {
       if (failed) throw failed;
       if (!out.write(s)) await once(out, 'drain');
     },
@@ -148,12 +178,18 @@ export async function writeIcs(
   const tzids = new Map([...zones].map(([zone, { tzid }]) => [zone, tzid]));
   const sql = icsEventsSql({ maskPhone: opts.maskPhone, stampIso: opts.exportedAt, tzids });
   let n = 0;
-  // One VARCHAR a row, read straight from each chunk's vector: no row objects, one fold and one write a chunk.
+  // One BLOB a row, its bytes read straight from each chunk's vector: no row object, no string; one write a chunk.
   for await (const chunk of await w.conn.stream(sql)) {
-    const events = chunk.getColumnValues(0);
-    if (events.some((e) => typeof e !== 'string')) throw new Error('writeIcs: an event rendered as NULL');
-    await out.write(foldIcs(events.join('')));
-    n += events.length;
+    const events = chunk.getColumnVector(0);
+    if (!(events instanceof DuckDBBlobVector)) throw new Error('writeIcs: events are not rendered as BLOB');
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const bytes = events.getItemBytes(i);
+      if (!bytes) throw new Error('writeIcs: an event rendered as NULL');
+      foldIcsBytes(bytes, parts);
+    }
+    await out.write(Buffer.concat(parts));
+    n += chunk.rowCount;
   }
   await out.write('END:VCALENDAR\r\n');
   await out.close();
