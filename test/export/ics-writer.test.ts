@@ -17,7 +17,7 @@ import { memoryLogger } from '../../src/core/log.ts';
 import { followupUid, runExport } from '../../src/export/index.ts';
 import { buildPlan } from '../../src/export/plan.ts';
 import { ICS_KEEP_CANCELLED_DAYS } from '../../src/export/run.ts';
-import { writeIcs } from '../../src/export/to-ics.ts';
+import { foldIcs, foldIcsBytes, writeIcs } from '../../src/export/to-ics.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 import { insertLoans, insertRun, makeLoans, makeRec } from './fixture.ts';
 import { writeIcsReference } from './ics-reference.ts';
@@ -103,6 +103,21 @@ beforeAll(async () => {
     loans[39]?.loan_id ?? '',
   ]);
   w2.close();
+});
+
+describe('foldIcsBytes', () => {
+  it.each([
+    ['ascii', `DESCRIPTION:${'x'.repeat(300)}`],
+    ['CJK (3 octets)', `DESCRIPTION:${'首次回访确认资金到账'.repeat(20)}`],
+    ['emoji (4 octets)', `SUMMARY:a${'😀'.repeat(60)}`],
+    ['mixed at the boundary', `X:${'y'.repeat(72)}é${'z'.repeat(80)}`],
+    ['exactly 75 octets, a lone CR', `X:${'y'.repeat(70)}\rab`],
+  ])('%s: breaks where foldIcs breaks', (_name, line) => {
+    const text = `BEGIN:VEVENT\r\n${line}\r\n${line}\r\nEND:VEVENT\r\n`;
+    const parts: Uint8Array[] = [];
+    foldIcsBytes(Buffer.from(text), parts);
+    expect(Buffer.concat(parts).toString('utf8')).toBe(foldIcs(text));
+  });
 });
 
 describe('iCalendar writer rendered in DuckDB', () => {
