@@ -84,29 +84,32 @@ const FOLD = Buffer.from('\r\n ');
 
 /**
  * foldIcs on UTF-8 bytes, with the same breaks: the events come from DuckDB as bytes and go to the file as bytes,
- * never decoded into a JS string and encoded back (which cost more than rendering them). Appends the folded
- * text to `parts` as views of `bytes` and FOLD.
+ * never decoded into a JS string and encoded back (which cost more than rendering them). In UTF-8 an octet is a
+ * byte, so a break is the last character start at most 75 bytes into the line (74 after a continuation's space):
+ * only long lines are looked at, a few bytes per break. Appends the folded text to `parts` as views of `bytes`
+ * and FOLD.
  */
 export function foldIcsBytes(bytes: Uint8Array, parts: Uint8Array[]): void {
   let from = 0;
-  let octets = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    if (b === 0x0d && bytes[i + 1] === 0x0a) {
-      octets = 0;
-      i++;
-      continue;
+  for (let pos = 0; pos < bytes.length; ) {
+    const end = lineEnd(bytes, pos);
+    for (let start = pos, room = 75; end - start > room; room = 74) {
+      let cut = start + room;
+      while (((bytes[cut] as number) & 0xc0) === 0x80) cut--; // never inside a character
+      parts.push(bytes.subarray(from, cut), FOLD);
+      from = start = cut;
     }
-    if ((b & 0xc0) === 0x80) continue; // a continuation byte counts with its lead byte, never split from it
-    const size = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-    if (octets + size > 75) {
-      parts.push(bytes.subarray(from, i), FOLD);
-      from = i;
-      octets = 1; // the leading space of the continuation line
-    }
-    octets += size;
+    pos = end + 2;
   }
   parts.push(from === 0 ? bytes : bytes.subarray(from));
+}
+
+/** Index of the CRLF that ends the line starting at `pos` (a lone CR or LF is part of the line), or the length. */
+function lineEnd(bytes: Uint8Array, pos: number): number {
+  for (let lf = bytes.indexOf(0x0a, pos); lf >= 0; lf = bytes.indexOf(0x0a, lf + 1)) {
+    if (lf > pos && bytes[lf - 1] === 0x0d) return lf - 1;
+  }
+  return bytes.length;
 }
 
 /** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */

@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import ical, { type VEvent } from 'node-ical';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Recommendation } from '../../src/contract/recommendation.ts';
@@ -117,6 +118,19 @@ describe('foldIcsBytes', () => {
     const parts: Uint8Array[] = [];
     foldIcsBytes(Buffer.from(text), parts);
     expect(Buffer.concat(parts).toString('utf8')).toBe(foldIcs(text));
+  });
+
+  it('breaks where foldIcs breaks on any text of 1–4-octet characters, lone CRs and LFs and CRLFs', () => {
+    const piece = fc.constantFrom('a', ' ', 'é', '首', '😀', '\r', '\n', '\r\n', 'x'.repeat(70));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 200 }), (pieces) => {
+        const text = pieces.join('');
+        const parts: Uint8Array[] = [];
+        foldIcsBytes(Buffer.from(text), parts);
+        expect(Buffer.concat(parts).toString('utf8')).toBe(foldIcs(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
