@@ -14,7 +14,7 @@ const LF = 'chr(10)';
 
 /**
  * RFC 5545 TEXT as ical-generator escapes it: `\ ; ,` get a backslash, every CRLF, CR or LF becomes `\n`. Two
- * RE2 passes (leftmost-first, so CRLF is one break) cost a third of six replace() passes.
+ * RE2 passes (leftmost-first, so CRLF is one break): cheaper than six replace() passes, each copying the text.
  */
 export function icsTextSql(expr: string): string {
   return `regexp_replace(regexp_replace(${expr}, '([\\\\;,])', '\\\\\\1', 'g'), '\\r\\n|\\r|\\n', '\\\\n', 'g')`;
