@@ -1,55 +1,28 @@
 /**
- * iCalendar (RFC 5545) with ical-generator: one VEVENT per follow-up in the borrower's time zone, one VTIMEZONE
- * per zone used (timezones-ical-library), a stable UID per (loan, purpose, cycle) so re-imports update the event,
+ * iCalendar (RFC 5545): one VEVENT per follow-up in the borrower's time zone, one VTIMEZONE per zone used
+ * (timezones-ical-library, computed once per zone), a stable UID per (loan, purpose, cycle) so re-imports update the event,
  * SEQUENCE from the export ledger (raised when the follow-up moves), and STATUS:CANCELLED events for follow-ups
  * that disappeared since the last export. METHOD:PUBLISH, because one file mixes updates and cancellations
  * (METHOD:CANCEL would cancel every component of the file).
  *
- * A million events do not fit one JS string, so the file is streamed: the calendar header, the VTIMEZONEs, then
- * the VEVENTs of chunks of rows, each rendered by ical-generator and folded to 75 octets with CRLF by foldIcs
- * (ical-generator's own foldLines allocates a TextEncoder per character: ~30 s per 20k events).
+ * A million events do not fit one JS string, so the file is streamed: the calendar header (ical-generator), the
+ * VTIMEZONEs, then the VEVENTs of each result chunk — rendered by DuckDB (ics-event.ts: the text ical-generator
+ * wrote, without a JS object per row) and folded to 75 octets with CRLF by foldIcs (ical-generator's own
+ * foldLines allocates a TextEncoder per character: ~30 s per 20k events).
  * Reads: temp table export_plan. Writes: the .ics file.
  */
 
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { DuckDBBlobVector } from '@duckdb/node-api';
+import ical, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { BadInputError } from '../core/errors.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { maskedPhone } from '../warehouse/mask.ts';
-import { isoUtcSql, localTime } from './fields.ts';
-import { WallTime } from './wall-time.ts';
+import { icsEventsSql } from './ics-event.ts';
 
-/** Rows rendered per ical-generator calendar; bounds memory. */
-const CHUNK = 5_000;
 const PROD_ID = { company: 'followup', product: 'follow-up schedule', language: 'EN' };
-
-interface IcsRow {
-  loan_id: string;
-  purpose: string;
-  cycle: number;
-  sequence: number;
-  export_state: string;
-  time_zone: string | null;
-  ws: string | null;
-  we: string | null;
-  /** Local wall times of the window, `YYYY-MM-DDTHH:MM:SS`, computed by DuckDB/ICU from the UTC instants. */
-  lws: string | null;
-  lwe: string | null;
-  priority: number | null;
-  channel: string | null;
-  phone: string | null;
-  prenotify: string | null;
-  reasons: string | null;
-  reason_codes: string | null;
-  /** What to do and say (NULL in runs made before scripts and next actions). */
-  next_action: string | null;
-  assignee: string | null;
-  talking_points: string | null;
-  notice_text: string | null;
-}
 
 /**
  * RFC 5545 §3.1 line folding: lines longer than 75 octets are split with CRLF + one space, never inside a UTF-8
@@ -107,6 +80,38 @@ function foldLine(text: string, from: number, to: number): string {
   return out + text.slice(start, to);
 }
 
+const FOLD = Buffer.from('\r\n ');
+
+/**
+ * foldIcs on UTF-8 bytes, with the same breaks: the events come from DuckDB as bytes and go to the file as bytes,
+ * never decoded into a JS string and encoded back (which cost more than rendering them). In UTF-8 an octet is a
+ * byte, so a break is the last character start at most 75 bytes into the line (74 after a continuation's space):
+ * only long lines are looked at, a few bytes per break. Appends the folded text to `parts` as views of `bytes`
+ * and FOLD.
+ */
+export function foldIcsBytes(bytes: Uint8Array, parts: Uint8Array[]): void {
+  let from = 0;
+  for (let pos = 0; pos < bytes.length; ) {
+    const end = lineEnd(bytes, pos);
+    for (let start = pos, room = 75; end - start > room; room = 74) {
+      let cut = start + room;
+      while (((bytes[cut] as number) & 0xc0) === 0x80) cut--; // never inside a character
+      parts.push(bytes.subarray(from, cut), FOLD);
+      from = start = cut;
+    }
+    pos = end + 2;
+  }
+  parts.push(from === 0 ? bytes : bytes.subarray(from));
+}
+
+/** Index of the CRLF that ends the line starting at `pos` (a lone CR or LF is part of the line), or the length. */
+function lineEnd(bytes: Uint8Array, pos: number): number {
+  for (let lf = bytes.indexOf(0x0a, pos); lf >= 0; lf = bytes.indexOf(0x0a, lf + 1)) {
+    if (lf > pos && bytes[lf - 1] === 0x0d) return lf - 1;
+  }
+  return bytes.length;
+}
+
 /** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */
 export function followupUid(loanId: string, purpose: string, cycle: number): string {
   return `${encodeURIComponent(loanId)}.${purpose}.${cycle}@followup`;
@@ -126,10 +131,36 @@ function vtimezone(zone: string): { tzid: string; block: string } {
   return { tzid, block };
 }
 
-/** ICS PRIORITY: 1 (highest) … 9 (lowest) from the 0–100 follow-up priority. */
-function icsPriority(p: number | null): number {
-  if (p === null) return 0;
-  return Math.min(9, Math.max(1, 10 - Math.ceil(p / 10)));
+/** Zone → VTIMEZONE of every zone in the plan; throws on a zone the library does not know. */
+async function planZones(w: Warehouse): Promise<Map<string, { tzid: string; block: string }>> {
+  const rows = await w.all<{ z: string }>(
+    'SELECT DISTINCT time_zone AS z FROM export_plan WHERE time_zone IS NOT NULL ORDER BY 1',
+  );
+  return new Map(rows.map(({ z }) => [z, vtimezone(z)]));
+}
+
+/** A write stream whose failures (a read-only place, a full disk) surface on the next write, not as a crash. */
+async function openOut(
+  path: string,
+): Promise<{ write: (s: string | Uint8Array) => Promise<void>; close: () => Promise<void> }> {
+  const out: WriteStream = createWriteStream(path);
+  // A stream 'error' with no listener crashes the process: keep it, rethrow it.
+  let failed: Error | undefined;
+  out.on('error', (e) => {
+    failed = e;
+  });
+  await once(out, 'open');
+  return {
+    async write(s: string | Uint8Array) {
+      if (failed) throw failed;
+      if (!out.write(s)) await once(out, 'drain');
+    },
+    async close() {
+      out.end();
+      if (!failed) await once(out, 'finish');
+      if (failed) throw failed;
+    },
+  };
 }
 
 export async function writeIcs(
@@ -137,115 +168,33 @@ export async function writeIcs(
   opts: { maskPhone: boolean; exportedAt: string; name: string },
   path: string,
 ): Promise<number> {
-  const zoneRows = await w.all<{ z: string }>(
-    'SELECT DISTINCT time_zone AS z FROM export_plan WHERE time_zone IS NOT NULL ORDER BY 1',
-  );
-  const zones = new Map(zoneRows.map(({ z }) => [z, vtimezone(z)]));
-  const stamp = DateTime.fromISO(opts.exportedAt, { zone: 'utc' });
-  const out = createWriteStream(path);
-  // A stream 'error' with no listener crashes the process (a read-only place, a full disk): keep it, rethrow it.
-  let failed: Error | undefined;
-  out.on('error', (e) => {
-    failed = e;
-  });
-  await once(out, 'open');
-  const write = async (s: string) => {
-    if (failed) throw failed;
-    if (!out.write(s)) await once(out, 'drain');
-  };
-
+  const zones = await planZones(w);
+  const out = await openOut(path);
   const head = ical({ prodId: PROD_ID, method: ICalCalendarMethod.PUBLISH, name: opts.name }).toString();
-  await write(head.slice(0, head.lastIndexOf('END:VCALENDAR')));
+  await out.write(head.slice(0, head.lastIndexOf('END:VCALENDAR')));
   const seen = new Set<string>();
   for (const { tzid, block } of zones.values()) {
     if (seen.has(tzid) || tzid === 'Etc/UTC') continue;
     seen.add(tzid);
-    await write(`${foldIcs(block.replace(/\r?\n/g, '\r\n').trim())}\r\n`);
+    await out.write(`${foldIcs(block.replace(/\r?\n/g, '\r\n').trim())}\r\n`);
   }
-
+  const tzids = new Map([...zones].map(([zone, { tzid }]) => [zone, tzid]));
+  const sql = icsEventsSql({ maskPhone: opts.maskPhone, stampIso: opts.exportedAt, tzids });
   let n = 0;
-  const result = await w.conn.stream(
-    `SELECT loan_id, purpose, cycle, sequence, export_state, time_zone,
-       ${isoUtcSql('window_start_utc')} AS ws, ${isoUtcSql('window_end_utc')} AS we,
-       strftime(local_ws, '%Y-%m-%dT%H:%M:%S') AS lws,
-       strftime(local_we, '%Y-%m-%dT%H:%M:%S') AS lwe,
-       priority, channel,
-       ${opts.maskPhone ? maskedPhone() : 'phone'} AS phone,
-       CASE WHEN prenotify THEN upper(coalesce(prenotify_channel, 'sms')) || ' at '
-         || coalesce(${localTime('local_pa')}, '?') || coalesce(' — ' || prenotify_reason, '') END AS prenotify,
-       array_to_string(reasons, '\n') AS reasons, array_to_string(reason_codes, ', ') AS reason_codes,
-       next_action, assignee, '- ' || array_to_string(talking_points, '\n- ') AS talking_points, notice_text
-     FROM export_plan`,
-  );
-  let cal = ical({ prodId: PROD_ID });
-  const flush = async () => {
-    if (cal.length() === 0) return;
-    await write(
-      foldIcs(
-        cal
-          .events()
-          .map((e) => e.toString())
-          .join(''),
-      ),
-    );
-    cal = ical({ prodId: PROD_ID });
-  };
-  for await (const chunk of result.yieldRowObjectJs()) {
-    for (const raw of chunk) {
-      addEvent(cal, raw as unknown as IcsRow, zones, stamp);
-      n++;
-      if (cal.length() >= CHUNK) await flush();
+  // One BLOB a row, its bytes read straight from each chunk's vector: no row object, no string; one write a chunk.
+  for await (const chunk of await w.conn.stream(sql)) {
+    const events = chunk.getColumnVector(0);
+    if (!(events instanceof DuckDBBlobVector)) throw new Error('writeIcs: events are not rendered as BLOB');
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const bytes = events.getItemBytes(i);
+      if (!bytes) throw new Error('writeIcs: an event rendered as NULL');
+      foldIcsBytes(bytes, parts);
     }
+    await out.write(Buffer.concat(parts));
+    n += chunk.rowCount;
   }
-  await flush();
-  await write('END:VCALENDAR\r\n');
-  out.end();
-  if (!failed) await once(out, 'finish');
-  if (failed) throw failed;
+  await out.write('END:VCALENDAR\r\n');
+  await out.close();
   return n;
-}
-
-function addEvent(
-  cal: ReturnType<typeof ical>,
-  r: IcsRow,
-  zones: Map<string, { tzid: string }>,
-  stamp: DateTime,
-): void {
-  const tzid = r.time_zone ? (zones.get(r.time_zone)?.tzid ?? 'UTC') : 'UTC';
-  // A cancelled follow-up whose old run was deleted has no window left; anchor it at the export time in UTC.
-  // UTC rows are written as UTC instants (…Z), which need no VTIMEZONE.
-  const zoned = tzid !== 'UTC' && tzid !== 'Etc/UTC' && r.lws !== null && r.lwe !== null;
-  const start = zoned ? new WallTime(r.lws as string) : r.ws ? new Date(r.ws) : stamp.toJSDate();
-  const end = zoned
-    ? new WallTime(r.lwe as string)
-    : r.we
-      ? new Date(r.we)
-      : new Date(start.getTime() + 3_600_000);
-  const cancelled = r.export_state === 'cancelled';
-  const lines = [
-    `Priority: ${r.priority ?? '?'} / 100. Channel: ${r.channel ?? '?'}.`,
-    r.phone ? `Phone: ${r.phone}` : null,
-    `Local start: ${r.lws ? r.lws.slice(0, 16).replace('T', ' ') : '?'} (${r.time_zone ?? 'UTC'})`,
-    r.prenotify ? `Pre-notify: ${r.prenotify}` : 'Pre-notify: none',
-    r.reasons ? `Why:\n${r.reasons}` : null,
-    r.reason_codes ? `Codes: ${r.reason_codes}` : null,
-    r.next_action
-      ? `Next action: ${r.next_action}${r.assignee && r.assignee !== 'agent' ? ` (${r.assignee})` : ''}`
-      : null,
-    r.talking_points ? `Say:\n${r.talking_points}` : null,
-    r.notice_text ? `Notice text: ${r.notice_text}` : null,
-  ].filter((l): l is string => l !== null);
-  cal.createEvent({
-    id: followupUid(r.loan_id, r.purpose, Number(r.cycle)),
-    sequence: Number(r.sequence),
-    stamp: stamp.toJSDate(),
-    start,
-    end,
-    timezone: zoned ? tzid : null,
-    summary: `${cancelled ? 'CANCELLED: ' : ''}Follow-up ${r.purpose} #${r.cycle}, loan ${r.loan_id}`,
-    description: lines.join('\n'),
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    priority: icsPriority(r.priority === null ? null : Number(r.priority)),
-    x: [{ key: 'X-FOLLOWUP-STATE', value: r.export_state }],
-  });
 }
