@@ -182,17 +182,26 @@ export async function writeIcs(
   const sql = icsEventsSql({ maskPhone: opts.maskPhone, stampIso: opts.exportedAt, tzids });
   let n = 0;
   // One BLOB a row, its bytes read straight from each chunk's vector: no row object, no string; one write a chunk.
-  for await (const chunk of await w.conn.stream(sql)) {
-    const events = chunk.getColumnVector(0);
-    if (!(events instanceof DuckDBBlobVector)) throw new Error('writeIcs: events are not rendered as BLOB');
-    const parts: Uint8Array[] = [];
-    for (let i = 0; i < chunk.rowCount; i++) {
-      const bytes = events.getItemBytes(i);
-      if (!bytes) throw new Error('writeIcs: an event rendered as NULL');
-      foldIcsBytes(bytes, parts);
+  // The next chunk is asked for before this one is folded, so DuckDB renders it on its threads meanwhile.
+  const result = await w.conn.stream(sql);
+  let next = result.fetchChunk();
+  try {
+    for (let chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
+      next = result.fetchChunk();
+      const events = chunk.getColumnVector(0);
+      if (!(events instanceof DuckDBBlobVector)) throw new Error('writeIcs: events are not rendered as BLOB');
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const bytes = events.getItemBytes(i);
+        if (!bytes) throw new Error('writeIcs: an event rendered as NULL');
+        foldIcsBytes(bytes, parts);
+      }
+      await out.write(Buffer.concat(parts));
+      n += chunk.rowCount;
     }
-    await out.write(Buffer.concat(parts));
-    n += chunk.rowCount;
+  } finally {
+    // A chunk still being fetched when a write failed: let it land, its error is not the one to report.
+    await next.catch(() => null);
   }
   await out.write('END:VCALENDAR\r\n');
   await out.close();
