@@ -118,7 +118,7 @@ export function followupUid(loanId: string, purpose: string, cycle: number): str
 }
 
 /** VTIMEZONE block and its canonical TZID for an IANA zone; throws on a zone the library does not know. */
-function vtimezone(zone: string): { tzid: string; block: string } {
+export function vtimezone(zone: string): { tzid: string; block: string } {
   const r = tzlib_get_ical_block(zone);
   const block = Array.isArray(r) ? (r[0] ?? '') : '';
   const tzid = /TZID:([^\r\n]+)/.exec(block)?.[1];

@@ -7,10 +7,8 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
-import { tzlib_get_ical_block } from 'timezones-ical-library';
-import { BadInputError } from '../../src/core/errors.ts';
 import { isoUtcSql, localTime } from '../../src/export/fields.ts';
-import { foldIcs, followupUid } from '../../src/export/to-ics.ts';
+import { foldIcs, followupUid, vtimezone } from '../../src/export/to-ics.ts';
 import type { Warehouse } from '../../src/warehouse/db.ts';
 import { maskedPhone } from '../../src/warehouse/mask.ts';
 import { WallTime } from './wall-time.ts';
@@ -42,20 +40,6 @@ interface IcsRow {
   assignee: string | null;
   talking_points: string | null;
   notice_text: string | null;
-}
-
-/** VTIMEZONE block and its canonical TZID for an IANA zone; throws on a zone the library does not know. */
-function vtimezone(zone: string): { tzid: string; block: string } {
-  const r = tzlib_get_ical_block(zone);
-  const block = Array.isArray(r) ? (r[0] ?? '') : '';
-  const tzid = /TZID:([^\r\n]+)/.exec(block)?.[1];
-  if (!tzid || !DateTime.now().setZone(zone).isValid) {
-    throw new BadInputError(`unknown IANA time zone ${JSON.stringify(zone)} in recommendations`, {
-      place: { column: 'recommendations.time_zone', value: zone },
-      hint: 'time zones must be IANA names such as Asia/Shanghai',
-    });
-  }
-  return { tzid, block };
 }
 
 /** ICS PRIORITY: 1 (highest) … 9 (lowest) from the 0–100 follow-up priority. */
