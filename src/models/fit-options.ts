@@ -1,4 +1,18 @@
-/** What the training loop (train.ts) and its worker pool (train-pool.ts) take. */
+/** What the training loop (train.ts) and its worker pool (train-pool.ts) take and give. */
+
+import type * as tf from '@tensorflow/tfjs';
+
+/** What an interrupted fit says it was doing, in this thread or in the pool. */
+export const TRAINING_INTERRUPTED = 'while training; the model being fitted was not saved';
+
+/** One trained ensemble member. */
+export interface Member {
+  net: tf.LayersModel;
+  epochs: number;
+  bestEpoch: number;
+  /** Best validation loss (mean masked log loss per row). */
+  validLoss: number;
+}
 
 /** Targets of the masked likelihood, row-major n × k: y = 1 at an event, m = 1 where the cell contributes. */
 export interface Targets {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InterruptedError } from '../core/errors.ts';
 import { signalName } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
-import type { FitOptions, Targets } from './fit-options.ts';
+import { type FitOptions, type Member, type Targets, TRAINING_INTERRUPTED } from './fit-options.ts';
 import { buildNet } from './network.ts';
 
 /** What the worker gets: shared inputs once, then one member (seed) per job. */
@@ -68,7 +68,7 @@ export async function fitInWorkers(a: {
   workers: number;
   log: Logger;
   signal?: AbortSignal | undefined;
-}): Promise<{ net: tf.LayersModel; epochs: number; bestEpoch: number; validLoss: number }[]> {
+}): Promise<Member[]> {
   const { workers: _w, ...opts } = a.opts;
   const init: PoolInit = {
     backend: tf.getBackend(),
@@ -84,22 +84,17 @@ export async function fitInWorkers(a: {
   const done = new Map<number, Extract<PoolReply, { kind: 'done' }>>();
   const queue = [...a.seeds];
   const pool: Worker[] = [];
+  let onAbort: (() => void) | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       let running = 0;
-      const onAbort = () =>
-        reject(
-          new InterruptedError(signalName(a.signal!), 'while training; the model being fitted was not saved'),
-        );
+      onAbort = () => reject(new InterruptedError(signalName(a.signal!), TRAINING_INTERRUPTED));
       if (a.signal?.aborted) return onAbort();
       a.signal?.addEventListener('abort', onAbort, { once: true });
       const next = (w: Worker) => {
         const seed = queue.shift();
         if (seed === undefined) {
-          if (--running === 0) {
-            a.signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }
+          if (--running === 0) resolve();
           return;
         }
         w.postMessage({ seed });
@@ -110,7 +105,8 @@ export async function fitInWorkers(a: {
         running++;
         w.on('message', (r: PoolReply) => {
           if (r.kind === 'log') a.log.debug(r.msg, r.fields);
-          else if (r.kind === 'error') reject(Object.assign(new Error(r.message), { stack: r.stack }));
+          else if (r.kind === 'error')
+            reject(Object.assign(new Error(`training worker: ${r.message}`), { stack: r.stack }));
           else {
             done.set(r.seed, r);
             next(w);
@@ -125,6 +121,7 @@ export async function fitInWorkers(a: {
       }
     });
   } finally {
+    if (onAbort) a.signal?.removeEventListener('abort', onAbort);
     await Promise.all(pool.map((w) => w.terminate()));
   }
   const hidden = opts.hidden ?? [64, 32];

@@ -13,7 +13,7 @@ import { DEFAULT_SEED } from '../core/defaults.ts';
 import { yieldAndCheck } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
 import { mulberry32, shuffleInPlace } from '../core/prng.ts';
-import type { FitOptions, Targets } from './fit-options.ts';
+import { type FitOptions, type Member, type Targets, TRAINING_INTERRUPTED } from './fit-options.ts';
 import { buildNet, forwardTrain, kernelSquares, predictLogits } from './network.ts';
 import { fitInWorkers } from './train-pool.ts';
 
@@ -98,7 +98,6 @@ export async function fitNets(
   log: Logger,
   signal?: AbortSignal,
 ): Promise<FitResult> {
-  const res: FitResult = { nets: [], epochs: [], bestEpoch: [], validLoss: [] };
   const members = opts.members ?? 1;
   const seeds = Array.from({ length: members }, (_, m) => (opts.seed ?? DEFAULT_SEED) + 1000 * m);
   // The native backend already uses every core for one member (and its addon is not made for worker threads); a
@@ -107,24 +106,20 @@ export async function fitNets(
   const big = train.length * d >= PARALLEL_MIN_CELLS;
   const cores = tf.getBackend() === 'tensorflow' || !big ? 1 : availableParallelism();
   const workers = Math.min(members, opts.workers ?? cores);
-  if (workers > 1) {
-    for (const one of await fitInWorkers({ x, d, t, train, valid, opts, seeds, workers, log, signal })) {
-      res.nets.push(one.net);
-      res.epochs.push(one.epochs);
-      res.bestEpoch.push(one.bestEpoch);
-      res.validLoss.push(one.validLoss);
-    }
-    return res;
+  const ones: Member[] = [];
+  if (workers > 1)
+    ones.push(...(await fitInWorkers({ x, d, t, train, valid, opts, seeds, workers, log, signal })));
+  else {
+    const xv = takeRows(x, d, valid);
+    for (const seed of seeds)
+      ones.push(await fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log, signal));
   }
-  const xv = takeRows(x, d, valid);
-  for (const seed of seeds) {
-    const one = await fitOne(x, d, t, train, valid, xv, { ...opts, seed }, log, signal);
-    res.nets.push(one.net);
-    res.epochs.push(one.epochs);
-    res.bestEpoch.push(one.bestEpoch);
-    res.validLoss.push(one.validLoss);
-  }
-  return res;
+  return {
+    nets: ones.map((o) => o.net),
+    epochs: ones.map((o) => o.epochs),
+    bestEpoch: ones.map((o) => o.bestEpoch),
+    validLoss: ones.map((o) => o.validLoss),
+  };
 }
 
 /** One member, trained in this thread (the pool's workers call it too). */
@@ -138,7 +133,7 @@ export async function fitOne(
   opts: FitOptions,
   log: Logger,
   signal: AbortSignal | undefined,
-): Promise<{ net: tf.LayersModel; epochs: number; bestEpoch: number; validLoss: number }> {
+): Promise<Member> {
   const seed = opts.seed ?? DEFAULT_SEED;
   const hidden = opts.hidden ?? [64, 32];
   const dropout = hidden.length ? (opts.dropout ?? 0.2) : 0;
@@ -187,7 +182,7 @@ export async function fitOne(
             vars,
           );
         });
-        await yieldAndCheck(signal, 'while training; the model being fitted was not saved');
+        await yieldAndCheck(signal, TRAINING_INTERRUPTED);
       }
       const vloss = maskedLogLoss(predictLogits([net], xv, valid.length, d), t, valid);
       log.debug('epoch', { epoch, validLoss: vloss, seed });
