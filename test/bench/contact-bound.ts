@@ -14,9 +14,10 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { episodeLoans, judge } from '../../src/backtest/judge.ts';
+import { bootstrap, episodeLoans, judge, type LoanSums, totals } from '../../src/backtest/judge.ts';
 import { inScope, loanOutcomes } from '../../src/backtest/outcomes.ts';
 import { prepareMonths, replay } from '../../src/backtest/replay.ts';
+import { attemptsOf } from '../../src/backtest/run.ts';
 import { installments, loadWorldTruth, preHistory } from '../../src/backtest/world.ts';
 import { dayOf } from '../../src/core/days.ts';
 import { createLogger } from '../../src/core/log.ts';
@@ -98,9 +99,13 @@ try {
   );
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   console.log(
-    `world ${world}, ${months[0]} … ${months.at(-1)}: fair fixed ${pct(fixed.hangup_rate.value)} true hang-up, ` +
-      `oracle ${pct(oracle.hangup_rate.value)}`,
+    `world ${world}, ${months[0]} … ${months.at(-1)}; from its backtest run (backtest_results.json): fair fixed ` +
+      `${pct(fixed.hangup_rate.value)} true hang-up, oracle ${pct(oracle.hangup_rate.value)}`,
   );
+  const personas = [...new Set([...truth.borrowers.values()].map((t) => t.traits.persona))].sort();
+  const weightOf = (p: string) =>
+    Float64Array.from(loans, (o) => (truth.borrowers.get(o.borrower_id)?.traits.persona === p ? 1 : 0));
+  const sums: Record<string, LoanSums> = {};
   for (const variant of ['learnt', 'bound'] as const) {
     const ms =
       variant === 'learnt'
@@ -115,31 +120,19 @@ try {
       return o !== undefined && inScope(o, c.day);
     });
     const s = judge(made, loans, truth, pre, inst, fromDay, toDay);
-    let a = 0;
-    let h = 0;
-    let ep = 0;
-    let re = 0;
-    const per = new Map<string, { a: number; h: number }>();
-    for (let i = 0; i < loans.length; i++) {
-      a += s.attempts[i]!;
-      h += s.hang[i]!;
-      ep += s.episode[i]!;
-      re += s.reach[i]!;
-      const p = truth.borrowers.get(loans[i]!.borrower_id)?.traits.persona ?? '?';
-      const x = per.get(p) ?? { a: 0, h: 0 };
-      x.a += s.attempts[i]!;
-      x.h += s.hang[i]!;
-      per.set(p, x);
-    }
-    const by = [...per]
-      .sort()
-      .map(([p, x]) => `${p} ${pct(x.h / x.a)}`)
-      .join(', ');
+    sums[variant] = s;
+    const t = totals(s);
+    const by = personas.map((p) => `${p} ${pct(totals(s, weightOf(p)).hangup_rate)}`).join(', ');
     console.log(
-      `${variant.padEnd(6)}: true hang-up ${pct(h / a)} (${(h / a / fixed.hangup_rate.value).toFixed(3)}× fair fixed), ` +
-        `reach ${pct(re / ep)}, ${a} attempts; by persona ${by}`,
+      `${variant.padEnd(6)}: true hang-up ${pct(t.hangup_rate)} (${(t.hangup_rate / fixed.hangup_rate.value).toFixed(3)}× fair fixed), ` +
+        `reach ${pct(t.reach)}, ${attemptsOf(made)} attempts; by persona ${by}`,
     );
   }
+  // Both replays judged on the same loans: a paired bootstrap over loans gives the interval of the difference.
+  const d = bootstrap(sums, (t) => ({ diff: t.bound!.hangup_rate - t.learnt!.hangup_rate }), 1000, 7).diff!;
+  console.log(
+    `bound − learnt: ${(100 * d.value).toFixed(2)} points [${(100 * d.lo).toFixed(2)}, ${(100 * d.hi).toFixed(2)}] (95 %, paired bootstrap over loans)`,
+  );
 } finally {
   w.close();
   await rm(dir, { recursive: true, force: true });
