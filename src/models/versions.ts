@@ -34,7 +34,7 @@ export async function listVersions(root: string, name: string): Promise<VersionI
   const champion = (await dirs(join(root, name))).length ? await championVersion(root, name) : undefined;
   const out: VersionInfo[] = [];
   for (const v of await dirs(join(root, name))) {
-    const card = await readCardIfAny(join(root, name, v, 'card.json'));
+    const card = await cardIfAny(join(root, name, v, 'card.json'));
     if (!card) continue;
     out.push({
       name,
@@ -52,7 +52,7 @@ export async function listVersions(root: string, name: string): Promise<VersionI
 export async function readCard(root: string, name: string, version?: string): Promise<ModelCard> {
   const versions = await listVersions(root, name);
   const v = version ?? versions.find((x) => x.champion)?.version;
-  const card = v ? await readCardIfAny(join(root, name, v, 'card.json')) : undefined;
+  const card = v ? await cardIfAny(join(root, name, v, 'card.json')) : undefined;
   if (!card)
     throw new BadInputError(
       version ? `model ${name} has no version ${JSON.stringify(version)}` : `model ${name} has no champion`,
@@ -66,7 +66,8 @@ export async function readCard(root: string, name: string, version?: string): Pr
   return card;
 }
 
-async function readCardIfAny(path: string): Promise<ModelCard | undefined> {
+/** The model card at `path`, or undefined when there is none; exit 2 naming the file when it is unreadable. */
+export async function cardIfAny(path: string): Promise<ModelCard | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as ModelCard;
   } catch (e) {

@@ -13,10 +13,11 @@
  * Reads: eval_predictions, score_population, models/<name>/champion, <version>/card.json and the Parquet files.
  * Writes: the two temp views (a read-only warehouse takes temp objects).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainingRowsSql } from '../../features/training-rows.ts';
-import type { ModelCard } from '../../models/card.ts';
+import { championVersion } from '../../models/registry.ts';
+import { cardIfAny } from '../../models/versions.ts';
 import { literal, type Warehouse } from '../../warehouse/db.ts';
 import { tableExists } from '../../warehouse/introspect.ts';
 import { REGISTRY_FILES } from '../../warehouse/report-inputs.ts';
@@ -57,7 +58,7 @@ export async function collectModelInputs(
   const trained = hasPop
     ? await names(w, "SELECT DISTINCT model FROM score_population WHERE population = 'train'", [])
     : [];
-  const saved = opts.modelsDir ? registry(opts.modelsDir, opts.run) : [];
+  const saved = opts.modelsDir ? await registry(opts.modelsDir, opts.run) : [];
   const evalFrom = saved.filter((s) => s.predictions && !matured.includes(s.model));
   const popFrom = saved.filter((s) => s.population && !trained.includes(s.model));
   // WoE/IV describes the delinquency model's training rows: this warehouse's snapshot, else the saved copy.
@@ -128,7 +129,7 @@ async function union(
  * Model versions of the registry with their saved report inputs: per model folder (baselines aside), the version
  * the run used when the registry holds it, else the champion.
  */
-function registry(root: string, run: RunInfo | undefined): Saved[] {
+async function registry(root: string, run: RunInfo | undefined): Promise<Saved[]> {
   if (!existsSync(root)) return [];
   const used: Record<string, string | undefined> = {
     delinquency: run?.delinquency_model,
@@ -142,7 +143,7 @@ function registry(root: string, run: RunInfo | undefined): Saved[] {
     const version =
       runVersion && existsSync(join(root, model, runVersion, 'card.json'))
         ? runVersion
-        : champion(root, model);
+        : await championVersion(root, model);
     if (!version) continue;
     const dir = join(root, model, version);
     const file = (f: string) => (existsSync(join(dir, f)) ? join(dir, f) : undefined);
@@ -153,29 +154,11 @@ function registry(root: string, run: RunInfo | undefined): Saved[] {
     out.push({
       model,
       version,
-      trainedAt: card(dir)?.createdAt ?? null,
+      trainedAt: (await cardIfAny(join(dir, 'card.json')))?.createdAt ?? null,
       ...(predictions ? { predictions } : {}),
       ...(population ? { population } : {}),
       ...(woe ? { woe } : {}),
     });
   }
   return out.sort((a, b) => (a.model < b.model ? -1 : 1));
-}
-
-/** The champion pointer of a model folder (models/registry.ts writes it), or undefined. */
-function champion(root: string, model: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(join(root, model, 'champion'), 'utf8')) as { version?: string }).version;
-  } catch {
-    // No champion (or an unreadable pointer): the report shows the warehouse's figures or says why not.
-    return undefined;
-  }
-}
-
-function card(dir: string): Pick<ModelCard, 'createdAt'> | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as ModelCard;
-  } catch {
-    return undefined;
-  }
 }
