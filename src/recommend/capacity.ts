@@ -21,6 +21,11 @@ export interface CapacityIn {
   active: Uint8Array;
   /** Whether the row may be placed on the day (working days of its rule pack). */
   allowed: (row: number, day: number) => boolean;
+  /**
+   * Rows of one group are allowed the same days (the rule pack's calendar): `allowed(i, d)` depends only on
+   * `group[i]` and `d`. Given, a search stops reading a full day's rows once they can reach no new day.
+   */
+  group?: Uint16Array;
   /** Calls per day. */
   capacity: number;
   /** Work limit per augmenting search, in rows examined (default 200 000). */
@@ -59,13 +64,17 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
   const nd = d1 - d0 + 1;
   const rows: number[][] = Array.from({ length: nd }, () => []);
   const pos = new Int32Array(n).fill(-1);
+  // A day's version changes whenever a row joins or leaves it (the reach of its rows, below, is cached by version).
+  const version = new Int32Array(nd);
   const put = (i: number, d: number) => {
     const list = rows[d - d0]!;
     pos[i] = list.length;
     list.push(i);
     out.day[i] = d;
+    version[d - d0]!++;
   };
   const take = (i: number) => {
+    version[out.day[i]! - d0]!++;
     const list = rows[out.day[i]! - d0]!;
     const last = list.pop()!;
     if (last !== i) {
@@ -108,26 +117,32 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
   // Days proven closed: full, and their rows can only move among closed days. Placements elsewhere never add rows
   // to them, so they stay closed; later searches skip them (this keeps heavy overload from going quadratic).
   const dead = new Uint8Array(nd);
+  const reach = c.group ? dayReach(c.group, c.allowed, rows, lo, hi, d0, version) : null;
   let round = 0;
   for (const r of unplaced) {
     round++;
     const queue: number[] = [];
+    // The first free day in the order days are reached ends the search: days are expanded in that order
+    // (breadth first), so it is the one the search would take anyway, without expanding the days queued before it.
+    let found = -1;
     for (let d = lo[r]!; d <= hi[r]!; d++) {
       if (dead[d - d0] || !c.allowed(r, d)) continue;
       stamp[d - d0] = round;
       viaRow[d - d0] = r;
       fromDay[d - d0] = -1;
       queue.push(d);
-    }
-    let found = -1;
-    let visits = 0;
-    for (let qi = 0; qi < queue.length && found < 0 && visits < maxVisits; qi++) {
-      const d = queue[qi]!;
       if (free(d)) {
         found = d;
         break;
       }
+    }
+    let visits = 0;
+    search: for (let qi = 0; qi < queue.length && found < 0 && visits < maxVisits; qi++) {
+      const d = queue[qi]!;
+      // Days this day's rows could still reach; none left, and reading the rest of its rows finds nothing new.
+      let left = reach ? reach(d, (e) => e !== d && stamp[e - d0] !== round && !dead[e - d0]) : -1;
       for (const s of rows[d - d0]!) {
+        if (left === 0) break;
         if (++visits > maxVisits) break;
         // Nearest to the row's preferred day first (earlier on ties), so a shifted row moves as little as possible.
         const ps = pref[s]!;
@@ -141,6 +156,11 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
           viaRow[e - d0] = s;
           fromDay[e - d0] = d;
           queue.push(e);
+          left--;
+          if (free(e)) {
+            found = e;
+            break search;
+          }
         }
       }
     }
@@ -161,6 +181,61 @@ export function placeWithCapacity(c: CapacityIn): CapacityOut {
   }
   for (let i = 0; i < n; i++) if (c.active[i] && !out.overflow[i] && out.day[i] !== pref[i]) out.moved[i] = 1;
   return out;
+}
+
+/**
+ * The reach of a day's rows: the days any of them may move to. Every row on day d has d inside its window, so
+ * the windows of one group's rows there cover one interval [min lo, max hi], and the reach is the union over
+ * groups of that interval's allowed days. Returns a counter of the reached days that pass `open`; the intervals
+ * are recomputed only when the day's rows changed (its version).
+ */
+function dayReach(
+  group: Uint16Array,
+  allowed: (row: number, day: number) => boolean,
+  rows: number[][],
+  lo: Int32Array,
+  hi: Int32Array,
+  d0: number,
+  version: Int32Array,
+): (d: number, open: (e: number) => boolean) => number {
+  let g = 0;
+  for (const v of group) if (v + 1 > g) g = v + 1;
+  const nd = rows.length;
+  const seen = new Int32Array(nd).fill(-1);
+  const gLo = new Int32Array(nd * g);
+  const gHi = new Int32Array(nd * g);
+  // A row of each group present, to ask `allowed` for the group.
+  const gRow = new Int32Array(nd * g);
+  return (d, open) => {
+    const k = d - d0;
+    if (seen[k] !== version[k]) {
+      seen[k] = version[k]!;
+      gLo.fill(2 ** 31 - 1, k * g, (k + 1) * g);
+      gHi.fill(-(2 ** 31), k * g, (k + 1) * g);
+      for (const s of rows[k]!) {
+        const j = k * g + group[s]!;
+        if (lo[s]! < gLo[j]!) gLo[j] = lo[s]!;
+        if (hi[s]! > gHi[j]!) gHi[j] = hi[s]!;
+        gRow[j] = s;
+      }
+    }
+    let from = 2 ** 31 - 1;
+    let to = -(2 ** 31);
+    for (let j = k * g; j < (k + 1) * g; j++) {
+      if (gLo[j]! < from) from = gLo[j]!;
+      if (gHi[j]! > to) to = gHi[j]!;
+    }
+    let n = 0;
+    for (let e = from; e <= to; e++) {
+      if (!open(e)) continue;
+      for (let j = k * g; j < (k + 1) * g; j++)
+        if (e >= gLo[j]! && e <= gHi[j]! && allowed(gRow[j]!, e)) {
+          n++;
+          break;
+        }
+    }
+    return n;
+  };
 }
 
 /** How far ahead `auto` looks at the plan, in days, and how many times the mean daily load it allows. */

@@ -252,6 +252,7 @@ function capacity(s: PlanState): void {
     priority: s.priority,
     active,
     capacity: cap,
+    group: s.pack,
     allowed: (i, d) => {
       const pk = s.packs[s.pack[i]!]!;
       return !pk.rules.working_days_only || pk.cal.isWorkingDay(d);

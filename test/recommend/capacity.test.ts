@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/core/prng.ts';
 import { autoDailyCapacity, catchUpLatest, placeWithCapacity } from '../../src/recommend/capacity.ts';
 import { maxPlaceable } from './matching.ts';
 
@@ -78,6 +79,68 @@ describe('capacity', () => {
     );
   });
 
+  it('takes the same long chains of shifts when told which rows share a calendar', () => {
+    // Every slot of the hidden schedule is taken, so late rows fit only through chains of shifts: the reach
+    // shortcut must not cut a chain short.
+    fc.assert(
+      fc.property(feasible, ({ capacity, rows }) => {
+        const base = {
+          n: rows.length,
+          pref: Int32Array.from(rows, (r) => r.pref),
+          earliest: Int32Array.from(rows, (r) => r.earliest),
+          latest: Int32Array.from(rows, (r) => r.latest),
+          priority: Float32Array.from(rows, (r) => r.priority),
+          active: new Uint8Array(rows.length).fill(1),
+          allowed: () => true,
+          capacity,
+        };
+        const grouped = placeWithCapacity({ ...base, group: Uint16Array.from(rows, (_, i) => i % 3) });
+        expect(grouped.overflow.every((v) => v === 0)).toBe(true);
+        expect([...grouped.day]).toEqual([...placeWithCapacity(base).day]);
+      }),
+      { seed: 24, numRuns: 300 },
+    );
+  });
+
+  it('places an overloaded book the same with the shortcut as without (two calendars, a hot week)', () => {
+    // A book's shape: 15 % of follow-ups due within a few days of each other with narrow windows, the rest spread
+    // over four months; weekends closed for one calendar, Sundays for the other; capacity ≈ 1/85 of the book.
+    for (const seed of [1, 2, 3]) {
+      const u = mulberry32(seed);
+      const n = 4000;
+      const pref = new Int32Array(n);
+      const earliest = new Int32Array(n);
+      const latest = new Int32Array(n);
+      const priority = new Float32Array(n);
+      const group = new Uint16Array(n);
+      for (let i = 0; i < n; i++) {
+        const hot = u() < 0.15;
+        const p = hot ? 3 + Math.floor(u() * 3) : Math.floor(u() * 120);
+        const w = hot ? Math.floor(u() * 4) : 5 + Math.floor(u() * 40);
+        pref[i] = p;
+        earliest[i] = Math.max(0, p - Math.floor(w / 3));
+        latest[i] = p + w;
+        priority[i] = u();
+        group[i] = u() < 0.2 ? 1 : 0;
+      }
+      const base = {
+        n,
+        pref,
+        earliest,
+        latest,
+        priority,
+        active: new Uint8Array(n).fill(1),
+        allowed: (i: number, d: number) => (group[i] === 1 ? d % 7 !== 6 : d % 7 < 5),
+        capacity: Math.ceil(n / 85),
+      };
+      const plain = placeWithCapacity(base);
+      const grouped = placeWithCapacity({ ...base, group });
+      expect(plain.overflow.some((v) => v === 1)).toBe(true);
+      expect(grouped.day).toEqual(plain.day);
+      expect(grouped.overflow).toEqual(plain.overflow);
+    }
+  });
+
   it('overflows exactly as many rows as no schedule can fit, and never leaves a window', () => {
     const rowsArb = fc.array(
       fc
@@ -100,6 +163,45 @@ describe('capacity', () => {
         });
       }),
       { seed: 22, numRuns: 300 },
+    );
+  });
+
+  it('places the same days whether or not it is told which rows share a calendar (the reach shortcut)', () => {
+    // Two calendars: group 0 works weekdays (day % 7 < 5), group 1 every day but day % 7 = 6. The shortcut stops
+    // reading a full day's rows once they can reach no new day; it must not change a single placement.
+    const rowsArb = fc.array(
+      fc.record({
+        e: fc.integer({ min: 0, max: 12 }),
+        w: fc.integer({ min: 0, max: 9 }),
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        p: fc.integer({ min: 0, max: 99 }),
+        g: fc.integer({ min: 0, max: 1 }),
+      }),
+      { minLength: 1, maxLength: 120 },
+    );
+    fc.assert(
+      fc.property(rowsArb, fc.integer({ min: 1, max: 6 }), (rows, capacity) => {
+        const group = Uint16Array.from(rows, (r) => r.g);
+        const base = {
+          n: rows.length,
+          pref: Int32Array.from(rows, (r) => r.e + Math.floor(r.at * r.w)),
+          earliest: Int32Array.from(rows, (r) => r.e),
+          latest: Int32Array.from(rows, (r) => r.e + r.w),
+          priority: Float32Array.from(rows, (r) => r.p),
+          active: new Uint8Array(rows.length).fill(1),
+          allowed: (i: number, d: number) => (group[i] === 1 ? d % 7 !== 6 : d % 7 < 5),
+          capacity,
+        };
+        const plain = placeWithCapacity(base);
+        const grouped = placeWithCapacity({ ...base, group });
+        expect([...grouped.day]).toEqual([...plain.day]);
+        expect([...grouped.overflow]).toEqual([...plain.overflow]);
+        expect([...grouped.moved]).toEqual([...plain.moved]);
+        const placed = rows.length - grouped.overflow.reduce((a, b) => a + b, 0);
+        const windows = rows.map((r) => ({ earliest: r.e, latest: r.e + r.w }));
+        expect(placed).toBe(maxPlaceable(windows, capacity, (d, i) => base.allowed(i, d)));
+      }),
+      { seed: 23, numRuns: 400 },
     );
   });
 
