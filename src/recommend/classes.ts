@@ -34,27 +34,61 @@ export const TEMPER = 0.5;
 
 const clamp = (p: number) => Math.min(0.98, Math.max(0.02, p));
 
+/**
+ * The logarithms a class's likelihood needs, taken once per class instead of once per borrower and band (the EM
+ * fit and the posteriors of a million borrowers spent most of their time in Math.log). Same values, same sums.
+ */
+interface ClassLogs {
+  hang: Float64Array;
+  noHang: Float64Array;
+  pick: Float64Array;
+  noPick: Float64Array;
+  /** log of the class's own-contact share per band; null without one. */
+  inbound: Float64Array | null;
+}
+
+function classLogs(r: BandRates, q: readonly number[] | undefined): ClassLogs {
+  const f = (g: (b: number) => number) => Float64Array.from({ length: BAND_COUNT }, (_, b) => g(b));
+  return {
+    hang: f((b) => Math.log(r.hang[b]!)),
+    noHang: f((b) => Math.log(1 - r.hang[b]!)),
+    pick: f((b) => Math.log(r.pickup[b]!)),
+    noPick: f((b) => Math.log(1 - r.pickup[b]!)),
+    inbound: q ? f((b) => Math.log(q[b]!)) : null,
+  };
+}
+
 /** Log-likelihood of one borrower's counts under one class (binomial and categorical kernels). */
-function classLogLik(c: BandCounts, r: BandRates, q: readonly number[] | undefined): number {
+function classLogLik(c: BandCounts, l: ClassLogs): number {
   let ll = 0;
-  if (c.inbound && q) for (let b = 0; b < BAND_COUNT; b++) ll += (c.inbound[b] ?? 0) * Math.log(q[b]!);
+  if (c.inbound && l.inbound) for (let b = 0; b < BAND_COUNT; b++) ll += (c.inbound[b] ?? 0) * l.inbound[b]!;
   for (let b = 0; b < BAND_COUNT; b++) {
     const n = c.attempts[b] ?? 0;
     if (n === 0) continue;
     const h = c.hangups[b] ?? 0;
     const p = c.pickups[b] ?? 0;
-    ll += h * Math.log(r.hang[b]!) + (n - h) * Math.log(1 - r.hang[b]!);
-    ll += p * Math.log(r.pickup[b]!) + (n - h - p) * Math.log(1 - r.pickup[b]!);
+    ll += h * l.hang[b]! + (n - h) * l.noHang[b]!;
+    ll += p * l.pick[b]! + (n - h - p) * l.noPick[b]!;
   }
   return ll;
+}
+
+/** The logs of a fitted model's classes, kept with the model (it is not changed after the fit). */
+const logsOf = new WeakMap<ContactClasses, ClassLogs[]>();
+function modelLogs(m: ContactClasses): ClassLogs[] {
+  let l = logsOf.get(m);
+  if (!l || l.length !== m.rates.length) {
+    l = m.rates.map((r, k) => classLogs(r, m.inbound[k]));
+    logsOf.set(m, l);
+  }
+  return l;
 }
 
 /** Posterior class probabilities of one borrower (of loan type `type`, when the shares are by type). */
 export function posterior(m: ContactClasses, c: BandCounts, type?: string, temper = 1): number[] {
   const share = (type !== undefined ? m.share_by_type?.[type] : undefined) ?? m.share;
-  const ll = m.rates.map(
-    (r, k) => Math.log(Math.max(1e-6, share[k]!)) + temper * classLogLik(c, r, m.inbound[k]),
-  );
+  const logs = modelLogs(m);
+  const ll = logs.map((l, k) => Math.log(Math.max(1e-6, share[k]!)) + temper * classLogLik(c, l));
   const top = Math.max(...ll);
   const w = ll.map((x) => Math.exp(x - top));
   const s = w.reduce((a, b) => a + b, 0);
@@ -75,13 +109,58 @@ export function mixtureRates(m: ContactClasses, c: BandCounts, type?: string, te
   return { hang, pickup };
 }
 
-function fitOnce(
-  data: readonly BandCounts[],
-  book: BandRates,
-  k: number,
-  seed: number,
-  iters: number,
-): ContactClasses {
+/** Borrowers' counts as flat columns (n × BAND_COUNT), read in the EM loops without an object per borrower. */
+interface FlatCounts {
+  n: number;
+  attempts: Float64Array;
+  hangups: Float64Array;
+  pickups: Float64Array;
+  inbound: Float64Array;
+  /** 1 when the borrower's counts carry own contacts (`inbound`). */
+  hasInbound: Uint8Array;
+}
+
+function flatten(data: readonly BandCounts[]): FlatCounts {
+  const n = data.length;
+  const col = () => new Float64Array(n * BAND_COUNT);
+  const f: FlatCounts = {
+    n,
+    attempts: col(),
+    hangups: col(),
+    pickups: col(),
+    inbound: col(),
+    hasInbound: new Uint8Array(n),
+  };
+  data.forEach((c, i) => {
+    for (let b = 0; b < BAND_COUNT; b++) {
+      f.attempts[i * BAND_COUNT + b] = c.attempts[b] ?? 0;
+      f.hangups[i * BAND_COUNT + b] = c.hangups[b] ?? 0;
+      f.pickups[i * BAND_COUNT + b] = c.pickups[b] ?? 0;
+      if (c.inbound) f.inbound[i * BAND_COUNT + b] = c.inbound[b] ?? 0;
+    }
+    f.hasInbound[i] = c.inbound ? 1 : 0;
+  });
+  return f;
+}
+
+/** classLogLik of borrower i of flat counts (the same terms in the same order). */
+function flatLogLik(d: FlatCounts, i: number, l: ClassLogs): number {
+  let ll = 0;
+  const o = i * BAND_COUNT;
+  if (d.hasInbound[i] && l.inbound)
+    for (let b = 0; b < BAND_COUNT; b++) ll += d.inbound[o + b]! * l.inbound[b]!;
+  for (let b = 0; b < BAND_COUNT; b++) {
+    const n = d.attempts[o + b]!;
+    if (n === 0) continue;
+    const h = d.hangups[o + b]!;
+    const p = d.pickups[o + b]!;
+    ll += h * l.hang[b]! + (n - h) * l.noHang[b]!;
+    ll += p * l.pick[b]! + (n - h - p) * l.noPick[b]!;
+  }
+  return ll;
+}
+
+function fitOnce(data: FlatCounts, book: BandRates, k: number, seed: number, iters: number): ContactClasses {
   const u = mulberry32(seed);
   // Start each class at the book's rates, each band shifted at random (±60 % on the odds scale).
   const jitter = (p: number) => {
@@ -99,14 +178,16 @@ function fitOnce(
     return v.map((x) => x / t);
   });
   let logLik = Number.NEGATIVE_INFINITY;
-  const post = new Float64Array(data.length * k);
+  const post = new Float64Array(data.n * k);
   for (let it = 0; it < iters; it++) {
     // E step.
     let total = 0;
-    for (let i = 0; i < data.length; i++) {
+    const logs = rates.map((r, j) => classLogs(r, inbound[j]));
+    const logShare = share.map((v) => Math.log(v));
+    for (let i = 0; i < data.n; i++) {
       let top = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < k; j++) {
-        const v = Math.log(share[j]!) + classLogLik(data[i]!, rates[j]!, inbound[j]);
+        const v = logShare[j]! + flatLogLik(data, i, logs[j]!);
         post[i * k + j] = v;
         if (v > top) top = v;
       }
@@ -119,7 +200,7 @@ function fitOnce(
       for (let j = 0; j < k; j++) post[i * k + j]! /= s;
       total += top + Math.log(s);
     }
-    logLik = total / Math.max(1, data.length);
+    logLik = total / Math.max(1, data.n);
     // M step, with one pseudo-count of the book's rate per band so an empty band stays defined.
     const next: BandRates[] = [];
     const nextIn: number[][] = [];
@@ -130,20 +211,20 @@ function fitOnce(
       const hK = book.hang.slice();
       const pN = new Array(BAND_COUNT).fill(1);
       const pK = book.pickup.slice();
-      for (let i = 0; i < data.length; i++) {
+      for (let i = 0; i < data.n; i++) {
         const w = post[i * k + j]!;
         ns[j] += w;
         if (w < 1e-6) continue;
-        const c = data[i]!;
-        if (c.inbound) for (let b = 0; b < BAND_COUNT; b++) q[b] += w * (c.inbound[b] ?? 0);
+        const o = i * BAND_COUNT;
+        if (data.hasInbound[i]) for (let b = 0; b < BAND_COUNT; b++) q[b] += w * data.inbound[o + b]!;
         for (let b = 0; b < BAND_COUNT; b++) {
-          const n = c.attempts[b] ?? 0;
+          const n = data.attempts[o + b]!;
           if (n === 0) continue;
-          const h = c.hangups[b] ?? 0;
+          const h = data.hangups[o + b]!;
           hN[b] = hN[b]! + w * n;
           hK[b] = hK[b]! + w * h;
           pN[b] = pN[b]! + w * (n - h);
-          pK[b] = pK[b]! + w * (c.pickups[b] ?? 0);
+          pK[b] = pK[b]! + w * data.pickups[o + b]!;
         }
       }
       next.push({
@@ -155,7 +236,7 @@ function fitOnce(
     }
     rates = next;
     inbound = nextIn;
-    share = ns.map((v) => Math.max(1e-4, v / Math.max(1, data.length)));
+    share = ns.map((v) => Math.max(1e-4, v / Math.max(1, data.n)));
   }
   return { share, rates, inbound, logLik };
 }
@@ -177,7 +258,7 @@ export function fitContactClasses(
   if (used.length < 50) return null;
   // At most 50,000 borrowers (every n-th, deterministic) fit the classes; every borrower gets a posterior.
   const step = Math.max(1, Math.ceil(used.length / 50_000));
-  const sample = used.filter((_, i) => i % step === 0).map((d) => d.counts);
+  const sample = flatten(used.filter((_, i) => i % step === 0).map((d) => d.counts));
   let best: ContactClasses | null = null;
   for (let r = 0; r < restarts; r++) {
     const m = fitOnce(sample, book, k, 0x9e3779b9 + r * 7919, iters);
