@@ -6,6 +6,7 @@
 
 import type { Scored } from '../../score/run.ts';
 import { tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
+import { withLocalTime } from '../../warehouse/local-time.ts';
 import { BAND_COUNT, type BandCounts, type BandRates } from '../bands.ts';
 import { fitContactClasses } from '../classes.ts';
 import type { PlannerLoan, RecentContact } from '../index.ts';
@@ -62,12 +63,12 @@ export async function plannerLoans(
      FROM temp.plan_ids p JOIN loans l USING (loan_id) ORDER BY p.i`,
   );
   const history = await w.all<{ i: number; purpose: string; days: string[] }>(
-    `SELECT p.i, c.purpose,
-       list(strftime(timezone(l.time_zone, c.started_at), '%Y-%m-%d') ORDER BY c.started_at) AS days
-     FROM temp.plan_ids p JOIN contacts c USING (loan_id) JOIN loans l USING (loan_id)
-     WHERE c.purpose IN ('first', 'mid_term', 'final', 'collection') AND c.outcome IN (${COMPLETED.map((o) => `'${o}'`).join(', ')})
-       AND c.started_at < $1::DATE + INTERVAL 1 DAY
-     GROUP BY p.i, c.purpose`,
+    `SELECT i, purpose, list(strftime(t, '%Y-%m-%d') ORDER BY started_at) AS days
+     FROM ${withLocalTime(`SELECT p.i, c.purpose, c.started_at, l.time_zone AS tz
+       FROM temp.plan_ids p JOIN contacts c USING (loan_id) JOIN loans l USING (loan_id)
+       WHERE c.purpose IN ('first', 'mid_term', 'final', 'collection') AND c.outcome IN (${COMPLETED.map((o) => `'${o}'`).join(', ')})
+         AND c.started_at < $1::DATE + INTERVAL 1 DAY`)} AS h
+     GROUP BY i, purpose`,
     [asOf],
   );
   const recent = await w.all<{ i: number; at: string; channel: string; outcome: string; direction: string }>(
@@ -83,10 +84,10 @@ export async function plannerLoans(
   await w.run(
     `CREATE OR REPLACE TEMP TABLE plan_attempts AS
      SELECT borrower_id, loan_type, started_at, outcome, purpose, hour(t) AS hour, ${BAND_SQL} AS band
-     FROM (SELECT l.borrower_id, l.loan_type, c.*, timezone(l.time_zone, c.started_at) AS t
+     FROM ${withLocalTime(`SELECT l.borrower_id, l.loan_type, c.started_at, c.outcome, c.purpose, l.time_zone AS tz
            FROM contacts c JOIN loans l USING (loan_id)
            WHERE c.channel = 'phone' AND c.direction = 'outbound'
-             AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY))`,
+             AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`)} AS a`,
     [asOf, before],
   );
   const bands = await w.all<{
@@ -126,10 +127,10 @@ export async function plannerLoans(
      i AS (
        SELECT borrower_id, any_value(loan_type) AS loan_type, ${HOUR_BAND_SQL} AS band, 0 AS n, 0 AS hang, 0 AS pick,
          count(*) AS inb
-       FROM (SELECT l.borrower_id, l.loan_type, timezone(l.time_zone, c.started_at) AS t
+       FROM ${withLocalTime(`SELECT l.borrower_id, l.loan_type, c.started_at, l.time_zone AS tz
              FROM contacts c JOIN loans l USING (loan_id)
              WHERE c.direction = 'inbound' AND c.channel IN ('phone', 'app')
-               AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY))
+               AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`)} AS x
        GROUP BY borrower_id, band)
      SELECT borrower_id, any_value(loan_type) AS loan_type, band, sum(n) AS n, sum(hang) AS hang, sum(pick) AS pick,
        sum(inb) AS inb

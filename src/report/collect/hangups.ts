@@ -8,6 +8,7 @@
  */
 import type { Warehouse } from '../../warehouse/db.ts';
 import { tableExists } from '../../warehouse/introspect.ts';
+import { withLocalTime } from '../../warehouse/local-time.ts';
 import { HANGUP_HORIZON } from '../../warehouse/report-inputs.ts';
 import { round6 } from '../metrics/util.ts';
 import type { HangupCell, HangupData, Part } from '../types.ts';
@@ -21,11 +22,11 @@ export const DEFAULT_PRENOTIFY_HOURS = 48;
 const ATTEMPTS_VIEW = `
 CREATE OR REPLACE TEMP TABLE report_attempts AS
 WITH att AS (
-  SELECT c.contact_id, c.loan_id, c.started_at, c.channel,
-         timezone(l.time_zone, c.started_at) AS local_ts,
-         c.outcome IN ('hung_up', 'refused') AS hung
-  FROM contacts c JOIN loans l ON l.loan_id = c.loan_id
-  WHERE c.direction = 'outbound'
+  SELECT contact_id, loan_id, started_at, channel, t AS local_ts, hung
+  FROM ${withLocalTime(`SELECT c.contact_id, c.loan_id, c.started_at, c.channel, l.time_zone AS tz,
+      c.outcome IN ('hung_up', 'refused') AS hung
+    FROM contacts c JOIN loans l ON l.loan_id = c.loan_id
+    WHERE c.direction = 'outbound'`)} AS a
 ), notes AS (
   SELECT loan_id, started_at AS noted_at FROM contacts
   WHERE direction = 'outbound' AND channel IN ('sms', 'email')
