@@ -119,11 +119,18 @@ async function recommendIn(
       hourly: shareCapacity(policy.capacity.hourly, s),
     };
   }
-  // Each phase logs its seconds, so a slow run says where its time went.
+  // Each phase logs its seconds and the process's memory (resident, and the JavaScript heap of it), so a slow or
+  // large run says where its time and memory went.
   const watch = stopwatch();
   // …and is a check point: asked to stop (SIGINT/SIGTERM), the run ends there and its transaction rolls back.
   const lap = (msg: string, fields: Record<string, unknown> = {}) => {
-    log.info(msg, { ...fields, seconds: Math.round(watch() * 1000) / 1000 });
+    const m = process.memoryUsage();
+    log.info(msg, {
+      ...fields,
+      seconds: Math.round(watch() * 1000) / 1000,
+      rss_mb: Math.round(m.rss / 2 ** 20),
+      heap_mb: Math.round(m.heapUsed / 2 ** 20),
+    });
     throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
   };
   const planning = await preparePlanning(
