@@ -58,20 +58,33 @@ function classLogs(r: BandRates, q: readonly number[] | undefined): ClassLogs {
   };
 }
 
-/** Log-likelihood of one borrower's counts under one class (binomial and categorical kernels). */
-function classLogLik(c: BandCounts, l: ClassLogs): number {
+/**
+ * Log-likelihood of one borrower's counts under one class (binomial and categorical kernels), read from band
+ * columns at offset `o`: a borrower's own arrays (o = 0) or the EM's flat columns (o = i × BAND_COUNT).
+ */
+function logLikAt(
+  attempts: ArrayLike<number>,
+  hangups: ArrayLike<number>,
+  pickups: ArrayLike<number>,
+  inbound: ArrayLike<number> | undefined,
+  o: number,
+  l: ClassLogs,
+): number {
   let ll = 0;
-  if (c.inbound && l.inbound) for (let b = 0; b < BAND_COUNT; b++) ll += (c.inbound[b] ?? 0) * l.inbound[b]!;
+  if (inbound && l.inbound) for (let b = 0; b < BAND_COUNT; b++) ll += (inbound[o + b] ?? 0) * l.inbound[b]!;
   for (let b = 0; b < BAND_COUNT; b++) {
-    const n = c.attempts[b] ?? 0;
+    const n = attempts[o + b] ?? 0;
     if (n === 0) continue;
-    const h = c.hangups[b] ?? 0;
-    const p = c.pickups[b] ?? 0;
+    const h = hangups[o + b] ?? 0;
+    const p = pickups[o + b] ?? 0;
     ll += h * l.hang[b]! + (n - h) * l.noHang[b]!;
     ll += p * l.pick[b]! + (n - h - p) * l.noPick[b]!;
   }
   return ll;
 }
+
+const classLogLik = (c: BandCounts, l: ClassLogs) =>
+  logLikAt(c.attempts, c.hangups, c.pickups, c.inbound, 0, l);
 
 /** The logs of a fitted model's classes, kept with the model (it is not changed after the fit). */
 const logsOf = new WeakMap<ContactClasses, ClassLogs[]>();
@@ -143,22 +156,9 @@ function flatten(data: readonly BandCounts[]): FlatCounts {
   return f;
 }
 
-/** classLogLik of borrower i of flat counts (the same terms in the same order). */
-function flatLogLik(d: FlatCounts, i: number, l: ClassLogs): number {
-  let ll = 0;
-  const o = i * BAND_COUNT;
-  if (d.hasInbound[i] && l.inbound)
-    for (let b = 0; b < BAND_COUNT; b++) ll += d.inbound[o + b]! * l.inbound[b]!;
-  for (let b = 0; b < BAND_COUNT; b++) {
-    const n = d.attempts[o + b]!;
-    if (n === 0) continue;
-    const h = d.hangups[o + b]!;
-    const p = d.pickups[o + b]!;
-    ll += h * l.hang[b]! + (n - h) * l.noHang[b]!;
-    ll += p * l.pick[b]! + (n - h - p) * l.noPick[b]!;
-  }
-  return ll;
-}
+/** classLogLik of borrower i of flat counts. */
+const flatLogLik = (d: FlatCounts, i: number, l: ClassLogs) =>
+  logLikAt(d.attempts, d.hangups, d.pickups, d.hasInbound[i] ? d.inbound : undefined, i * BAND_COUNT, l);
 
 function fitOnce(data: FlatCounts, book: BandRates, k: number, seed: number, iters: number): ContactClasses {
   const u = mulberry32(seed);

@@ -4,11 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { duckdbSettings, openWarehouse } from '../../src/warehouse/db.ts';
+import { duckdbSettings, openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
 const CLI = join(import.meta.dirname, '../../src/cli/followup.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'followup-duckdb-settings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A warehouse's memory limit and threads as DuckDB reports them. */
+async function settingsOf(w: Warehouse): Promise<{ m: string; t: string } | undefined> {
+  return w.one<{ m: string; t: string }>(
+    "SELECT current_setting('memory_limit')::VARCHAR AS m, current_setting('threads')::VARCHAR AS t",
+  );
+}
 
 /** DuckDB's own reading of a setting in an instance created with `config` (the reference). */
 async function reference(config: Record<string, string>, name: string): Promise<string> {
@@ -28,9 +35,7 @@ describe('DuckDB settings from the environment', () => {
     process.env.FOLLOWUP_DUCKDB_THREADS = '1';
     try {
       const w = await openWarehouse(':memory:');
-      const got = await w.one<{ m: string; t: string }>(
-        "SELECT current_setting('memory_limit')::VARCHAR AS m, current_setting('threads')::VARCHAR AS t",
-      );
+      const got = await settingsOf(w);
       w.close();
       expect(got).toEqual({
         m: await reference({ memory_limit: '1GB' }, 'memory_limit'),
@@ -38,9 +43,7 @@ describe('DuckDB settings from the environment', () => {
       });
       expect(got!.m).not.toBe(await reference({}, 'memory_limit'));
       const v = await openWarehouse(':memory:', { memoryLimit: '2GB', threads: 2 });
-      const own = await v.one<{ m: string; t: string }>(
-        "SELECT current_setting('memory_limit')::VARCHAR AS m, current_setting('threads')::VARCHAR AS t",
-      );
+      const own = await settingsOf(v);
       v.close();
       expect(own).toEqual({
         m: await reference({ memory_limit: '2GB' }, 'memory_limit'),
