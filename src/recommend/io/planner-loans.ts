@@ -4,6 +4,7 @@
  * and the recent contact attempts the contact rules need. Everything is as known at the as-of date.
  */
 
+import type { DuckDBListValue } from '@duckdb/node-api';
 import type { Scored } from '../../score/run.ts';
 import { tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
 import { withLocalTime } from '../../warehouse/local-time.ts';
@@ -46,23 +47,46 @@ export async function plannerLoans(
 ): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array; contactPriors: ContactPriors | undefined }> {
   const ids = scored.state.keys.loan_id;
   await tempLoanIds(w, 'plan_ids', ids);
-  const base = await w.all<{
-    i: number;
-    loan_id: string;
-    borrower_id: string;
-    loan_type: string;
-    credit_grade: string;
-    disbursed_on: string;
-    maturity_on: string;
-    time_zone: string;
-    region: string;
-    term_months: bigint | number | null;
-  }>(
+  const H = scored.horizon;
+  const dpd = scored.state.numeric.dpd_now;
+  const mkt = scored.state.numeric.hpi_chg_6m;
+  // Every result below is streamed chunk by chunk into the planner's objects (no row objects in between): at a
+  // million loans the row objects alone cost more than the queries.
+  const loans: PlannerLoan[] = [];
+  /** `at[i]`: position in `loans` of row i of plan_ids (−1 when the loan is not in `loans`). */
+  const at = new Int32Array(ids.length).fill(-1);
+  await w.chunks(
     `SELECT p.i, l.loan_id, l.borrower_id, l.loan_type, l.credit_grade, l.disbursed_on::VARCHAR AS disbursed_on,
-       l.maturity_on::VARCHAR AS maturity_on, l.time_zone, l.region, l.term_months
+       l.maturity_on::VARCHAR AS maturity_on, l.time_zone, l.region, l.term_months::DOUBLE AS term_months
      FROM temp.plan_ids p JOIN loans l USING (loan_id) ORDER BY p.i`,
+    undefined,
+    (c, rows) => {
+      for (let r = 0; r < rows; r++) {
+        const i = c.i![r] as number;
+        const m = mkt?.[i];
+        const term = c.term_months![r] as number | null;
+        at[i] = loans.length;
+        loans.push({
+          loan_id: c.loan_id![r] as string,
+          borrower_id: c.borrower_id![r] as string,
+          loan_type: c.loan_type![r] as string,
+          credit_grade: c.credit_grade![r] as string,
+          disbursed_on: c.disbursed_on![r] as string,
+          maturity_on: c.maturity_on![r] as string,
+          time_zone: c.time_zone![r] as string,
+          region: c.region![r] as string,
+          ...(term !== null ? { term_months: term } : {}),
+          current_dpd: Math.max(0, Number.isFinite(dpd?.[i]) ? dpd![i]! : 0),
+          market_change: m !== undefined && Number.isFinite(m) ? m : null,
+          history: {},
+          recent_contacts: [],
+          hazard: scored.hazard.subarray(i * H, (i + 1) * H),
+        });
+      }
+    },
   );
-  const history = await w.all<{ i: number; purpose: string; days: string[] }>(
+  const loanAt = (i: unknown): PlannerLoan | undefined => loans[at[i as number]!];
+  await w.chunks(
     `SELECT i, purpose, list(strftime(t, '%Y-%m-%d') ORDER BY started_at) AS days
      FROM ${withLocalTime(`SELECT p.i, c.purpose, c.started_at, l.time_zone AS tz
        FROM temp.plan_ids p JOIN contacts c USING (loan_id) JOIN loans l USING (loan_id)
@@ -70,13 +94,31 @@ export async function plannerLoans(
          AND c.started_at < $1::DATE + INTERVAL 1 DAY`)} AS h
      GROUP BY i, purpose`,
     [asOf],
+    (c, rows) => {
+      for (let r = 0; r < rows; r++) {
+        const l = loanAt(c.i![r]);
+        if (l)
+          (l.history as Record<string, string[]>)[c.purpose![r] as string] = (c.days![r] as DuckDBListValue)
+            .items as string[];
+      }
+    },
   );
-  const recent = await w.all<{ i: number; at: string; channel: string; outcome: string; direction: string }>(
-    `SELECT p.i, strftime(c.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS at, c.channel, c.outcome, c.direction
+  await w.chunks(
+    `SELECT p.i, strftime(c.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS at, c.channel, c.outcome,
+       c.direction = 'inbound' AS inbound
      FROM temp.plan_ids p JOIN contacts c USING (loan_id)
      WHERE c.started_at < $1::DATE + INTERVAL 1 DAY AND c.started_at >= $1::DATE - INTERVAL ${RECENT_DAYS} DAY
      ORDER BY p.i, c.started_at`,
     [asOf],
+    (c, rows) => {
+      for (let r = 0; r < rows; r++)
+        loanAt(c.i![r])?.recent_contacts.push({
+          at_utc: c.at![r] as string,
+          channel: c.channel![r] as RecentContact['channel'],
+          outcome: c.outcome![r] as string,
+          direction: c.inbound![r] ? 'inbound' : 'outbound',
+        });
+    },
   );
   const before = opts.contactsBefore ?? null;
   const lookback = opts.lookbackDays ?? 60;
@@ -110,34 +152,64 @@ export async function plannerLoans(
   // (learning from them took 0.10 points off true hang-up in the seed-11 backtest replay) — and own contacts by
   // time of day (inbound calls, app use: when they are free) — the whole book once: the plan's loans read their
   // borrower's row, and the contact classes learn from all of them, so a shard and the whole run — any subset of
-  // loans — plan with the same classes.
-  const perBorrower = await w.all<{
-    borrower_id: string;
-    loan_type: string;
-    band: number;
-    n: bigint;
-    hang: bigint;
-    pick: bigint;
-    inb: bigint;
-  }>(
+  // loans — plan with the same classes. One row per borrower, its counts by band in columns (n0…n4, hang0…, …).
+  const KINDS = ['n', 'hang', 'pick', 'inb'] as const;
+  const pivot = KINDS.flatMap((k) =>
+    Array.from(
+      { length: BAND_COUNT },
+      (_, b) => `(sum(${k}) FILTER (WHERE band = ${b}))::INTEGER AS ${k}${b}`,
+    ),
+  ).join(', ');
+  const byBorrower = new Map<string, { type: string; counts: BandCounts }>();
+  await w.chunks(
     `WITH a AS (
-       SELECT borrower_id, any_value(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
+       SELECT borrower_id, min(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
          count_if(${PICKED_UP}) AS pick, 0 AS inb
        FROM temp.plan_attempts GROUP BY borrower_id, band),
      i AS (
-       SELECT borrower_id, any_value(loan_type) AS loan_type, ${HOUR_BAND_SQL} AS band, 0 AS n, 0 AS hang, 0 AS pick,
+       SELECT borrower_id, min(loan_type) AS loan_type, ${HOUR_BAND_SQL} AS band, 0 AS n, 0 AS hang, 0 AS pick,
          count(*) AS inb
        FROM ${withLocalTime(`SELECT l.borrower_id, l.loan_type, c.started_at, l.time_zone AS tz
              FROM contacts c JOIN loans l USING (loan_id)
              WHERE c.direction = 'inbound' AND c.channel IN ('phone', 'app')
                AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`)} AS x
        GROUP BY borrower_id, band)
-     SELECT borrower_id, any_value(loan_type) AS loan_type, band, sum(n) AS n, sum(hang) AS hang, sum(pick) AS pick,
-       sum(inb) AS inb
-     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id, band ORDER BY borrower_id, band`,
+     SELECT borrower_id, min(loan_type) AS loan_type, ${pivot}
+     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id ORDER BY borrower_id`,
     [asOf, before],
+    (c, rows) => {
+      // The chunk's count columns by kind and band; one array per kind per borrower, filled in a plain loop.
+      const cols = KINDS.map((k) => Array.from({ length: BAND_COUNT }, (_, b) => c[`${k}${b}`]!));
+      const ids = c.borrower_id!;
+      const types = c.loan_type!;
+      for (let r = 0; r < rows; r++) {
+        const [n, hang, pick, inb] = cols.map((bands) => {
+          const a = new Array<number>(BAND_COUNT);
+          for (let b = 0; b < BAND_COUNT; b++) a[b] = (bands[b]![r] as number | null) ?? 0;
+          return a;
+        }) as [number[], number[], number[], number[]];
+        byBorrower.set(ids[r] as string, {
+          type: types[r] as string,
+          counts: { attempts: n, hangups: hang, pickups: pick, inbound: inb },
+        });
+      }
+    },
   );
-  const last = await w.all<{ i: number; band: number | null; failed: boolean; recent: bigint; app: boolean }>(
+  // Personal contact facts of the plan's loans: their borrower's counts, the last attempt, recent hang-ups, app use.
+  const zeros = (): BandCounts => ({
+    attempts: new Array(BAND_COUNT).fill(0),
+    hangups: new Array(BAND_COUNT).fill(0),
+    pickups: new Array(BAND_COUNT).fill(0),
+  });
+  const factsOf = (l: PlannerLoan): ContactFacts => {
+    l.contact ??= { counts: zeros(), last_failed_band: null, recent_hangups: 0, app_user: false };
+    return l.contact;
+  };
+  for (const l of loans) {
+    const e = byBorrower.get(l.borrower_id);
+    if (e) factsOf(l).counts = e.counts;
+  }
+  await w.chunks(
     `WITH b AS (
        SELECT borrower_id, arg_max(band, started_at) AS band, arg_max(${FAILED}, started_at) AS failed,
          max(started_at) AS last_at,
@@ -149,107 +221,44 @@ export async function plannerLoans(
        WHERE c.channel = 'app' AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY))
      SELECT p.i, b.band,
        coalesce(b.failed AND b.last_at >= coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY) - INTERVAL ${lookback} DAY, false) AS failed,
-       coalesce(b.recent, 0) AS recent, app.borrower_id IS NOT NULL AS app
+       coalesce(b.recent, 0)::INTEGER AS recent, app.borrower_id IS NOT NULL AS app
      FROM temp.plan_ids p JOIN loans l USING (loan_id) LEFT JOIN b ON b.borrower_id = l.borrower_id
        LEFT JOIN app ON app.borrower_id = l.borrower_id`,
     [asOf, before],
+    (c, rows) => {
+      for (let r = 0; r < rows; r++) {
+        const band = c.band![r] as number | null;
+        const app = c.app![r] as boolean;
+        const l = loanAt(c.i![r]);
+        if (!l || (band === null && !app)) continue;
+        const f = factsOf(l);
+        f.last_failed_band = c.failed![r] && band !== null ? band : null;
+        f.recent_hangups = c.recent![r] as number;
+        f.app_user = app;
+      }
+    },
   );
   await w.run('DROP TABLE temp.plan_ids');
-
-  const H = scored.horizon;
-  const dpd = scored.state.numeric.dpd_now;
-  const mkt = scored.state.numeric.hpi_chg_6m;
-  const loans: PlannerLoan[] = base.map((b) => {
-    const i = b.i;
-    const m = mkt?.[i];
-    return {
-      loan_id: b.loan_id,
-      borrower_id: b.borrower_id,
-      loan_type: b.loan_type,
-      credit_grade: b.credit_grade,
-      disbursed_on: b.disbursed_on,
-      maturity_on: b.maturity_on,
-      time_zone: b.time_zone,
-      region: b.region,
-      ...(b.term_months !== null ? { term_months: Number(b.term_months) } : {}),
-      current_dpd: Math.max(0, Number.isFinite(dpd?.[i]) ? dpd![i]! : 0),
-      market_change: m !== undefined && Number.isFinite(m) ? m : null,
-      history: {},
-      recent_contacts: [],
-      hazard: scored.hazard.subarray(i * H, (i + 1) * H),
-    };
-  });
-  for (const h of history) {
-    (loans[h.i]!.history as Record<string, string[]>)[h.purpose] = h.days;
-  }
-  for (const r of recent) {
-    loans[r.i]!.recent_contacts.push({
-      at_utc: r.at,
-      channel: r.channel as RecentContact['channel'],
-      outcome: r.outcome,
-      direction: r.direction === 'inbound' ? 'inbound' : 'outbound',
-    });
-  }
-  // Personal contact facts; loans are in plan order (row i of plan_ids is loans[i]).
-  const counts = (): BandCounts => ({
-    attempts: new Array(BAND_COUNT).fill(0),
-    hangups: new Array(BAND_COUNT).fill(0),
-    pickups: new Array(BAND_COUNT).fill(0),
-  });
-  const facts = new Map<number, ContactFacts>();
-  const factsOf = (i: number) => {
-    let f = facts.get(i);
-    if (!f) {
-      f = { counts: counts(), last_failed_band: null, recent_hangups: 0, app_user: false };
-      facts.set(i, f);
-    }
-    return f;
-  };
-  const byBorrower = new Map<string, { type: string; counts: BandCounts }>();
-  for (const r of perBorrower) {
-    let e = byBorrower.get(r.borrower_id);
-    if (!e) {
-      e = { type: r.loan_type, counts: { ...counts(), inbound: new Array(BAND_COUNT).fill(0) } };
-      byBorrower.set(r.borrower_id, e);
-    }
-    e.counts.attempts[r.band] = Number(r.n);
-    e.counts.hangups[r.band] = Number(r.hang);
-    e.counts.pickups[r.band] = Number(r.pick);
-    e.counts.inbound![r.band] = Number(r.inb);
-  }
-  base.forEach((b) => {
-    const e = byBorrower.get(b.borrower_id);
-    if (e) factsOf(b.i).counts = e.counts;
-  });
-  for (const r of last) {
-    if (r.band === null && !r.app) continue;
-    const f = factsOf(r.i);
-    f.last_failed_band = r.failed && r.band !== null ? r.band : null;
-    f.recent_hangups = Number(r.recent);
-    f.app_user = r.app;
-  }
-  const byI = new Map(base.map((b, k) => [b.i, k]));
-  for (const [i, f] of facts) loans[byI.get(i)!]!.contact = f;
   const pools = new Map<string, BandCounts>();
   for (const r of bands) {
     const key = r.loan_type ?? '';
-    const c = pools.get(key) ?? counts();
+    const c = pools.get(key) ?? zeros();
     c.attempts[r.band] = Number(r.n);
     c.hangups[r.band] = Number(r.hang);
     c.pickups[r.band] = Number(r.pick);
     pools.set(key, c);
   }
-  const book: BandRates = ratesOf(pools.get('') ?? counts());
+  const book: BandRates = ratesOf(pools.get('') ?? zeros());
   const byType: Record<string, BandRates> = {};
   for (const [k, c] of pools) if (k !== '') byType[k] = ratesOf(c, book);
-  const stateRow = Int32Array.from(base, (b) => b.i);
+  const stateRow = new Int32Array(loans.length);
+  at.forEach((k, i) => {
+    if (k >= 0) stateRow[k] = i;
+  });
   // A book without outbound calls has nothing to learn about hours: no priors, the model's view alone.
-  const calls = (pools.get('') ?? counts()).attempts.reduce((a, b) => a + b, 0);
-  if (calls === 0) {
-    await w.run('DROP TABLE temp.plan_attempts');
-    return { loans, stateRow, contactPriors: undefined };
-  }
+  const calls = (pools.get('') ?? zeros()).attempts.reduce((a, b) => a + b, 0);
   await w.run('DROP TABLE temp.plan_attempts');
+  if (calls === 0) return { loans, stateRow, contactPriors: undefined };
   const classes = fitContactClasses([...byBorrower.values()], book);
   return {
     loans,
