@@ -51,11 +51,23 @@ export interface Scored {
   seconds: { features: number; predict: number; reasons: number; store: number };
 }
 
-export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): Promise<Scored> {
+/**
+ * Called once the point-in-time features are built, before the model runs: `hazard` is the array the hazards will
+ * be written into (filled when scoreLoans returns). Lets a caller start warehouse work that needs only the loans
+ * (the planner's view) on DuckDB's threads while the predictions and reason codes run here.
+ */
+export type OnFeatures = (state: FeatureTable, hazard: Float32Array, horizon: number) => void;
+
+export async function scoreLoans(
+  w: Warehouse,
+  cfg: ScoreConfig,
+  log: Logger,
+  onFeatures?: OnFeatures,
+): Promise<Scored> {
   const version = await championVersion(cfg.modelsDir, 'delinquency');
   if (!version) {
     const fallback = await readFallback(cfg.modelsDir, 'delinquency');
-    if (fallback) return scoreFallback(w, cfg, fallback, log);
+    if (fallback) return scoreFallback(w, cfg, fallback, log, onFeatures);
     throw new BadInputError(`no champion delinquency model in ${cfg.modelsDir}`, {
       hint: 'run `followup train` first (the first trained model becomes champion)',
     });
@@ -67,6 +79,7 @@ export async function scoreLoans(w: Warehouse, cfg: ScoreConfig, log: Logger): P
   seconds.features = lap();
   const H = model.outputs;
   const hazard = new Float32Array(state.n * H);
+  onFeatures?.(state, hazard, H);
   const reasons: string[][] = new Array(state.n);
   const chunk = cfg.chunk ?? 65_536;
   for (let a = 0; a < state.n; a += chunk) {
@@ -104,6 +117,7 @@ async function scoreFallback(
   cfg: ScoreConfig,
   fallback: FallbackCard,
   log: Logger,
+  onFeatures?: OnFeatures,
 ): Promise<Scored> {
   const lap = stopwatch();
   const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
@@ -111,6 +125,7 @@ async function scoreFallback(
   seconds.features = lap();
   const H = FALLBACK_HORIZON;
   const hazard = new Float32Array(state.n * H);
+  onFeatures?.(state, hazard, H);
   const reasons: string[][] = Array.from({ length: state.n }, () => []);
   const version = `fallback-${fallback.fallback}`;
   log.warn(

@@ -92,6 +92,12 @@ export interface Warehouse {
     params: Params | undefined,
     fn: (columns: Record<string, DuckDBValue[]>, rows: number) => void,
   ): Promise<number>;
+  /**
+   * A second connection to the same database (same settings, same stop signal), for a query to run on DuckDB's
+   * threads while this connection's caller computes in JavaScript. It sees what is committed, not this
+   * connection's open transaction, and has its own temp tables. Close it before this one.
+   */
+  fork(): Promise<Warehouse>;
   /** First row or undefined. */
   one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined>;
   /**
@@ -244,6 +250,12 @@ function wrap(
         throw translate(path, e, signal, memoryLimit);
       }
       return n;
+    },
+    async fork() {
+      if (!instance) throw new Error('fork: this warehouse is itself a fork; fork the one it came from');
+      const c = await instance.connect();
+      await c.run("SET TimeZone = 'UTC'");
+      return wrap(path, c, undefined, signal, memoryLimit);
     },
     async one<T>(sql: string, params?: Params) {
       const rows = await w.all<T>(sql, params);

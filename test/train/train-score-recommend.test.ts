@@ -16,6 +16,7 @@ import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
 import { championVersion, explain, loadModel, predictHangup } from '../../src/models/index.ts';
 import { plannerLoans } from '../../src/recommend/io/planner-loans.ts';
+import { preparePlanning } from '../../src/recommend/io/planning.ts';
 import { slotBatchTable, slotScorer } from '../../src/recommend/io/slot-scorer.ts';
 import { runRecommend } from '../../src/recommend/run.ts';
 import { scoreLoans } from '../../src/score/run.ts';
@@ -189,6 +190,28 @@ describe('score and recommend', () => {
       r.run_id,
     ]);
     expect(n(count?.n)).toBe(rows.length);
+  });
+
+  it('the planner view read on a second connection while scoring equals the view read after scoring on one', async () => {
+    const lookback = 60;
+    const p = await preparePlanning(
+      w,
+      { modelsDir: models, asOf: AS_OF, lookbackDays: lookback },
+      silentLogger,
+    );
+    p.dispose();
+    const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
+    const view = await plannerLoans(w, AS_OF, scored, { lookbackDays: lookback });
+    expect(p.loans.length).toBeGreaterThan(100);
+    expect(p.loans.length).toBe(view.loans.length);
+    expect(p.stateRow).toEqual(view.stateRow);
+    // Hazards are views of the array scoring filled after the view's queries started: the same numbers.
+    expect(p.loans.map((l) => Array.from(l.hazard))).toEqual(view.loans.map((l) => Array.from(l.hazard)));
+    expect(p.loans.some((l) => (l.hazard[0] ?? 0) > 0)).toBe(true);
+    expect(p.loans).toEqual(view.loans);
+    expect(p.loans.filter((l) => l.recent_contacts.length > 0).length).toBeGreaterThan(10);
+    expect(p.contactPriors).toEqual(view.contactPriors);
+    expect(p.contactPriors?.classes).toBeTruthy();
   });
 
   it('the factored pair scorer gives the same probabilities as full feature rows, network and baseline', async () => {

@@ -2,6 +2,12 @@
  * Builds the planner's view of each scored loan from the warehouse: contract fields, current DPD and the
  * regional market change (from the same point-in-time state the model scored), completed follow-ups by purpose
  * and the recent contact attempts the contact rules need. Everything is as known at the as-of date.
+ *
+ *   stagePlannerView (SQL only: temp tables pv_*, on DuckDB's threads) ─► readPlannerView (into PlannerLoan objects)
+ *
+ * Two steps so a caller can run the first on a second connection while it computes in JavaScript (the scores'
+ * reason codes): the queries need only the loans, not their hazards. Both steps on the same connection (the
+ * temp tables are that connection's).
  */
 
 import type { DuckDBListValue } from '@duckdb/node-api';
@@ -39,86 +45,43 @@ const HOUR_BAND_SQL = `CASE WHEN hour(t) < 12 THEN 0 WHEN hour(t) < 14 THEN 1 WH
 const PICKED_UP = `outcome IN ('answered', 'promise_to_pay', 'hardship', 'refused')`;
 const FAILED = `outcome IN ('hung_up', 'no_answer', 'busy', 'voicemail')`;
 
-export async function plannerLoans(
+/** The temp tables `stagePlannerView` leaves for `readPlannerView`, dropped by it. */
+const TABLES = ['pv_base', 'pv_history', 'pv_recent', 'pv_bands', 'pv_hours', 'pv_borrower', 'pv_last'];
+
+/** Counts per band in columns: `n0…n4` attempts, `hang*` hang-ups, `pick*` pick-ups, `inb*` own contacts. */
+const KINDS = ['n', 'hang', 'pick', 'inb'] as const;
+
+/** Runs the view's queries for loans `ids` (row i of the view is ids[i]) into temp tables; reads nothing back. */
+export async function stagePlannerView(
   w: Warehouse,
   asOf: string,
-  scored: Scored,
+  ids: readonly string[],
   opts: PlannerLoansOptions = {},
-): Promise<{ loans: PlannerLoan[]; stateRow: Int32Array; contactPriors: ContactPriors | undefined }> {
-  const ids = scored.state.keys.loan_id;
+): Promise<void> {
   await tempLoanIds(w, 'plan_ids', ids);
-  const H = scored.horizon;
-  const dpd = scored.state.numeric.dpd_now;
-  const mkt = scored.state.numeric.hpi_chg_6m;
-  // Every result below is streamed chunk by chunk into the planner's objects (no row objects in between): at a
-  // million loans the row objects alone cost more than the queries.
-  const loans: PlannerLoan[] = [];
-  /** `at[i]`: position in `loans` of row i of plan_ids (−1 when the loan is not in `loans`). */
-  const at = new Int32Array(ids.length).fill(-1);
-  await w.chunks(
-    `SELECT p.i, l.loan_id, l.borrower_id, l.loan_type, l.credit_grade, l.disbursed_on::VARCHAR AS disbursed_on,
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_base AS
+     SELECT p.i, l.loan_id, l.borrower_id, l.loan_type, l.credit_grade, l.disbursed_on::VARCHAR AS disbursed_on,
        l.maturity_on::VARCHAR AS maturity_on, l.time_zone, l.region, l.term_months::DOUBLE AS term_months
-     FROM temp.plan_ids p JOIN loans l USING (loan_id) ORDER BY p.i`,
-    undefined,
-    (c, rows) => {
-      for (let r = 0; r < rows; r++) {
-        const i = c.i![r] as number;
-        const m = mkt?.[i];
-        const term = c.term_months![r] as number | null;
-        at[i] = loans.length;
-        loans.push({
-          loan_id: c.loan_id![r] as string,
-          borrower_id: c.borrower_id![r] as string,
-          loan_type: c.loan_type![r] as string,
-          credit_grade: c.credit_grade![r] as string,
-          disbursed_on: c.disbursed_on![r] as string,
-          maturity_on: c.maturity_on![r] as string,
-          time_zone: c.time_zone![r] as string,
-          region: c.region![r] as string,
-          ...(term !== null ? { term_months: term } : {}),
-          current_dpd: Math.max(0, Number.isFinite(dpd?.[i]) ? dpd![i]! : 0),
-          market_change: m !== undefined && Number.isFinite(m) ? m : null,
-          history: {},
-          recent_contacts: [],
-          hazard: scored.hazard.subarray(i * H, (i + 1) * H),
-        });
-      }
-    },
+     FROM temp.plan_ids p JOIN loans l USING (loan_id)`,
   );
-  const loanAt = (i: unknown): PlannerLoan | undefined => loans[at[i as number]!];
-  await w.chunks(
-    `SELECT i, purpose, list(strftime(t, '%Y-%m-%d') ORDER BY started_at) AS days
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_history AS
+     SELECT i, purpose, list(strftime(t, '%Y-%m-%d') ORDER BY started_at) AS days
      FROM ${withLocalTime(`SELECT p.i, c.purpose, c.started_at, l.time_zone AS tz
        FROM temp.plan_ids p JOIN contacts c USING (loan_id) JOIN loans l USING (loan_id)
        WHERE c.purpose IN ('first', 'mid_term', 'final', 'collection') AND c.outcome IN (${COMPLETED.map((o) => `'${o}'`).join(', ')})
          AND c.started_at < $1::DATE + INTERVAL 1 DAY`)} AS h
      GROUP BY i, purpose`,
     [asOf],
-    (c, rows) => {
-      for (let r = 0; r < rows; r++) {
-        const l = loanAt(c.i![r]);
-        if (l)
-          (l.history as Record<string, string[]>)[c.purpose![r] as string] = (c.days![r] as DuckDBListValue)
-            .items as string[];
-      }
-    },
   );
-  await w.chunks(
-    `SELECT p.i, strftime(c.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS at, c.channel, c.outcome,
-       c.direction = 'inbound' AS inbound
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_recent AS
+     SELECT p.i, c.started_at, strftime(c.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS at, c.channel,
+       c.outcome, c.direction = 'inbound' AS inbound
      FROM temp.plan_ids p JOIN contacts c USING (loan_id)
-     WHERE c.started_at < $1::DATE + INTERVAL 1 DAY AND c.started_at >= $1::DATE - INTERVAL ${RECENT_DAYS} DAY
-     ORDER BY p.i, c.started_at`,
+     WHERE c.started_at < $1::DATE + INTERVAL 1 DAY AND c.started_at >= $1::DATE - INTERVAL ${RECENT_DAYS} DAY`,
     [asOf],
-    (c, rows) => {
-      for (let r = 0; r < rows; r++)
-        loanAt(c.i![r])?.recent_contacts.push({
-          at_utc: c.at![r] as string,
-          channel: c.channel![r] as RecentContact['channel'],
-          outcome: c.outcome![r] as string,
-          direction: c.inbound![r] ? 'inbound' : 'outbound',
-        });
-    },
   );
   const before = opts.contactsBefore ?? null;
   const lookback = opts.lookbackDays ?? 60;
@@ -132,20 +95,17 @@ export async function plannerLoans(
              AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`)} AS a`,
     [asOf, before],
   );
-  const bands = await w.all<{
-    loan_type: string | null;
-    band: number;
-    n: bigint;
-    hang: bigint;
-    pick: bigint;
-  }>(
-    `SELECT loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang, count_if(${PICKED_UP}) AS pick
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_bands AS
+     SELECT loan_type, band, count(*)::INTEGER AS n, count_if(outcome = 'hung_up')::INTEGER AS hang,
+       count_if(${PICKED_UP})::INTEGER AS pick
      FROM temp.plan_attempts GROUP BY GROUPING SETS ((band), (loan_type, band))`,
   );
   // An hour counts as seen with at least 0.2 % of the attempts (and 20): rarer hours are the model's guesswork.
-  const hours = await w.all<{ h: number }>(
-    `SELECT hour AS h FROM temp.plan_attempts
-     GROUP BY 1 HAVING count(*) >= greatest(20, 0.002 * (SELECT count(*) FROM temp.plan_attempts)) ORDER BY 1`,
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_hours AS
+     SELECT hour AS h FROM temp.plan_attempts
+     GROUP BY 1 HAVING count(*) >= greatest(20, 0.002 * (SELECT count(*) FROM temp.plan_attempts))`,
   );
   // Every borrower's calls by band — collection calls too: they are hung up on more in every band, but their hour
   // pattern is the borrower's like any other call's, and a third of a real book's calls can be collection calls
@@ -153,16 +113,15 @@ export async function plannerLoans(
   // time of day (inbound calls, app use: when they are free) — the whole book once: the plan's loans read their
   // borrower's row, and the contact classes learn from all of them, so a shard and the whole run — any subset of
   // loans — plan with the same classes. One row per borrower, its counts by band in columns (n0…n4, hang0…, …).
-  const KINDS = ['n', 'hang', 'pick', 'inb'] as const;
   const pivot = KINDS.flatMap((k) =>
     Array.from(
       { length: BAND_COUNT },
       (_, b) => `(sum(${k}) FILTER (WHERE band = ${b}))::INTEGER AS ${k}${b}`,
     ),
   ).join(', ');
-  const byBorrower = new Map<string, { type: string; counts: BandCounts }>();
-  await w.chunks(
-    `WITH a AS (
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_borrower AS
+     WITH a AS (
        SELECT borrower_id, min(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
          count_if(${PICKED_UP}) AS pick, 0 AS inb
        FROM temp.plan_attempts GROUP BY borrower_id, band),
@@ -175,42 +134,12 @@ export async function plannerLoans(
                AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`)} AS x
        GROUP BY borrower_id, band)
      SELECT borrower_id, min(loan_type) AS loan_type, ${pivot}
-     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id ORDER BY borrower_id`,
+     FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id`,
     [asOf, before],
-    (c, rows) => {
-      // The chunk's count columns by kind and band; one array per kind per borrower, filled in a plain loop.
-      const cols = KINDS.map((k) => Array.from({ length: BAND_COUNT }, (_, b) => c[`${k}${b}`]!));
-      const ids = c.borrower_id!;
-      const types = c.loan_type!;
-      for (let r = 0; r < rows; r++) {
-        const [n, hang, pick, inb] = cols.map((bands) => {
-          const a = new Array<number>(BAND_COUNT);
-          for (let b = 0; b < BAND_COUNT; b++) a[b] = (bands[b]![r] as number | null) ?? 0;
-          return a;
-        }) as [number[], number[], number[], number[]];
-        byBorrower.set(ids[r] as string, {
-          type: types[r] as string,
-          counts: { attempts: n, hangups: hang, pickups: pick, inbound: inb },
-        });
-      }
-    },
   );
-  // Personal contact facts of the plan's loans: their borrower's counts, the last attempt, recent hang-ups, app use.
-  const zeros = (): BandCounts => ({
-    attempts: new Array(BAND_COUNT).fill(0),
-    hangups: new Array(BAND_COUNT).fill(0),
-    pickups: new Array(BAND_COUNT).fill(0),
-  });
-  const factsOf = (l: PlannerLoan): ContactFacts => {
-    l.contact ??= { counts: zeros(), last_failed_band: null, recent_hangups: 0, app_user: false };
-    return l.contact;
-  };
-  for (const l of loans) {
-    const e = byBorrower.get(l.borrower_id);
-    if (e) factsOf(l).counts = e.counts;
-  }
-  await w.chunks(
-    `WITH b AS (
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE pv_last AS
+     WITH b AS (
        SELECT borrower_id, arg_max(band, started_at) AS band, arg_max(${FAILED}, started_at) AS failed,
          max(started_at) AS last_at,
          count_if(outcome = 'hung_up'
@@ -225,27 +154,148 @@ export async function plannerLoans(
      FROM temp.plan_ids p JOIN loans l USING (loan_id) LEFT JOIN b ON b.borrower_id = l.borrower_id
        LEFT JOIN app ON app.borrower_id = l.borrower_id`,
     [asOf, before],
-    (c, rows) => {
-      for (let r = 0; r < rows; r++) {
-        const band = c.band![r] as number | null;
-        const app = c.app![r] as boolean;
-        const l = loanAt(c.i![r]);
-        if (!l || (band === null && !app)) continue;
-        const f = factsOf(l);
-        f.last_failed_band = c.failed![r] && band !== null ? band : null;
-        f.recent_hangups = c.recent![r] as number;
-        f.app_user = app;
-      }
-    },
   );
   await w.run('DROP TABLE temp.plan_ids');
+  await w.run('DROP TABLE temp.plan_attempts');
+}
+
+/** The planner's view of the scored loans; see the file comment. */
+export async function plannerLoans(
+  w: Warehouse,
+  asOf: string,
+  scored: Pick<Scored, 'state' | 'hazard' | 'horizon'>,
+  opts: PlannerLoansOptions = {},
+): Promise<PlannerView> {
+  await stagePlannerView(w, asOf, scored.state.keys.loan_id, opts);
+  return readPlannerView(w, scored);
+}
+
+export interface PlannerView {
+  loans: PlannerLoan[];
+  /** `stateRow[k]`: the row of loans[k] in the scored state. */
+  stateRow: Int32Array;
+  contactPriors: ContactPriors | undefined;
+}
+
+/**
+ * Reads what `stagePlannerView` staged for the same loans (in the same order as `scored.state`) into the
+ * planner's objects, chunk by chunk (no row objects in between: at a million loans they cost more than the
+ * queries), fits the contact classes, and drops the temp tables. Each loan's `hazard` is a view of
+ * `scored.hazard`, so the hazards may still be being written when this starts.
+ */
+export async function readPlannerView(
+  w: Warehouse,
+  scored: Pick<Scored, 'state' | 'hazard' | 'horizon'>,
+): Promise<PlannerView> {
+  const ids = scored.state.keys.loan_id;
+  const H = scored.horizon;
+  const dpd = scored.state.numeric.dpd_now;
+  const mkt = scored.state.numeric.hpi_chg_6m;
+  const loans: PlannerLoan[] = [];
+  /** `at[i]`: position in `loans` of row i of the state (−1 when the loan is not in `loans`). */
+  const at = new Int32Array(ids.length).fill(-1);
+  await w.chunks('SELECT * FROM temp.pv_base ORDER BY i', undefined, (c, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const i = c.i![r] as number;
+      const m = mkt?.[i];
+      const term = c.term_months![r] as number | null;
+      at[i] = loans.length;
+      loans.push({
+        loan_id: c.loan_id![r] as string,
+        borrower_id: c.borrower_id![r] as string,
+        loan_type: c.loan_type![r] as string,
+        credit_grade: c.credit_grade![r] as string,
+        disbursed_on: c.disbursed_on![r] as string,
+        maturity_on: c.maturity_on![r] as string,
+        time_zone: c.time_zone![r] as string,
+        region: c.region![r] as string,
+        ...(term !== null ? { term_months: term } : {}),
+        current_dpd: Math.max(0, Number.isFinite(dpd?.[i]) ? dpd![i]! : 0),
+        market_change: m !== undefined && Number.isFinite(m) ? m : null,
+        history: {},
+        recent_contacts: [],
+        hazard: scored.hazard.subarray(i * H, (i + 1) * H),
+      });
+    }
+  });
+  const loanAt = (i: unknown): PlannerLoan | undefined => loans[at[i as number]!];
+  await w.chunks('SELECT * FROM temp.pv_history', undefined, (c, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const l = loanAt(c.i![r]);
+      if (l)
+        (l.history as Record<string, string[]>)[c.purpose![r] as string] = (c.days![r] as DuckDBListValue)
+          .items as string[];
+    }
+  });
+  await w.chunks('SELECT * FROM temp.pv_recent ORDER BY i, started_at', undefined, (c, rows) => {
+    for (let r = 0; r < rows; r++)
+      loanAt(c.i![r])?.recent_contacts.push({
+        at_utc: c.at![r] as string,
+        channel: c.channel![r] as RecentContact['channel'],
+        outcome: c.outcome![r] as string,
+        direction: c.inbound![r] ? 'inbound' : 'outbound',
+      });
+  });
+  const bands = await w.all<{
+    loan_type: string | null;
+    band: number;
+    n: number;
+    hang: number;
+    pick: number;
+  }>('SELECT * FROM temp.pv_bands');
+  const hours = await w.all<{ h: number }>('SELECT h FROM temp.pv_hours ORDER BY h');
+  const byBorrower = new Map<string, { type: string; counts: BandCounts }>();
+  await w.chunks('SELECT * FROM temp.pv_borrower ORDER BY borrower_id', undefined, (c, rows) => {
+    // The chunk's count columns by kind and band; one array per kind per borrower, filled in a plain loop.
+    const cols = KINDS.map((k) => Array.from({ length: BAND_COUNT }, (_, b) => c[`${k}${b}`]!));
+    const bid = c.borrower_id!;
+    const types = c.loan_type!;
+    for (let r = 0; r < rows; r++) {
+      const [n, hang, pick, inb] = cols.map((bands) => {
+        const a = new Array<number>(BAND_COUNT);
+        for (let b = 0; b < BAND_COUNT; b++) a[b] = (bands[b]![r] as number | null) ?? 0;
+        return a;
+      }) as [number[], number[], number[], number[]];
+      byBorrower.set(bid[r] as string, {
+        type: types[r] as string,
+        counts: { attempts: n, hangups: hang, pickups: pick, inbound: inb },
+      });
+    }
+  });
+  // Personal contact facts of the plan's loans: their borrower's counts, the last attempt, recent hang-ups, app use.
+  const zeros = (): BandCounts => ({
+    attempts: new Array(BAND_COUNT).fill(0),
+    hangups: new Array(BAND_COUNT).fill(0),
+    pickups: new Array(BAND_COUNT).fill(0),
+  });
+  const factsOf = (l: PlannerLoan): ContactFacts => {
+    l.contact ??= { counts: zeros(), last_failed_band: null, recent_hangups: 0, app_user: false };
+    return l.contact;
+  };
+  for (const l of loans) {
+    const e = byBorrower.get(l.borrower_id);
+    if (e) factsOf(l).counts = e.counts;
+  }
+  await w.chunks('SELECT * FROM temp.pv_last', undefined, (c, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const band = c.band![r] as number | null;
+      const app = c.app![r] as boolean;
+      const l = loanAt(c.i![r]);
+      if (!l || (band === null && !app)) continue;
+      const f = factsOf(l);
+      f.last_failed_band = c.failed![r] && band !== null ? band : null;
+      f.recent_hangups = c.recent![r] as number;
+      f.app_user = app;
+    }
+  });
+  for (const t of TABLES) await w.run(`DROP TABLE temp.${t}`);
   const pools = new Map<string, BandCounts>();
   for (const r of bands) {
     const key = r.loan_type ?? '';
     const c = pools.get(key) ?? zeros();
-    c.attempts[r.band] = Number(r.n);
-    c.hangups[r.band] = Number(r.hang);
-    c.pickups[r.band] = Number(r.pick);
+    c.attempts[r.band] = r.n;
+    c.hangups[r.band] = r.hang;
+    c.pickups[r.band] = r.pick;
     pools.set(key, c);
   }
   const book: BandRates = ratesOf(pools.get('') ?? zeros());
@@ -257,7 +307,6 @@ export async function plannerLoans(
   });
   // A book without outbound calls has nothing to learn about hours: no priors, the model's view alone.
   const calls = (pools.get('') ?? zeros()).attempts.reduce((a, b) => a + b, 0);
-  await w.run('DROP TABLE temp.plan_attempts');
   if (calls === 0) return { loans, stateRow, contactPriors: undefined };
   const classes = fitContactClasses([...byBorrower.values()], book);
   return {

@@ -4,12 +4,14 @@
  * what-if notebook all start here, so they plan the same loans with the same scores and the same (factored) slot
  * scorer.
  *
- *   champions ─► scoreLoans (h1…hH, reasons) ─► plannerLoans ─► plannable ─► slotScorer ─► planFollowUps(policy)
+ *   champions ─► scoreLoans: features ─► h1…hH, reasons ──────────┐
+ *                                 └─► stagePlannerView (2nd connection) ─► readPlannerView ─► plannable ─► slotScorer
+ *                                                                                          ─► planFollowUps(policy)
  *
  * Fallbacks: without a hang-up champion but with a fallback card (written by `train`), every slot is scored alike
  * (0) and the policy's default hours decide; without either, a typed error says to train first.
  *
- * Reads: the champions in `modelsDir`; the warehouse through scoreLoans and plannerLoans. Writes: `scores` (as
+ * Reads: the champions in `modelsDir`; the warehouse through scoreLoans and the planner view (src/recommend/io/planner-loans.ts). Writes: `scores` (as
  * scoreLoans does).
  */
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ import type { Warehouse } from '../../warehouse/db.ts';
 import type { HangupScorer, PlannerLoan } from '../input.ts';
 import type { ContactPriors } from '../profile.ts';
 import { plannable, type SkippedLoan } from './plannable.ts';
-import { plannerLoans } from './planner-loans.ts';
+import { type PlannerView, readPlannerView, stagePlannerView } from './planner-loans.ts';
 import { slotScorer } from './slot-scorer.ts';
 
 export interface PlanningConfig {
@@ -77,20 +79,43 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
       `recommend: no hang-up model (${hangFallback.reason}); fallback ${hangFallback.fallback}: every call slot scored alike, the policy's default hours decide`,
       { model: hangVersion },
     );
-  const scored = await scoreLoans(
-    w,
-    {
-      modelsDir: cfg.modelsDir,
-      asOf: cfg.asOf,
-      ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}),
-      ...(cfg.reasons === false ? { reasons: false } : {}),
-    },
-    log,
-  );
-  const view = await plannerLoans(w, cfg.asOf, scored, {
-    lookbackDays: cfg.lookbackDays,
-    ...(cfg.contactsBefore ? { contactsBefore: cfg.contactsBefore } : {}),
-  });
+  // The planner's view needs only the loans and their point-in-time state, so its queries run on a second
+  // connection, on DuckDB's threads, while the model's predictions and reason codes run here in JavaScript (at a
+  // million loans ~35 s of each overlap); then its rows are read into the planner's loans.
+  const fork = await w.fork();
+  let staging: Promise<void> | undefined;
+  let scored: Scored;
+  let view: PlannerView;
+  try {
+    scored = await scoreLoans(
+      w,
+      {
+        modelsDir: cfg.modelsDir,
+        asOf: cfg.asOf,
+        ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}),
+        ...(cfg.reasons === false ? { reasons: false } : {}),
+      },
+      log,
+      (state) => {
+        staging = stagePlannerView(fork, cfg.asOf, state.keys.loan_id, {
+          lookbackDays: cfg.lookbackDays,
+          ...(cfg.contactsBefore ? { contactsBefore: cfg.contactsBefore } : {}),
+        });
+        // Awaited below; a failure meanwhile must not count as unhandled.
+        staging.catch(() => {});
+      },
+    );
+    if (!staging) throw new Error('preparePlanning: scoreLoans returned without building the loans’ state');
+    await staging;
+    view = await readPlannerView(fork, scored);
+  } catch (e) {
+    // Scoring failed or was stopped: stop the view's query too, and let it end before its connection closes.
+    fork.conn.interrupt();
+    await staging?.catch(() => {});
+    throw e;
+  } finally {
+    fork.close();
+  }
   // A loan the planner cannot plan (infinite maturity, Factory zone) is named and left out, not fatal for the book.
   const { loans, stateRow, skipped } = plannable(view.loans, view.stateRow);
   for (const s of skipped)

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DuckDBListValue } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FollowupError } from '../../src/core/errors.ts';
 import { openWarehouse } from '../../src/warehouse/db.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'followup-connection-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Warehouse.chunks', () => {
   it('hands every row of a many-chunk result to the callback, in order, with the same values as row objects', async () => {
@@ -51,6 +57,40 @@ describe('Warehouse.chunks', () => {
       expect(err).not.toBeInstanceOf(FollowupError);
       expect(String((err as Error).message)).toMatch(/no_such_table/);
       expect(called).toBe(false);
+    } finally {
+      w.close();
+    }
+  });
+});
+
+describe('Warehouse.fork', () => {
+  it('reads what is committed on the same file, not the open transaction of its parent, with its own temp tables', async () => {
+    const w = await openWarehouse(join(dir, 'fork.duckdb'));
+    try {
+      await w.run('CREATE TABLE t AS SELECT range AS i FROM range(5)');
+      const f = await w.fork();
+      try {
+        const count = async (x: typeof w) =>
+          Number((await x.one<{ n: bigint }>('SELECT count(*) AS n FROM t'))!.n);
+        expect(await count(f)).toBe(5);
+        await w.tx(async () => {
+          await w.run('INSERT INTO t SELECT range FROM range(5, 8)');
+          expect(await count(w)).toBe(8);
+          // The fork runs beside the parent's transaction and sees the table as committed.
+          expect(await count(f)).toBe(5);
+        });
+        expect(await count(f)).toBe(8);
+        await f.run('CREATE TEMP TABLE only_here AS SELECT 1 AS x');
+        expect(await f.one('SELECT x FROM temp.only_here')).toEqual({ x: 1 });
+        await expect(w.all('SELECT x FROM temp.only_here')).rejects.toThrow(/only_here/);
+        // Same settings: the session time zone every connection of a warehouse uses.
+        expect(await f.one("SELECT current_setting('TimeZone') AS z")).toEqual({ z: 'UTC' });
+        await expect(f.fork()).rejects.toThrow(/itself a fork/);
+      } finally {
+        f.close();
+      }
+      // Closing the fork leaves the parent open.
+      expect(await w.one('SELECT count(*)::INTEGER AS n FROM t')).toEqual({ n: 8 });
     } finally {
       w.close();
     }
