@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
+import { InterruptedError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/log.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
 import { hangupManifest, snapshotManifest } from '../../src/features/index.ts';
@@ -212,6 +213,31 @@ describe('score and recommend', () => {
     expect(p.loans.filter((l) => l.recent_contacts.length > 0).length).toBeGreaterThan(10);
     expect(p.contactPriors).toEqual(view.contactPriors);
     expect(p.contactPriors?.classes).toBeTruthy();
+  });
+
+  it('planning stops at its next slot-scoring call once the run is asked to stop', async () => {
+    const ac = new AbortController();
+    const p = await preparePlanning(
+      { ...w, signal: ac.signal },
+      { modelsDir: models, asOf: AS_OF, lookbackDays: 60, reasons: false },
+      silentLogger,
+    );
+    try {
+      const batch = {
+        size: 2,
+        loan: Int32Array.from([0, 1]),
+        weekday: Uint8Array.from([2, 3]),
+        hour: Uint8Array.from([10, 19]),
+        channel: new Uint8Array(2),
+        prenotified: new Uint8Array(2),
+      };
+      const before = await p.hangup(batch);
+      expect(before[0]).toBeGreaterThan(0);
+      ac.abort('SIGTERM');
+      await expect(p.hangup(batch)).rejects.toBeInstanceOf(InterruptedError);
+    } finally {
+      p.dispose();
+    }
   });
 
   it('the factored pair scorer gives the same probabilities as full feature rows, network and baseline', async () => {

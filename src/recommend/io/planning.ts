@@ -16,6 +16,7 @@
  */
 import { join } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
+import { yieldAndCheck } from '../../core/interrupt.ts';
 import type { Logger } from '../../core/log.ts';
 import { hangupManifestOf } from '../../features/index.ts';
 import { championVersion, type FallbackCard, loadModel, readFallback } from '../../models/index.ts';
@@ -61,6 +62,17 @@ export interface Planning {
 
 /** Scores every slot alike: the planner's ties keep the earliest window of the rule pack's hours, no notice. */
 const constantScorer: HangupScorer = async (batch) => new Float32Array(batch.size);
+
+/**
+ * The planner is pure and runs for minutes at a million loans; its calls to the slot scorer are where it can stop:
+ * each lets the event loop turn (a pending SIGINT/SIGTERM handler runs) and throws once the run is asked to stop.
+ */
+function checked(score: HangupScorer, signal: AbortSignal | undefined): HangupScorer {
+  return async (batch) => {
+    await yieldAndCheck(signal, 'while planning; nothing of this run was written');
+    return score(batch);
+  };
+}
 
 /** Scores the book once and prepares the planner's inputs; see the file comment. */
 export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Logger): Promise<Planning> {
@@ -135,7 +147,7 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
     ...(view.contactPriors ? { contactPriors: view.contactPriors } : {}),
     models: { delinquency: scored.version, hangup: hangVersion },
     ...(hangFallback ? { hangFallback } : {}),
-    hangup: slots ? slots.score : constantScorer,
+    hangup: checked(slots ? slots.score : constantScorer, w.signal),
     factored: slots?.factored ?? false,
     dispose: slots ? slots.dispose : () => {},
   };
