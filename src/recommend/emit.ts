@@ -17,8 +17,15 @@ import { isoUtc, utcIsoOfLocal } from './zone.ts';
 
 const WEEKDAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-/** Builds the records, the overflow list and the stats. */
-export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult {
+/** Records between two turns of the event loop while emitting (a fraction of a second at a million loans). */
+export const EMIT_YIELD_EVERY = 8192;
+
+/**
+ * Builds the records, the overflow list and the stats. Every EMIT_YIELD_EVERY loans it lets the event loop turn,
+ * so a caller's SIGINT/SIGTERM handler runs during a long emission and the caller's `onRecommendation` can stop
+ * the run by throwing (the planner itself stays free of signals and I/O).
+ */
+export async function emit(s: PlanState, input: PlanInput, st: ScoreStats): Promise<PlanResult> {
   const { policy } = s;
   const runId = input.runId ?? `plan-${input.asOf}`;
   const recs: Recommendation[] = [];
@@ -42,6 +49,7 @@ export function emit(s: PlanState, input: PlanInput, st: ScoreStats): PlanResult
   const overflowByHour = new Map<number, number[]>();
   const plannedByHour = new Map<number, number>();
   for (let i = 0; i < s.n; i++) {
+    if (i % EMIT_YIELD_EVERY === EMIT_YIELD_EVERY - 1) await new Promise<void>((r) => setImmediate(r));
     const purpose = s.purpose[i]!;
     if (purpose < 0) {
       stats.skipped++;

@@ -186,6 +186,8 @@ async function recommendIn(
       hangup: planning.hangup,
       ...(contactPriors ? { contactPriors } : {}),
       onRecommendation: (r) => {
+        // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
+        throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
         const i = loanIndex.get(r.loan_id);
         const why = i === undefined ? [] : (scored.reasons[stateRow[i]!] ?? []);
         // The model's own drivers make the risk figure explainable to the agent who calls.

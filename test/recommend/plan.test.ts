@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../../src/core/days.ts';
 import { BadInputError } from '../../src/core/errors.ts';
+import { EMIT_YIELD_EVERY } from '../../src/recommend/emit.ts';
 import {
   checkRules,
   type HangupScorer,
@@ -12,6 +13,7 @@ import {
   resolveSegment,
 } from '../../src/recommend/index.ts';
 import { noticeInstant } from '../../src/recommend/prenotify.ts';
+import { syntheticLoans, syntheticScorer } from './synthetic.ts';
 
 const policy = loadPolicy();
 const ymdAt = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
@@ -368,5 +370,44 @@ describe('planFollowUps examples', () => {
       `loan bad: expected ${column === 'history.mid_term' ? 'history.mid_term' : column} ${expected}`,
     );
     expect((err as BadInputError).place).toMatchObject({ line: 2, column });
+  });
+});
+
+describe('emission of a large plan', () => {
+  it('lets the event loop turn while it streams, so a stop signal is seen and onRecommendation can end the run', async () => {
+    const loans = syntheticLoans(3 * EMIT_YIELD_EVERY, '2025-06-30', 3);
+    const input = {
+      asOf: '2025-06-30',
+      loans,
+      policy: { ...policy, capacity: { daily: null, hourly: null } },
+      hangup: syntheticScorer,
+      modelVersions: { delinquency: 'd', hangup: 'h' },
+    };
+    // A timer set at the first record fires before the last one: the emission is not one synchronous stretch.
+    let n = 0;
+    let turned = false;
+    let turnedAt = -1;
+    await planFollowUps({
+      ...input,
+      onRecommendation: () => {
+        if (n === 0) setImmediate(() => (turned = true));
+        else if (turned && turnedAt < 0) turnedAt = n;
+        n++;
+      },
+    });
+    expect(n).toBeGreaterThan(2 * EMIT_YIELD_EVERY);
+    expect(turnedAt).toBeGreaterThan(0);
+    expect(turnedAt).toBeLessThanOrEqual(EMIT_YIELD_EVERY);
+    // A callback that throws (a run asked to stop) ends the plan there, with the error.
+    let emitted = 0;
+    await expect(
+      planFollowUps({
+        ...input,
+        onRecommendation: () => {
+          if (++emitted === 100) throw new Error('stop here');
+        },
+      }),
+    ).rejects.toThrow('stop here');
+    expect(emitted).toBe(100);
   });
 });
