@@ -16,7 +16,7 @@ import { hangupManifest, snapshotManifest } from '../../src/features/index.ts';
 import { runGenerate } from '../../src/generate/index.ts';
 import { runIngest } from '../../src/ingest/index.ts';
 import { championVersion, explain, loadModel, predictHangup } from '../../src/models/index.ts';
-import { plannerLoans } from '../../src/recommend/io/planner-loans.ts';
+import { plannerLoans, stagePlannerView } from '../../src/recommend/io/planner-loans.ts';
 import { preparePlanning } from '../../src/recommend/io/planning.ts';
 import { slotBatchTable, slotScorer } from '../../src/recommend/io/slot-scorer.ts';
 import { runRecommend } from '../../src/recommend/run.ts';
@@ -132,6 +132,75 @@ describe('train', () => {
   }, 300_000);
 });
 
+describe('planning beside scoring, and stopping it', () => {
+  it('the planner view read on a second connection while scoring equals the view read after scoring on one', async () => {
+    const lookback = 60;
+    const p = await preparePlanning(
+      w,
+      { modelsDir: models, asOf: AS_OF, lookbackDays: lookback },
+      silentLogger,
+    );
+    p.dispose();
+    const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
+    const view = await plannerLoans(w, AS_OF, scored, { lookbackDays: lookback });
+    expect(p.loans.length).toBeGreaterThan(100);
+    expect(p.loans.length).toBe(view.loans.length);
+    expect(p.stateRow).toEqual(view.stateRow);
+    // Hazards are views of the array scoring filled after the view's queries started: the same numbers.
+    expect(p.loans.map((l) => Array.from(l.hazard))).toEqual(view.loans.map((l) => Array.from(l.hazard)));
+    expect(p.loans.some((l) => (l.hazard[0] ?? 0) > 0)).toBe(true);
+    expect(p.loans).toEqual(view.loans);
+    expect(p.loans.filter((l) => l.recent_contacts.length > 0).length).toBeGreaterThan(10);
+    expect(p.contactPriors).toEqual(view.contactPriors);
+    expect(p.contactPriors?.classes).toBeTruthy();
+  });
+
+  it('the planner view staging runs no further query once its caller stops it', async () => {
+    const f = await w.fork();
+    try {
+      const ids = (
+        await w.all<{ loan_id: string }>('SELECT loan_id FROM loans ORDER BY loan_id LIMIT 20')
+      ).map((r) => r.loan_id);
+      await stagePlannerView(f, AS_OF, ids);
+      expect(await f.one('SELECT count(*)::INTEGER AS n FROM temp.pv_base')).toEqual({ n: 20 });
+      await f.run('DROP TABLE temp.pv_base');
+      const stop = new AbortController();
+      stop.abort();
+      await expect(stagePlannerView(f, AS_OF, ids, { stop: stop.signal })).rejects.toThrow(
+        /stopped by its caller/,
+      );
+      await expect(f.all('SELECT * FROM temp.pv_base')).rejects.toThrow(/pv_base/);
+    } finally {
+      f.close();
+    }
+  });
+
+  it('planning stops at its next slot-scoring call once the run is asked to stop', async () => {
+    const ac = new AbortController();
+    const p = await preparePlanning(
+      { ...w, signal: ac.signal },
+      { modelsDir: models, asOf: AS_OF, lookbackDays: 60, reasons: false },
+      silentLogger,
+    );
+    try {
+      const batch = {
+        size: 2,
+        loan: Int32Array.from([0, 1]),
+        weekday: Uint8Array.from([2, 3]),
+        hour: Uint8Array.from([10, 19]),
+        channel: new Uint8Array(2),
+        prenotified: new Uint8Array(2),
+      };
+      const before = await p.hangup(batch);
+      expect(before[0]).toBeGreaterThan(0);
+      ac.abort('SIGTERM');
+      await expect(p.hangup(batch)).rejects.toBeInstanceOf(InterruptedError);
+    } finally {
+      p.dispose();
+    }
+  });
+});
+
 describe('score and recommend', () => {
   it('scores every active loan with monotone cumulative risk and reasons', async () => {
     const s = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
@@ -191,53 +260,6 @@ describe('score and recommend', () => {
       r.run_id,
     ]);
     expect(n(count?.n)).toBe(rows.length);
-  });
-
-  it('the planner view read on a second connection while scoring equals the view read after scoring on one', async () => {
-    const lookback = 60;
-    const p = await preparePlanning(
-      w,
-      { modelsDir: models, asOf: AS_OF, lookbackDays: lookback },
-      silentLogger,
-    );
-    p.dispose();
-    const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
-    const view = await plannerLoans(w, AS_OF, scored, { lookbackDays: lookback });
-    expect(p.loans.length).toBeGreaterThan(100);
-    expect(p.loans.length).toBe(view.loans.length);
-    expect(p.stateRow).toEqual(view.stateRow);
-    // Hazards are views of the array scoring filled after the view's queries started: the same numbers.
-    expect(p.loans.map((l) => Array.from(l.hazard))).toEqual(view.loans.map((l) => Array.from(l.hazard)));
-    expect(p.loans.some((l) => (l.hazard[0] ?? 0) > 0)).toBe(true);
-    expect(p.loans).toEqual(view.loans);
-    expect(p.loans.filter((l) => l.recent_contacts.length > 0).length).toBeGreaterThan(10);
-    expect(p.contactPriors).toEqual(view.contactPriors);
-    expect(p.contactPriors?.classes).toBeTruthy();
-  });
-
-  it('planning stops at its next slot-scoring call once the run is asked to stop', async () => {
-    const ac = new AbortController();
-    const p = await preparePlanning(
-      { ...w, signal: ac.signal },
-      { modelsDir: models, asOf: AS_OF, lookbackDays: 60, reasons: false },
-      silentLogger,
-    );
-    try {
-      const batch = {
-        size: 2,
-        loan: Int32Array.from([0, 1]),
-        weekday: Uint8Array.from([2, 3]),
-        hour: Uint8Array.from([10, 19]),
-        channel: new Uint8Array(2),
-        prenotified: new Uint8Array(2),
-      };
-      const before = await p.hangup(batch);
-      expect(before[0]).toBeGreaterThan(0);
-      ac.abort('SIGTERM');
-      await expect(p.hangup(batch)).rejects.toBeInstanceOf(InterruptedError);
-    } finally {
-      p.dispose();
-    }
   });
 
   it('the factored pair scorer gives the same probabilities as full feature rows, network and baseline', async () => {

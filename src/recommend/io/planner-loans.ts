@@ -12,7 +12,7 @@
 
 import type { DuckDBListValue } from '@duckdb/node-api';
 import type { Scored } from '../../score/run.ts';
-import { tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
+import { type Params, tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
 import { withLocalTime } from '../../warehouse/local-time.ts';
 import { BAND_COUNT, type BandCounts, type BandRates } from '../bands.ts';
 import { fitContactClasses } from '../classes.ts';
@@ -31,6 +31,8 @@ export interface PlannerLoansOptions {
   contactsBefore?: string;
   /** Days of hang-ups counted as recent (policy contact.lookback_days). Default 60. */
   lookbackDays?: number;
+  /** Once aborted, `stagePlannerView` runs no further query (its caller's work failed meanwhile). */
+  stop?: AbortSignal;
 }
 
 /** SQL band of an attempt (src/recommend/profile.ts bandOf) from the borrower-local hour and ISO weekday. */
@@ -58,14 +60,19 @@ export async function stagePlannerView(
   ids: readonly string[],
   opts: PlannerLoansOptions = {},
 ): Promise<void> {
+  // Between two queries the caller may have given up (its scoring failed): stop there instead of running on.
+  const run = async (sql: string, params?: Params) => {
+    if (opts.stop?.aborted) throw new Error('planner view: stopped by its caller');
+    await w.run(sql, params);
+  };
   await tempLoanIds(w, 'plan_ids', ids);
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_base AS
      SELECT p.i, l.loan_id, l.borrower_id, l.loan_type, l.credit_grade, l.disbursed_on::VARCHAR AS disbursed_on,
        l.maturity_on::VARCHAR AS maturity_on, l.time_zone, l.region, l.term_months::DOUBLE AS term_months
      FROM temp.plan_ids p JOIN loans l USING (loan_id)`,
   );
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_history AS
      SELECT i, purpose, list(strftime(t, '%Y-%m-%d') ORDER BY started_at) AS days
      FROM ${withLocalTime(`SELECT p.i, c.purpose, c.started_at, l.time_zone AS tz
@@ -75,7 +82,7 @@ export async function stagePlannerView(
      GROUP BY i, purpose`,
     [asOf],
   );
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_recent AS
      SELECT p.i, c.started_at, strftime(c.started_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') AS at, c.channel,
        c.outcome, c.direction = 'inbound' AS inbound
@@ -86,7 +93,7 @@ export async function stagePlannerView(
   const before = opts.contactsBefore ?? null;
   const lookback = opts.lookbackDays ?? 60;
   // Outbound phone attempts by borrower, local hour and band, in the borrower's own zone, known before the cut.
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE plan_attempts AS
      SELECT borrower_id, loan_type, started_at, outcome, purpose, hour(t) AS hour, ${BAND_SQL} AS band
      FROM ${withLocalTime(`SELECT l.borrower_id, l.loan_type, c.started_at, c.outcome, c.purpose, l.time_zone AS tz
@@ -95,14 +102,14 @@ export async function stagePlannerView(
              AND c.started_at < coalesce($2::TIMESTAMPTZ, $1::DATE + INTERVAL 1 DAY)`)} AS a`,
     [asOf, before],
   );
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_bands AS
      SELECT loan_type, band, count(*)::INTEGER AS n, count_if(outcome = 'hung_up')::INTEGER AS hang,
        count_if(${PICKED_UP})::INTEGER AS pick
      FROM temp.plan_attempts GROUP BY GROUPING SETS ((band), (loan_type, band))`,
   );
   // An hour counts as seen with at least 0.2 % of the attempts (and 20): rarer hours are the model's guesswork.
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_hours AS
      SELECT hour AS h FROM temp.plan_attempts
      GROUP BY 1 HAVING count(*) >= greatest(20, 0.002 * (SELECT count(*) FROM temp.plan_attempts))`,
@@ -119,7 +126,7 @@ export async function stagePlannerView(
       (_, b) => `(sum(${k}) FILTER (WHERE band = ${b}))::INTEGER AS ${k}${b}`,
     ),
   ).join(', ');
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_borrower AS
      WITH a AS (
        SELECT borrower_id, min(loan_type) AS loan_type, band, count(*) AS n, count_if(outcome = 'hung_up') AS hang,
@@ -137,7 +144,7 @@ export async function stagePlannerView(
      FROM (SELECT * FROM a UNION ALL SELECT * FROM i) GROUP BY borrower_id`,
     [asOf, before],
   );
-  await w.run(
+  await run(
     `CREATE OR REPLACE TEMP TABLE pv_last AS
      WITH b AS (
        SELECT borrower_id, arg_max(band, started_at) AS band, arg_max(${FAILED}, started_at) AS failed,
@@ -155,8 +162,8 @@ export async function stagePlannerView(
        LEFT JOIN app ON app.borrower_id = l.borrower_id`,
     [asOf, before],
   );
-  await w.run('DROP TABLE temp.plan_ids');
-  await w.run('DROP TABLE temp.plan_attempts');
+  await run('DROP TABLE temp.plan_ids');
+  await run('DROP TABLE temp.plan_attempts');
 }
 
 /** The planner's view of the scored loans; see the file comment. */
