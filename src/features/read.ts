@@ -68,40 +68,36 @@ export async function readFeatureTable(
     if (f.type === 'numeric') numeric[f.name] = new Float64Array(n);
     else categorical[f.name] = new Array<string | null>(n);
   }
+  // Positional aliases (k0…, f0…): a feature's name never collides with a key's in the chunk's columns.
   const select = [
-    ...keyCols.map((k) => `${ident(k)}::VARCHAR AS ${ident(k)}`),
-    ...manifest.features.map((f) =>
-      f.type === 'numeric' ? `${ident(f.name)}::DOUBLE` : `${ident(f.name)}::VARCHAR`,
+    ...keyCols.map((k, i) => `${ident(k)}::VARCHAR AS k${i}`),
+    ...manifest.features.map((f, j) =>
+      f.type === 'numeric' ? `${ident(f.name)}::DOUBLE AS f${j}` : `${ident(f.name)}::VARCHAR AS f${j}`,
     ),
   ];
-  const result = await w.conn.stream(
+  let at = 0;
+  await w.chunks(
     `SELECT ${select.join(', ')} FROM ${ident(table)} ${where} ORDER BY rid`,
     params,
+    (c, rows) => {
+      keyCols.forEach((k, i) => {
+        const dst = keys[k] as string[];
+        const src = c[`k${i}`]!;
+        for (let r = 0; r < rows; r++) dst[at + r] = src[r] as string;
+      });
+      manifest.features.forEach((f, j) => {
+        const src = c[`f${j}`]!;
+        if (f.type === 'numeric') {
+          const dst = numeric[f.name] as Float64Array;
+          for (let r = 0; r < rows; r++) dst[at + r] = src[r] === null ? Number.NaN : (src[r] as number);
+        } else {
+          const dst = categorical[f.name] as (string | null)[];
+          for (let r = 0; r < rows; r++) dst[at + r] = src[r] as string | null;
+        }
+      });
+      at += rows;
+    },
   );
-  let at = 0;
-  for (
-    let chunk = await result.fetchChunk();
-    chunk && chunk.rowCount > 0;
-    chunk = await result.fetchChunk()
-  ) {
-    const rows = chunk.rowCount;
-    keyCols.forEach((k, i) => {
-      const dst = keys[k] as string[];
-      const src = chunk.getColumnValues(i);
-      for (let r = 0; r < rows; r++) dst[at + r] = src[r] as string;
-    });
-    manifest.features.forEach((f, j) => {
-      const src = chunk.getColumnValues(keyCols.length + j);
-      if (f.type === 'numeric') {
-        const dst = numeric[f.name] as Float64Array;
-        for (let r = 0; r < rows; r++) dst[at + r] = src[r] === null ? Number.NaN : (src[r] as number);
-      } else {
-        const dst = categorical[f.name] as (string | null)[];
-        for (let r = 0; r < rows; r++) dst[at + r] = src[r] as string | null;
-      }
-    });
-    at += rows;
-  }
   return { manifest, n, keys: keys as FeatureTable['keys'], numeric, categorical };
 }
 
