@@ -105,6 +105,11 @@ export interface PlanInput {
   batchSlots?: number;
   /** When given, recommendations are streamed here instead of collected (keeps memory flat for large runs). */
   onRecommendation?: (r: Recommendation) => void;
+  /**
+   * Awaited once, after the plan is made and before the first record is emitted: a caller finishes there what ran
+   * beside the planning and its `onRecommendation` needs (recommend: the reason codes from their worker).
+   */
+  beforeEmit?: () => Promise<void>;
 }
 
 /** A day (or, for hourly capacity, a UTC hour) over capacity after every allowed move. Reported, never hidden. */

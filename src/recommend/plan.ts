@@ -47,6 +47,7 @@ export async function planFollowUps(input: PlanInput): Promise<PlanResult> {
   // Follow-ups moved to another hour are scored again there: the weekday table only knows the best window.
   await scoreWindows(s, assignHours(s, zoneOf), slotOf, 0, s.hang, input.hangup, batch, st);
   await notice(s, input, slotOf, batch, st);
+  await input.beforeEmit?.();
   return emit(s, input, st);
 }
 

@@ -3,6 +3,7 @@
  *
  *   preparePlanning (./io/planning.ts: score with the champions, planner loans, slot scorer)
  *     ─► planFollowUps(policy, hang-up champion over every allowed slot) ─► next actions, scripts ─► recommendations
+ *     └─► reason codes in a worker thread, beside the planning ─┘ (awaited before the first follow-up is written)
  *
  * The run id is a hash of (as-of, models, policy, loans), so re-running the same inputs replaces the same run.
  *
@@ -140,6 +141,9 @@ async function recommendIn(
       asOf: cfg.asOf,
       lookbackDays: policy.contact.lookback_days,
       ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}),
+      // The reason codes run in a worker thread beside the planning (on a second core) and are awaited just
+      // before the follow-ups are written out.
+      reasons: 'aside',
     },
     log,
   );
@@ -176,6 +180,7 @@ async function recommendIn(
   });
   lap('recommend: hang-up scorer ready', { factored: planning.factored });
   let result: Awaited<ReturnType<typeof planFollowUps>>;
+  let reasons: string[][] = [];
   try {
     result = await planFollowUps({
       asOf: cfg.asOf,
@@ -185,11 +190,15 @@ async function recommendIn(
       modelVersions: { delinquency: scored.version, hangup: hangVersion },
       hangup: planning.hangup,
       ...(contactPriors ? { contactPriors } : {}),
+      beforeEmit: async () => {
+        reasons = await scored.reasons;
+        lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
+      },
       onRecommendation: (r) => {
         // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
         throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
         const i = loanIndex.get(r.loan_id);
-        const why = i === undefined ? [] : (scored.reasons[stateRow[i]!] ?? []);
+        const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
         // The model's own drivers make the risk figure explainable to the agent who calls.
         if (why.length) {
           r.reason_codes.push('RISK_DRIVERS');
@@ -207,6 +216,8 @@ async function recommendIn(
     sink.close();
   }
   lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
+  await planning.scores();
+  lap('recommend: scores written');
   await commitRecommendations(
     w,
     runId,

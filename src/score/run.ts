@@ -3,6 +3,9 @@
  *
  *   buildBorrowerState(as_of) ─► champion (manifest checked) ─► hazards h1…hH + reasons, in chunks ─► scores
  *                                                                 └─► score_population 'scored' (drift input)
+ * scoreLoans = predictLoans (features, hazards, reasons) + finishScores (waits for the reasons, writes). recommend
+ * calls the two halves itself with `reasons: 'aside'`: the reason codes then run in a worker thread beside its
+ * planning (src/score/reasons-aside.ts).
  * Without a champion but with the fallback card `train` recorded (no repayments, no onsets), every loan gets zero
  * hazards (model version `fallback-lifecycle-bounds`, one warning): the planner then follows the lifecycle bounds.
  */
@@ -24,6 +27,7 @@ import {
 } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { ensureScoresTable } from '../warehouse/scores.ts';
+import { explainAside } from './reasons-aside.ts';
 import { writePopulation } from './store.ts';
 
 export interface ScoreConfig {
@@ -33,8 +37,11 @@ export interface ScoreConfig {
   loanIds?: readonly string[];
   /** Rows per prediction chunk (memory bound). Default 65 536. */
   chunk?: number;
-  /** Compute reason codes (one extra prediction per feature). Default true. */
-  reasons?: boolean;
+  /**
+   * Compute reason codes (one extra prediction per feature). Default true. `'aside'` (predictLoans only): in a
+   * worker thread, so the caller's next work runs beside them (src/score/reasons-aside.ts).
+   */
+  reasons?: boolean | 'aside';
 }
 
 export interface Scored {
@@ -51,6 +58,13 @@ export interface Scored {
   seconds: { features: number; predict: number; reasons: number; store: number };
 }
 
+/** The hazards of predictLoans, with the reason codes still to come (`reasons: 'aside'`) and nothing stored yet. */
+export interface Predicted extends Omit<Scored, 'reasons'> {
+  reasons: Promise<string[][]>;
+  /** Ends a reason-code worker that still runs (a failed or stopped run); a no-op otherwise. */
+  stop: () => Promise<void>;
+}
+
 /**
  * Called once the point-in-time features are built, before the model runs: `hazard` is the array the hazards will
  * be written into (filled when scoreLoans returns). Lets a caller start warehouse work that needs only the loans
@@ -64,15 +78,29 @@ export async function scoreLoans(
   log: Logger,
   onFeatures?: OnFeatures,
 ): Promise<Scored> {
+  return finishScores(w, cfg.asOf, await predictLoans(w, cfg, log, onFeatures), log);
+}
+
+/**
+ * The first half of scoreLoans: features, hazards and (unless `reasons: 'aside'`) reason codes; nothing stored.
+ * finishScores is the second half.
+ */
+export async function predictLoans(
+  w: Warehouse,
+  cfg: ScoreConfig,
+  log: Logger,
+  onFeatures?: OnFeatures,
+): Promise<Predicted> {
   const version = await championVersion(cfg.modelsDir, 'delinquency');
   if (!version) {
     const fallback = await readFallback(cfg.modelsDir, 'delinquency');
-    if (fallback) return scoreFallback(w, cfg, fallback, log, onFeatures);
+    if (fallback) return predictFallback(w, cfg, fallback, log, onFeatures);
     throw new BadInputError(`no champion delinquency model in ${cfg.modelsDir}`, {
       hint: 'run `followup train` first (the first trained model becomes champion)',
     });
   }
-  const model = await loadModel(join(cfg.modelsDir, 'delinquency', version), await snapshotManifestOf(w));
+  const modelDir = join(cfg.modelsDir, 'delinquency', version);
+  const model = await loadModel(modelDir, await snapshotManifestOf(w));
   const lap = stopwatch();
   const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
   const state = await buildBorrowerState(w, cfg.asOf, cfg.loanIds);
@@ -80,6 +108,7 @@ export async function scoreLoans(
   const H = model.outputs;
   const hazard = new Float32Array(state.n * H);
   onFeatures?.(state, hazard, H);
+  const inline = cfg.reasons !== false && cfg.reasons !== 'aside';
   const reasons: string[][] = new Array(state.n);
   const chunk = cfg.chunk ?? 65_536;
   for (let a = 0; a < state.n; a += chunk) {
@@ -87,22 +116,56 @@ export async function scoreLoans(
     const part = sliceTable(state, a, b);
     hazard.set(predictHazard(model, part).hazard, a * H);
     seconds.predict += lap();
-    const why = cfg.reasons === false ? [] : explain(model, part, 3);
+    const why = inline ? explain(model, part, 3) : [];
     for (let i = a; i < b; i++) reasons[i] = (why[i - a] ?? []).map((r) => r.text);
     seconds.reasons += lap();
     // A check point per chunk: the predictions are synchronous, so let a pending SIGINT/SIGTERM handler run.
     await yieldAndCheck(w.signal, 'while scoring; nothing of this run was written');
   }
-  log.info('scored', { loans: state.n, as_of: cfg.asOf, model: version, seconds });
-  const score = new Float64Array(state.n);
-  for (let i = 0; i < state.n; i++) score[i] = 1 - productSurvival(hazard, i, H, H);
-  // One transaction for both tables: a run killed or stopped between them leaves neither half-written.
+  for (const net of model.nets) net.dispose();
+  const base = { state, hazard, horizon: H, version, seconds };
+  if (cfg.reasons !== 'aside') return { ...base, reasons: Promise.resolve(reasons), stop: async () => {} };
+  const aside = explainAside({
+    modelDir,
+    table: state,
+    k: 3,
+    chunk,
+    signal: w.signal,
+    what: 'while computing reason codes; nothing of this run was written',
+  });
+  const later = aside.reasons.then((r) => {
+    seconds.reasons = aside.seconds();
+    return r;
+  });
+  // Like aside.reasons: a caller that stops the worker may never await them.
+  later.catch(() => {});
+  return { ...base, reasons: later, stop: aside.stop };
+}
+
+/**
+ * The second half of scoreLoans: waits for the reason codes, then writes `scores` and (for a model's hazards) the
+ * drift population in one transaction: a run killed or stopped between them leaves neither half-written.
+ */
+export async function finishScores(
+  w: Warehouse,
+  asOf: string,
+  p: Predicted,
+  log: Logger,
+): Promise<Scored> {
+  const { stop: _stop, reasons: pending, ...rest } = p;
+  const scored: Scored = { ...rest, reasons: await pending };
+  const { state, hazard, horizon: H, version, seconds } = scored;
+  const lap = stopwatch();
+  if (!scored.fallback) log.info('scored', { loans: state.n, as_of: asOf, model: version, seconds });
   await w.tx(async () => {
-    await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
+    await storeScores(w, asOf, state, hazard, H, scored.reasons, version);
+    if (scored.fallback) return;
+    const score = new Float64Array(state.n);
+    for (let i = 0; i < state.n; i++) score[i] = 1 - productSurvival(hazard, i, H, H);
     await writePopulation(w, 'delinquency', 'scored', { ...state.numeric, score });
   });
   seconds.store = lap();
-  return { state, hazard, horizon: H, reasons, version, seconds };
+  return scored;
 }
 
 /** Months of the fallback's hazards (the default horizon of the delinquency model). */
@@ -112,13 +175,13 @@ export const FALLBACK_HORIZON = 6;
  * Zero hazards for every active loan: no model means no predicted risk, so due dates follow the lifecycle bounds.
  * Stored in `scores` like a model's (so exports and reports see the run) but not in the drift population.
  */
-async function scoreFallback(
+async function predictFallback(
   w: Warehouse,
   cfg: ScoreConfig,
   fallback: FallbackCard,
   log: Logger,
   onFeatures?: OnFeatures,
-): Promise<Scored> {
+): Promise<Predicted> {
   const lap = stopwatch();
   const seconds = { features: 0, predict: 0, reasons: 0, store: 0 };
   const state = await buildBorrowerState(w, cfg.asOf, cfg.loanIds);
@@ -132,9 +195,16 @@ async function scoreFallback(
     `score: no delinquency model (${fallback.reason}); fallback ${fallback.fallback}: zero hazards for ${state.n} loans`,
     { as_of: cfg.asOf, loans: state.n, model: version },
   );
-  await storeScores(w, cfg.asOf, state, hazard, H, reasons, version);
-  seconds.store = lap();
-  return { state, hazard, horizon: H, reasons, version, fallback, seconds };
+  return {
+    state,
+    hazard,
+    horizon: H,
+    version,
+    fallback,
+    seconds,
+    reasons: Promise.resolve(reasons),
+    stop: async () => {},
+  };
 }
 
 /** 1 − cumulative risk after `t` months of row i. */

@@ -20,7 +20,7 @@ import { plannerLoans, stagePlannerView } from '../../src/recommend/io/planner-l
 import { preparePlanning } from '../../src/recommend/io/planning.ts';
 import { slotBatchTable, slotScorer } from '../../src/recommend/io/slot-scorer.ts';
 import { runRecommend } from '../../src/recommend/run.ts';
-import { scoreLoans } from '../../src/score/run.ts';
+import { finishScores, predictLoans, scoreLoans } from '../../src/score/run.ts';
 import { runTrain, type TrainedEntry } from '../../src/train/run.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 
@@ -201,6 +201,43 @@ describe('planning beside scoring, and stopping it', () => {
   });
 });
 
+describe('reason codes in a worker thread', () => {
+  it('are the texts the calling thread computes, row for row, and are stored as scoreLoans stores them', async () => {
+    const inline = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
+    const stored = await w.all('SELECT * FROM scores WHERE as_of = $1::DATE ORDER BY loan_id', [AS_OF]);
+    await w.run('DELETE FROM scores WHERE as_of = $1::DATE', [AS_OF]);
+    const p = await predictLoans(w, { modelsDir: models, asOf: AS_OF, reasons: 'aside' }, silentLogger);
+    expect(Array.from(p.hazard)).toEqual(Array.from(inline.hazard));
+    const aside = await p.reasons;
+    expect(aside.length).toBe(inline.state.n);
+    expect(aside).toEqual(inline.reasons);
+    expect(aside.filter((r) => r.length > 0).length).toBeGreaterThan(inline.state.n / 2);
+    expect(p.seconds.reasons).toBeGreaterThan(0);
+    // Nothing is written until the second half runs; then the same rows as scoreLoans wrote.
+    expect(await w.all('SELECT * FROM scores WHERE as_of = $1::DATE', [AS_OF])).toEqual([]);
+    const done = await finishScores(w, AS_OF, p, silentLogger);
+    expect(done.reasons).toBe(aside);
+    expect(await w.all('SELECT * FROM scores WHERE as_of = $1::DATE ORDER BY loan_id', [AS_OF])).toEqual(stored);
+  });
+
+  it('end when stopped or when the run is asked to stop, and the reasons then reject', async () => {
+    const p = await predictLoans(w, { modelsDir: models, asOf: AS_OF, reasons: 'aside' }, silentLogger);
+    await p.stop();
+    await expect(p.reasons).rejects.toThrow(/reason-code worker exited .* before it was done/);
+    const ac = new AbortController();
+    const q = await predictLoans(
+      { ...w, signal: ac.signal },
+      { modelsDir: models, asOf: AS_OF, reasons: 'aside' },
+      silentLogger,
+    );
+    ac.abort('SIGINT');
+    const e = await q.reasons.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InterruptedError);
+    expect((e as InterruptedError).signal).toBe('SIGINT');
+    expect((e as Error).message).toMatch(/while computing reason codes; nothing of this run was written/);
+  });
+});
+
 describe('score and recommend', () => {
   it('scores every active loan with monotone cumulative risk and reasons', async () => {
     const s = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
@@ -253,6 +290,18 @@ describe('score and recommend', () => {
       expect(mine.n).toBe(n(row.n));
       expect(mine.mean_risk_at_due).toBeCloseTo(row.risk, 9);
     }
+    // The model's drivers (computed in a worker beside the planning) are the ones `followup score` gives the loan.
+    const scored = await w.all<{ loan_id: string; reasons: string[] }>(
+      'SELECT loan_id, reasons FROM scores WHERE as_of = $1::DATE',
+      [AS_OF],
+    );
+    const drivers = new Map(scored.map((x) => [x.loan_id, x.reasons]));
+    const said = rows.filter((x) => x.reasons.some((t) => t.startsWith('main risk drivers: ')));
+    expect(said.length).toBeGreaterThan(rows.length / 2);
+    for (const x of said)
+      expect(x.reasons).toContain(`main risk drivers: ${drivers.get(x.loan_id)!.join('; ')}`);
+    const inline = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
+    expect(new Map(inline.state.keys.loan_id.map((id, i) => [id, inline.reasons[i]]))).toEqual(drivers);
     // Same inputs, same run: the run id is a content hash and the rows are replaced, not duplicated.
     const again = await runRecommend(w, { modelsDir: models, asOf: AS_OF }, silentLogger, clock);
     expect(again.run_id).toBe(r.run_id);

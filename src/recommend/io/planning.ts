@@ -20,7 +20,7 @@ import { yieldAndCheck } from '../../core/interrupt.ts';
 import type { Logger } from '../../core/log.ts';
 import { hangupManifestOf } from '../../features/index.ts';
 import { championVersion, type FallbackCard, loadModel, readFallback } from '../../models/index.ts';
-import { type Scored, scoreLoans } from '../../score/run.ts';
+import { finishScores, type Predicted, predictLoans, type Scored } from '../../score/run.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
 import type { HangupScorer, PlannerLoan } from '../input.ts';
 import type { ContactPriors } from '../profile.ts';
@@ -37,14 +37,24 @@ export interface PlanningConfig {
   loanIds?: readonly string[];
   /** Keep only contacts before this UTC instant (the backtest: replayed calls have no real outcomes). */
   contactsBefore?: string;
-  /** Compute reason codes (default true; the backtest needs none). */
-  reasons?: boolean;
+  /**
+   * Compute reason codes (default true; the backtest needs none). `'aside'`: in a worker thread while the caller
+   * plans; `scores` is then not written until the caller calls `Planning.scores()` (recommend does, in its
+   * transaction).
+   */
+  reasons?: boolean | 'aside';
 }
 
 /** Everything a plan needs besides the policy. `dispose` frees the slot scorer's tensors. */
 export interface Planning {
   asOf: string;
-  scored: Scored;
+  /** The hazards; `scored.reasons` resolves when the reason codes are done (at once unless `reasons: 'aside'`). */
+  scored: Predicted;
+  /**
+   * The scores written to `scores` with their reason codes: waits for the reasons, writes once (later calls return
+   * the same). Without `reasons: 'aside'` preparePlanning has already written them.
+   */
+  scores: () => Promise<Scored>;
   loans: PlannerLoan[];
   /** `stateRow[i]`: the row of planner loan i in `scored.state` (−1 without one). */
   stateRow: Int32Array;
@@ -57,6 +67,7 @@ export interface Planning {
   hangup: HangupScorer;
   /** True when the slot scorer runs the first layer once per loan and per context (src/models/pair-scorer.ts). */
   factored: boolean;
+  /** Frees the slot scorer's tensors and ends a reason-code worker that still runs. */
   dispose: () => void;
 }
 
@@ -98,16 +109,16 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
   const fork = await w.fork();
   const stop = new AbortController();
   let staging: Promise<void> | undefined;
-  let scored: Scored;
+  let scored: Predicted | undefined;
   let view: PlannerView;
   try {
-    scored = await scoreLoans(
+    scored = await predictLoans(
       w,
       {
         modelsDir: cfg.modelsDir,
         asOf: cfg.asOf,
         ...(cfg.loanIds ? { loanIds: cfg.loanIds } : {}),
-        ...(cfg.reasons === false ? { reasons: false } : {}),
+        ...(cfg.reasons !== undefined ? { reasons: cfg.reasons } : {}),
       },
       log,
       (state) => {
@@ -124,7 +135,9 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
     await staging;
     view = await readPlannerView(fork, scored);
   } catch (e) {
-    // Scoring failed or was stopped: stop the view's queries too, and let them end before their connection closes.
+    // Scoring failed or was stopped: stop the view's queries and the reason codes too, and let the queries end
+    // before their connection closes.
+    void scored?.stop();
     stop.abort();
     fork.conn.interrupt();
     await staging?.catch(() => {});
@@ -141,18 +154,37 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
       value: s.value,
       reason: s.reason,
     });
-  const slots = hangModel ? slotScorer(hangModel, scored.state, stateRow) : undefined;
+  const predicted = scored;
+  let stored: Promise<Scored> | undefined;
+  const scores = () => {
+    stored ??= finishScores(w, cfg.asOf, predicted, log);
+    return stored;
+  };
+  let slots: ReturnType<typeof slotScorer> | undefined;
+  try {
+    // Without a worker the reason codes are done: write the scores now, as `followup score` would.
+    if (cfg.reasons !== 'aside') await scores();
+    slots = hangModel ? slotScorer(hangModel, scored.state, stateRow) : undefined;
+  } catch (e) {
+    void predicted.stop();
+    throw e;
+  }
+  const tensors = slots;
   return {
     asOf: cfg.asOf,
     scored,
+    scores,
     loans,
     stateRow,
     skipped,
     ...(view.contactPriors ? { contactPriors: view.contactPriors } : {}),
     models: { delinquency: scored.version, hangup: hangVersion },
     ...(hangFallback ? { hangFallback } : {}),
-    hangup: checked(slots ? slots.score : constantScorer, w.signal),
-    factored: slots?.factored ?? false,
-    dispose: slots ? slots.dispose : () => {},
+    hangup: checked(tensors ? tensors.score : constantScorer, w.signal),
+    factored: tensors?.factored ?? false,
+    dispose: () => {
+      tensors?.dispose();
+      void predicted.stop();
+    },
   };
 }
