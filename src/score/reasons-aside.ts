@@ -62,7 +62,13 @@ export function explainAside(a: {
 }): Aside {
   // The worker needs the feature columns only: the row keys (a string per loan) stay here.
   const table: FeatureTable = { ...a.table, keys: { loan_id: [] } };
-  const worker = startWorker({ backend: tf.getBackend(), modelDir: a.modelDir, table, k: a.k, chunk: a.chunk });
+  const worker = startWorker({
+    backend: tf.getBackend(),
+    modelDir: a.modelDir,
+    table,
+    k: a.k,
+    chunk: a.chunk,
+  });
   const out: string[][] = new Array(a.table.n);
   let seconds = Number.NaN;
   let ended = false;

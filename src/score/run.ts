@@ -146,12 +146,7 @@ export async function predictLoans(
  * The second half of scoreLoans: waits for the reason codes, then writes `scores` and (for a model's hazards) the
  * drift population in one transaction: a run killed or stopped between them leaves neither half-written.
  */
-export async function finishScores(
-  w: Warehouse,
-  asOf: string,
-  p: Predicted,
-  log: Logger,
-): Promise<Scored> {
+export async function finishScores(w: Warehouse, asOf: string, p: Predicted, log: Logger): Promise<Scored> {
   const { stop: _stop, reasons: pending, ...rest } = p;
   const scored: Scored = { ...rest, reasons: await pending };
   const { state, hazard, horizon: H, version, seconds } = scored;

@@ -217,7 +217,9 @@ describe('reason codes in a worker thread', () => {
     expect(await w.all('SELECT * FROM scores WHERE as_of = $1::DATE', [AS_OF])).toEqual([]);
     const done = await finishScores(w, AS_OF, p, silentLogger);
     expect(done.reasons).toBe(aside);
-    expect(await w.all('SELECT * FROM scores WHERE as_of = $1::DATE ORDER BY loan_id', [AS_OF])).toEqual(stored);
+    expect(await w.all('SELECT * FROM scores WHERE as_of = $1::DATE ORDER BY loan_id', [AS_OF])).toEqual(
+      stored,
+    );
   });
 
   it('end when stopped or when the run is asked to stop, and the reasons then reject', async () => {
