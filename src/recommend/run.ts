@@ -170,78 +170,83 @@ async function recommendIn(
       scored.state.keys.loan_id,
     ]),
   ).slice(0, 10)}`;
-  // Follow-ups go to the warehouse as they are emitted; only the by-purpose columns stay in memory.
+  // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
   await ensureRecommendationTables(w);
-  const sink = await stageRecommendations(w);
-  const segments = new PurposeColumns();
-  const loanIndex = new Map<string, number>();
-  loans.forEach((l, i) => {
-    loanIndex.set(l.loan_id, i);
-  });
-  lap('recommend: hang-up scorer ready', { factored: planning.factored });
-  let result: Awaited<ReturnType<typeof planFollowUps>>;
-  let reasons: string[][] = [];
+  const sink = await stageRecommendations();
   try {
-    result = await planFollowUps({
-      asOf: cfg.asOf,
-      runId,
-      loans,
-      policy,
-      modelVersions: { delinquency: scored.version, hangup: hangVersion },
-      hangup: planning.hangup,
-      ...(contactPriors ? { contactPriors } : {}),
-      beforeEmit: async () => {
-        reasons = await scored.reasons;
-        lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
-      },
-      onRecommendation: (r) => {
-        // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
-        throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
-        const i = loanIndex.get(r.loan_id);
-        const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
-        // The model's own drivers make the risk figure explainable to the agent who calls.
-        if (why.length) {
-          r.reason_codes.push('RISK_DRIVERS');
-          r.reasons.push(`main risk drivers: ${why.join('; ')}`);
-        }
-        if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
-        if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
-        if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
-        sink.add(r);
-        segments.add(r);
-      },
+    const segments = new PurposeColumns();
+    const loanIndex = new Map<string, number>();
+    loans.forEach((l, i) => {
+      loanIndex.set(l.loan_id, i);
     });
+    lap('recommend: hang-up scorer ready', { factored: planning.factored });
+    let result: Awaited<ReturnType<typeof planFollowUps>>;
+    let reasons: string[][] = [];
+    try {
+      result = await planFollowUps({
+        asOf: cfg.asOf,
+        runId,
+        loans,
+        policy,
+        modelVersions: { delinquency: scored.version, hangup: hangVersion },
+        hangup: planning.hangup,
+        ...(contactPriors ? { contactPriors } : {}),
+        beforeEmit: async () => {
+          reasons = await scored.reasons;
+          lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
+        },
+        onRecommendation: (r) => {
+          // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
+          throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
+          const i = loanIndex.get(r.loan_id);
+          const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
+          // The model's own drivers make the risk figure explainable to the agent who calls.
+          if (why.length) {
+            r.reason_codes.push('RISK_DRIVERS');
+            r.reasons.push(`main risk drivers: ${why.join('; ')}`);
+          }
+          if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
+          if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
+          if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
+          sink.add(r);
+          segments.add(r);
+        },
+      });
+    } finally {
+      planning.dispose();
+      sink.close();
+    }
+    lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
+    await planning.scores();
+    lap('recommend: scores written');
+    await commitRecommendations(
+      w,
+      runId,
+      { ...cfg, capacityPerDay: result.stats.capacity_daily },
+      policy.policy_version,
+      scored.version,
+      hangVersion,
+      sink.count,
+      clock,
+      sink.path,
+    );
+    await recordLibrary(w, runId, library);
+    // Written inside the transaction: runRecommend's COMMIT makes them final.
+    lap('recommendations written', { run_id: runId, n: sink.count });
+    return {
+      run_id: runId,
+      as_of: cfg.asOf,
+      policy_version: policy.policy_version,
+      models: { delinquency: scored.version, hangup: hangVersion },
+      stats: result.stats,
+      by_purpose: byPurpose(segments),
+      overflow: result.overflow,
+      skipped,
+      scripts_version: library.version,
+      talk: talk.stats,
+      seconds: (performance.now() - t0) / 1000,
+    };
   } finally {
-    planning.dispose();
-    sink.close();
+    await sink.remove();
   }
-  lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
-  await planning.scores();
-  lap('recommend: scores written');
-  await commitRecommendations(
-    w,
-    runId,
-    { ...cfg, capacityPerDay: result.stats.capacity_daily },
-    policy.policy_version,
-    scored.version,
-    hangVersion,
-    sink.count,
-    clock,
-  );
-  await recordLibrary(w, runId, library);
-  // Written inside the transaction: runRecommend's COMMIT makes them final.
-  lap('recommendations written', { run_id: runId, n: sink.count });
-  return {
-    run_id: runId,
-    as_of: cfg.asOf,
-    policy_version: policy.policy_version,
-    models: { delinquency: scored.version, hangup: hangVersion },
-    stats: result.stats,
-    by_purpose: byPurpose(segments),
-    overflow: result.overflow,
-    skipped,
-    scripts_version: library.version,
-    talk: talk.stats,
-    seconds: (performance.now() - t0) / 1000,
-  };
 }
