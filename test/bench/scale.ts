@@ -11,12 +11,13 @@
  * sample (1 loan shard of S into a training warehouse, src/shard) · train (both models, on the sample) ·
  * ref:xgboost (python3-xgboost, 2 threads, on the delinquency feature matrix of the sample) · ref:aggregate
  * (DuckDB's bare per-loan aggregate over repayments + contacts: the floor for features) · score · recommend
- * (scores again inside, then plans) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report (on the
+ * (scores again inside, then plans) · recommend:semi-space-64MB (the same on a copy of the warehouse, node
+ * --max-semi-space-size=64; not in the daily total; --skip-young-variant leaves it out) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report (on the
  * daily warehouse, its model sections from the registry: the champion's saved test evaluation and training population).
  * Daily pipeline = ingest + recommend + exports + report (what `followup run` does each day, training aside).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -32,6 +33,7 @@ const { values: a } = parseArgs({
     'sample-loans': { type: 'string', default: '40000' },
     epochs: { type: 'string', default: '10' },
     'skip-xgboost': { type: 'boolean', default: false },
+    'skip-young-variant': { type: 'boolean', default: false },
     child: { type: 'string' },
     db: { type: 'string' },
     arg: { type: 'string' },
@@ -203,9 +205,37 @@ Object.assign(score, {
   ratio: round(score.seconds / agg.seconds),
   note: `model alone ${scoreOut.model_loans_per_s} loans/s; features ${round(scoreOut.phases.features)} s, predict ${round(scoreOut.phases.predict)} s, reasons ${round(scoreOut.phases.reasons)} s, store ${round(scoreOut.phases.store)} s`,
 });
+// The same recommend on a copy of the warehouse as it is now, in a process whose V8 young generation may grow to
+// 64 MB per semi-space (default 16): the planner's allocation rate makes the garbage collector a third of its CPU.
+const youngWh = join(work, 'warehouse-young.duckdb');
+if (!a['skip-young-variant']) copyFileSync(wh, youngWh);
 const rec = followup('recommend', ['recommend', '--warehouse', wh, '--models', models, '--as-of', asOf]);
 const recN = (rec.out as { stats: { recommendations: number } }).stats.recommendations;
 Object.assign(rec, { items: recN, rate: Math.round(recN / rec.seconds) });
+if (!a['skip-young-variant']) {
+  const young = stage('recommend:semi-space-64MB', 'node', [
+    '--max-semi-space-size=64',
+    CLI,
+    'recommend',
+    '--warehouse',
+    youngWh,
+    '--models',
+    models,
+    '--as-of',
+    asOf,
+    '--json',
+  ]);
+  const n = (young.out as { stats: { recommendations: number } }).stats.recommendations;
+  Object.assign(young, {
+    items: n,
+    rate: Math.round(n / young.seconds),
+    reference: 'recommend',
+    ratio: round(young.seconds / rec.seconds),
+    note: `node --max-semi-space-size=64; ${n === recN ? 'the same' : 'a DIFFERENT'} number of follow-ups`,
+  });
+  rmSync(youngWh, { force: true });
+  rmSync(`${youngWh}.wal`, { force: true });
+}
 const exportsDir = join(work, 'exports');
 mkdirSync(exportsDir, { recursive: true });
 const exp = ['csv', 'parquet', 'ics'].map((f) => {
