@@ -27,7 +27,7 @@ import {
 } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { ensureScoresTable } from '../warehouse/scores.ts';
-import { explainAside } from './reasons-aside.ts';
+import { type Aside, explainAside } from './reasons-aside.ts';
 import { writePopulation } from './store.ts';
 
 export interface ScoreConfig {
@@ -60,7 +60,14 @@ export interface Scored {
 
 /** The hazards of predictLoans, with the reason codes still to come (`reasons: 'aside'`) and nothing stored yet. */
 export interface Predicted extends Omit<Scored, 'reasons'> {
+  /** Resolves once the reason codes are done: at once, or (`'aside'`) after `begin` started their worker. */
   reasons: Promise<string[][]>;
+  /**
+   * Starts the reason-code worker (`'aside'`; a no-op otherwise, or once started). The caller picks the moment:
+   * recommend starts it once the planner's view is read, so it shares the cores with the planner's JavaScript,
+   * not with DuckDB's threads building the view.
+   */
+  begin: () => void;
   /** Ends a reason-code worker that still runs (a failed or stopped run); a no-op otherwise. */
   stop: () => Promise<void>;
 }
@@ -124,22 +131,39 @@ export async function predictLoans(
   }
   for (const net of model.nets) net.dispose();
   const base = { state, hazard, horizon: H, version, seconds };
-  if (cfg.reasons !== 'aside') return { ...base, reasons: Promise.resolve(reasons), stop: async () => {} };
-  const aside = explainAside({
-    modelDir,
-    table: state,
-    k: 3,
-    chunk,
-    signal: w.signal,
-    what: 'while computing reason codes; nothing of this run was written',
+  if (cfg.reasons !== 'aside')
+    return { ...base, reasons: Promise.resolve(reasons), begin: () => {}, stop: async () => {} };
+  let aside: Aside | undefined;
+  let settle: { resolve: (r: string[][]) => void; reject: (e: unknown) => void } | undefined;
+  const later = new Promise<string[][]>((resolve, reject) => {
+    settle = { resolve, reject };
   });
-  const later = aside.reasons.then((r) => {
-    seconds.reasons = aside.seconds();
-    return r;
-  });
-  // Like aside.reasons: a caller that stops the worker may never await them.
+  // A caller that stops the worker (or never starts it) may never await the reasons.
   later.catch(() => {});
-  return { ...base, reasons: later, stop: aside.stop };
+  return {
+    ...base,
+    reasons: later,
+    begin: () => {
+      if (aside) return;
+      const started = explainAside({
+        modelDir,
+        table: state,
+        k: 3,
+        chunk,
+        signal: w.signal,
+        what: 'while computing reason codes; nothing of this run was written',
+      });
+      aside = started;
+      started.reasons.then((r) => {
+        seconds.reasons = started.seconds();
+        settle!.resolve(r);
+      }, settle!.reject);
+    },
+    stop: async () => {
+      if (aside) return aside.stop();
+      settle!.reject(new Error('the reason codes were stopped before they started'));
+    },
+  };
 }
 
 /**
@@ -147,7 +171,8 @@ export async function predictLoans(
  * drift population in one transaction: a run killed or stopped between them leaves neither half-written.
  */
 export async function finishScores(w: Warehouse, asOf: string, p: Predicted, log: Logger): Promise<Scored> {
-  const { stop: _stop, reasons: pending, ...rest } = p;
+  p.begin();
+  const { stop: _stop, begin: _begin, reasons: pending, ...rest } = p;
   const scored: Scored = { ...rest, reasons: await pending };
   const { state, hazard, horizon: H, version, seconds } = scored;
   const lap = stopwatch();
@@ -198,6 +223,7 @@ async function predictFallback(
     fallback,
     seconds,
     reasons: Promise.resolve(reasons),
+    begin: () => {},
     stop: async () => {},
   };
 }

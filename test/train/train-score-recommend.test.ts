@@ -4,13 +4,13 @@
  * same model versions and the same recommendation run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { InterruptedError } from '../../src/core/errors.ts';
-import { silentLogger } from '../../src/core/log.ts';
+import { type Logger, silentLogger } from '../../src/core/log.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
 import { hangupManifest, snapshotManifest } from '../../src/features/index.ts';
 import { runGenerate } from '../../src/generate/index.ts';
@@ -208,6 +208,7 @@ describe('reason codes in a worker thread', () => {
     await w.run('DELETE FROM scores WHERE as_of = $1::DATE', [AS_OF]);
     const p = await predictLoans(w, { modelsDir: models, asOf: AS_OF, reasons: 'aside' }, silentLogger);
     expect(Array.from(p.hazard)).toEqual(Array.from(inline.hazard));
+    p.begin();
     const aside = await p.reasons;
     expect(aside.length).toBe(inline.state.n);
     expect(aside).toEqual(inline.reasons);
@@ -224,14 +225,19 @@ describe('reason codes in a worker thread', () => {
 
   it('end when stopped or when the run is asked to stop, and the reasons then reject', async () => {
     const p = await predictLoans(w, { modelsDir: models, asOf: AS_OF, reasons: 'aside' }, silentLogger);
+    p.begin();
     await p.stop();
     await expect(p.reasons).rejects.toThrow(/reason-code worker exited .* before it was done/);
+    const never = await predictLoans(w, { modelsDir: models, asOf: AS_OF, reasons: 'aside' }, silentLogger);
+    await never.stop();
+    await expect(never.reasons).rejects.toThrow(/stopped before they started/);
     const ac = new AbortController();
     const q = await predictLoans(
       { ...w, signal: ac.signal },
       { modelsDir: models, asOf: AS_OF, reasons: 'aside' },
       silentLogger,
     );
+    q.begin();
     ac.abort('SIGINT');
     const e = await q.reasons.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InterruptedError);
@@ -241,6 +247,39 @@ describe('reason codes in a worker thread', () => {
 });
 
 describe('score and recommend', () => {
+  it('leaves no staging file in the temp folder, after a run and after a stopped one', async () => {
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    // Only recommend's files: the reason-code worker, started from the sources, puts tsx's cache there too.
+    const staged = () => readdirSync(tmp).filter((f) => f.startsWith('followup-recommend-'));
+    try {
+      const r = await runRecommend(w, { modelsDir: models, asOf: AS_OF }, silentLogger, clock);
+      expect(r.stats.recommendations).toBeGreaterThan(0);
+      expect(staged()).toEqual([]);
+      // Stopped once the staging file is open: it was there, and is gone after the run ends.
+      const ac = new AbortController();
+      let during: string[] = [];
+      const log: Logger = {
+        ...silentLogger,
+        info: (msg) => {
+          if (msg !== 'recommend: hang-up scorer ready') return;
+          during = staged();
+          ac.abort('SIGTERM');
+        },
+      };
+      await expect(
+        runRecommend({ ...w, signal: ac.signal }, { modelsDir: models, asOf: AS_OF }, log, clock),
+      ).rejects.toBeInstanceOf(InterruptedError);
+      expect(during).toHaveLength(1);
+      expect(during[0]).toMatch(new RegExp(`^followup-recommend-.*\\.ndjson\\.${process.pid}\\.tmp$`));
+      expect(staged()).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('scores every active loan with monotone cumulative risk and reasons', async () => {
     const s = await scoreLoans(w, { modelsDir: models, asOf: AS_OF }, silentLogger);
     const active = await w.one<{ n: bigint }>(`SELECT count(*) AS n FROM scores WHERE as_of = $1::DATE`, [

@@ -134,6 +134,8 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
     if (!staging) throw new Error('preparePlanning: scoreLoans returned without building the loans’ state');
     await staging;
     view = await readPlannerView(fork, scored);
+    // DuckDB's work is done here: the reason codes' worker now shares the cores with the planner's JavaScript.
+    scored.begin();
   } catch (e) {
     // Scoring failed or was stopped: stop the view's queries and the reason codes too, and let the queries end
     // before their connection closes.
