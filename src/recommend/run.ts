@@ -147,106 +147,111 @@ async function recommendIn(
     },
     log,
   );
-  const { scored, loans, stateRow, skipped, contactPriors, hangFallback } = planning;
-  const hangVersion = planning.models.hangup;
-  lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
-  const facts = await talkFacts(
-    w,
-    loans.map((l) => l.loan_id),
-    cfg.asOf,
-    policy.contact.lookback_days,
-  );
-  const talk = talker(policy, library, cfg.asOf);
-  lap('recommend: script facts read', { loans: facts.size });
-  const runId = `rec-${cfg.asOf}-${sha256(
-    JSON.stringify([
-      cfg.asOf,
-      scored.version,
-      hangVersion,
-      policy.policy_version,
-      library.version,
-      cfg.shard ?? '',
-      loans.length,
-      scored.state.keys.loan_id,
-    ]),
-  ).slice(0, 10)}`;
-  // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
-  await ensureRecommendationTables(w);
-  const sink = await stageRecommendations();
+  // Whatever ends the run — a failure, a stop at any check point — frees the slot scorer and ends the reason-code
+  // worker, which would otherwise keep the process alive until its last chunk.
   try {
-    const segments = new PurposeColumns();
-    const loanIndex = new Map<string, number>();
-    loans.forEach((l, i) => {
-      loanIndex.set(l.loan_id, i);
-    });
-    lap('recommend: hang-up scorer ready', { factored: planning.factored });
-    let result: Awaited<ReturnType<typeof planFollowUps>>;
-    let reasons: string[][] = [];
-    try {
-      result = await planFollowUps({
-        asOf: cfg.asOf,
-        runId,
-        loans,
-        policy,
-        modelVersions: { delinquency: scored.version, hangup: hangVersion },
-        hangup: planning.hangup,
-        ...(contactPriors ? { contactPriors } : {}),
-        beforeEmit: async () => {
-          reasons = await scored.reasons;
-          lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
-        },
-        onRecommendation: (r) => {
-          // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
-          throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
-          const i = loanIndex.get(r.loan_id);
-          const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
-          // The model's own drivers make the risk figure explainable to the agent who calls.
-          if (why.length) {
-            r.reason_codes.push('RISK_DRIVERS');
-            r.reasons.push(`main risk drivers: ${why.join('; ')}`);
-          }
-          if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
-          if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
-          if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
-          sink.add(r);
-          segments.add(r);
-        },
-      });
-    } finally {
-      planning.dispose();
-      sink.close();
-    }
-    lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
-    await planning.scores();
-    lap('recommend: scores written');
-    await commitRecommendations(
+    const { scored, loans, stateRow, skipped, contactPriors, hangFallback } = planning;
+    const hangVersion = planning.models.hangup;
+    lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
+    const facts = await talkFacts(
       w,
-      runId,
-      { ...cfg, capacityPerDay: result.stats.capacity_daily },
-      policy.policy_version,
-      scored.version,
-      hangVersion,
-      sink.count,
-      clock,
-      sink.path,
+      loans.map((l) => l.loan_id),
+      cfg.asOf,
+      policy.contact.lookback_days,
     );
-    await recordLibrary(w, runId, library);
-    // Written inside the transaction: runRecommend's COMMIT makes them final.
-    lap('recommendations written', { run_id: runId, n: sink.count });
-    return {
-      run_id: runId,
-      as_of: cfg.asOf,
-      policy_version: policy.policy_version,
-      models: { delinquency: scored.version, hangup: hangVersion },
-      stats: result.stats,
-      by_purpose: byPurpose(segments),
-      overflow: result.overflow,
-      skipped,
-      scripts_version: library.version,
-      talk: talk.stats,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    const talk = talker(policy, library, cfg.asOf);
+    lap('recommend: script facts read', { loans: facts.size });
+    const runId = `rec-${cfg.asOf}-${sha256(
+      JSON.stringify([
+        cfg.asOf,
+        scored.version,
+        hangVersion,
+        policy.policy_version,
+        library.version,
+        cfg.shard ?? '',
+        loans.length,
+        scored.state.keys.loan_id,
+      ]),
+    ).slice(0, 10)}`;
+    // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
+    await ensureRecommendationTables(w);
+    const sink = await stageRecommendations();
+    try {
+      const segments = new PurposeColumns();
+      const loanIndex = new Map<string, number>();
+      loans.forEach((l, i) => {
+        loanIndex.set(l.loan_id, i);
+      });
+      lap('recommend: hang-up scorer ready', { factored: planning.factored });
+      let result: Awaited<ReturnType<typeof planFollowUps>>;
+      let reasons: string[][] = [];
+      try {
+        result = await planFollowUps({
+          asOf: cfg.asOf,
+          runId,
+          loans,
+          policy,
+          modelVersions: { delinquency: scored.version, hangup: hangVersion },
+          hangup: planning.hangup,
+          ...(contactPriors ? { contactPriors } : {}),
+          beforeEmit: async () => {
+            reasons = await scored.reasons;
+            lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
+          },
+          onRecommendation: (r) => {
+            // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
+            throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
+            const i = loanIndex.get(r.loan_id);
+            const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
+            // The model's own drivers make the risk figure explainable to the agent who calls.
+            if (why.length) {
+              r.reason_codes.push('RISK_DRIVERS');
+              r.reasons.push(`main risk drivers: ${why.join('; ')}`);
+            }
+            if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
+            if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
+            if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
+            sink.add(r);
+            segments.add(r);
+          },
+        });
+      } finally {
+        sink.close();
+      }
+      lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
+      await planning.scores();
+      lap('recommend: scores written');
+      await commitRecommendations(
+        w,
+        runId,
+        { ...cfg, capacityPerDay: result.stats.capacity_daily },
+        policy.policy_version,
+        scored.version,
+        hangVersion,
+        sink.count,
+        clock,
+        sink.path,
+      );
+      await recordLibrary(w, runId, library);
+      // Written inside the transaction: runRecommend's COMMIT makes them final.
+      lap('recommendations written', { run_id: runId, n: sink.count });
+      return {
+        run_id: runId,
+        as_of: cfg.asOf,
+        policy_version: policy.policy_version,
+        models: { delinquency: scored.version, hangup: hangVersion },
+        stats: result.stats,
+        by_purpose: byPurpose(segments),
+        overflow: result.overflow,
+        skipped,
+        scripts_version: library.version,
+        talk: talk.stats,
+        seconds: (performance.now() - t0) / 1000,
+      };
+    } finally {
+      await sink.remove();
+    }
   } finally {
-    await sink.remove();
+    planning.dispose();
   }
 }
