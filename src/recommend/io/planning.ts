@@ -4,15 +4,16 @@
  * what-if notebook all start here, so they plan the same loans with the same scores and the same (factored) slot
  * scorer.
  *
- *   champions ─► scoreLoans: features ─► h1…hH, reasons ──────────┐
- *                                 └─► stagePlannerView (2nd connection) ─► readPlannerView ─► plannable ─► slotScorer
- *                                                                                          ─► planFollowUps(policy)
+ *   champions ─► predictLoans: features ─► h1…hH (reasons inline, or later in a worker) ─┐
+ *                                   └─► stagePlannerView (2nd connection) ─► readPlannerView ─► plannable ─► slotScorer
+ *                                                           (reasons' worker starts here) ─┘  ─► planFollowUps(policy)
  *
  * Fallbacks: without a hang-up champion but with a fallback card (written by `train`), every slot is scored alike
  * (0) and the policy's default hours decide; without either, a typed error says to train first.
  *
- * Reads: the champions in `modelsDir`; the warehouse through scoreLoans and the planner view
- * (src/recommend/io/planner-loans.ts). Writes: `scores` (as scoreLoans does).
+ * Reads: the champions in `modelsDir`; the warehouse through predictLoans and the planner view
+ * (src/recommend/io/planner-loans.ts). Writes: `scores` (as scoreLoans does) before it returns, or — with
+ * `reasons: 'aside'` — when the caller calls `Planning.scores()`.
  */
 import { join } from 'node:path';
 import { BadInputError } from '../../core/errors.ts';
@@ -131,7 +132,7 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
         staging.catch(() => {});
       },
     );
-    if (!staging) throw new Error('preparePlanning: scoreLoans returned without building the loans’ state');
+    if (!staging) throw new Error('preparePlanning: predictLoans returned without building the loans’ state');
     await staging;
     view = await readPlannerView(fork, scored);
     // DuckDB's work is done here: the reason codes' worker now shares the cores with the planner's JavaScript.
