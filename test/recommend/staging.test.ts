@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
+import { BadInputError } from '../../src/core/errors.ts';
 import { commitRecommendations, stageRecommendations } from '../../src/recommend/io/write.ts';
 import { openWarehouse } from '../../src/warehouse/db.ts';
 import { ensureRecommendationTables } from '../../src/warehouse/recommendations.ts';
@@ -80,6 +81,18 @@ describe('the follow-ups staging file', () => {
     await sink.remove();
     expect(existsSync(sink.path)).toBe(false);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses a temp folder it cannot write with a typed error naming the file', async () => {
+    const missing = join(dir, 'no-such-folder');
+    process.env.TMPDIR = missing;
+    const e = await stageRecommendations().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(BadInputError);
+    expect((e as BadInputError).exitCode).toBe(2);
+    expect((e as Error).message).toMatch(
+      new RegExp(`^cannot stage the follow-ups in ${missing}/followup-recommend-.*\\.tmp: .*ENOENT`),
+    );
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('removes the staging files of processes that no longer run and keeps a running one’s', async () => {

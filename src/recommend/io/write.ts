@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../core/clock.ts';
-import { isNoRoom, NO_ROOM_WORDS, NoRoomError } from '../../core/errors.ts';
+import { BadInputError, isNoRoom, NO_ROOM_WORDS, NoRoomError } from '../../core/errors.ts';
 import { removeStaleTempsIn, tempPathOf } from '../../core/temp-files.ts';
 import { literal, type Warehouse } from '../../warehouse/db.ts';
 import type { Recommendation } from '../index.ts';
@@ -87,14 +87,22 @@ const STAGE_PREFIX = 'followup-recommend-';
 export async function stageRecommendations(): Promise<RecommendationSink> {
   await removeStaleTempsIn(tmpdir(), (name) => name.startsWith(STAGE_PREFIX));
   const path = tempPathOf(join(tmpdir(), `${STAGE_PREFIX}${randomUUID()}.ndjson`));
+  // The temp folder is the user's environment, not a bug: no room is E_NO_ROOM, any other failure of the file
+  // system (no such folder, no permission) a typed error naming the file; both exit 2 with nothing written.
   const fail = (e: unknown): never => {
-    throw isNoRoom(e)
-      ? new NoRoomError(`cannot stage the follow-ups in ${path}: ${NO_ROOM_WORDS}: ${String(e)}`, {
-          place: { file: path },
-          hint: 'free space in the temp folder (or point TMPDIR at a disk with room), then run again; nothing was written',
-          cause: e,
-        })
-      : e;
+    if (isNoRoom(e))
+      throw new NoRoomError(`cannot stage the follow-ups in ${path}: ${NO_ROOM_WORDS}: ${String(e)}`, {
+        place: { file: path },
+        hint: 'free space in the temp folder (or point TMPDIR at a disk with room), then run again; nothing was written',
+        cause: e,
+      });
+    if (typeof (e as { code?: unknown }).code === 'string')
+      throw new BadInputError(`cannot stage the follow-ups in ${path}: ${String(e)}`, {
+        place: { file: path },
+        hint: 'point TMPDIR at a folder this user may write, on a disk with room; nothing was written',
+        cause: e,
+      });
+    throw e;
   };
   let fd: number | undefined;
   try {
@@ -107,8 +115,10 @@ export async function stageRecommendations(): Promise<RecommendationSink> {
   let count = 0;
   const flush = () => {
     if (parts.length === 0 || fd === undefined) return;
+    // A write may take fewer bytes than given (a disk filling up): write the rest until done or refused.
+    const bytes = Buffer.from(parts.join(''), 'utf8');
     try {
-      writeSync(fd, parts.join(''));
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
     } catch (e) {
       fail(e);
     }
