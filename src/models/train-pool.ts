@@ -5,11 +5,12 @@
  * weights do not depend on where it ran. The inputs go to the workers once, in shared memory; the weights come
  * back as arrays and are set on a network built here with the member's seed.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { InterruptedError } from '../core/errors.ts';
 import { signalName } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
+import { startModuleWorker } from '../core/worker.ts';
 import { type FitOptions, type Member, type Targets, TRAINING_INTERRUPTED } from './fit-options.ts';
 import { buildNet } from './network.ts';
 
@@ -45,15 +46,6 @@ function shared<T extends Float32Array | Int32Array>(a: T): T {
   const out = (a instanceof Float32Array ? new Float32Array(buf) : new Int32Array(buf)) as T;
   out.set(a);
   return out;
-}
-
-/**
- * A worker running train-worker: the compiled .js beside this file, or — running from the TypeScript sources —
- * the .ts through tsx (train-worker-source.mjs).
- */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  return new Worker(new URL(here.endsWith('.ts') ? './train-worker-source.mjs' : './train-worker.js', here));
 }
 
 /** Trains one member per seed on `workers` threads; results in seed order. */
@@ -100,7 +92,7 @@ export async function fitInWorkers(a: {
         w.postMessage({ seed });
       };
       for (let i = 0; i < Math.min(a.workers, a.seeds.length); i++) {
-        const w = startWorker();
+        const w = startModuleWorker(import.meta.url, 'train-worker');
         pool.push(w);
         running++;
         w.on('message', (r: PoolReply) => {

@@ -7,10 +7,10 @@
  * The worker (reasons-worker.ts) initializes the parent's backend and loads the champion from its folder, then
  * runs the same `explain` on the same chunks: its texts equal the parent thread's (tested).
  */
-import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { InterruptedError } from '../core/errors.ts';
 import { signalName } from '../core/interrupt.ts';
+import { startModuleWorker } from '../core/worker.ts';
 import type { FeatureTable } from '../features/types.ts';
 
 /** What the worker gets (structured-cloned once). */
@@ -38,16 +38,6 @@ export interface Aside {
 }
 
 /**
- * A worker running reasons-worker: the compiled .js beside this file, or — running from the TypeScript sources —
- * the .ts through tsx (reasons-worker-source.mjs).
- */
-function startWorker(job: AsideJob): Worker {
-  const here = import.meta.url;
-  const entry = new URL(here.endsWith('.ts') ? './reasons-worker-source.mjs' : './reasons-worker.js', here);
-  return new Worker(entry, { workerData: job });
-}
-
-/**
  * Starts explaining `table` with the model in `modelDir` (top `k` reasons per row, `chunk` rows per `explain`
  * call). `signal`: the run's interrupt signal; once aborted the worker ends and `reasons` rejects with
  * InterruptedError (`what` says what was running).
@@ -62,13 +52,8 @@ export function explainAside(a: {
 }): Aside {
   // The worker needs the feature columns only: the row keys (a string per loan) stay here.
   const table: FeatureTable = { ...a.table, keys: { loan_id: [] } };
-  const worker = startWorker({
-    backend: tf.getBackend(),
-    modelDir: a.modelDir,
-    table,
-    k: a.k,
-    chunk: a.chunk,
-  });
+  const job: AsideJob = { backend: tf.getBackend(), modelDir: a.modelDir, table, k: a.k, chunk: a.chunk };
+  const worker = startModuleWorker(import.meta.url, 'reasons-worker', { workerData: job });
   const out: string[][] = new Array(a.table.n);
   let seconds = Number.NaN;
   let ended = false;

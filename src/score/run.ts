@@ -123,8 +123,11 @@ export async function predictLoans(
     const part = sliceTable(state, a, b);
     hazard.set(predictHazard(model, part).hazard, a * H);
     seconds.predict += lap();
-    const why = inline ? explain(model, part, 3) : [];
-    for (let i = a; i < b; i++) reasons[i] = (why[i - a] ?? []).map((r) => r.text);
+    // Without inline reasons the rows get empty lists (stored as such), except when the worker will fill them.
+    if (cfg.reasons !== 'aside') {
+      const why = inline ? explain(model, part, 3) : [];
+      for (let i = a; i < b; i++) reasons[i] = (why[i - a] ?? []).map((r) => r.text);
+    }
     seconds.reasons += lap();
     // A check point per chunk: the predictions are synchronous, so let a pending SIGINT/SIGTERM handler run.
     await yieldAndCheck(w.signal, 'while scoring; nothing of this run was written');

@@ -1,7 +1,0 @@
-// The training worker's entry when followup runs from its TypeScript sources (tests, a stale dist/): a worker
-// thread does not inherit the tsx loader of the thread that starts it, so it registers tsx and then loads the
-// worker. From dist/ the compiled train-worker.js is started directly.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./train-worker.ts');
