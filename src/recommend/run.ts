@@ -120,8 +120,8 @@ async function recommendIn(
       hourly: shareCapacity(policy.capacity.hourly, s),
     };
   }
-  // Each phase logs its seconds and the process's memory (resident, and the JavaScript heap of it), so a slow or
-  // large run says where its time and memory went.
+  // Each phase logs its seconds and the process's memory (resident; of it the JavaScript heap and V8's external
+  // memory), so a slow or large run says where its time and memory went.
   const watch = stopwatch();
   // …and is a check point: asked to stop (SIGINT/SIGTERM), the run ends there and its transaction rolls back.
   const lap = (msg: string, fields: Record<string, unknown> = {}) => {
@@ -131,6 +131,9 @@ async function recommendIn(
       seconds: Math.round(watch() * 1000) / 1000,
       rss_mb: Math.round(m.rss / 2 ** 20),
       heap_mb: Math.round(m.heapUsed / 2 ** 20),
+      // Memory V8 holds outside its heap: typed arrays and the wasm memories of the models' backend (this
+      // thread's); what is resident beyond heap and external is DuckDB's and the reason-code worker's.
+      external_mb: Math.round(m.external / 2 ** 20),
     });
     throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
   };
