@@ -13,7 +13,7 @@ import { signalName } from '../core/interrupt.ts';
 import { startModuleWorker } from '../core/worker.ts';
 import type { FeatureTable } from '../features/types.ts';
 
-/** What the worker gets (structured-cloned once). */
+/** What the worker gets (structured-cloned once; the numeric feature columns are in shared memory, so not copied). */
 export interface AsideJob {
   backend: string;
   modelDir: string;

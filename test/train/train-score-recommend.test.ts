@@ -208,6 +208,10 @@ describe('reason codes in a worker thread', () => {
     await w.run('DELETE FROM scores WHERE as_of = $1::DATE', [AS_OF]);
     const p = await predictLoans(w, { modelsDir: models, asOf: AS_OF, reasons: 'aside' }, silentLogger);
     expect(Array.from(p.hazard)).toEqual(Array.from(inline.hazard));
+    // The worker reads the feature columns in shared memory, not a copy of them.
+    const columns = Object.values(p.state.numeric);
+    expect(columns.length).toBeGreaterThan(10);
+    for (const c of columns) expect(c.buffer).toBeInstanceOf(SharedArrayBuffer);
     p.begin();
     const aside = await p.reasons;
     expect(aside.length).toBe(inline.state.n);
