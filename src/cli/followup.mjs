@@ -1,14 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 // The `followup` executable. It runs the JavaScript compiled into dist/ (`npm run build`, also run by `prepare` at
 // `npm install`/`npm ci`) when dist/ is at least as new as every file under src/; otherwise — a fresh clone without
 // a build, or sources edited since — the TypeScript sources through tsx, so `npx followup` always runs the code
 // in src/. FOLLOWUP_FROM_SOURCE=1 forces the sources. `--version` alone answers from package.json without loading
 // any command (their modules pull in tfjs, DuckDB and vega, seconds of startup).
-//
-// The shebang gives V8's young generation 64 MB semi-spaces instead of Node's 16: a large book's recommend makes
-// millions of short-lived objects and spent a third of its CPU in the garbage collector; at 1,000,000 borrowers the
-// larger young generation ran it in 0.87x the time at a lower peak (README, *Scale and scale-out*). V8 reads the
-// flag only when Node starts, hence the shebang (`env -S` splits it); `node src/cli/followup.mjs` runs without it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);

@@ -38,10 +38,10 @@ const planned = by.get('recommend')?.items ?? 0;
 const scored = by.get('score')?.items ?? 0;
 if (!(planned > 0)) problems.push(`recommend: expected follow-ups, found ${planned}`);
 if (planned > scored) problems.push(`recommend planned ${planned} follow-ups for ${scored} scored loans`);
-// The same recommend under plain node (a smaller young generation) plans the same follow-ups.
-const young = by.get('recommend:semi-space-16MB');
+// The same recommend in a process with a larger young generation plans the same follow-ups.
+const young = by.get('recommend:semi-space-64MB');
 if (young && young.items !== planned)
-  problems.push(`recommend:semi-space-16MB: expected ${planned} follow-ups, found ${young.items}`);
+  problems.push(`recommend:semi-space-64MB: expected ${planned} follow-ups, found ${young.items}`);
 for (const f of ['csv', 'parquet', 'ics']) {
   const n = by.get(`export:${f}`)?.items;
   if (n !== planned) problems.push(`export:${f}: expected ${planned} follow-ups written, found ${n}`);

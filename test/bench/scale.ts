@@ -11,8 +11,8 @@
  * sample (1 loan shard of S into a training warehouse, src/shard) · train (both models, on the sample) ·
  * ref:xgboost (python3-xgboost, 2 threads, on the delinquency feature matrix of the sample) · ref:aggregate
  * (DuckDB's bare per-loan aggregate over repayments + contacts: the floor for features) · score · recommend
- * (scores again inside, then plans) · recommend:semi-space-16MB (the same on a copy of the warehouse under plain
- * `node`, without the bin's --max-semi-space-size=64; not in the daily total; --skip-young-variant leaves it out) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report (on the
+ * (scores again inside, then plans) · recommend:semi-space-64MB (the same on a copy of the warehouse, node
+ * --max-semi-space-size=64; not in the daily total; --skip-young-variant leaves it out) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report (on the
  * daily warehouse, its model sections from the registry: the champion's saved test evaluation and training population).
  * Daily pipeline = ingest + recommend + exports + report (what `followup run` does each day, training aside).
  */
@@ -125,9 +125,7 @@ function stage(
   );
   return row;
 }
-// The bin is executed as a scheduled job would (`npx followup`, cron): its shebang starts Node with the larger young
-// generation. recommend is also run once under plain `node` (Node's own young generation) for comparison.
-const followup = (name: string, args: string[]) => stage(name, CLI, [...args, '--json']);
+const followup = (name: string, args: string[]) => stage(name, 'node', [CLI, ...args, '--json']);
 const self = (name: string, mode: string, extra: string[]) =>
   stage(name, TSX, [SELF, '--child', mode, ...extra]);
 
@@ -207,16 +205,16 @@ Object.assign(score, {
   ratio: round(score.seconds / agg.seconds),
   note: `model alone ${scoreOut.model_loans_per_s} loans/s; features ${round(scoreOut.phases.features)} s, predict ${round(scoreOut.phases.predict)} s, reasons ${round(scoreOut.phases.reasons)} s, store ${round(scoreOut.phases.store)} s`,
 });
-// The same recommend on a copy of the warehouse as it is now, under plain `node`: V8's young generation at Node's
-// 16 MB per semi-space instead of the bin's 64 (the planner's allocation rate makes the garbage collector a third of
-// its CPU at 16).
+// The same recommend on a copy of the warehouse as it is now, in a process whose V8 young generation may grow to
+// 64 MB per semi-space (default 16): the planner's allocation rate makes the garbage collector a third of its CPU.
 const youngWh = join(work, 'warehouse-young.duckdb');
 if (!a['skip-young-variant']) copyFileSync(wh, youngWh);
 const rec = followup('recommend', ['recommend', '--warehouse', wh, '--models', models, '--as-of', asOf]);
 const recN = (rec.out as { stats: { recommendations: number } }).stats.recommendations;
 Object.assign(rec, { items: recN, rate: Math.round(recN / rec.seconds) });
 if (!a['skip-young-variant']) {
-  const young = stage('recommend:semi-space-16MB', 'node', [
+  const young = stage('recommend:semi-space-64MB', 'node', [
+    '--max-semi-space-size=64',
     CLI,
     'recommend',
     '--warehouse',
@@ -233,7 +231,7 @@ if (!a['skip-young-variant']) {
     rate: Math.round(n / young.seconds),
     reference: 'recommend',
     ratio: round(young.seconds / rec.seconds),
-    note: `plain node (16 MB semi-spaces); ${n === recN ? 'the same' : 'a DIFFERENT'} number of follow-ups`,
+    note: `node --max-semi-space-size=64; ${n === recN ? 'the same' : 'a DIFFERENT'} number of follow-ups`,
   });
   rmSync(youngWh, { force: true });
   rmSync(`${youngWh}.wal`, { force: true });

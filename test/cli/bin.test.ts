@@ -40,24 +40,6 @@ describe('followup bin', () => {
     expect(built.stdout + built.stderr).not.toBe('');
   });
 
-  it('run as an executable (npx, cron, an installed bin), Node starts with the larger young generation', async () => {
-    // A preloaded module reports the flags Node started with: the shebang's, not the caller's.
-    const probe = 'data:text/javascript,process.stderr.write(JSON.stringify(process.execArgv))';
-    const r = await new Promise<CliResult>((resolve) => {
-      execFile(
-        CLI,
-        ['--version'],
-        { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: `--import=${probe}` } },
-        (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
-      );
-    });
-    expect(r).toEqual({
-      code: 0,
-      stdout: `${VERSION}\n`,
-      stderr: JSON.stringify(['--max-semi-space-size=64']),
-    });
-  });
-
   it('the version the commands report is the package version', async () => {
     // `--version` after a command goes through commander (the bin's fast path takes only `--version` alone).
     const r = await cli(['--version', '--json'], { FOLLOWUP_CONFIG: 'none' });
