@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { InterruptedError } from '../../src/core/errors.ts';
-import { type Logger, silentLogger } from '../../src/core/log.ts';
+import { type Logger, memoryLogger, silentLogger } from '../../src/core/log.ts';
 import { mulberry32 } from '../../src/core/prng.ts';
 import { hangupManifest, snapshotManifest } from '../../src/features/index.ts';
 import { runGenerate } from '../../src/generate/index.ts';
@@ -247,6 +247,30 @@ describe('reason codes in a worker thread', () => {
     expect(e).toBeInstanceOf(InterruptedError);
     expect((e as InterruptedError).signal).toBe('SIGINT');
     expect((e as Error).message).toMatch(/while computing reason codes; nothing of this run was written/);
+  });
+});
+
+describe("recommend's phase log", () => {
+  it("says each phase's seconds and the memory: resident, the JavaScript heap, V8's external memory", async () => {
+    const log = memoryLogger();
+    const r = await runRecommend(w, { modelsDir: models, asOf: AS_OF }, log, clock);
+    expect(r.stats.recommendations).toBeGreaterThan(0);
+    const phases = log.records.filter((x) => x.fields?.rss_mb !== undefined);
+    expect(phases.map((x) => x.msg)).toEqual([
+      'recommend: planner view built',
+      'recommend: script facts read',
+      'recommend: hang-up scorer ready',
+      'recommend: reason codes ready',
+      'recommend: planned',
+      'recommend: scores written',
+      'recommendations written',
+    ]);
+    for (const { fields } of phases) {
+      expect(fields?.seconds).toBeGreaterThanOrEqual(0);
+      expect(fields?.rss_mb).toBeGreaterThan(fields?.heap_mb as number);
+      expect(fields?.heap_mb).toBeGreaterThan(0);
+      expect(fields?.external_mb).toBeGreaterThan(0);
+    }
   });
 });
 
