@@ -65,8 +65,8 @@ export async function readFeatureTable(
   const categorical: Record<string, (string | null)[]> = {};
   const keys: Record<string, string[]> = Object.fromEntries(keyCols.map((k) => [k, new Array<string>(n)]));
   for (const f of manifest.features) {
-    // In shared memory: a worker thread given the table (recommend's reason codes, the training pool) reads the
-    // same columns instead of a structured-cloned copy (at 1M loans ~270 MB, plus the clone's transient buffer).
+    // In shared memory: a worker thread given the table (recommend's reason-code worker) reads the same columns
+    // instead of a structured-cloned copy (at 1M loans ~270 MB, plus the clone's transient buffer).
     if (f.type === 'numeric') numeric[f.name] = new Float64Array(new SharedArrayBuffer(n * 8));
     else categorical[f.name] = new Array<string | null>(n);
   }

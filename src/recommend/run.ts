@@ -131,8 +131,9 @@ async function recommendIn(
       seconds: Math.round(watch() * 1000) / 1000,
       rss_mb: Math.round(m.rss / 2 ** 20),
       heap_mb: Math.round(m.heapUsed / 2 ** 20),
-      // Memory V8 holds outside its heap: typed arrays and the wasm memories of the models' backend (this
-      // thread's); what is resident beyond heap and external is DuckDB's and the reason-code worker's.
+      // Memory V8 holds outside its heap: ordinary typed arrays and the wasm memory of the models' backend (this
+      // thread's). The shared feature columns are not in it (Node counts them under arrayBuffers only); they,
+      // DuckDB and the reason-code worker make up what is resident beyond heap and external.
       external_mb: Math.round(m.external / 2 ** 20),
     });
     throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
