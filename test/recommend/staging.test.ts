@@ -27,8 +27,14 @@ describe('the follow-ups staging file', () => {
   it('holds one JSON line per follow-up across buffer flushes, commits them typed, and is removed', async () => {
     const tmp = mkdtempSync(join(dir, 'tmp-'));
     process.env.TMPDIR = tmp;
-    // ~6,000 records of ~1 kB: more than one 4-million-character buffer, so a write happens mid-way.
-    const recs = makeLoans(6000).map((l, i) => ({ ...makeRec(l, i, 'run-s'), cycle: i }));
+    // ~12,000 records of ~1 kB, some in Chinese (3 bytes a character in UTF-8): more than one 8 MB buffer, so a
+    // write happens mid-way; and one record whose reason alone is larger than the buffer.
+    const recs = makeLoans(12_000).map((l, i) => {
+      const r = { ...makeRec(l, i, 'run-s'), cycle: i };
+      if (i % 3 === 0) r.reasons = [...r.reasons, `第${i}期还款提醒：请按时还款，谢谢`];
+      if (i === 7000) r.reasons = [...r.reasons, '回'.repeat(3_000_000)];
+      return r;
+    });
     const sink = await stageRecommendations();
     expect(sink.path.startsWith(join(tmp, 'followup-recommend-'))).toBe(true);
     expect(sink.path.endsWith(`.ndjson.${process.pid}.tmp`)).toBe(true);

@@ -71,8 +71,8 @@ export interface RecommendationSink {
   remove(): Promise<void>;
 }
 
-/** Characters buffered before a write to the staging file. */
-const FLUSH_CHARS = 1 << 22;
+/** Bytes buffered before a write to the staging file. */
+const FLUSH_BYTES = 1 << 23;
 
 /** Staging files are `followup-recommend-<random>.ndjson.<pid>.tmp` in the system's temp folder. */
 const STAGE_PREFIX = 'followup-recommend-';
@@ -110,19 +110,20 @@ export async function stageRecommendations(): Promise<RecommendationSink> {
   } catch (e) {
     fail(e);
   }
-  let parts: string[] = [];
+  // Lines are encoded straight into one buffer, written out when the next line might not fit: no joined text and
+  // no fresh buffer per write (at a million loans the joined, two-byte text of the Chinese scripts and its UTF-8
+  // copy cost more than the JSON itself, and fed the young generation's collections).
+  let buf = Buffer.allocUnsafe(FLUSH_BYTES);
   let size = 0;
   let count = 0;
   const flush = () => {
-    if (parts.length === 0 || fd === undefined) return;
+    if (size === 0 || fd === undefined) return;
     // A write may take fewer bytes than given (a disk filling up): write the rest until done or refused.
-    const bytes = Buffer.from(parts.join(''), 'utf8');
     try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      for (let at = 0; at < size; ) at += writeSync(fd, buf, at, size - at);
     } catch (e) {
       fail(e);
     }
-    parts = [];
     size = 0;
   };
   const close = () => {
@@ -136,11 +137,14 @@ export async function stageRecommendations(): Promise<RecommendationSink> {
   };
   return {
     add(r) {
-      const line = `${JSON.stringify(r)}\n`;
-      parts.push(line);
-      size += line.length;
+      const line = JSON.stringify(r);
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit; a line longer than the buffer gets a buffer of its own.
+      const most = line.length * 3 + 1;
+      if (size + most > buf.length) flush();
+      if (most > buf.length) buf = Buffer.allocUnsafe(most);
+      size += buf.write(line, size, 'utf8');
+      buf[size++] = 0x0a;
       count++;
-      if (size >= FLUSH_CHARS) flush();
     },
     get count() {
       return count;
@@ -148,7 +152,7 @@ export async function stageRecommendations(): Promise<RecommendationSink> {
     path,
     close,
     async remove() {
-      parts = [];
+      size = 0;
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
       await rm(path, { force: true });
