@@ -26,16 +26,8 @@ export async function talkFacts(
   lookbackDays: number,
 ): Promise<Map<string, TalkFactsRow>> {
   await tempLoanIds(w, 'talk_ids', loanIds);
-  const rows = await w.all<{
-    loan_id: string;
-    next_due_on: string | null;
-    next_amount: number | null;
-    overdue_amount: number | null;
-    ever_conversation: boolean;
-    outcome: string | null;
-    last_on: string | null;
-    promised_on: string | null;
-  }>(
+  const out = new Map<string, TalkFactsRow>();
+  await w.chunks(
     `WITH delivered AS (
        SELECT loan_id, min(due_on) AS next_due_on, arg_min(amount_due, due_on) AS next_amount
        FROM repayments SEMI JOIN temp.talk_ids USING (loan_id) WHERE due_on > $1::DATE GROUP BY loan_id
@@ -62,42 +54,52 @@ export async function talkFacts(
        SELECT loan_id, sum(greatest(amount_due - CASE WHEN paid_on <= $1::DATE THEN coalesce(amount_paid, 0) ELSE 0 END, 0)) AS overdue
        FROM repayments SEMI JOIN temp.talk_ids USING (loan_id) WHERE due_on <= $1::DATE GROUP BY loan_id
      ),
-     seen AS (
-       SELECT c.*, l.time_zone FROM contacts c JOIN loans l USING (loan_id) SEMI JOIN temp.talk_ids USING (loan_id)
-       WHERE c.started_at < $1::DATE + INTERVAL 1 DAY
-     ),
-     cv AS (SELECT DISTINCT loan_id FROM seen WHERE outcome IN ('answered', 'promise_to_pay', 'hardship')),
-     lastc AS (
-       SELECT loan_id, outcome, promised_on::VARCHAR AS promised_on,
-         strftime(timezone(time_zone, started_at), '%Y-%m-%d') AS last_on
-       FROM (
-         SELECT *, row_number() OVER (PARTITION BY loan_id ORDER BY started_at DESC, contact_id DESC) AS rk
-         FROM seen
-         WHERE started_at >= $1::DATE + INTERVAL 1 DAY - $2 * INTERVAL 1 DAY
-           AND NOT (direction = 'outbound' AND channel IN ('sms', 'email', 'app'))
-           AND outcome NOT IN ('delivered', 'failed')
-       ) WHERE rk = 1
+     -- One pass over the loans' contacts, grouped: any conversation on record, and the last contact attempt in the
+     -- lookback (latest instant, then highest contact id). A window ranking every contact of the book held ~1 GB
+     -- more at a million loans for the same rows.
+     cf AS (
+       SELECT loan_id,
+         bool_or(outcome IN ('answered', 'promise_to_pay', 'hardship')) AS ever_conversation,
+         arg_max({'outcome': outcome, 'promised_on': promised_on, 'started_at': started_at},
+                 {'at': started_at, 'id': contact_id})
+           FILTER (WHERE started_at >= $1::DATE + INTERVAL 1 DAY - $2 * INTERVAL 1 DAY
+             AND NOT (direction = 'outbound' AND channel IN ('sms', 'email', 'app'))
+             AND outcome NOT IN ('delivered', 'failed')) AS last
+       FROM contacts SEMI JOIN temp.talk_ids USING (loan_id)
+       WHERE started_at < $1::DATE + INTERVAL 1 DAY
+       GROUP BY loan_id
      )
      SELECT t.loan_id, nxt.next_due_on, nxt.next_amount, od.overdue AS overdue_amount,
-       cv.loan_id IS NOT NULL AS ever_conversation, lastc.outcome, lastc.last_on, lastc.promised_on
-     FROM temp.talk_ids t
-     LEFT JOIN nxt USING (loan_id) LEFT JOIN od USING (loan_id) LEFT JOIN cv USING (loan_id)
-     LEFT JOIN lastc USING (loan_id)`,
+       coalesce(cf.ever_conversation, false) AS ever_conversation, cf.last.outcome AS outcome,
+       strftime(timezone(l.time_zone, cf.last.started_at), '%Y-%m-%d') AS last_on,
+       cf.last.promised_on::VARCHAR AS promised_on
+     FROM temp.talk_ids t LEFT JOIN loans l USING (loan_id)
+     LEFT JOIN nxt USING (loan_id) LEFT JOIN od USING (loan_id) LEFT JOIN cf USING (loan_id)`,
     [asOf, lookbackDays],
+    (c, rows) => {
+      const id = c.loan_id!;
+      const due = c.next_due_on!;
+      const amount = c.next_amount!;
+      const overdue = c.overdue_amount!;
+      const ever = c.ever_conversation!;
+      const outcome = c.outcome!;
+      const lastOn = c.last_on!;
+      const promised = c.promised_on!;
+      for (let r = 0; r < rows; r++) {
+        const a = amount[r];
+        const o = outcome[r] as string | null;
+        const on = lastOn[r] as string | null;
+        out.set(id[r] as string, {
+          next_due_on: due[r] as string | null,
+          next_amount: a === null ? null : Number(a),
+          overdue_amount: Math.round(Number(overdue[r] ?? 0) * 100) / 100,
+          ever_conversation: ever[r] as boolean,
+          last:
+            o === null || on === null ? null : { outcome: o, on, promised_on: promised[r] as string | null },
+        });
+      }
+    },
   );
-  const out = new Map<string, TalkFactsRow>();
-  for (const r of rows) {
-    out.set(r.loan_id, {
-      next_due_on: r.next_due_on,
-      next_amount: r.next_amount === null ? null : Number(r.next_amount),
-      overdue_amount: Math.round(Number(r.overdue_amount ?? 0) * 100) / 100,
-      ever_conversation: r.ever_conversation,
-      last:
-        r.outcome === null || r.last_on === null
-          ? null
-          : { outcome: r.outcome, on: r.last_on, promised_on: r.promised_on },
-    });
-  }
   await w.run('DROP TABLE temp.talk_ids');
   return out;
 }
