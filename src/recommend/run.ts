@@ -19,6 +19,7 @@ import type { Clock } from '../core/clock.ts';
 import { sha256 } from '../core/hash.ts';
 import { throwIfInterrupted } from '../core/interrupt.ts';
 import type { Logger } from '../core/log.ts';
+import { collectGarbage } from '../core/memory.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import type { FallbackCard } from '../models/index.ts';
 import { loadLibrary } from '../scripts/load.ts';
@@ -38,7 +39,7 @@ import { preparePlanning } from './io/planning.ts';
 import { byPurpose, PurposeColumns, type PurposeRow } from './io/segments.ts';
 import { type TalkStats, talker } from './io/talk.ts';
 import { talkFacts } from './io/talk-facts.ts';
-import { commitRecommendations, stageRecommendations } from './io/write.ts';
+import { commitRecommendations, type RecommendationSink, stageRecommendations } from './io/write.ts';
 
 export interface RecommendConfig {
   modelsDir: string;
@@ -124,7 +125,7 @@ async function recommendIn(
   // memory), so a slow or large run says where its time and memory went.
   const watch = stopwatch();
   // …and is a check point: asked to stop (SIGINT/SIGTERM), the run ends there and its transaction rolls back.
-  const lap = (msg: string, fields: Record<string, unknown> = {}) => {
+  const lap: Lap = (msg, fields = {}) => {
     const m = process.memoryUsage();
     log.info(msg, {
       ...fields,
@@ -138,6 +139,74 @@ async function recommendIn(
     });
     throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
   };
+  // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
+  await ensureRecommendationTables(w);
+  const sink = await stageRecommendations();
+  try {
+    const staged = await planAndStage(w, cfg, policy, library, sink, log, lap);
+    // The follow-ups are on disk and the scores written: the planner's loans, the script facts and the reason
+    // texts (~2 GB of heap at a million loans) are garbage now, but V8 collects only when JavaScript allocates,
+    // and the commit is DuckDB's work. Collected here, they leave before DuckDB reads the staged follow-ups.
+    lap('recommend: planning memory released', { gc_seconds: Math.round(collectGarbage() * 1000) / 1000 });
+    const { runId, models, result } = staged;
+    await commitRecommendations(
+      w,
+      runId,
+      { ...cfg, capacityPerDay: result.stats.capacity_daily },
+      policy.policy_version,
+      models.delinquency,
+      models.hangup,
+      sink.count,
+      clock,
+      sink.path,
+    );
+    await recordLibrary(w, runId, library);
+    // Written inside the transaction: runRecommend's COMMIT makes them final.
+    lap('recommendations written', { run_id: runId, n: sink.count });
+    return {
+      run_id: runId,
+      as_of: cfg.asOf,
+      policy_version: policy.policy_version,
+      models,
+      stats: result.stats,
+      by_purpose: byPurpose(staged.segments),
+      overflow: result.overflow,
+      skipped: staged.skipped,
+      scripts_version: library.version,
+      talk: staged.talk,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    await sink.remove();
+  }
+}
+
+/** A phase's log line and check point (recommendIn's `lap`). */
+type Lap = (msg: string, fields?: Record<string, unknown>) => void;
+
+/** What the planning leaves for the commit: no loan, fact or reason, so they can be collected before it. */
+interface Staged {
+  runId: string;
+  models: { delinquency: string; hangup: string };
+  result: { stats: PlanStats; overflow: CapacityOverflow[] };
+  segments: PurposeColumns;
+  skipped: SkippedLoan[];
+  talk: TalkStats;
+}
+
+/**
+ * Scores and plans the book, streams its follow-ups into `sink` and writes the scores. Everything large it builds
+ * stays in here, so it is garbage once this returns.
+ */
+async function planAndStage(
+  w: Warehouse,
+  cfg: RecommendConfig,
+  policy: ReturnType<typeof loadPolicy>,
+  library: ReturnType<typeof loadLibrary>,
+  sink: RecommendationSink,
+  log: Logger,
+  lap: Lap,
+): Promise<Staged> {
   const planning = await preparePlanning(
     w,
     {
@@ -151,8 +220,8 @@ async function recommendIn(
     },
     log,
   );
-  // Whatever ends the run — a failure, a stop at any check point — frees the slot scorer and ends the reason-code
-  // worker, which would otherwise keep the process alive until its last chunk.
+  // Whatever ends the planning — a failure, a stop at any check point, or its end — frees the slot scorer and ends
+  // the reason-code worker, which would otherwise keep the process alive until its last chunk.
   try {
     const { scored, loans, stateRow, skipped, contactPriors, hangFallback } = planning;
     const hangVersion = planning.models.hangup;
@@ -177,84 +246,58 @@ async function recommendIn(
         scored.state.keys.loan_id,
       ]),
     ).slice(0, 10)}`;
-    // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
-    await ensureRecommendationTables(w);
-    const sink = await stageRecommendations();
+    const segments = new PurposeColumns();
+    const loanIndex = new Map<string, number>();
+    loans.forEach((l, i) => {
+      loanIndex.set(l.loan_id, i);
+    });
+    lap('recommend: hang-up scorer ready', { factored: planning.factored });
+    let result: Awaited<ReturnType<typeof planFollowUps>>;
+    let reasons: string[][] = [];
     try {
-      const segments = new PurposeColumns();
-      const loanIndex = new Map<string, number>();
-      loans.forEach((l, i) => {
-        loanIndex.set(l.loan_id, i);
-      });
-      lap('recommend: hang-up scorer ready', { factored: planning.factored });
-      let result: Awaited<ReturnType<typeof planFollowUps>>;
-      let reasons: string[][] = [];
-      try {
-        result = await planFollowUps({
-          asOf: cfg.asOf,
-          runId,
-          loans,
-          policy,
-          modelVersions: { delinquency: scored.version, hangup: hangVersion },
-          hangup: planning.hangup,
-          ...(contactPriors ? { contactPriors } : {}),
-          beforeEmit: async () => {
-            reasons = await scored.reasons;
-            lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
-          },
-          onRecommendation: (r) => {
-            // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
-            throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
-            const i = loanIndex.get(r.loan_id);
-            const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
-            // The model's own drivers make the risk figure explainable to the agent who calls.
-            if (why.length) {
-              r.reason_codes.push('RISK_DRIVERS');
-              r.reasons.push(`main risk drivers: ${why.join('; ')}`);
-            }
-            if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
-            if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
-            if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
-            sink.add(r);
-            segments.add(r);
-          },
-        });
-      } finally {
-        sink.close();
-      }
-      lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
-      await planning.scores();
-      lap('recommend: scores written');
-      await commitRecommendations(
-        w,
+      result = await planFollowUps({
+        asOf: cfg.asOf,
         runId,
-        { ...cfg, capacityPerDay: result.stats.capacity_daily },
-        policy.policy_version,
-        scored.version,
-        hangVersion,
-        sink.count,
-        clock,
-        sink.path,
-      );
-      await recordLibrary(w, runId, library);
-      // Written inside the transaction: runRecommend's COMMIT makes them final.
-      lap('recommendations written', { run_id: runId, n: sink.count });
-      return {
-        run_id: runId,
-        as_of: cfg.asOf,
-        policy_version: policy.policy_version,
-        models: { delinquency: scored.version, hangup: hangVersion },
-        stats: result.stats,
-        by_purpose: byPurpose(segments),
-        overflow: result.overflow,
-        skipped,
-        scripts_version: library.version,
-        talk: talk.stats,
-        seconds: (performance.now() - t0) / 1000,
-      };
+        loans,
+        policy,
+        modelVersions: { delinquency: scored.version, hangup: hangVersion },
+        hangup: planning.hangup,
+        ...(contactPriors ? { contactPriors } : {}),
+        beforeEmit: async () => {
+          reasons = await scored.reasons;
+          lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
+        },
+        onRecommendation: (r) => {
+          // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
+          throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
+          const i = loanIndex.get(r.loan_id);
+          const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
+          // The model's own drivers make the risk figure explainable to the agent who calls.
+          if (why.length) {
+            r.reason_codes.push('RISK_DRIVERS');
+            r.reasons.push(`main risk drivers: ${why.join('; ')}`);
+          }
+          if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
+          if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
+          if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
+          sink.add(r);
+          segments.add(r);
+        },
+      });
     } finally {
-      await sink.remove();
+      sink.close();
     }
+    lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
+    await planning.scores();
+    lap('recommend: scores written');
+    return {
+      runId,
+      models: { delinquency: scored.version, hangup: hangVersion },
+      result: { stats: result.stats, overflow: result.overflow },
+      segments,
+      skipped,
+      talk: talk.stats,
+    };
   } finally {
     planning.dispose();
   }
