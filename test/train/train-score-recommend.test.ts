@@ -269,7 +269,9 @@ describe("recommend's phase log", () => {
     // The planning's loans, facts and reasons are collected before the commit: the heap is smaller after it.
     const heapAt = (msg: string) => phases.find((x) => x.msg === msg)?.fields?.heap_mb as number;
     expect(heapAt('recommend: planning memory released')).toBeLessThan(heapAt('recommend: scores written'));
-    expect(phases.find((x) => x.msg === 'recommend: planning memory released')?.fields?.gc_seconds).toBeGreaterThan(0);
+    expect(
+      phases.find((x) => x.msg === 'recommend: planning memory released')?.fields?.gc_seconds,
+    ).toBeGreaterThan(0);
     for (const { fields } of phases) {
       expect(fields?.seconds).toBeGreaterThanOrEqual(0);
       expect(fields?.rss_mb).toBeGreaterThan(fields?.heap_mb as number);
