@@ -199,6 +199,16 @@ export async function readPlannerView(
   const dpd = scored.state.numeric.dpd_now;
   const mkt = scored.state.numeric.hpi_chg_6m;
   const loans: PlannerLoan[] = [];
+  // DuckDB hands over a fresh string for every value read: codes, zones and dates repeat across the book, and one
+  // copy of each is kept instead of one per loan and contact (a null passes through).
+  const shared = new Map<string, string>();
+  const one = (v: unknown): string => {
+    const s = v as string;
+    const kept = shared.get(s);
+    if (kept !== undefined) return kept;
+    shared.set(s, s);
+    return s;
+  };
   /** `at[i]`: position in `loans` of row i of the state (−1 when the loan is not in `loans`). */
   const at = new Int32Array(ids.length).fill(-1);
   await w.chunks('SELECT * FROM temp.pv_base ORDER BY i', undefined, (c, rows) => {
@@ -210,12 +220,12 @@ export async function readPlannerView(
       loans.push({
         loan_id: c.loan_id![r] as string,
         borrower_id: c.borrower_id![r] as string,
-        loan_type: c.loan_type![r] as string,
-        credit_grade: c.credit_grade![r] as string,
-        disbursed_on: c.disbursed_on![r] as string,
-        maturity_on: c.maturity_on![r] as string,
-        time_zone: c.time_zone![r] as string,
-        region: c.region![r] as string,
+        loan_type: one(c.loan_type![r]),
+        credit_grade: one(c.credit_grade![r]),
+        disbursed_on: one(c.disbursed_on![r]),
+        maturity_on: one(c.maturity_on![r]),
+        time_zone: one(c.time_zone![r]),
+        region: one(c.region![r]),
         ...(term !== null ? { term_months: term } : {}),
         current_dpd: Math.max(0, Number.isFinite(dpd?.[i]) ? dpd![i]! : 0),
         market_change: m !== undefined && Number.isFinite(m) ? m : null,
@@ -230,16 +240,17 @@ export async function readPlannerView(
     for (let r = 0; r < rows; r++) {
       const l = loanAt(c.i![r]);
       if (l)
-        (l.history as Record<string, string[]>)[c.purpose![r] as string] = (c.days![r] as DuckDBListValue)
-          .items as string[];
+        (l.history as Record<string, string[]>)[one(c.purpose![r])] = (
+          (c.days![r] as DuckDBListValue).items as string[]
+        ).map(one);
     }
   });
   await w.chunks('SELECT * FROM temp.pv_recent ORDER BY i, started_at', undefined, (c, rows) => {
     for (let r = 0; r < rows; r++)
       loanAt(c.i![r])?.recent_contacts.push({
         at_utc: c.at![r] as string,
-        channel: c.channel![r] as RecentContact['channel'],
-        outcome: c.outcome![r] as string,
+        channel: one(c.channel![r]) as RecentContact['channel'],
+        outcome: one(c.outcome![r]),
         direction: c.inbound![r] ? 'inbound' : 'outbound',
       });
   });
@@ -264,7 +275,7 @@ export async function readPlannerView(
         return a;
       }) as [number[], number[], number[], number[]];
       byBorrower.set(bid[r] as string, {
-        type: types[r] as string,
+        type: one(types[r]),
         counts: { attempts: n, hangups: hang, pickups: pick, inbound: inb },
       });
     }
