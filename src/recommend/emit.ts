@@ -196,7 +196,7 @@ export async function emit(s: PlanState, input: PlanInput, st: ScoreStats): Prom
         overflowByHour.set(key, list);
       }
     }
-    if (input.onRecommendation) input.onRecommendation(rec);
+    if (input.onRecommendation) input.onRecommendation(rec, i);
     else recs.push(rec);
   }
   const ids = (rows: number[]) =>

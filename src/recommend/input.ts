@@ -103,8 +103,11 @@ export interface PlanInput {
   profiles?: (ContactProfile | null)[];
   /** Slots per scorer call (default 32768). */
   batchSlots?: number;
-  /** When given, recommendations are streamed here instead of collected (keeps memory flat for large runs). */
-  onRecommendation?: (r: Recommendation) => void;
+  /**
+   * When given, recommendations are streamed here instead of collected (keeps memory flat for large runs), each
+   * with the index of its loan in `loans`.
+   */
+  onRecommendation?: (r: Recommendation, loan: number) => void;
   /**
    * Awaited once, after the plan is made and before the first record is emitted: a caller finishes there what ran
    * beside the planning and its `onRecommendation` needs (recommend: the reason codes from their worker).

@@ -247,10 +247,6 @@ async function planAndStage(
       ]),
     ).slice(0, 10)}`;
     const segments = new PurposeColumns();
-    const loanIndex = new Map<string, number>();
-    loans.forEach((l, i) => {
-      loanIndex.set(l.loan_id, i);
-    });
     lap('recommend: hang-up scorer ready', { factored: planning.factored });
     let result: Awaited<ReturnType<typeof planFollowUps>>;
     let reasons: string[][] = [];
@@ -267,11 +263,10 @@ async function planAndStage(
           reasons = await scored.reasons;
           lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
         },
-        onRecommendation: (r) => {
+        onRecommendation: (r, i) => {
           // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
           throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
-          const i = loanIndex.get(r.loan_id);
-          const why = i === undefined ? [] : (reasons[stateRow[i]!] ?? []);
+          const why = reasons[stateRow[i]!] ?? [];
           // The model's own drivers make the risk figure explainable to the agent who calls.
           if (why.length) {
             r.reason_codes.push('RISK_DRIVERS');
@@ -279,7 +274,7 @@ async function planAndStage(
           }
           if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
           if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
-          if (i !== undefined) talk.annotate(r, loans[i]!, facts.get(r.loan_id));
+          talk.annotate(r, loans[i]!, facts.get(r.loan_id));
           sink.add(r);
           segments.add(r);
         },

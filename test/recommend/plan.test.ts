@@ -387,15 +387,19 @@ describe('emission of a large plan', () => {
     let n = 0;
     let turned = false;
     let turnedAt = -1;
+    // Each record comes with its loan's index in the input (recommend finds the loan's facts by it).
+    let misplaced = 0;
     await planFollowUps({
       ...input,
-      onRecommendation: () => {
+      onRecommendation: (r, i) => {
         if (n === 0) setImmediate(() => (turned = true));
         else if (turned && turnedAt < 0) turnedAt = n;
         n++;
+        if (loans[i]?.loan_id !== r.loan_id) misplaced++;
       },
     });
     expect(n).toBeGreaterThan(2 * EMIT_YIELD_EVERY);
+    expect(misplaced).toBe(0);
     expect(turnedAt).toBeGreaterThan(0);
     expect(turnedAt).toBeLessThanOrEqual(EMIT_YIELD_EVERY);
     // A callback that throws (a run asked to stop) ends the plan there, with the error.
