@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InterruptedError } from '../core/errors.ts';
+import { interner } from '../core/intern.ts';
 import { signalName } from '../core/interrupt.ts';
 import { startModuleWorker } from '../core/worker.ts';
 import type { FeatureTable } from '../features/types.ts';
@@ -55,6 +56,8 @@ export function explainAside(a: {
   const job: AsideJob = { backend: tf.getBackend(), modelDir: a.modelDir, table, k: a.k, chunk: a.chunk };
   const worker = startModuleWorker(import.meta.url, 'reasons-worker', { workerData: job });
   const out: string[][] = new Array(a.table.n);
+  // The texts arrive as fresh strings, one per loan and reason, but repeat across the book: one copy of each.
+  const one = interner();
   let seconds = Number.NaN;
   let ended = false;
   let onAbort: (() => void) | undefined;
@@ -69,7 +72,7 @@ export function explainAside(a: {
     a.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (r: AsideReply) => {
       if (r.kind === 'part') {
-        for (let j = 0; j < r.texts.length; j++) out[r.from + j] = r.texts[j]!;
+        for (let j = 0; j < r.texts.length; j++) out[r.from + j] = r.texts[j]!.map(one);
       } else if (r.kind === 'error') {
         fail(Object.assign(new Error(`reason-code worker: ${r.message}`), { stack: r.stack }));
       } else {

@@ -11,6 +11,7 @@
  */
 
 import type { DuckDBListValue } from '@duckdb/node-api';
+import { interner } from '../../core/intern.ts';
 import type { Scored } from '../../score/run.ts';
 import { type Params, tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
 import { withLocalTime } from '../../warehouse/local-time.ts';
@@ -199,16 +200,9 @@ export async function readPlannerView(
   const dpd = scored.state.numeric.dpd_now;
   const mkt = scored.state.numeric.hpi_chg_6m;
   const loans: PlannerLoan[] = [];
-  // DuckDB hands over a fresh string for every value read: codes, zones and dates repeat across the book, and one
-  // copy of each is kept instead of one per loan and contact (a null passes through).
-  const shared = new Map<string, string>();
-  const one = (v: unknown): string => {
-    const s = v as string;
-    const kept = shared.get(s);
-    if (kept !== undefined) return kept;
-    shared.set(s, s);
-    return s;
-  };
+  // One copy of each repeated code, zone and date instead of one per loan and contact (src/core/intern.ts).
+  const shared = interner();
+  const one = (v: unknown): string => shared(v as string);
   /** `at[i]`: position in `loans` of row i of the state (−1 when the loan is not in `loans`). */
   const at = new Int32Array(ids.length).fill(-1);
   await w.chunks('SELECT * FROM temp.pv_base ORDER BY i', undefined, (c, rows) => {

@@ -7,6 +7,7 @@
  * Reads: loans, repayments, contacts. Writes: temp table talk_ids.
  */
 
+import { interner } from '../../core/intern.ts';
 import { tempLoanIds, type Warehouse } from '../../warehouse/db.ts';
 import type { LastContact } from '../next-action.ts';
 
@@ -27,6 +28,8 @@ export async function talkFacts(
 ): Promise<Map<string, TalkFactsRow>> {
   await tempLoanIds(w, 'talk_ids', loanIds);
   const out = new Map<string, TalkFactsRow>();
+  // Dates and outcomes repeat across the book: one copy of each (src/core/intern.ts).
+  const one = interner();
   await w.chunks(
     `WITH delivered AS (
        SELECT loan_id, min(due_on) AS next_due_on, arg_min(amount_due, due_on) AS next_amount
@@ -87,15 +90,17 @@ export async function talkFacts(
       const promised = c.promised_on!;
       for (let r = 0; r < rows; r++) {
         const a = amount[r];
-        const o = outcome[r] as string | null;
-        const on = lastOn[r] as string | null;
+        const o = one(outcome[r] as string | null);
+        const on = one(lastOn[r] as string | null);
         out.set(id[r] as string, {
-          next_due_on: due[r] as string | null,
+          next_due_on: one(due[r] as string | null),
           next_amount: a === null ? null : Number(a),
           overdue_amount: Math.round(Number(overdue[r] ?? 0) * 100) / 100,
           ever_conversation: ever[r] as boolean,
           last:
-            o === null || on === null ? null : { outcome: o, on, promised_on: promised[r] as string | null },
+            o === null || on === null
+              ? null
+              : { outcome: o, on, promised_on: one(promised[r] as string | null) },
         });
       }
     },
