@@ -9,7 +9,8 @@ describe('interner', () => {
   it('returns a value equal to the one given, for repeated and new values, and passes null through', () => {
     const one = interner();
     // Fresh strings built at run time, as a reader hands them over (not literals V8 already shares).
-    const fresh = (k: number) => ['personal', 'Asia/Shanghai', '2025-12-31', '', '回访'][k % 5]!.split('').join('');
+    const fresh = (k: number) =>
+      ['personal', 'Asia/Shanghai', '2025-12-31', '', '回访'][k % 5]!.split('').join('');
     const given = Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? null : fresh(i)));
     const kept = given.map(one);
     expect(kept).toEqual(given);
