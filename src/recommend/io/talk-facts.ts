@@ -58,8 +58,8 @@ export async function talkFacts(
        FROM repayments SEMI JOIN temp.talk_ids USING (loan_id) WHERE due_on <= $1::DATE GROUP BY loan_id
      ),
      -- One pass over the loans' contacts, grouped: any conversation on record, and the last contact attempt in the
-     -- lookback (latest instant, then highest contact id). A window ranking every contact of the book held ~1 GB
-     -- more at a million loans for the same rows.
+     -- lookback (latest instant, then highest contact id). A window ranking every contact of the book raised the
+     -- process's peak by 0.6–0.8 GB more at a million loans, for the same rows.
      cf AS (
        SELECT loan_id,
          bool_or(outcome IN ('answered', 'promise_to_pay', 'hardship')) AS ever_conversation,
