@@ -23,6 +23,7 @@ import { collectGarbage } from '../core/memory.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import type { FallbackCard } from '../models/index.ts';
 import { loadLibrary } from '../scripts/load.ts';
+import type { ScriptLibrary } from '../scripts/schema.ts';
 import { recordLibrary } from '../scripts/store.ts';
 import { parseShard, shareCapacity } from '../shard/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
@@ -40,6 +41,7 @@ import { byPurpose, PurposeColumns, type PurposeRow } from './io/segments.ts';
 import { type TalkStats, talker } from './io/talk.ts';
 import { talkFacts } from './io/talk-facts.ts';
 import { commitRecommendations, type RecommendationSink, stageRecommendations } from './io/write.ts';
+import type { Policy } from './policy/schema.ts';
 
 export interface RecommendConfig {
   modelsDir: string;
@@ -201,8 +203,8 @@ interface Staged {
 async function planAndStage(
   w: Warehouse,
   cfg: RecommendConfig,
-  policy: ReturnType<typeof loadPolicy>,
-  library: ReturnType<typeof loadLibrary>,
+  policy: Policy,
+  library: ScriptLibrary,
   sink: RecommendationSink,
   log: Logger,
   lap: Lap,
@@ -233,7 +235,7 @@ async function planAndStage(
       policy.contact.lookback_days,
     );
     const talk = talker(policy, library, cfg.asOf);
-    lap('recommend: script facts read', { loans: facts.size });
+    lap('recommend: script facts read', { loans: facts.length });
     const runId = `rec-${cfg.asOf}-${sha256(
       JSON.stringify([
         cfg.asOf,
@@ -274,7 +276,7 @@ async function planAndStage(
           }
           if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
           if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
-          talk.annotate(r, loans[i]!, facts.get(r.loan_id));
+          talk.annotate(r, loans[i]!, facts[i]);
           sink.add(r);
           segments.add(r);
         },

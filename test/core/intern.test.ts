@@ -15,7 +15,7 @@ describe('interner', () => {
     const kept = given.map(one);
     expect(kept).toEqual(given);
     expect(one(null)).toBeNull();
-    // Two tables do not share: each returns what it is given.
+    // A second table returns what it is given too, whatever the first one holds.
     const other = interner();
     expect(other('a b'.replace(' ', ''))).toBe('ab');
     expect(one('ab')).toBe('ab');

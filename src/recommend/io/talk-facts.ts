@@ -25,9 +25,10 @@ export async function talkFacts(
   loanIds: readonly string[],
   asOf: string,
   lookbackDays: number,
-): Promise<Map<string, TalkFactsRow>> {
+): Promise<TalkFactsRow[]> {
   await tempLoanIds(w, 'talk_ids', loanIds);
-  const out = new Map<string, TalkFactsRow>();
+  // facts[i] are loanIds[i]'s: the caller knows each loan's position, so no map of a million loan ids.
+  const out: TalkFactsRow[] = new Array(loanIds.length);
   // Dates and outcomes repeat across the book: one copy of each (src/core/intern.ts).
   const one = interner();
   await w.chunks(
@@ -72,7 +73,7 @@ export async function talkFacts(
        WHERE started_at < $1::DATE + INTERVAL 1 DAY
        GROUP BY loan_id
      )
-     SELECT t.loan_id, nxt.next_due_on, nxt.next_amount, od.overdue AS overdue_amount,
+     SELECT t.i, nxt.next_due_on, nxt.next_amount, od.overdue AS overdue_amount,
        coalesce(cf.ever_conversation, false) AS ever_conversation, cf.last.outcome AS outcome,
        strftime(timezone(l.time_zone, cf.last.started_at), '%Y-%m-%d') AS last_on,
        cf.last.promised_on::VARCHAR AS promised_on
@@ -80,7 +81,7 @@ export async function talkFacts(
      LEFT JOIN nxt USING (loan_id) LEFT JOIN od USING (loan_id) LEFT JOIN cf USING (loan_id)`,
     [asOf, lookbackDays],
     (c, rows) => {
-      const id = c.loan_id!;
+      const at = c.i!;
       const due = c.next_due_on!;
       const amount = c.next_amount!;
       const overdue = c.overdue_amount!;
@@ -92,7 +93,7 @@ export async function talkFacts(
         const a = amount[r];
         const o = one(outcome[r] as string | null);
         const on = one(lastOn[r] as string | null);
-        out.set(id[r] as string, {
+        out[at[r] as number] = {
           next_due_on: one(due[r] as string | null),
           next_amount: a === null ? null : Number(a),
           overdue_amount: Math.round(Number(overdue[r] ?? 0) * 100) / 100,
@@ -101,7 +102,7 @@ export async function talkFacts(
             o === null || on === null
               ? null
               : { outcome: o, on, promised_on: one(promised[r] as string | null) },
-        });
+        };
       }
     },
   );
