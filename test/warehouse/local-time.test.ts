@@ -49,9 +49,9 @@ describe('withLocalTime', () => {
     expect(Number(r!.zones)).toBe(ZONES.length);
   });
 
-  it('converts by ICU the quarter hours in which a zone changed its offset mid-way', async () => {
+  it('converts by ICU the hours in which a zone changed its offset mid-way', async () => {
     // Monrovia left −00:44:30 for UTC at 1972-01-07 00:44:30 UTC, Amsterdam left +00:19:32 for +00:20 in 1937:
-    // neither on a quarter hour, so one offset for the whole quarter would be wrong for part of it.
+    // neither on an hour, so one offset for the whole hour would be wrong for part of it.
     const r = await w.one<{ n: bigint; differ: bigint }>(
       `SELECT count(*) AS n, count(*) FILTER (WHERE x.t IS DISTINCT FROM timezone(x.tz, x.started_at)) AS differ
        FROM ${withLocalTime(
