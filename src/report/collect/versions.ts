@@ -19,10 +19,12 @@ function installed(pkg: string): string {
 }
 
 export async function collectVersions(w: Warehouse, run: RunInfo | undefined): Promise<Versions> {
-  const window = async (table: string, col: string) =>
+  // `day` turns the column's first and last value into a date: applied after min/max, not to every row (ICU's
+  // timezone() row by row took 1.5 s over 13.7 M contacts).
+  const window = async (table: string, col: string, day = (v: string) => v) =>
     (await tableExists(w, table))
       ? ((await w.one<{ from: string | null; to: string | null }>(
-          `SELECT strftime(min(${col})::DATE, '%Y-%m-%d') AS "from", strftime(max(${col})::DATE, '%Y-%m-%d') AS "to" FROM ${table}`,
+          `SELECT strftime(${day(`min(${col})`)}::DATE, '%Y-%m-%d') AS "from", strftime(${day(`max(${col})`)}::DATE, '%Y-%m-%d') AS "to" FROM ${table}`,
         )) ?? { from: null, to: null })
       : { from: null, to: null };
   return {
@@ -33,7 +35,7 @@ export async function collectVersions(w: Warehouse, run: RunInfo | undefined): P
     as_of: run?.as_of ?? null,
     disbursed: await window('loans', 'disbursed_on'),
     repayments_due: await window('repayments', 'due_on'),
-    contacts: await window('contacts', "timezone('UTC', started_at)"),
+    contacts: await window('contacts', 'started_at', (v) => `timezone('UTC', ${v})`),
     code: {
       followup: packageVersion(new URL('../../../package.json', import.meta.url).pathname),
       'vega-lite': installed('vega-lite'),
