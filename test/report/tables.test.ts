@@ -19,6 +19,14 @@ let dir: string;
 let path: string;
 let data: ReportData;
 let late: Set<string>;
+/** Roll-rate counts and hang-up breakdowns computed here by the plain formulation: every month end joined to every
+ * installment, ICU's timezone() on every attempt, pre-notification as "any SMS/email in the 48 hours before". */
+let plainRolls: { from: string; to: string; n: number }[];
+let plainHangups: {
+  heatmap: { weekday: number; hour: number; n: number; hung: number }[];
+  byChannel: { channel: string; n: number; hung: number }[];
+  byPrenotify: { prenotified: boolean; n: number; hung: number }[];
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'report-tables-'));
@@ -33,6 +41,44 @@ beforeAll(async () => {
          WHERE due_on < DATE '2025-07-01' AND (paid_on IS NULL OR paid_on > DATE '2025-07-01')`,
       );
       late = new Set(rows.map((r) => r.loan_id));
+      const end = data.vintage.ok ? data.vintage.value.data_end : '';
+      plainRolls = await w.all(
+        `WITH me AS (
+           SELECT last_day(d::DATE) AS d FROM range(
+             date_trunc('month', $1::DATE) - INTERVAL 12 MONTH, date_trunc('month', $1::DATE), INTERVAL 1 MONTH) t(d)),
+         dpd AS (
+           SELECT me.d, r.loan_id,
+             coalesce(max(date_diff('day', r.due_on, me.d)) FILTER (WHERE r.paid_on IS NULL OR r.paid_on > me.d), 0) AS dpd
+           FROM me JOIN repayments r ON r.due_on <= me.d JOIN loans l ON l.loan_id = r.loan_id
+           WHERE l.maturity_on > me.d GROUP BY me.d, r.loan_id),
+         b AS (SELECT d, loan_id, CASE WHEN dpd <= 0 THEN 'current' WHEN dpd < 30 THEN '1-29' WHEN dpd < 60 THEN '30-59'
+                 WHEN dpd < 90 THEN '60-89' ELSE '90+' END AS bucket FROM dpd)
+         SELECT a.bucket AS "from", b.bucket AS "to", count(*)::INTEGER AS n
+         FROM b a JOIN b ON b.loan_id = a.loan_id AND b.d = last_day(a.d + INTERVAL 1 MONTH)
+         GROUP BY ALL ORDER BY 1, 2`,
+        [end],
+      );
+      const attempts = `(SELECT c.channel, c.outcome IN ('hung_up', 'refused') AS hung,
+           isodow(timezone(l.time_zone, c.started_at))::INTEGER AS weekday,
+           hour(timezone(l.time_zone, c.started_at))::INTEGER AS hour,
+           EXISTS (SELECT 1 FROM contacts n WHERE n.loan_id = c.loan_id AND n.direction = 'outbound'
+             AND n.channel IN ('sms', 'email') AND n.started_at < c.started_at
+             AND n.started_at >= c.started_at - INTERVAL 48 HOUR) AS prenotified
+         FROM contacts c JOIN loans l USING (loan_id) WHERE c.direction = 'outbound')`;
+      plainHangups = {
+        heatmap: await w.all(
+          `SELECT weekday, hour, count(*)::INTEGER AS n, count_if(hung)::INTEGER AS hung FROM ${attempts}
+           WHERE channel = 'phone' GROUP BY ALL ORDER BY ALL`,
+        ),
+        byChannel: await w.all(
+          `SELECT channel, count(*)::INTEGER AS n, count_if(hung)::INTEGER AS hung FROM ${attempts}
+           GROUP BY ALL ORDER BY ALL`,
+        ),
+        byPrenotify: await w.all(
+          `SELECT prenotified, count(*)::INTEGER AS n, count_if(hung)::INTEGER AS hung FROM ${attempts}
+           WHERE channel = 'phone' GROUP BY ALL ORDER BY ALL`,
+        ),
+      };
     },
     { readOnly: true },
   );
@@ -98,6 +144,34 @@ describe('vintages and roll rates', () => {
       expect(v.roll_rates.filter((r) => r.from === from).reduce((s, r) => s + r.share, 0)).toBeCloseTo(1, 5);
     // loans that stop paying roll forward: some 30–59 loans reach 60–89
     expect(v.roll_rates.find((r) => r.from === '30-59' && r.to === '60-89')?.n ?? 0).toBeGreaterThan(0);
+  });
+  it('roll rates count the same transitions as every month end joined to every installment', () => {
+    if (!data.vintage.ok) throw new Error(data.vintage.reason);
+    const counted = data.vintage.value.roll_rates
+      .filter((r) => r.n > 0)
+      .map(({ from, to, n }) => ({ from, to, n }))
+      .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    expect(plainRolls.length).toBeGreaterThan(3);
+    expect(counted).toEqual(plainRolls);
+  });
+});
+
+describe('hang-up rates', () => {
+  it("count the same attempts and hang-ups as ICU's local time and a plain 48-hour look-back", () => {
+    if (!data.hangups.ok) throw new Error(data.hangups.reason);
+    const h = data.hangups.value;
+    const hung = (c: { n: number; rate: number }) => Math.round(c.n * c.rate);
+    expect(
+      h.observed_heatmap.map((c) => ({ weekday: c.weekday, hour: c.hour, n: c.n, hung: hung(c) })),
+    ).toEqual(plainHangups.heatmap);
+    expect(h.observed_by_channel.map((c) => ({ channel: c.channel, n: c.n, hung: hung(c) }))).toEqual(
+      plainHangups.byChannel,
+    );
+    expect(
+      h.observed_by_prenotify.map((c) => ({ prenotified: c.prenotified, n: c.n, hung: hung(c) })),
+    ).toEqual(plainHangups.byPrenotify);
+    // both sides of the pre-notification split are in the fixture
+    expect(plainHangups.byPrenotify.map((c) => c.prenotified)).toEqual([false, true]);
   });
 });
 
