@@ -3,11 +3,11 @@
  * mid-ranks (Mann–Whitney U). 0.5 = random, 1 = perfect, 0 = perfectly inverted. NaN when one class is absent.
  *   auc([0, 1], [0.1, 0.9]) === 1
  */
-import { checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
+import { type Ascending, checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
 
-export function auc(y: Labels, p: Scores): number {
+export function auc(y: Labels, p: Scores, asc?: Ascending): number {
   const n = checkInputs('auc', y, p);
-  const order = orderByScore(p);
+  const order = asc ?? orderByScore(p);
   let pos = 0;
   let rankSum = 0;
   for (let i = 0; i < n; ) {

@@ -4,7 +4,7 @@
  * `ksCurve` also returns the threshold where the distance peaks and the two CDFs, for charts; `ks` is its number,
  * so the report, model cards and the CLI print the same KS.
  */
-import { checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
+import { type Ascending, checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
 
 /** The KS statistic with the score at which it is reached, and both CDFs at every distinct score. */
 export interface KsResult {
@@ -16,8 +16,8 @@ export interface KsResult {
   curve: { x: number; bads: number; goods: number }[];
 }
 
-export function ksCurve(y: Labels, p: Scores): KsResult {
-  return scan(y, p, true);
+export function ksCurve(y: Labels, p: Scores, asc?: Ascending): KsResult {
+  return scan(y, p, true, asc);
 }
 
 export function ks(y: Labels, p: Scores): number {
@@ -26,13 +26,13 @@ export function ks(y: Labels, p: Scores): number {
 }
 
 /** One pass over the scores in ascending order; the curve only when asked for. */
-function scan(y: Labels, p: Scores, withCurve: boolean): KsResult {
+function scan(y: Labels, p: Scores, withCurve: boolean, asc?: Ascending): KsResult {
   const n = checkInputs('ks', y, p);
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i] as number;
   const neg = n - pos;
   if (!pos || !neg) return { ks: Number.NaN, threshold: Number.NaN, curve: [] };
-  const order = orderByScore(p);
+  const order = asc ?? orderByScore(p);
   let cp = 0;
   let cn = 0;
   let best = 0;

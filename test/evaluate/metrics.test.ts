@@ -7,6 +7,7 @@ import {
   ece,
   evaluateBinary,
   evaluateHazard,
+  gainsTable,
   gini,
   ks,
   ksCurve,
@@ -16,7 +17,9 @@ import {
   psiFromCounts,
   psiTerm,
   reliability,
+  reliabilityByCount,
 } from '../../src/evaluate/index.ts';
+import { orderByScore } from '../../src/evaluate/types.ts';
 
 // The classic four-row case: events score 0.35 and 0.8, non-events 0.1 and 0.4.
 const P = [0.1, 0.4, 0.35, 0.8];
@@ -152,5 +155,26 @@ describe('evaluate', () => {
     expect(r.byMonth[0]?.n).toBe(3);
     expect(r.byMonth[1]?.n).toBe(2); // row 2 is unknown at 2 months
     expect(r.byMonth[1]?.events).toBe(1);
+  });
+});
+
+describe('one sort for several metrics', () => {
+  it('the order passed in gives what each metric computes on its own, and is left as it was', () => {
+    // scores on a coarse grid, so ties straddle decile edges and the tie order matters
+    const rnd = mulberry32(5);
+    const p = Float64Array.from({ length: 997 }, () => Math.round(rnd() * 40) / 40);
+    const y = Float64Array.from(p, (v) => (rnd() < v ? 1 : 0));
+    const asc = orderByScore(p);
+    const before = Int32Array.from(asc);
+    const shared = [
+      liftTable(y, p, 10, asc),
+      gainsTable(y, p, 10, asc),
+      reliabilityByCount(y, p, 10, asc),
+      ksCurve(y, p, asc),
+      auc(y, p, asc),
+    ];
+    const alone = [liftTable(y, p), gainsTable(y, p), reliabilityByCount(y, p), ksCurve(y, p), auc(y, p)];
+    expect(shared).toEqual(alone);
+    expect(asc).toEqual(before);
   });
 });

@@ -28,8 +28,10 @@ export function variantOrder(a: string, b: string): number {
 
 /** Metrics of one variant from its matured (y, p) pairs. */
 export function variantMetrics(variant: string, y: Float64Array, p: Float64Array): VariantMetrics {
-  const a = aucOrNull(y, p);
-  const ks = ksPoints(y, p, 100);
+  // Sorted once for the six metrics that read the rows by score (at 1M borrowers: 14 variants of 100–140 k rows).
+  const asc = ascending(p);
+  const a = aucOrNull(y, p, asc);
+  const ks = ksPoints(y, p, 100, asc);
   return {
     variant,
     n: p.length,
@@ -41,11 +43,11 @@ export function variantMetrics(variant: string, y: Float64Array, p: Float64Array
     ks_at: ks.ks_at,
     brier: round6(brierOrZero(y, p)),
     ece: round6(eceOrZero(y, p)),
-    roc: rocCurve(y, p, 200, ascending(p)),
+    roc: rocCurve(y, p, 200, asc),
     ks_curve: ks.curve,
-    calibration: reliabilityPoints(y, p),
-    lift: liftRows(y, p, 10),
-    gains: gainsRows(y, p, 10),
+    calibration: reliabilityPoints(y, p, 10, asc),
+    lift: liftRows(y, p, 10, asc),
+    gains: gainsRows(y, p, 10, asc),
     bands: scoreBands(y, p),
     score_hist: scoreHistogram(y, p),
   };

@@ -21,9 +21,10 @@ export function reliabilityPoints(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   bins = 10,
+  asc?: ArrayLike<number>,
 ): { bin: number; predicted: number; observed: number; low: number; high: number; n: number }[] {
   if (!p.length) return [];
-  return reliabilityByCount(y, p, bins).map((b) => ({
+  return reliabilityByCount(y, p, bins, asc).map((b) => ({
     bin: b.bin,
     predicted: round6(b.meanPredicted),
     observed: round6(b.observedRate),

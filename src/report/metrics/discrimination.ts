@@ -12,8 +12,12 @@ export function orNull(v: number): number | null {
 }
 
 /** Area under the ROC curve (src/evaluate); null when either class is missing. */
-export function aucOrNull(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
-  return orNull(aucOf(y, p));
+export function aucOrNull(
+  y: ArrayLike<number>,
+  p: ArrayLike<number>,
+  asc?: ArrayLike<number>,
+): number | null {
+  return orNull(aucOf(y, p, asc));
 }
 
 /** ROC curve points (false-positive rate, true-positive rate) from the highest threshold down, thinned. */
@@ -49,13 +53,14 @@ export function ksPoints(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   maxPoints = 100,
+  asc?: ArrayLike<number>,
 ): {
   ks: number | null;
   threshold: number | null;
   ks_at: number | null;
   curve: { x: number; bads: number; goods: number }[];
 } {
-  const r = ksOf(y, p);
+  const r = ksOf(y, p, asc);
   if (!Number.isFinite(r.ks)) return { ks: null, threshold: null, ks_at: null, curve: [] };
   const { pos, neg } = classCounts(y);
   const n = pos + neg;

@@ -11,9 +11,10 @@ export function liftRows(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   groups = 10,
+  asc?: ArrayLike<number>,
 ): { decile: number; n: number; bad_rate: number; lift: number; cum_gain: number }[] {
   if (!p.length) return [];
-  return liftOf(y, p, groups)
+  return liftOf(y, p, groups, asc)
     .filter((r) => r.count > 0)
     .map((r) => ({
       decile: r.decile,
@@ -29,6 +30,7 @@ export function gainsRows(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   groups = 10,
+  asc?: ArrayLike<number>,
 ): {
   band: number;
   n: number;
@@ -41,7 +43,7 @@ export function gainsRows(
   ks: number;
 }[] {
   if (!p.length) return [];
-  return gainsOf(y, p, groups).map((r) => ({
+  return gainsOf(y, p, groups, asc).map((r) => ({
     band: r.band,
     n: r.count,
     bads: r.events,
