@@ -239,15 +239,20 @@ export async function readPlannerView(
         ).map(one);
     }
   });
-  await w.chunks('SELECT * FROM temp.pv_recent ORDER BY i, started_at', undefined, (c, rows) => {
-    for (let r = 0; r < rows; r++)
-      loanAt(c.i![r])?.recent_contacts.push({
-        at_utc: c.at![r] as string,
-        channel: one(c.channel![r]) as RecentContact['channel'],
-        outcome: one(c.outcome![r]),
-        direction: c.inbound![r] ? 'inbound' : 'outbound',
-      });
-  });
+  // Not the instant itself (`started_at`, only the order): a timestamp value object per contact for nothing.
+  await w.chunks(
+    'SELECT i, "at", channel, outcome, inbound FROM temp.pv_recent ORDER BY i, started_at',
+    undefined,
+    (c, rows) => {
+      for (let r = 0; r < rows; r++)
+        loanAt(c.i![r])?.recent_contacts.push({
+          at_utc: c.at![r] as string,
+          channel: one(c.channel![r]) as RecentContact['channel'],
+          outcome: one(c.outcome![r]),
+          direction: c.inbound![r] ? 'inbound' : 'outbound',
+        });
+    },
+  );
   const bands = await w.all<{
     loan_type: string | null;
     band: number;
