@@ -53,9 +53,9 @@ export async function collectVintage(w: Warehouse): Promise<Part<VintageData>> {
     [dataEnd],
   );
   // A loan's DPD at a month end is the days since the earliest installment then due and unpaid. Joining every
-  // month end to every installment due by it (13 × the repayments: ~250 M pairs at a million borrowers) cost 10 s;
-  // an installment can only be unpaid at a month end when it is still unpaid at the end of its own due month, so
-  // only those (a few per cent) are joined, and the loans then active come from their first due date alone.
+  // month end to every installment due by it (131 M pairs at a million borrowers) cost 9-10 s; an installment can
+  // only be unpaid at a month end when it is still unpaid at the end of its own due month, so only those are
+  // joined (550 k of 15.6 M there), and the loans then active come from their first due date alone.
   const rolls = await w.all<{ from: string; to: string; n: number }>(
     `WITH me AS (
        SELECT last_day(d::DATE) AS d FROM range(
