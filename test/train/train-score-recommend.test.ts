@@ -281,6 +281,63 @@ describe("recommend's phase log", () => {
   });
 });
 
+describe('planner view', () => {
+  it("gives each loan its borrower's calls by band, as ICU's local time on every call counts them, shared by the borrower's loans", async () => {
+    const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF, reasons: false }, silentLogger);
+    const { loans } = await plannerLoans(w, AS_OF, scored);
+    // The plain formulation: every outbound phone call before the end of the as-of day, its band from ICU's
+    // timezone() (weekends 4; weekday hours <12, <14, <18, else), inbound phone/app contacts by the hour alone.
+    const rows = await w.all<{
+      borrower_id: string;
+      band: number;
+      n: number;
+      hang: number;
+      pick: number;
+      inb: number;
+    }>(
+      `WITH c AS (
+         SELECT l.borrower_id, c.direction, c.channel, c.outcome, timezone(l.time_zone, c.started_at) AS t
+         FROM contacts c JOIN loans l USING (loan_id) WHERE c.started_at < DATE '${AS_OF}' + INTERVAL 1 DAY),
+       b AS (
+         SELECT borrower_id, outcome, direction,
+           CASE WHEN direction = 'outbound' AND isodow(t) >= 6 THEN 4 WHEN hour(t) < 12 THEN 0 WHEN hour(t) < 14 THEN 1
+                WHEN hour(t) < 18 THEN 2 ELSE 3 END AS band
+         FROM c WHERE (direction = 'outbound' AND channel = 'phone') OR (direction = 'inbound' AND channel IN ('phone', 'app')))
+       SELECT borrower_id, band::INTEGER AS band,
+         count_if(direction = 'outbound')::INTEGER AS n,
+         count_if(direction = 'outbound' AND outcome = 'hung_up')::INTEGER AS hang,
+         count_if(direction = 'outbound' AND outcome IN ('answered', 'promise_to_pay', 'hardship', 'refused'))::INTEGER AS pick,
+         count_if(direction = 'inbound')::INTEGER AS inb
+       FROM b GROUP BY ALL`,
+    );
+    const want = new Map<string, number[][]>();
+    for (const r of rows) {
+      const c = want.get(r.borrower_id) ?? [0, 1, 2, 3].map(() => [0, 0, 0, 0, 0]);
+      c[0]![r.band] = r.n;
+      c[1]![r.band] = r.hang;
+      c[2]![r.band] = r.pick;
+      c[3]![r.band] = r.inb;
+      want.set(r.borrower_id, c);
+    }
+    let checked = 0;
+    const first = new Map<string, unknown>();
+    for (const l of loans) {
+      const c = l.contact?.counts;
+      const expected = want.get(l.borrower_id);
+      if (!expected) {
+        expect(c?.attempts.some((v) => v > 0) ?? false).toBe(false);
+        continue;
+      }
+      expect([c?.attempts, c?.hangups, c?.pickups, c?.inbound]).toEqual(expected);
+      checked++;
+      const seen = first.get(l.borrower_id);
+      if (seen) expect(c).toBe(seen);
+      else first.set(l.borrower_id, c);
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+});
+
 describe('score and recommend', () => {
   it('leaves no staging file in the temp folder, after a run and after a stopped one', async () => {
     const tmp = mkdtempSync(join(dir, 'tmp-'));
