@@ -29,3 +29,4 @@ export {
   reliabilityByCount,
   wilson,
 } from './reliability.ts';
+export { type Ascending, orderByScore } from './types.ts';

@@ -4,10 +4,12 @@
  * (y IS NOT NULL) count. Reads: the relation sources.ts chose (eval_predictions, and the registry's saved test
  * predictions of models this warehouse has none of). Writes: nothing.
  */
+
+import { orderByScore } from '../../evaluate/index.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
 import { groupLabel } from '../i18n.ts';
 import { brierOrZero, eceOrZero, reliabilityPoints } from '../metrics/calibration.ts';
-import { ascending, aucOrNull, classCounts, ksPoints, rocCurve } from '../metrics/discrimination.ts';
+import { aucOrNull, classCounts, ksPoints, rocCurve } from '../metrics/discrimination.ts';
 import { gainsRows, liftRows, scoreHistogram } from '../metrics/lift.ts';
 import { scoreBands } from '../metrics/points.ts';
 import { round6 } from '../metrics/util.ts';
@@ -29,7 +31,7 @@ export function variantOrder(a: string, b: string): number {
 /** Metrics of one variant from its matured (y, p) pairs. */
 export function variantMetrics(variant: string, y: Float64Array, p: Float64Array): VariantMetrics {
   // Sorted once for the six metrics that read the rows by score (at 1M borrowers: 14 variants of 100–140 k rows).
-  const asc = ascending(p);
+  const asc = orderByScore(p);
   const a = aucOrNull(y, p, asc);
   const ks = ksPoints(y, p, 100, asc);
   return {

@@ -3,7 +3,7 @@
  * the page, model cards, `monitor` and the notebooks print the same numbers); this file adds the curves the
  * charts draw and turns "undefined" (NaN there) into null for JSON. y is 0/1.
  */
-import { auc as aucOf, ksCurve as ksOf } from '../../evaluate/index.ts';
+import { auc as aucOf, ksCurve as ksOf, orderByScore } from '../../evaluate/index.ts';
 import { round6, thin } from './util.ts';
 
 /** NaN → null: JSON has no NaN, and the page prints null as a dash. */
@@ -25,7 +25,7 @@ export function rocCurve(
   y: ArrayLike<number>,
   p: ArrayLike<number>,
   maxPoints = 200,
-  asc: ArrayLike<number> = ascending(p),
+  asc: ArrayLike<number> = orderByScore(p),
 ): { x: number; y: number }[] {
   const { pos, neg } = classCounts(y);
   if (pos === 0 || neg === 0) return [];
@@ -88,12 +88,4 @@ export function classCounts(y: ArrayLike<number>): { pos: number; neg: number } 
   let pos = 0;
   for (let i = 0; i < y.length; i++) if ((y[i] as number) >= 0.5) pos++;
   return { pos, neg: y.length - pos };
-}
-
-/** Indices sorted by ascending p; ties keep input order so results are deterministic. */
-export function ascending(p: ArrayLike<number>): Uint32Array {
-  // a plain array with a comparator over a typed array sorts ~2× faster than Uint32Array.prototype.sort
-  const idx = Array.from({ length: p.length }, (_, i) => i);
-  idx.sort((a, b) => (p[a] as number) - (p[b] as number) || a - b);
-  return Uint32Array.from(idx);
 }
