@@ -45,6 +45,7 @@ export async function buildBorrowerState(
     spine: 'fx_state_spine',
     families: await snapshotFamiliesOf(w),
     out: 'fx_state',
+    temp: true,
   });
   await w.run('DROP TABLE IF EXISTS fx_state_spine');
   try {

@@ -228,12 +228,15 @@ async function planAndStage(
     const { scored, loans, stateRow, skipped, contactPriors, hangFallback } = planning;
     const hangVersion = planning.models.hangup;
     lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
+    // On a connection outside the run's transaction, where its temp table is freed when dropped (see
+    // preparePlanning).
+    const reader = await w.fork();
     const facts = await talkFacts(
-      w,
+      reader,
       loans.map((l) => l.loan_id),
       cfg.asOf,
       policy.contact.lookback_days,
-    );
+    ).finally(() => reader.close());
     const talk = talker(policy, library, cfg.asOf);
     lap('recommend: script facts read', { loans: facts.length });
     const runId = `rec-${cfg.asOf}-${sha256(

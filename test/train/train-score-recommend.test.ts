@@ -281,6 +281,32 @@ describe("recommend's phase log", () => {
   });
 });
 
+describe("planning inside the caller's transaction", () => {
+  it('leaves it no temp table: DuckDB frees a temp table dropped inside a transaction only when that ends', async () => {
+    const inMemory = async () =>
+      Number(
+        (
+          await w.one<{ b: bigint | null }>(
+            "SELECT sum(memory_usage_bytes)::BIGINT AS b FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'",
+          )
+        )?.b ?? 0,
+      );
+    // Other temp tables of this connection (the ingest's) are not the planning's.
+    const before = await inMemory();
+    await w.tx(async () => {
+      const p = await preparePlanning(
+        w,
+        { modelsDir: models, asOf: AS_OF, lookbackDays: 60, reasons: 'aside' },
+        silentLogger,
+      );
+      p.dispose();
+      expect(p.loans.length).toBeGreaterThan(100);
+      // The features' and the planner view's temp tables were built and dropped meanwhile.
+      expect(await inMemory()).toBe(before);
+    });
+  });
+});
+
 describe('planner view', () => {
   it("gives each loan its borrower's calls by band, as ICU's local time on every call counts them, shared by the borrower's loans", async () => {
     const scored = await scoreLoans(w, { modelsDir: models, asOf: AS_OF, reasons: false }, silentLogger);
