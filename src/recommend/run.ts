@@ -146,10 +146,13 @@ async function recommendIn(
   const sink = await stageRecommendations();
   try {
     const staged = await planAndStage(w, cfg, policy, library, sink, log, lap);
-    // The follow-ups are on disk and the scores written: the planner's loans, the script facts and the reason
-    // texts (~2 GB of heap at a million loans) are garbage now, but V8 collects only when JavaScript allocates,
-    // and the commit is DuckDB's work. Collected here, they leave before DuckDB reads the staged follow-ups.
+    // The follow-ups are on disk: the planner's loans and the script facts (~2 GB of heap at a million loans) are
+    // garbage now, but V8 collects only when JavaScript allocates, and what follows is mostly DuckDB's work.
+    // Collected here, they leave before the scores and the follow-ups are stored (at a million loans the scores'
+    // write on top of the live planning heap was the run's peak).
     lap('recommend: planning memory released', { gc_seconds: Math.round(collectGarbage() * 1000) / 1000 });
+    await staged.writeScores();
+    lap('recommend: scores written');
     const { runId, models, result } = staged;
     await commitRecommendations(
       w,
@@ -186,8 +189,10 @@ async function recommendIn(
 /** A phase's log line and check point (recommendIn's `lap`). */
 type Lap = (msg: string, fields?: Record<string, unknown>) => void;
 
-/** What the planning leaves for the commit: no loan, fact or reason, so they can be collected before it. */
+/** What the planning leaves for the commit: no loan or fact, so they can be collected before it. */
 interface Staged {
+  /** Writes the scores (hazards and reason codes, done by then) to `scores`; holds no planner loan. */
+  writeScores: () => Promise<unknown>;
   runId: string;
   models: { delinquency: string; hangup: string };
   result: { stats: PlanStats; overflow: CapacityOverflow[] };
@@ -197,8 +202,8 @@ interface Staged {
 }
 
 /**
- * Scores and plans the book, streams its follow-ups into `sink` and writes the scores. Everything large it builds
- * stays in here, so it is garbage once this returns.
+ * Scores and plans the book and streams its follow-ups into `sink`; the scores are written by the caller
+ * (`writeScores`). Everything large it builds stays in here, so it is garbage once this returns.
  */
 async function planAndStage(
   w: Warehouse,
@@ -228,6 +233,9 @@ async function planAndStage(
     const { scored, loans, stateRow, skipped, contactPriors, hangFallback } = planning;
     const hangVersion = planning.models.hangup;
     lap('recommend: planner view built', { loans: loans.length, skipped: skipped.length });
+    // What the features' and the view's queries left cached goes before the facts' query (while the reason-code
+    // worker starts), not on top of it.
+    const cached = await w.dropCache();
     // On a connection outside the run's transaction, where its temp table is freed when dropped (see
     // preparePlanning).
     const reader = await w.fork();
@@ -238,7 +246,10 @@ async function planAndStage(
       policy.contact.lookback_days,
     ).finally(() => reader.close());
     const talk = talker(policy, library, cfg.asOf);
-    lap('recommend: script facts read', { loans: facts.length });
+    lap('recommend: script facts read', { loans: facts.length, cache_dropped_before: cached });
+    // DuckDB's part is done until the scores are written: the blocks the facts' query cached (~0.5 GB at a
+    // million loans) would stay resident through the planning, the run's largest JavaScript heap.
+    lap("recommend: DuckDB's cache dropped", await w.dropCache());
     const runId = `rec-${cfg.asOf}-${sha256(
       JSON.stringify([
         cfg.asOf,
@@ -288,9 +299,11 @@ async function planAndStage(
       sink.close();
     }
     lap('recommend: planned', { recommendations: sink.count, stats: result.stats });
-    await planning.scores();
-    lap('recommend: scores written');
+    // A plan with no follow-up never asked for the reason codes: they must be done before `dispose` below ends
+    // their worker, since the scores are written after this returns.
+    await scored.reasons;
     return {
+      writeScores: planning.scores,
       runId,
       models: { delinquency: scored.version, hangup: hangVersion },
       result: { stats: result.stats, overflow: result.overflow },

@@ -98,6 +98,13 @@ export interface Warehouse {
    * connection's open transaction, and has its own temp tables. Close it before this one.
    */
   fork(): Promise<Warehouse>;
+  /**
+   * Hands back to the system the table blocks DuckDB keeps cached after its queries (it keeps them up to its memory
+   * limit, 80 % of RAM by default), for a long stretch of JavaScript that needs the memory and no query: DuckDB
+   * reads them again when a later query needs them. Call it only while no connection of this database runs a query
+   * (the limit is the database's, and lowered for a moment). Returns the MiB DuckDB held before and after.
+   */
+  dropCache(): Promise<{ before_mb: number; after_mb: number }>;
   /** First row or undefined. */
   one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined>;
   /**
@@ -109,6 +116,9 @@ export interface Warehouse {
   readonly signal: AbortSignal | undefined;
   close(): void;
 }
+
+/** What `dropCache` lowers DuckDB's memory limit to for a moment. */
+const CACHE_FLOOR = '1MB';
 
 /** Quotes an SQL identifier (table or column name) so any text is safe as a name. */
 export function ident(name: string): string {
@@ -256,6 +266,33 @@ function wrap(
       const c = await instance.connect();
       await c.run("SET TimeZone = 'UTC'");
       return wrap(path, c, undefined, signal, memoryLimit);
+    },
+    async dropCache() {
+      const held = async () => {
+        const r = await w.one<{ b: bigint | null }>(
+          'SELECT sum(memory_usage_bytes)::BIGINT AS b FROM duckdb_memory()',
+        );
+        return Math.round(Number(r?.b ?? 0) / 2 ** 20);
+      };
+      const before = await held();
+      // The limit goes back to the one this database was opened with, or to DuckDB's reading of its default
+      // (rounded to 0.1 GiB). Not RESET: DuckDB 1.5's RESET restores the setting's text but leaves its buffer pool
+      // at the low limit, and the next large query fails.
+      const was =
+        memoryLimit ?? (await w.one<{ v: string }>("SELECT current_setting('memory_limit') AS v"))?.v;
+      if (!was) return { before_mb: before, after_mb: before };
+      // A limit lower than what DuckDB holds makes it evict (cached blocks are simply freed, and its allocator
+      // returns the pages at once). DuckDB refuses a limit it cannot reach without spilling what a query pins:
+      // then it evicted what it could. The limit is the database's, so it is set on a connection of its own: a
+      // refusal on this one would abort this connection's open transaction.
+      const aside = instance ? await w.fork() : undefined;
+      try {
+        await (aside ?? w).run(`SET memory_limit = '${CACHE_FLOOR}'`).catch(() => {});
+        await (aside ?? w).run(`SET memory_limit = ${literal(was)}`);
+      } finally {
+        aside?.close();
+      }
+      return { before_mb: before, after_mb: await held() };
     },
     async one<T>(sql: string, params?: Params) {
       const rows = await w.all<T>(sql, params);

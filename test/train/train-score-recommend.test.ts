@@ -259,16 +259,18 @@ describe("recommend's phase log", () => {
     expect(phases.map((x) => x.msg)).toEqual([
       'recommend: planner view built',
       'recommend: script facts read',
+      "recommend: DuckDB's cache dropped",
       'recommend: hang-up scorer ready',
       'recommend: reason codes ready',
       'recommend: planned',
-      'recommend: scores written',
       'recommend: planning memory released',
+      'recommend: scores written',
       'recommendations written',
     ]);
-    // The planning's loans, facts and reasons are collected before the commit: the heap is smaller after it.
+    // The planning's loans and facts are collected before the scores and the follow-ups are stored: the heap is
+    // smaller after it.
     const heapAt = (msg: string) => phases.find((x) => x.msg === msg)?.fields?.heap_mb as number;
-    expect(heapAt('recommend: planning memory released')).toBeLessThan(heapAt('recommend: scores written'));
+    expect(heapAt('recommend: planning memory released')).toBeLessThan(heapAt('recommend: planned'));
     expect(
       phases.find((x) => x.msg === 'recommend: planning memory released')?.fields?.gc_seconds,
     ).toBeGreaterThan(0);
