@@ -233,6 +233,19 @@ describe('Hive-partitioned Parquet dataset', () => {
       expect([Number(diff?.a), Number(diff?.b), Number(diff?.wrong)]).toEqual([0, 0, 0]);
     }
   });
+
+  it("leaves the connection's partitioned-write setting as it found it", async () => {
+    const threshold = async () =>
+      (
+        await w.one<{ v: string }>(
+          "SELECT current_setting('partitioned_write_flush_threshold')::VARCHAR AS v",
+        )
+      )?.v;
+    await w.run('SET partitioned_write_flush_threshold = 4321');
+    await exportParquetDataset(w, { out: join(dir, 'dataset-setting'), shards: 2, tables: ['repayments'] });
+    expect(await threshold()).toBe('4321');
+    await w.run('RESET partitioned_write_flush_threshold');
+  });
 });
 
 describe('CLI', () => {
