@@ -236,8 +236,8 @@ async function planAndStage(
     // What the features' and the view's queries left cached goes before the facts' query (while the reason-code
     // worker starts), not on top of it.
     const cached = await w.dropCache();
-    // On a connection outside the run's transaction, where its temp table is freed when dropped (see
-    // preparePlanning).
+    // On a connection outside the run's transaction, where its temp table is freed when dropped (as the features'
+    // are: src/score/run.ts).
     const reader = await w.fork();
     const facts = await talkFacts(
       reader,

@@ -126,11 +126,11 @@ export async function stagePlannerView(
   // loans — plan with the same classes. One pass, one row per borrower, its counts by band in columns: calls
   // (n0…n4), hung up (hang…), picked up (pick…), own contacts (inb…). (Grouping by borrower and band first and
   // then pivoting hashed 3.0 M (borrower, band) groups and took the process 1 GB higher at a million borrowers.)
-  const test = { n: 'NOT own', hang: 'hung', pick: 'picked', inb: 'own' } as const;
+  const counted = { n: 'NOT own', hang: 'hung', pick: 'picked', inb: 'own' } as const;
   const pivot = KINDS.flatMap((k) =>
     Array.from(
       { length: BAND_COUNT },
-      (_, b) => `(count(*) FILTER (WHERE ${test[k]} AND band = ${b}))::INTEGER AS ${k}${b}`,
+      (_, b) => `(count(*) FILTER (WHERE ${counted[k]} AND band = ${b}))::INTEGER AS ${k}${b}`,
     ),
   ).join(', ');
   await run(

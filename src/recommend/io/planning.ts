@@ -108,17 +108,13 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
   // rows are read into the planner's loans. (On 2 cores the two slow each other: at a million loans the view was
   // ready 13 s sooner and the peak 0.5 GB lower, the run as long. With more cores the overlap is the gain.)
   const fork = await w.fork();
-  // The features and predictions read on a connection of their own too, outside any transaction of the caller's
-  // (recommend's run is one): DuckDB keeps a temp table dropped inside a transaction until that transaction ends,
-  // so the feature tables built there stayed resident through the whole planning (~0.5 GB at a million loans).
-  const reader = await w.fork();
   const stop = new AbortController();
   let staging: Promise<void> | undefined;
   let scored: Predicted | undefined;
   let view: PlannerView;
   try {
     scored = await predictLoans(
-      reader,
+      w,
       {
         modelsDir: cfg.modelsDir,
         asOf: cfg.asOf,
@@ -151,7 +147,6 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
     throw e;
   } finally {
     fork.close();
-    reader.close();
   }
   // A loan the planner cannot plan (infinite maturity, Factory zone) is named and left out, not fatal for the book.
   const { loans, stateRow, skipped } = plannable(view.loans, view.stateRow);
