@@ -4,7 +4,7 @@
  */
 
 import { REC_PURPOSES, type Recommendation } from '../contract/recommendation.ts';
-import { isoWeekday, ymdOf } from '../core/days.ts';
+import { dayOf, isoWeekday, ymdOf } from '../core/days.ts';
 import { DAYS_PER_MONTH } from '../core/months.ts';
 import { riskWithin } from '../models/risk.ts';
 import { BAND_LABELS, bandOf } from './bands.ts';
@@ -13,7 +13,7 @@ import type { CapacityOverflow, PlanInput, PlanResult, PlanStats } from './input
 import type { PlanState } from './prepare.ts';
 import { codesOf, prenotifyWords, R, type ReasonFacts, wordsOf } from './reasons.ts';
 import type { ScoreStats } from './score.ts';
-import { isoUtc, utcIsoOfLocal } from './zone.ts';
+import { isoUtc, utcIsoOfLocal, utcMsOfLocal } from './zone.ts';
 
 const WEEKDAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -48,13 +48,8 @@ export async function emit(s: PlanState, input: PlanInput, st: ScoreStats): Prom
   const plannedByDay = new Map<number, number>();
   const overflowByHour = new Map<number, number[]>();
   const plannedByHour = new Map<number, number>();
-  for (let i = 0; i < s.n; i++) {
-    if (i % EMIT_YIELD_EVERY === EMIT_YIELD_EVERY - 1) await new Promise<void>((r) => setImmediate(r));
-    const purpose = s.purpose[i]!;
-    if (purpose < 0) {
-      stats.skipped++;
-      continue;
-    }
+  /** The record of loan `i` (planned, purpose ≥ 0); counts it in the stats and the overflow lists. */
+  const build = (i: number, purpose: number): Recommendation => {
     const l = input.loans[i]!;
     const pk = s.packs[s.pack[i]!]!;
     const seg = s.segments[s.seg[i]!]!;
@@ -196,6 +191,28 @@ export async function emit(s: PlanState, input: PlanInput, st: ScoreStats): Prom
         overflowByHour.set(key, list);
       }
     }
+    return rec;
+  };
+  const finished = (i: number, purpose: number): Recommendation => {
+    const rec = build(i, purpose);
+    input.finish?.(rec, i);
+    return rec;
+  };
+  // Records whose date `finish` may move are made first, so the export order knows where they land.
+  const early = new Map<number, Recommendation>();
+  if (input.order === 'export' && input.moves)
+    for (let i = 0; i < s.n; i++)
+      if (s.purpose[i]! >= 0 && input.moves(i)) early.set(i, finished(i, s.purpose[i]!));
+  const order = input.order === 'export' ? exportOrder(s, input, early) : undefined;
+  for (let k = 0; k < s.n; k++) {
+    if (k % EMIT_YIELD_EVERY === EMIT_YIELD_EVERY - 1) await new Promise<void>((r) => setImmediate(r));
+    const i = order ? order[k]! : k;
+    const purpose = s.purpose[i]!;
+    if (purpose < 0) {
+      stats.skipped++;
+      continue;
+    }
+    const rec = early.get(i) ?? finished(i, purpose);
     if (input.onRecommendation) input.onRecommendation(rec, i);
     else recs.push(rec);
   }
@@ -222,6 +239,49 @@ export async function emit(s: PlanState, input: PlanInput, st: ScoreStats): Prom
       loan_ids: ids(rows),
     }));
   return { recommendations: recs, overflow: [...daily, ...hourly], stats };
+}
+
+/**
+ * Loan indices in the export's order (export/plan.ts: due date, window start in UTC, loan id; a loan has one
+ * follow-up, so purpose and cycle never decide), the skipped loans last; `made` holds the records already made
+ * (and finished), whose own dates count. Loan ids compare by code point, as DuckDB compares UTF-8 text.
+ */
+function exportOrder(s: PlanState, input: PlanInput, made: ReadonlyMap<number, Recommendation>): Int32Array {
+  const due = new Float64Array(s.n);
+  const start = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) {
+    if (s.purpose[i]! < 0) continue;
+    const r = made.get(i);
+    due[i] = r ? dayOf(r.due_on) : s.due[i]!;
+    start[i] = r
+      ? Date.parse(r.window_start_utc)
+      : utcMsOfLocal(input.loans[i]!.time_zone, s.due[i]!, s.hourStart[i]!);
+  }
+  const skipped = (i: number) => (s.purpose[i]! < 0 ? 1 : 0);
+  return Int32Array.from({ length: s.n }, (_, i) => i).sort(
+    (a, b) =>
+      skipped(a) - skipped(b) ||
+      due[a]! - due[b]! ||
+      start[a]! - start[b]! ||
+      byCodePoint(input.loans[a]!.loan_id, input.loans[b]!.loan_id),
+  );
+}
+
+/** Code-point order of two strings (UTF-16 order differs only where a surrogate pair meets U+E000–U+FFFF). */
+export function byCodePoint(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return lift(x) - lift(y);
+  }
+  return a.length - b.length;
+}
+
+/** Surrogates above U+E000–U+FFFF, everything else as it is. */
+function lift(c: number): number {
+  return c < 0xd800 ? c : c < 0xe000 ? c + 0x2000 : c - 0x800;
 }
 
 /**

@@ -113,6 +113,19 @@ export interface PlanInput {
    * beside the planning and its `onRecommendation` needs (recommend: the reason codes from their worker).
    */
   beforeEmit?: () => Promise<void>;
+  /**
+   * Order of the records: `loans` (default, the order of `loans`) or `export` — by due date, window start and loan
+   * id, the order every export writes them in (export/plan.ts), so a run stored in it is exported without a sort.
+   */
+  order?: 'loans' | 'export';
+  /**
+   * Completes each record before `onRecommendation` gets it (recommend: next actions, scripts, the model's
+   * drivers). It may move a follow-up's date or window only where `moves` says so: with `order: 'export'` those
+   * records are made first, so the order knows where they land.
+   */
+  finish?: (r: Recommendation, loan: number) => void;
+  /** Loans whose record `finish` may move (see `finish`); none when absent. */
+  moves?: (loan: number) => boolean;
 }
 
 /** A day (or, for hourly capacity, a UTC hour) over capacity after every allowed move. Reported, never hidden. */

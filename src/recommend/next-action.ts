@@ -39,6 +39,13 @@ export interface NextActionContext {
   calendarOf: (spec: string) => WorkCalendar;
 }
 
+/** True when applyNextAction may move the follow-up's date: a promise to check, a hardship to review. */
+export function nextActionMoves(last: LastContact | null, policy: Policy): boolean {
+  const table: Partial<Record<string, NextActionRule>> = policy.next_actions;
+  const rule = last ? table[last.outcome] : undefined;
+  return rule?.action === 'review_task' || (rule?.action === 'check_call' && !!last?.promised_on);
+}
+
 /** Sets `next_action` and `assignee` of a planned follow-up, moving it when its rule says so. */
 export function applyNextAction(
   r: Recommendation,

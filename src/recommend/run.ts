@@ -41,6 +41,7 @@ import { byPurpose, PurposeColumns, type PurposeRow } from './io/segments.ts';
 import { type TalkStats, talker } from './io/talk.ts';
 import { talkFacts } from './io/talk-facts.ts';
 import { commitRecommendations, type RecommendationSink, stageRecommendations } from './io/write.ts';
+import { nextActionMoves } from './next-action.ts';
 import type { Policy } from './policy/schema.ts';
 
 export interface RecommendConfig {
@@ -275,13 +276,13 @@ async function planAndStage(
         modelVersions: { delinquency: scored.version, hangup: hangVersion },
         hangup: planning.hangup,
         ...(contactPriors ? { contactPriors } : {}),
+        // Stored in the order the exports write (export/plan.ts), they read the run in place.
+        order: 'export',
         beforeEmit: async () => {
           reasons = await scored.reasons;
           lap('recommend: reason codes ready', { worker_seconds: scored.seconds.reasons });
         },
-        onRecommendation: (r, i) => {
-          // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
-          throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
+        finish: (r, i) => {
           const why = reasons[stateRow[i]!] ?? [];
           // The model's own drivers make the risk figure explainable to the agent who calls.
           if (why.length) {
@@ -291,6 +292,12 @@ async function planAndStage(
           if (scored.fallback) sayFallback(r, 'NO_DELINQUENCY_MODEL', scored.fallback);
           if (hangFallback) sayFallback(r, 'NO_HANGUP_MODEL', hangFallback, 'HANGUP_WINDOW');
           talk.annotate(r, loans[i]!, facts[i]);
+        },
+        // The next action moves a follow-up to check a promise or review a hardship (talk.annotate).
+        moves: (i) => nextActionMoves(facts[i]?.last ?? null, policy),
+        onRecommendation: (r) => {
+          // Emission yields to the event loop now and then, so a SIGINT/SIGTERM is seen here within a second.
+          throwIfInterrupted(w.signal, 'while writing out the plan; nothing of this run was written');
           sink.add(r);
           segments.add(r);
         },

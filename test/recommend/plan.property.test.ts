@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { dayOf, isoWeekday, ymdOf } from '../../src/core/days.ts';
+import { byCodePoint } from '../../src/recommend/emit.ts';
 import {
   calendarFor,
   checkRules,
@@ -334,5 +335,54 @@ describe('planFollowUps properties', () => {
       }),
       { seed: 4242, numRuns: 150 },
     );
+  });
+
+  it("in the exports' order: the same records, by due date, window start and loan id after finish", async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, async ({ policy, asOf, loans, salt }) => {
+        // A caller's finish that moves every third follow-up by −2…+2 days (as next actions move some).
+        const finish = (r: Recommendation, i: number) => {
+          if (i % 3 !== 0) return;
+          const days = (i % 5) - 2;
+          r.due_on = ymdOf(dayOf(r.due_on) + days);
+          r.window_start_utc = new Date(Date.parse(r.window_start_utc) + days * 86_400_000).toISOString();
+        };
+        const plan = (order: 'loans' | 'export') =>
+          planFollowUps({
+            asOf,
+            loans,
+            policy,
+            hangup: hashScorer(salt),
+            modelVersions: { delinquency: 'd', hangup: 'h' },
+            order,
+            finish,
+            moves: (i) => i % 3 === 0,
+          });
+        const [inLoans, inExport] = [await plan('loans'), await plan('export')];
+        const ids = (r: PlanResult) => r.recommendations.map((x) => x.loan_id);
+        const byLoan = (r: PlanResult) => new Map(r.recommendations.map((x) => [x.loan_id, x]));
+        expect(byLoan(inExport)).toEqual(byLoan(inLoans));
+        expect(inExport.stats).toEqual(inLoans.stats);
+        const key = (x: Recommendation) => [x.due_on, Date.parse(x.window_start_utc), x.loan_id] as const;
+        const sorted = [...inExport.recommendations].sort((a, b) => {
+          const [p, q] = [key(a), key(b)];
+          return p[0].localeCompare(q[0]) || p[1] - q[1] || (p[2] < q[2] ? -1 : p[2] > q[2] ? 1 : 0);
+        });
+        expect(ids(inExport)).toEqual(sorted.map((x) => x.loan_id));
+      }),
+      { seed: 4243, numRuns: 60 },
+    );
+  });
+
+  it('compares loan ids by code point, as DuckDB compares UTF-8 text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        const bytes = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        expect(Math.sign(byCodePoint(a, b))).toBe(bytes);
+      }),
+      { seed: 4244, numRuns: 2000 },
+    );
+    // U+FF5E (one UTF-16 unit) sorts before U+1F600 (a surrogate pair) in UTF-8, after it in UTF-16.
+    expect(byCodePoint('L～', 'L😀')).toBeLessThan(0);
   });
 });

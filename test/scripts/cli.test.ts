@@ -219,6 +219,19 @@ describe('scripts and notices on every follow-up', () => {
 });
 
 describe('exports carry them; no text carries a phone number', () => {
+  it("recommend stores the run in the exports' order, so an export reads it in place", async () => {
+    const [stored, sorted] = await withWarehouse(wh, async (w) => [
+      await w.all<{ loan_id: string }>('SELECT loan_id FROM recommendations WHERE run_id = $1', [runId]),
+      await w.all<{ loan_id: string }>(
+        `SELECT loan_id FROM recommendations WHERE run_id = $1
+         ORDER BY due_on, window_start_utc, loan_id, purpose, cycle`,
+        [runId],
+      ),
+    ]);
+    expect(stored.length).toBe(recs.size);
+    expect(stored).toEqual(sorted);
+  });
+
   it('dialer CSV and JSON Lines: the script, talking points and notice of each follow-up; no phone in any text', async () => {
     const csv = join(dir, 'dialer.csv');
     const jsonl = join(dir, 'recs.jsonl');
