@@ -3,20 +3,22 @@
  * format/target was last told (the export ledger).
  *
  *   recommendations (run) ⋈ loans (phone)  ─┐
- *                                            ├─► temp table export_plan: every current follow-up as new /
- *   export_ledger (latest per follow-up) ───┘    changed / unchanged, plus the cancelled ones (in the ledger as
- *                                                active, gone from the run) with their last exported row, plus —
- *                                                for a snapshot target (iCalendar) — the ones cancelled by an
- *                                                earlier export, still due within `keepCancelledDays` (`carried`);
- *                                                sorted by due date and window, so writers scan it in insertion order.
+ *                                            ├─► temp table export_keys: every current follow-up as new / changed /
+ *   export_ledger (latest per follow-up) ───┘    unchanged, by its position in the run; temp table export_gone: the
+ *                                                cancelled ones (in the ledger as active, gone from the run) with
+ *                                                their last exported row, plus — for a snapshot target (iCalendar) —
+ *                                                the ones cancelled by an earlier export, still due within
+ *                                                `keepCancelledDays` (`carried`)
+ *   ─► export_plan: the run's rows beside their keys, then export_gone; writers scan it in that order.
  *
- * Reads: recommendation_runs, recommendations, loans, export_ledger. Writes: temp tables export_prev, export_plan.
+ * Reads: recommendation_runs, recommendations, loans, export_ledger. Writes: temp tables export_prev, export_keys,
+ * export_gone and export_plan (a view, or a table for a run not stored in the plan's order).
  * Identity of a follow-up = (loan_id, purpose, cycle). Its version hash covers what a scheduler acts on: dates,
  * window, zone, channel and pre-notification; not the risk figures, which move every run without moving the call.
  */
 import { BadInputError } from '../core/errors.ts';
 import { type Shard, shardPredicateSql } from '../shard/index.ts';
-import { ident, type Warehouse } from '../warehouse/db.ts';
+import { ident, literal, type Warehouse } from '../warehouse/db.ts';
 import type { StateCounts } from './types.ts';
 
 /** Fields whose change makes a follow-up "changed" (and raises its iCalendar SEQUENCE). */
@@ -75,13 +77,38 @@ function versionHashSql(alias: string): string {
   return `md5(concat_ws('|', ${parts.join(', ')}))`;
 }
 
+/** Columns the plan adds after the recommendation's own, in this order. */
+const PLAN_TAIL = [
+  'version_hash',
+  'export_state',
+  'sequence',
+  'carried',
+  'phone',
+  'local_ws',
+  'local_we',
+  'local_pa',
+] as const;
+
+/** The plan's order: current follow-ups by due date and window, then the cancellations, each the same way. */
+const PLAN_ORDER = 'due_on NULLS LAST, window_start_utc NULLS LAST, loan_id, purpose, cycle';
+
+/** How a plan reads the run's wide rows (recommendation texts are most of their bytes). */
+export type PlanRead = 'in place' | 'sorted copy';
+
 /**
- * Builds temp table `export_plan` (recommendation columns + phone, version_hash, sequence, export_state, carried
- * and the local wall times local_ws, local_we, local_pa), sorted by due date and window so every writer can scan
- * it in insertion order. Returns the counts per state. With `sinceLast`, unchanged follow-ups are left out. With
- * `keepCancelledDays`, follow-ups an earlier export cancelled stay in the plan as `cancelled` with their SEQUENCE
- * (`carried`, not counted and not recorded again) while their due date is at most that many days before the run's
- * as-of date: a snapshot target keeps showing the cancellation instead of dropping the event.
+ * Builds `export_plan` (recommendation columns + version_hash, export_state, sequence, carried, phone and the local
+ * wall times local_ws, local_we, local_pa): the run's current follow-ups by due date and window, then the
+ * cancellations (in the ledger as active, gone from the run, with their last exported row) the same way. Every
+ * writer scans it in that order. With `sinceLast`, unchanged follow-ups are left out. With `keepCancelledDays`,
+ * follow-ups an earlier export cancelled stay in the plan as `cancelled` with their SEQUENCE (`carried`, not
+ * counted and not recorded again) while their due date is at most that many days before the run's as-of date: a
+ * snapshot target keeps showing the cancellation instead of dropping the event.
+ *
+ * What the plan adds per follow-up is worked out on narrow rows (temp table export_keys, by the row's position in
+ * the run). `recommend` stores a run's rows in the plan's order, so `export_plan` is then a view that reads them in
+ * place beside their keys (POSITIONAL JOIN): at a million follow-ups, copying and sorting the wide rows took 15 s
+ * and 2 GB per export. A run stored in another order (written before recommend kept that order) gets a sorted
+ * copy, the same rows in the same order. Returns the counts per state and which way the rows are read.
  */
 export async function buildPlan(
   w: Warehouse,
@@ -93,7 +120,10 @@ export async function buildPlan(
     keepCancelledDays?: number;
     shard?: Shard;
   },
-): Promise<StateCounts> {
+): Promise<StateCounts & { read: PlanRead }> {
+  const keep = p.keepCancelledDays;
+  if (keep !== undefined && !(Number.isInteger(keep) && keep >= 0))
+    throw new Error(`buildPlan: keepCancelledDays must be an integer ≥ 0; got ${keep}`);
   const cols = await recommendationColumns(w);
   // A shard exports (and cancels) only its own loans, so N shard exports to N targets partition the run.
   const inShard = (col: string) => (p.shard ? `AND ${shardPredicateSql(col, p.shard)}` : '');
@@ -105,9 +135,6 @@ export async function buildPlan(
        FROM export_ledger l WHERE format = $1 AND target = $2 ${p.shard ? `AND l.loan_id IN (SELECT loan_id FROM loans WHERE ${shardPredicateSql('borrower_id', p.shard)})` : ''}
      ) WHERE rk = 1`,
     [p.format, p.target],
-  );
-  const oldCols = cols.map((c) =>
-    IDENTITY.includes(c) || c === 'run_id' ? `y.${ident(c)}` : `o.${ident(c)}`,
   );
   // ICU zone conversion costs ~10 µs a row; a run has few distinct (zone, instant) pairs, so convert those once.
   await w.run(
@@ -124,17 +151,22 @@ export async function buildPlan(
      )`,
     [p.runId],
   );
-  // One materialization of the wide rows, sorted once: current rows with their state, then the cancelled ones.
-  const hashX = versionHashSql('x');
-  const keep = p.keepCancelledDays;
-  if (keep !== undefined && !(Number.isInteger(keep) && keep >= 0))
-    throw new Error(`buildPlan: keepCancelledDays must be an integer ≥ 0; got ${keep}`);
+  const local = (e: string) =>
+    `lo.phone, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
+     FROM ${e}
+     LEFT JOIN loans lo ON lo.loan_id = e.loan_id
+     LEFT JOIN export_conv a ON a.z = e.time_zone AND a.t = e.window_start_utc
+     LEFT JOIN export_conv b ON b.z = e.time_zone AND b.t = e.window_end_utc
+     LEFT JOIN export_conv c ON c.z = e.time_zone AND c.t = e.prenotify_at_utc`;
+  // The current rows' keys, by position in the run's scan (a scan of one table keeps the stored order).
   await w.run(
-    `CREATE OR REPLACE TEMP TABLE export_plan AS
+    `CREATE OR REPLACE TEMP TABLE export_keys AS
      WITH cur AS (
-       SELECT x.*, ${hashX} AS version_hash FROM recommendations x WHERE x.run_id = $1 ${inShard('x.borrower_id')}
+       SELECT row_number() OVER () AS pos, x.loan_id, x.purpose, x.cycle, x.due_on, x.time_zone,
+         x.window_start_utc, x.window_end_utc, x.prenotify_at_utc, ${versionHashSql('x')} AS version_hash
+       FROM recommendations x WHERE x.run_id = $1 ${inShard('x.borrower_id')}
      ),
-     diff AS (
+     e AS (
        SELECT x.*,
          CASE WHEN y.loan_id IS NULL OR y.state = 'cancelled' THEN 'new'
               WHEN y.version_hash <> x.version_hash THEN 'changed' ELSE 'unchanged' END AS export_state,
@@ -143,9 +175,18 @@ export async function buildPlan(
               ELSE y.sequence END AS sequence,
          false AS carried
        FROM cur x LEFT JOIN export_prev y ON ${on}
-       ${p.sinceLast ? `WHERE y.loan_id IS NULL OR y.state = 'cancelled' OR y.version_hash <> x.version_hash` : ''}
-     ),
-     gone AS (
+     )
+     SELECT e.pos, e.due_on, e.window_start_utc, e.loan_id, e.purpose, e.cycle,
+       e.version_hash, e.export_state, e.sequence, e.carried, ${local('e')}
+     ORDER BY e.pos`,
+    [p.runId],
+  );
+  const oldCols = cols.map((c) =>
+    IDENTITY.includes(c) || c === 'run_id' ? `y.${ident(c)}` : `o.${ident(c)}`,
+  );
+  await w.run(
+    `CREATE OR REPLACE TEMP TABLE export_gone AS
+     WITH gone AS (
        SELECT ${oldCols.join(', ')}, y.version_hash, 'cancelled' AS export_state, y.sequence + 1 AS sequence,
          false AS carried
        FROM export_prev y
@@ -163,18 +204,51 @@ export async function buildPlan(
          AND o.due_on >= (SELECT as_of FROM recommendation_runs WHERE run_id = $1) - INTERVAL ${keep ?? 0} DAY
          AND NOT EXISTS (SELECT 1 FROM recommendations x WHERE x.run_id = $1 AND ${on})
      ),
-     e AS (SELECT * FROM diff UNION ALL BY NAME SELECT * FROM gone UNION ALL BY NAME SELECT * FROM kept)
-     SELECT e.*, lo.phone, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
-     FROM e
-     LEFT JOIN loans lo ON lo.loan_id = e.loan_id
-     LEFT JOIN export_conv a ON a.z = e.time_zone AND a.t = e.window_start_utc
-     LEFT JOIN export_conv b ON b.z = e.time_zone AND b.t = e.window_end_utc
-     LEFT JOIN export_conv c ON c.z = e.time_zone AND c.t = e.prenotify_at_utc
-     ORDER BY e.due_on NULLS LAST, e.window_start_utc NULLS LAST, e.loan_id, e.purpose, e.cycle`,
+     e AS (SELECT * FROM gone UNION ALL BY NAME SELECT * FROM kept)
+     SELECT e.*, ${local('e')}
+     ORDER BY ${PLAN_ORDER.replace(/(^|, )/g, '$1e.')}`,
     [p.runId],
   );
   await w.run('DROP TABLE export_conv');
-  return countStates(w, p.sinceLast);
+  const read: PlanRead = (await storedInPlanOrder(w)) ? 'in place' : 'sorted copy';
+  const select = [...cols.map((c) => `x.${ident(c)}`), ...PLAN_TAIL.map((c) => `k.${c}`)].join(', ');
+  const all = [...cols.map(ident), ...PLAN_TAIL].join(', ');
+  const changedOnly = p.sinceLast ? `WHERE k.export_state <> 'unchanged'` : '';
+  const run = `SELECT * FROM recommendations x WHERE x.run_id = ${literal(p.runId)} ${inShard('x.borrower_id')}`;
+  await dropPlan(w);
+  if (read === 'in place') {
+    await w.run(
+      `CREATE TEMP VIEW export_plan AS
+       SELECT ${select} FROM (${run}) x POSITIONAL JOIN export_keys k ${changedOnly}
+       UNION ALL SELECT ${all} FROM export_gone`,
+    );
+  } else {
+    await w.run(
+      `CREATE TEMP TABLE export_plan AS
+       SELECT ${all} FROM (
+         SELECT ${select} FROM (SELECT row_number() OVER () AS pos, * FROM (${run})) x
+         JOIN export_keys k USING (pos) ${changedOnly}
+         UNION ALL SELECT ${all} FROM export_gone
+       ) ORDER BY export_state = 'cancelled', ${PLAN_ORDER}`,
+    );
+  }
+  return { ...(await countStates(w, p.sinceLast)), read };
+}
+
+/** True when the run's rows are stored in the plan's order (the positions of export_keys, sorted, are 1…n). */
+async function storedInPlanOrder(w: Warehouse): Promise<boolean> {
+  const r = await w.one<{ off: bigint }>(
+    `SELECT count(*) AS off FROM (
+       SELECT pos, row_number() OVER (ORDER BY ${PLAN_ORDER}) AS rk FROM export_keys
+     ) WHERE pos <> rk`,
+  );
+  return r?.off === 0n;
+}
+
+/** The previous export's plan on this connection, a view or a table. */
+async function dropPlan(w: Warehouse): Promise<void> {
+  const view = await w.one(`SELECT 1 AS v FROM duckdb_views() WHERE view_name = 'export_plan' AND temporary`);
+  await w.run(view ? 'DROP VIEW export_plan' : 'DROP TABLE IF EXISTS export_plan');
 }
 
 async function countStates(w: Warehouse, sinceLast: boolean): Promise<StateCounts> {

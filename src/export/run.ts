@@ -130,7 +130,7 @@ async function exportIn(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): 
   // as STATUS:CANCELLED until ICS_KEEP_CANCELLED_DAYS after their due date. The ledger still tracks what changed.
   const snapshot = c.format === 'ics';
   // 2. the plan
-  const counts = await buildPlan(w, {
+  const { read, ...counts } = await buildPlan(w, {
     runId,
     format: c.format,
     target,
@@ -163,6 +163,7 @@ async function exportIn(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): 
     format: c.format,
     ...counts,
     written,
+    read,
   });
   const cols = await recommendationColumns(w);
   const summary: ExportSummary = {

@@ -33,7 +33,7 @@ export async function enqueueDeliveries(
        SELECT *, 'fu-' || md5(concat_ws('|', $3, loan_id, purpose, cycle, sequence, export_state, version_hash)) AS key,
          CASE export_state WHEN 'new' THEN '${EVENT_TYPES.new}' WHEN 'changed' THEN '${EVENT_TYPES.changed}'
               ELSE '${EVENT_TYPES.cancelled}' END AS event_type
-       FROM (SELECT *, rowid AS row_no FROM export_plan) WHERE export_state <> 'unchanged'
+       FROM (SELECT *, row_number() OVER () - 1 AS row_no FROM export_plan) WHERE export_state <> 'unchanged'
      )
      SELECT key, $1, $2, row_no, $3, loan_id, purpose, cycle, sequence, event_type,
        CAST(json_object('specversion', '1.0', 'id', key, 'source', '${EVENT_SOURCE}', 'type', event_type,
