@@ -245,10 +245,10 @@ async function storedInPlanOrder(w: Warehouse): Promise<boolean> {
   return r?.off === 0n;
 }
 
-/** The previous export's plan on this connection, a view or a table. */
+/** The previous export's plan on this connection, a view or a table (temp only: never a warehouse table). */
 async function dropPlan(w: Warehouse): Promise<void> {
   const view = await w.one(`SELECT 1 AS v FROM duckdb_views() WHERE view_name = 'export_plan' AND temporary`);
-  await w.run(view ? 'DROP VIEW export_plan' : 'DROP TABLE IF EXISTS export_plan');
+  await w.run(view ? 'DROP VIEW temp.export_plan' : 'DROP TABLE IF EXISTS temp.export_plan');
 }
 
 async function countStates(w: Warehouse, sinceLast: boolean): Promise<StateCounts> {

@@ -201,8 +201,10 @@ export async function emit(s: PlanState, input: PlanInput, st: ScoreStats): Prom
   // Records whose date `finish` may move are made first, so the export order knows where they land.
   const early = new Map<number, Recommendation>();
   if (input.order === 'export' && input.moves)
-    for (let i = 0; i < s.n; i++)
+    for (let i = 0; i < s.n; i++) {
+      if (i % EMIT_YIELD_EVERY === EMIT_YIELD_EVERY - 1) await new Promise<void>((r) => setImmediate(r));
       if (s.purpose[i]! >= 0 && input.moves(i)) early.set(i, finished(i, s.purpose[i]!));
+    }
   const order = input.order === 'export' ? exportOrder(s, input, early) : undefined;
   for (let k = 0; k < s.n; k++) {
     if (k % EMIT_YIELD_EVERY === EMIT_YIELD_EVERY - 1) await new Promise<void>((r) => setImmediate(r));
