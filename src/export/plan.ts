@@ -151,9 +151,9 @@ export async function buildPlan(
      )`,
     [p.runId],
   );
-  const local = (e: string) =>
-    `lo.phone, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
-     FROM ${e}
+  // Phone and local wall times of the rows of CTE `e`, with its FROM clause.
+  const localOfE = `lo.phone, a.l AS local_ws, b.l AS local_we, c.l AS local_pa
+     FROM e
      LEFT JOIN loans lo ON lo.loan_id = e.loan_id
      LEFT JOIN export_conv a ON a.z = e.time_zone AND a.t = e.window_start_utc
      LEFT JOIN export_conv b ON b.z = e.time_zone AND b.t = e.window_end_utc
@@ -177,7 +177,7 @@ export async function buildPlan(
        FROM cur x LEFT JOIN export_prev y ON ${on}
      )
      SELECT e.pos, e.due_on, e.window_start_utc, e.loan_id, e.purpose, e.cycle,
-       e.version_hash, e.export_state, e.sequence, e.carried, ${local('e')}
+       e.version_hash, e.export_state, e.sequence, e.carried, ${localOfE}
      ORDER BY e.pos`,
     [p.runId],
   );
@@ -205,7 +205,7 @@ export async function buildPlan(
          AND NOT EXISTS (SELECT 1 FROM recommendations x WHERE x.run_id = $1 AND ${on})
      ),
      e AS (SELECT * FROM gone UNION ALL BY NAME SELECT * FROM kept)
-     SELECT e.*, ${local('e')}
+     SELECT e.*, ${localOfE}
      ORDER BY ${PLAN_ORDER.replace(/(^|, )/g, '$1e.')}`,
     [p.runId],
   );

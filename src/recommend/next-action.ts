@@ -39,10 +39,15 @@ export interface NextActionContext {
   calendarOf: (spec: string) => WorkCalendar;
 }
 
+/** The policy's rule for the loan's last outcome, if any. */
+function ruleFor(last: LastContact | null, policy: Policy): NextActionRule | undefined {
+  const table: Partial<Record<string, NextActionRule>> = policy.next_actions;
+  return last ? table[last.outcome] : undefined;
+}
+
 /** True when applyNextAction may move the follow-up's date: a promise to check, a hardship to review. */
 export function nextActionMoves(last: LastContact | null, policy: Policy): boolean {
-  const table: Partial<Record<string, NextActionRule>> = policy.next_actions;
-  const rule = last ? table[last.outcome] : undefined;
+  const rule = ruleFor(last, policy);
   return rule?.action === 'review_task' || (rule?.action === 'check_call' && !!last?.promised_on);
 }
 
@@ -56,8 +61,7 @@ export function applyNextAction(
   const planned = r.channel === 'phone' ? 'call' : 'written';
   r.next_action = planned;
   r.assignee = 'agent';
-  const table: Partial<Record<string, NextActionRule>> = ctx.policy.next_actions;
-  const rule = last ? table[last.outcome] : undefined;
+  const rule = ruleFor(last, ctx.policy);
   if (!last || !rule) return;
   r.assignee = rule.assignee ?? 'agent';
   const say = (code: string, words: string) => {
