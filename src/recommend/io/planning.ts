@@ -6,7 +6,10 @@
  *
  *   champions ─► predictLoans: features ─► h1…hH (reasons inline, or later in a worker) ─┐
  *                                   └─► stagePlannerView (2nd connection) ─► readPlannerView ─► plannable ─► slotScorer
- *                                                           (reasons' worker starts here) ─┘  ─► planFollowUps(policy)
+ *                                                                                           ─► planFollowUps(policy)
+ *
+ * With `reasons: 'aside'` the caller starts the reasons' worker (`scored.begin()`) when its own DuckDB work is done;
+ * `scores()` starts it too, at the latest.
  *
  * Fallbacks: without a hang-up champion but with a fallback card (written by `train`), every slot is scored alike
  * (0) and the policy's default hours decide; without either, a typed error says to train first.
@@ -40,8 +43,8 @@ export interface PlanningConfig {
   contactsBefore?: string;
   /**
    * Compute reason codes (default true; the backtest needs none). `'aside'`: in a worker thread while the caller
-   * plans; `scores` is then not written until the caller calls `Planning.scores()` (recommend does, in its
-   * transaction).
+   * plans, started by the caller's `scored.begin()` (or by `Planning.scores()`); `scores` is then not written until
+   * the caller calls `Planning.scores()` (recommend does, in its transaction).
    */
   reasons?: boolean | 'aside';
 }
@@ -135,8 +138,6 @@ export async function preparePlanning(w: Warehouse, cfg: PlanningConfig, log: Lo
     if (!staging) throw new Error('preparePlanning: predictLoans returned without building the loans’ state');
     await staging;
     view = await readPlannerView(fork, scored);
-    // DuckDB's work is done here: the reason codes' worker now shares the cores with the planner's JavaScript.
-    scored.begin();
   } catch (e) {
     // Scoring failed or was stopped: stop the view's queries and the reason codes too, and let the queries end
     // before their connection closes.
