@@ -19,7 +19,7 @@
 import { BadInputError } from '../core/errors.ts';
 import { type Shard, shardPredicateSql } from '../shard/index.ts';
 import { ident, literal, type Warehouse } from '../warehouse/db.ts';
-import type { StateCounts } from './types.ts';
+import type { PlanRead, StateCounts } from './types.ts';
 
 /** Fields whose change makes a follow-up "changed" (and raises its iCalendar SEQUENCE). */
 export const VERSION_FIELDS = [
@@ -91,9 +91,6 @@ const PLAN_TAIL = [
 
 /** The plan's order: current follow-ups by due date and window, then the cancellations, each the same way. */
 const PLAN_ORDER = 'due_on NULLS LAST, window_start_utc NULLS LAST, loan_id, purpose, cycle';
-
-/** How a plan reads the run's wide rows (recommendation texts are most of their bytes). */
-export type PlanRead = 'in place' | 'sorted copy';
 
 /**
  * Builds `export_plan` (recommendation columns + version_hash, export_state, sequence, carried, phone and the local

@@ -175,6 +175,7 @@ async function exportIn(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): 
     out: c.out ? resolve(c.out) : null,
     counts,
     written,
+    read,
   };
   // 3–4. write and record
   if (c.format === 'webhook') {

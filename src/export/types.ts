@@ -89,6 +89,9 @@ export interface DeliveryCounts {
   resumed: number;
 }
 
+/** How an export's plan reads the run's wide rows (recommendation texts are most of their bytes): export/plan.ts. */
+export type PlanRead = 'in place' | 'sorted copy';
+
 export interface ExportSummary {
   export_id: string;
   format: ExportFormat;
@@ -101,6 +104,11 @@ export interface ExportSummary {
   counts: StateCounts;
   /** Rows (csv, jsonl, parquet), events (ics) or CloudEvents planned (webhook) in this export. */
   written: number;
+  /**
+   * How the plan read the run: `in place` (stored in the export's order, as `recommend` stores a run) or `sorted
+   * copy` (a run stored in another order, e.g. made by an older version: the same output, slower and larger).
+   */
+  read: PlanRead;
   /** Webhook only. */
   delivery?: DeliveryCounts;
   /** Dialer CSV only: text cells cut to the template's `max_cell_chars` (each ends in '…'). */

@@ -75,8 +75,13 @@ async function twoExports(
     ['run-2', '2026-11-28T06:00:00Z'],
   ] as const) {
     const log = memoryLogger();
-    await runExport({ log, clock: fixedClock(now) }, { warehouse: db, format, out, runId, sinceLast: true });
-    reads.push(String(log.records.find((r) => r.msg === 'export planned')?.fields?.read));
+    const summary = await runExport(
+      { log, clock: fixedClock(now) },
+      { warehouse: db, format, out, runId, sinceLast: true },
+    );
+    // The summary says it as the log line does.
+    expect(log.records.find((r) => r.msg === 'export planned')?.fields?.read).toBe(summary.read);
+    reads.push(summary.read);
   }
   return reads;
 }
