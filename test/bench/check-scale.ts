@@ -13,6 +13,7 @@ interface Stage {
   seconds: number;
   peak_rss_mb: number;
   items?: number;
+  phases?: { msg: string; seconds: number; rss_mb: number }[];
 }
 const file = process.argv[2];
 if (!file) throw new Error('usage: check-scale.ts BENCH_SCALE_JSON');
@@ -37,6 +38,17 @@ for (const name of [...want, 'export:parquet', 'export:ics', 'dataset', 'report'
 const planned = by.get('recommend')?.items ?? 0;
 const scored = by.get('score')?.items ?? 0;
 if (!(planned > 0)) problems.push(`recommend: expected follow-ups, found ${planned}`);
+// Recommend's logged phases explain its time: they end with the write, and they fit in the stage's wall time.
+const phases = by.get('recommend')?.phases ?? [];
+const phaseSeconds = phases.reduce((t, p) => t + p.seconds, 0);
+if (phases.at(-1)?.msg !== 'recommendations written')
+  problems.push(
+    `recommend: expected phases ending with "recommendations written", found ${JSON.stringify(phases.map((p) => p.msg))}`,
+  );
+else if (!(phaseSeconds > 0 && phaseSeconds <= (by.get('recommend')?.seconds ?? 0)))
+  problems.push(
+    `recommend: expected its phases to take between 0 and ${by.get('recommend')?.seconds} s, found ${phaseSeconds.toFixed(1)} s`,
+  );
 if (planned > scored) problems.push(`recommend planned ${planned} follow-ups for ${scored} scored loans`);
 // The same recommend in a process with a larger young generation plans the same follow-ups.
 const young = by.get('recommend:semi-space-64MB');

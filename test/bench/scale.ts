@@ -15,6 +15,8 @@
  * --max-semi-space-size=64; not in the daily total; --skip-young-variant leaves it out) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report (on the
  * daily warehouse, its model sections from the registry: the champion's saved test evaluation and training population).
  * Daily pipeline = ingest + recommend + exports + report (what `followup run` does each day, training aside).
+ * A stage that logs its phases (recommend: seconds and resident memory at each step) has them in its row, and
+ * recommend's note lists them.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,7 +76,29 @@ interface Row {
   /** Stage seconds / reference seconds. */
   ratio?: number;
   note?: string;
+  /** The phases the stage logged (its lap lines: message, seconds since the previous lap, resident MB at the lap). */
+  phases?: Phase[];
   out?: unknown;
+}
+interface Phase {
+  msg: string;
+  seconds: number;
+  rss_mb: number;
+}
+
+/** Lap lines of a stage's log (JSON lines with `seconds` and `rss_mb`, as recommend writes them), in order. */
+function phasesOf(stderr: string): Phase[] {
+  return stderr.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      const d = JSON.parse(line) as Record<string, unknown>;
+      return typeof d.msg === 'string' && typeof d.seconds === 'number' && typeof d.rss_mb === 'number'
+        ? [{ msg: d.msg, seconds: d.seconds, rss_mb: d.rss_mb }]
+        : [];
+    } catch {
+      return [];
+    }
+  });
 }
 const rows: Row[] = [];
 
@@ -116,6 +140,8 @@ function stage(
     peak_rss_mb: Math.round(Number(rss?.[1] ?? 0) / 1024),
     out,
   };
+  const phases = phasesOf(r.stderr ?? '');
+  if (phases.length) row.phases = phases;
   rows.push(row);
   process.stderr.write(`  ${name}: ${row.seconds} s wall, ${row.cpu_s} s CPU, ${row.peak_rss_mb} MB\n`);
   // Written after every stage, so a run cut short still leaves its figures.
@@ -212,6 +238,10 @@ if (!a['skip-young-variant']) copyFileSync(wh, youngWh);
 const rec = followup('recommend', ['recommend', '--warehouse', wh, '--models', models, '--as-of', asOf]);
 const recN = (rec.out as { stats: { recommendations: number } }).stats.recommendations;
 Object.assign(rec, { items: recN, rate: Math.round(recN / rec.seconds) });
+// Where recommend's time went, by its logged phases (seconds, resident MB at the end of each).
+rec.note = (rec.phases ?? [])
+  .map((p) => `${p.msg.replace(/^recommend: /, '')} ${round(p.seconds)} s (${p.rss_mb} MB)`)
+  .join('; ');
 if (!a['skip-young-variant']) {
   const young = stage('recommend:semi-space-64MB', 'node', [
     '--max-semi-space-size=64',
