@@ -38,12 +38,12 @@ for (const name of [...want, 'export:parquet', 'export:ics', 'dataset', 'report'
 const planned = by.get('recommend')?.items ?? 0;
 const scored = by.get('score')?.items ?? 0;
 if (!(planned > 0)) problems.push(`recommend: expected follow-ups, found ${planned}`);
-// Recommend's logged phases explain its time: they end with the write, and they fit in the stage's wall time.
+// Recommend's logged phases explain its time: they end with the commit, and they fit in the stage's wall time.
 const phases = by.get('recommend')?.phases ?? [];
 const phaseSeconds = phases.reduce((t, p) => t + p.seconds, 0);
-if (phases.at(-1)?.msg !== 'recommendations written')
+if (phases.at(-1)?.msg !== 'recommend: committed')
   problems.push(
-    `recommend: expected phases ending with "recommendations written", found ${JSON.stringify(phases.map((p) => p.msg))}`,
+    `recommend: expected phases ending with "recommend: committed", found ${JSON.stringify(phases.map((p) => p.msg))}`,
   );
 else if (!(phaseSeconds > 0 && phaseSeconds <= (by.get('recommend')?.seconds ?? 0)))
   problems.push(
