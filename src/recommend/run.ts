@@ -114,16 +114,30 @@ export async function runRecommend(
   // that is seconds of its own, which the phases above do not show. (This is the outermost transaction: no caller
   // runs recommend inside another.)
   const seconds = (performance.now() - written) / 1000;
+  log.info('recommend: committed', { run_id: summary.run_id, seconds: ms(seconds), ...memoryNow() });
+  return { ...summary, seconds: summary.seconds + seconds };
+}
+
+/** Seconds to the millisecond, as the phase lines give them. */
+const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+/**
+ * The process's memory for a phase line, in MiB: resident; of it the JavaScript heap and V8's external memory
+ * (ordinary typed arrays and the wasm memory of the models' backend, this thread's). The shared feature columns
+ * are not in external (Node counts them under arrayBuffers only); they, DuckDB and the reason-code worker make up
+ * what is resident beyond heap and external.
+ */
+function memoryNow(): { rss_mb: number; heap_mb: number; external_mb: number } {
   const m = process.memoryUsage();
-  log.info('recommend: committed', {
-    run_id: summary.run_id,
-    seconds: Math.round(seconds * 1000) / 1000,
+  return {
     rss_mb: Math.round(m.rss / 2 ** 20),
     heap_mb: Math.round(m.heapUsed / 2 ** 20),
     external_mb: Math.round(m.external / 2 ** 20),
-  });
-  return { ...summary, seconds: summary.seconds + seconds };
+  };
 }
+
+/** A forced full collection, as a phase line's field. */
+const collected = () => ({ gc_seconds: ms(collectGarbage()) });
 
 async function recommendIn(
   w: Warehouse,
@@ -147,17 +161,7 @@ async function recommendIn(
   const watch = stopwatch();
   // …and is a check point: asked to stop (SIGINT/SIGTERM), the run ends there and its transaction rolls back.
   const lap: Lap = (msg, fields = {}) => {
-    const m = process.memoryUsage();
-    log.info(msg, {
-      ...fields,
-      seconds: Math.round(watch() * 1000) / 1000,
-      rss_mb: Math.round(m.rss / 2 ** 20),
-      heap_mb: Math.round(m.heapUsed / 2 ** 20),
-      // Memory V8 holds outside its heap: ordinary typed arrays and the wasm memory of the models' backend (this
-      // thread's). The shared feature columns are not in it (Node counts them under arrayBuffers only); they,
-      // DuckDB and the reason-code worker make up what is resident beyond heap and external.
-      external_mb: Math.round(m.external / 2 ** 20),
-    });
+    log.info(msg, { ...fields, seconds: ms(watch()), ...memoryNow() });
     throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
   };
   // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
@@ -169,7 +173,7 @@ async function recommendIn(
     // garbage now, but V8 collects only when JavaScript allocates, and what follows is mostly DuckDB's work.
     // Collected here, they leave before the scores and the follow-ups are stored (at a million loans the scores'
     // write on top of the live planning heap was the run's peak).
-    lap('recommend: planning memory released', { gc_seconds: Math.round(collectGarbage() * 1000) / 1000 });
+    lap('recommend: planning memory released', collected());
     await staged.writeScores();
     // Collected again before the follow-ups are stored (at a million loans, the run's other memory peak): the
     // collection above can find the planning still held. V8 may be compiling the planner's emission loop in the
@@ -177,7 +181,7 @@ async function recommendIn(
     // the loop's closure context (the plan state, the planner's loans) alive. At a million loans that was 1.35 GB
     // of heap in five runs of six (a heap snapshot showed it held only by the job's handles), and the commit became
     // the run's peak; after the scores' write the job is gone and this collection finds the heap at 0.3 GB.
-    lap('recommend: scores written', { gc_seconds: Math.round(collectGarbage() * 1000) / 1000 });
+    lap('recommend: scores written', collected());
     const { runId, models, result } = staged;
     await commitRecommendations(
       w,

@@ -39,15 +39,16 @@ const planned = by.get('recommend')?.items ?? 0;
 const scored = by.get('score')?.items ?? 0;
 if (!(planned > 0)) problems.push(`recommend: expected follow-ups, found ${planned}`);
 // Recommend's logged phases explain its time: they end with the commit, and they fit in the stage's wall time.
+const recSeconds = by.get('recommend')?.seconds ?? 0;
 const phases = by.get('recommend')?.phases ?? [];
 const phaseSeconds = phases.reduce((t, p) => t + p.seconds, 0);
 if (phases.at(-1)?.msg !== 'recommend: committed')
   problems.push(
     `recommend: expected phases ending with "recommend: committed", found ${JSON.stringify(phases.map((p) => p.msg))}`,
   );
-else if (!(phaseSeconds > 0 && phaseSeconds <= (by.get('recommend')?.seconds ?? 0)))
+else if (!(phaseSeconds > 0 && phaseSeconds <= recSeconds))
   problems.push(
-    `recommend: expected its phases to take between 0 and ${by.get('recommend')?.seconds} s, found ${phaseSeconds.toFixed(1)} s`,
+    `recommend: expected its phases to take between 0 and ${recSeconds} s, found ${phaseSeconds.toFixed(1)} s`,
   );
 if (planned > scored) problems.push(`recommend planned ${planned} follow-ups for ${scored} scored loans`);
 // The same recommend in a process with a larger young generation plans the same follow-ups.
