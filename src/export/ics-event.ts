@@ -1,9 +1,10 @@
 /**
  * One VEVENT as a DuckDB SQL expression over temp table export_plan: the text ical-generator wrote for the same
- * row (same properties in the same order, same escaping, same date forms), unfolded. DuckDB renders it on its
- * own threads, so a million events never become a million JS objects: building one ical-generator event, its
- * dates and the row object it came from cost ~100 µs a row and most of the garbage collector's time at 1 M.
- * to-ics.ts folds the lines and writes them; test/export/ics-writer.test.ts holds this text to the old writer's.
+ * row (same properties in the same order, same date forms), unfolded, its two free texts (SUMMARY, DESCRIPTION)
+ * not yet escaped. DuckDB renders it, so a million events never become a million JS objects: building one
+ * ical-generator event, its dates and the row object it came from cost ~100 µs a row and most of the garbage
+ * collector's time at 1 M. to-ics.ts escapes the texts on their bytes, folds the lines and writes them;
+ * test/export/ics-writer.test.ts holds the result to the old writer's.
  */
 import { literal } from '../warehouse/db.ts';
 import { maskedPhone } from '../warehouse/mask.ts';
@@ -11,14 +12,6 @@ import { localTime } from './fields.ts';
 
 const CRLF = `chr(13) || chr(10)`;
 const LF = 'chr(10)';
-
-/**
- * RFC 5545 TEXT as ical-generator escapes it: `\ ; ,` get a backslash, every CRLF, CR or LF becomes `\n`. Two
- * RE2 passes (leftmost-first, so CRLF is one break): cheaper than six replace() passes, each copying the text.
- */
-export function icsTextSql(expr: string): string {
-  return `regexp_replace(regexp_replace(${expr}, '([\\\\;,])', '\\\\\\1', 'g'), '\\r\\n|\\r|\\n', '\\\\n', 'g')`;
-}
 
 /** One string of many parts in one allocation: a chain of `||` copies the growing string at every step. */
 function cat(...parts: string[]): string {
@@ -71,11 +64,12 @@ function present(expr: string): string {
 }
 
 /**
- * The description's lines, as the old writer joined them (absent parts dropped by concat_ws), escaped: the
- * values one by one (escaping text is per character) and the line breaks between them written as `\n`.
+ * The description's lines as the old writer made them: absent parts dropped (concat_ws), joined with LF, not yet
+ * escaped. to-ics.ts escapes the whole text at once, as ical-generator escaped the joined lines, so a value that
+ * ends in a lone CR makes one break with the LF after it there too. The literals here have no `\ ; ,`.
+ * Escaping in DuckDB (two RE2 passes over every text, on one thread) was three quarters of its render time at 1 M.
  */
 function descriptionSql(maskPhone: boolean): string {
-  const esc = icsTextSql;
   const phone = maskPhone ? maskedPhone() : 'phone';
   const prenotify = `CASE WHEN prenotify THEN ${cat(
     `upper(coalesce(prenotify_channel, 'sms'))`,
@@ -86,31 +80,31 @@ function descriptionSql(maskPhone: boolean): string {
   const reasons = `array_to_string(reasons, ${LF})`;
   const codes = `array_to_string(reason_codes, ', ')`;
   const points = `'- ' || array_to_string(talking_points, ${LF} || '- ')`;
-  const assignee = `CASE WHEN ${present('assignee')} AND assignee <> 'agent' THEN ${cat(`' ('`, esc('assignee'), `')'`)} END`;
+  const assignee = `CASE WHEN ${present('assignee')} AND assignee <> 'agent' THEN ${cat(`' ('`, 'assignee', `')'`)} END`;
   const lines = [
     cat(
       `'Priority: '`,
       `coalesce(${jsNumberSql('priority')}, '?')`,
       `' / 100. Channel: '`,
-      esc(`coalesce(channel, '?')`),
+      `coalesce(channel, '?')`,
       `'.'`,
     ),
-    `CASE WHEN ${present(phone)} THEN ${cat(`'Phone: '`, esc(phone))} END`,
+    `CASE WHEN ${present(phone)} THEN ${cat(`'Phone: '`, phone)} END`,
     cat(
       `'Local start: '`,
       `coalesce(${localTime('local_ws')}, '?')`,
       `' ('`,
-      esc(`coalesce(time_zone, 'UTC')`),
+      `coalesce(time_zone, 'UTC')`,
       `')'`,
     ),
-    `CASE WHEN ${present(prenotify)} THEN ${cat(`'Pre-notify: '`, esc(prenotify))} ELSE 'Pre-notify: none' END`,
-    `CASE WHEN ${present(reasons)} THEN ${cat(`'Why:\\n'`, esc(reasons))} END`,
-    `CASE WHEN ${present(codes)} THEN ${cat(`'Codes: '`, esc(codes))} END`,
-    `CASE WHEN ${present('next_action')} THEN ${cat(`'Next action: '`, esc('next_action'), assignee)} END`,
-    `CASE WHEN ${present(points)} THEN ${cat(`'Say:\\n'`, esc(points))} END`,
-    `CASE WHEN ${present('notice_text')} THEN ${cat(`'Notice text: '`, esc('notice_text'))} END`,
+    `CASE WHEN ${present(prenotify)} THEN ${cat(`'Pre-notify: '`, prenotify)} ELSE 'Pre-notify: none' END`,
+    `CASE WHEN ${present(reasons)} THEN ${cat(`'Why:'`, LF, reasons)} END`,
+    `CASE WHEN ${present(codes)} THEN ${cat(`'Codes: '`, codes)} END`,
+    `CASE WHEN ${present('next_action')} THEN ${cat(`'Next action: '`, 'next_action', assignee)} END`,
+    `CASE WHEN ${present(points)} THEN ${cat(`'Say:'`, LF, points)} END`,
+    `CASE WHEN ${present('notice_text')} THEN ${cat(`'Notice text: '`, 'notice_text')} END`,
   ];
-  return `concat_ws('\\n', ${lines.join(',\n')})`;
+  return `concat_ws(${LF}, ${lines.join(',\n')})`;
 }
 
 /**
@@ -137,8 +131,11 @@ function tzidSql(tzids: ReadonlyMap<string, string>): string {
 }
 
 /**
- * SELECT of one column `e`: each export_plan row's VEVENT as UTF-8 bytes (BLOB, so JS reads them without
- * decoding), unfolded, lines ending in CRLF, in the table's order. `stampIso`: the export instant (DTSTAMP); `tzids`: zone → TZID for every zone of the plan.
+ * SELECT of each export_plan row's VEVENT, in the table's order, lines ending in CRLF, unfolded: `e` its bytes
+ * (UTF-8 as BLOB, so JS reads them without decoding), in four parts whose octet lengths are `h`, `s` and `d`:
+ * the head (BEGIN:VEVENT up to `SUMMARY:`), the summary and the description (`DESCRIPTION:` itself is not in
+ * `e`: the writer puts it between them), both unescaped, then the tail (CRLF, STATUS … END:VEVENT, CRLF).
+ * `stampIso`: the export instant (DTSTAMP); `tzids`: zone → TZID for every zone of the plan.
  */
 export function icsEventsSql(opts: {
   maskPhone: boolean;
@@ -161,7 +158,7 @@ export function icsEventsSql(opts: {
   const priority = `CASE WHEN priority IS NULL THEN 0
     ELSE CAST(least(9, greatest(1, 10 - ceil(priority / 10))) AS INTEGER) END`;
   // The event's lines, each followed by CRLF, as one concat (NULL parts would be empty: none can be NULL).
-  const lines = [
+  const head = [
     `'BEGIN:VEVENT'`,
     CRLF,
     `'UID:'`,
@@ -176,10 +173,9 @@ export function icsEventsSql(opts: {
     datesSql(tzid, stamp),
     CRLF,
     `'SUMMARY:'`,
-    icsTextSql(summary),
-    CRLF,
-    `'DESCRIPTION:'`,
-    descriptionSql(opts.maskPhone),
+  ];
+  // export_state is one of new, changed, unchanged, cancelled: nothing in it to escape.
+  const tail = [
     CRLF,
     `'STATUS:'`,
     `CASE WHEN ${cancelled} THEN 'CANCELLED' ELSE 'CONFIRMED' END`,
@@ -188,10 +184,14 @@ export function icsEventsSql(opts: {
     `CAST(${priority} AS VARCHAR)`,
     CRLF,
     `'X-FOLLOWUP-STATE:'`,
-    icsTextSql('export_state'),
+    'export_state',
     CRLF,
     `'END:VEVENT'`,
     CRLF,
   ];
-  return `SELECT encode(${cat(...lines)}) AS e FROM export_plan`;
+  return `SELECT encode(concat(head, summary, description, tail)) AS e,
+      CAST(strlen(head) AS INTEGER) AS h, CAST(strlen(summary) AS INTEGER) AS s,
+      CAST(strlen(description) AS INTEGER) AS d
+    FROM (SELECT ${cat(...head)} AS head, ${summary} AS summary, ${descriptionSql(opts.maskPhone)} AS description,
+      ${cat(...tail)} AS tail FROM export_plan)`;
 }

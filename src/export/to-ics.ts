@@ -7,8 +7,8 @@
  *
  * A million events do not fit one JS string, so the file is streamed: the calendar header (ical-generator), the
  * VTIMEZONEs, then the VEVENTs of each result chunk — rendered by DuckDB (ics-event.ts: the text ical-generator
- * wrote, without a JS object per row) and folded to 75 octets with CRLF by foldIcs (ical-generator's own
- * foldLines allocates a TextEncoder per character: ~30 s per 20k events).
+ * wrote, without a JS object per row), their texts escaped and their lines folded to 75 octets with CRLF on the
+ * bytes (ics-bytes.ts; ical-generator's own foldLines allocates a TextEncoder per character: ~30 s per 20k events).
  * Reads: temp table export_plan. Writes: the .ics file.
  */
 
@@ -20,6 +20,7 @@ import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import { BadInputError } from '../core/errors.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { FoldedIcs } from './ics-bytes.ts';
 import { icsEventsSql } from './ics-event.ts';
 
 const PROD_ID = { company: 'followup', product: 'follow-up schedule', language: 'EN' };
@@ -80,37 +81,7 @@ function foldLine(text: string, from: number, to: number): string {
   return out + text.slice(start, to);
 }
 
-const FOLD = Buffer.from('\r\n ');
-
-/**
- * foldIcs on UTF-8 bytes, with the same breaks: the events come from DuckDB as bytes and go to the file as bytes,
- * never decoded into a JS string and encoded back (which cost more than rendering them). In UTF-8 an octet is a
- * byte, so a break is the last character start at most 75 bytes into the line (74 after a continuation's space):
- * only long lines are looked at, a few bytes per break. Appends the folded text to `parts` as views of `bytes`
- * and FOLD.
- */
-export function foldIcsBytes(bytes: Uint8Array, parts: Uint8Array[]): void {
-  let from = 0;
-  for (let pos = 0; pos < bytes.length; ) {
-    const end = lineEnd(bytes, pos);
-    for (let start = pos, room = 75; end - start > room; room = 74) {
-      let cut = start + room;
-      while (((bytes[cut] as number) & 0xc0) === 0x80) cut--; // never inside a character
-      parts.push(bytes.subarray(from, cut), FOLD);
-      from = start = cut;
-    }
-    pos = end + 2;
-  }
-  parts.push(from === 0 ? bytes : bytes.subarray(from));
-}
-
-/** Index of the CRLF that ends the line starting at `pos` (a lone CR or LF is part of the line), or the length. */
-function lineEnd(bytes: Uint8Array, pos: number): number {
-  for (let lf = bytes.indexOf(0x0a, pos); lf >= 0; lf = bytes.indexOf(0x0a, lf + 1)) {
-    if (lf > pos && bytes[lf - 1] === 0x0d) return lf - 1;
-  }
-  return bytes.length;
-}
+const DESCRIPTION = Buffer.from('\r\nDESCRIPTION:');
 
 /** Stable UID of a follow-up: the same (loan, purpose, cycle) always maps to the same event. */
 export function followupUid(loanId: string, purpose: string, cycle: number): string {
@@ -139,10 +110,16 @@ async function planZones(w: Warehouse): Promise<Map<string, { tzid: string; bloc
   return new Map(rows.map(({ z }) => [z, vtimezone(z)]));
 }
 
-/** A write stream whose failures (a read-only place, a full disk) surface on the next write, not as a crash. */
-async function openOut(
-  path: string,
-): Promise<{ write: (s: string | Uint8Array) => Promise<void>; close: () => Promise<void> }> {
+/**
+ * A write stream whose failures (a read-only place, a full disk) surface on the next write, not as a crash.
+ * `write` waits only when the stream's buffer is full; `written` resolves once the stream is done with the bytes,
+ * so their buffer can be filled again.
+ */
+async function openOut(path: string): Promise<{
+  write: (s: string | Uint8Array) => Promise<void>;
+  written: (bytes: Uint8Array) => Promise<void>;
+  close: () => Promise<void>;
+}> {
   const out: WriteStream = createWriteStream(path);
   // A stream 'error' with no listener crashes the process: keep it, rethrow it.
   let failed: Error | undefined;
@@ -154,6 +131,12 @@ async function openOut(
     async write(s: string | Uint8Array) {
       if (failed) throw failed;
       if (!out.write(s)) await once(out, 'drain');
+    },
+    written(bytes: Uint8Array) {
+      if (failed) return Promise.reject(failed);
+      return new Promise((resolve, reject) => {
+        out.write(bytes, (e) => (e ? reject(e) : resolve()));
+      });
     },
     async close() {
       out.end();
@@ -181,24 +164,39 @@ export async function writeIcs(
   const tzids = new Map([...zones].map(([zone, { tzid }]) => [zone, tzid]));
   const sql = icsEventsSql({ maskPhone: opts.maskPhone, stampIso: opts.exportedAt, tzids });
   let n = 0;
-  // One BLOB a row, its bytes read straight from each chunk's vector: no row object, no string; one write a chunk.
-  // The next chunk is asked for before this one is folded, so DuckDB renders it on its threads meanwhile.
+  // Each chunk's events are escaped and folded into one of two buffers (ics-bytes.ts) and written from it; a buffer
+  // is filled again once its bytes are written, so the next chunk is made while the last one is being written.
+  // The next chunk is asked for before this one is worked, so DuckDB renders it meanwhile.
+  const buffers = [new FoldedIcs(1 << 23), new FoldedIcs(1 << 23)];
+  const writes: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   const result = await w.conn.stream(sql);
   let next = result.fetchChunk();
   try {
-    for (let chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
+    for (let chunk = await next, k = 0; chunk && chunk.rowCount > 0; chunk = await next, k ^= 1) {
       next = result.fetchChunk();
-      const events = chunk.getColumnVector(0);
+      const [events, heads, summaries, descriptions] = [0, 1, 2, 3].map((i) => chunk.getColumnVector(i));
       if (!(events instanceof DuckDBBlobVector)) throw new Error('writeIcs: events are not rendered as BLOB');
-      const parts: Uint8Array[] = [];
+      await writes[k];
+      const folded = buffers[k] as FoldedIcs;
+      folded.clear();
       for (let i = 0; i < chunk.rowCount; i++) {
-        const bytes = events.getItemBytes(i);
-        if (!bytes) throw new Error('writeIcs: an event rendered as NULL');
-        foldIcsBytes(bytes, parts);
+        const e = events.getItemBytes(i);
+        if (!e) throw new Error('writeIcs: an event rendered as NULL');
+        const h = heads?.getItem(i) as number;
+        const s = h + (summaries?.getItem(i) as number);
+        const d = s + (descriptions?.getItem(i) as number);
+        folded.raw(e, 0, h);
+        folded.text(e, h, s);
+        folded.raw(DESCRIPTION);
+        folded.text(e, s, d);
+        folded.raw(e, d);
       }
-      await out.write(Buffer.concat(parts));
+      writes[k] = out.written(folded.bytes);
+      // Handled here, reported where awaited: a failed write must not crash the process as an unhandled rejection.
+      writes[k]?.catch(() => null);
       n += chunk.rowCount;
     }
+    await Promise.all(writes);
   } finally {
     // A chunk still being fetched when a write failed: let it land, its error is not the one to report.
     await next.catch(() => null);

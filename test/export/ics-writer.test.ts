@@ -10,15 +10,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { escape as icalEscape } from 'ical-generator';
 import ical, { type VEvent } from 'node-ical';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Recommendation } from '../../src/contract/recommendation.ts';
 import { fixedClock } from '../../src/core/clock.ts';
 import { memoryLogger } from '../../src/core/log.ts';
+import { FoldedIcs } from '../../src/export/ics-bytes.ts';
 import { followupUid, runExport } from '../../src/export/index.ts';
 import { buildPlan } from '../../src/export/plan.ts';
 import { ICS_KEEP_CANCELLED_DAYS } from '../../src/export/run.ts';
-import { foldIcs, foldIcsBytes, writeIcs } from '../../src/export/to-ics.ts';
+import { foldIcs, writeIcs } from '../../src/export/to-ics.ts';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 import { insertLoans, insertRun, makeLoans, makeRec } from './fixture.ts';
 import { writeIcsReference } from './ics-reference.ts';
@@ -32,7 +34,12 @@ const PRIORITIES = [0, 100, 36, 1.5e-5, 2.5e-7, 1e-6, 0.0001, 33.333333333333336
 const withOdd = (r: Recommendation, i: number): Recommendation => ({
   ...r,
   priority: i < PRIORITIES.length ? (PRIORITIES[i] as number) : r.priority,
-  reasons: i % 4 === 1 ? ['a; b, c \\ d', 'line\r\nbreak\rcr\nlf'] : r.reasons,
+  reasons:
+    i % 4 === 1
+      ? ['a; b, c \\ d', 'line\r\nbreak\rcr\nlf']
+      : i % 4 === 2
+        ? ['\nstarts with LF', 'ends with CR\r']
+        : r.reasons,
   channel: i === 11 ? ('phone, then sms; maybe' as Recommendation['channel']) : r.channel,
 });
 const rec = (i: number, runId: string, shift = 0) => withOdd(makeRec(loans[i] as never, i, runId, shift), i);
@@ -54,8 +61,10 @@ async function addScripts(w: Warehouse, runId: string): Promise<void> {
        next_action = CASE WHEN hour_start % 3 = 0 THEN NULL WHEN hour_start % 3 = 1 THEN 'call' ELSE 'visit' END,
        assignee = CASE WHEN hour_start % 2 = 0 THEN 'agent' WHEN hour_start = 11 THEN '' ELSE 'senior, team; B' END,
        talking_points = CASE WHEN hour_start = 12 THEN [] WHEN hour_start = 13 THEN NULL
+         WHEN hour_start = 14 THEN ['ends with CR' || chr(13), chr(13) || chr(10) || 'starts with CRLF']
          ELSE ['开场：示例银行贷后回访', 'due 2026-12-20, 3,210.55'] END,
-       notice_text = CASE WHEN prenotify THEN '【示例银行】致电您进行贷后回访。' END
+       notice_text = CASE WHEN prenotify AND hour_start % 2 = 1 THEN chr(10) || '【示例银行】致电您进行贷后回访。' || chr(13)
+         WHEN prenotify THEN '【示例银行】致电您进行贷后回访。' END
      WHERE run_id = $1`,
     [runId],
   );
@@ -106,7 +115,14 @@ beforeAll(async () => {
   w2.close();
 });
 
-describe('foldIcsBytes', () => {
+/** What FoldedIcs makes, as a string. */
+function folded(parts: readonly (readonly ['raw' | 'text', string])[], size?: number): string {
+  const f = new FoldedIcs(size);
+  for (const [kind, s] of parts) f[kind](Buffer.from(s));
+  return Buffer.from(f.bytes).toString('utf8');
+}
+
+describe('FoldedIcs', () => {
   it.each([
     ['ascii', `DESCRIPTION:${'x'.repeat(300)}`],
     ['CJK (3 octets)', `DESCRIPTION:${'首次回访确认资金到账'.repeat(20)}`],
@@ -115,19 +131,50 @@ describe('foldIcsBytes', () => {
     ['exactly 75 octets, a lone CR', `X:${'y'.repeat(70)}\rab`],
   ])('%s: breaks where foldIcs breaks', (_name, line) => {
     const text = `BEGIN:VEVENT\r\n${line}\r\n${line}\r\nEND:VEVENT\r\n`;
-    const parts: Uint8Array[] = [];
-    foldIcsBytes(Buffer.from(text), parts);
-    expect(Buffer.concat(parts).toString('utf8')).toBe(foldIcs(text));
+    expect(folded([['raw', text]])).toBe(foldIcs(text));
   });
 
-  it('breaks where foldIcs breaks on any text of 1–4-octet characters, lone CRs and LFs and CRLFs', () => {
-    const piece = fc.constantFrom('a', ' ', 'é', '首', '😀', '\r', '\n', '\r\n', 'x'.repeat(70));
+  const piece = fc.constantFrom(
+    'a',
+    ' ',
+    'é',
+    '首',
+    '😀',
+    '\r',
+    '\n',
+    '\r\n',
+    'x'.repeat(70),
+    '\\',
+    ';',
+    ',',
+  );
+
+  it('raw: breaks where foldIcs breaks on any text of 1–4-octet characters, lone CRs and LFs and CRLFs', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 200 }), (pieces) => {
         const text = pieces.join('');
-        const parts: Uint8Array[] = [];
-        foldIcsBytes(Buffer.from(text), parts);
-        expect(Buffer.concat(parts).toString('utf8')).toBe(foldIcs(text));
+        expect(folded([['raw', text]])).toBe(foldIcs(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('text: escapes as ical-generator escapes, then breaks where foldIcs breaks, in a buffer that grows', () => {
+    const value = fc.array(piece, { maxLength: 120 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(value, value, (summary, description) => {
+        const made = folded(
+          [
+            ['raw', 'BEGIN:VEVENT\r\nSUMMARY:'],
+            ['text', summary],
+            ['raw', '\r\nDESCRIPTION:'],
+            ['text', description],
+            ['raw', '\r\nEND:VEVENT\r\n'],
+          ],
+          16,
+        );
+        const reference = `BEGIN:VEVENT\r\nSUMMARY:${icalEscape(summary, false)}\r\nDESCRIPTION:${icalEscape(description, false)}\r\nEND:VEVENT\r\n`;
+        expect(made).toBe(foldIcs(reference));
       }),
       { numRuns: 500 },
     );
