@@ -16,6 +16,8 @@ TEXT_ESCAPE[0x0d] = TEXT_ESCAPE[0x0a] = 2;
 const CR = 0x0d;
 const LF = 0x0a;
 const LINE_OCTETS = 75;
+/** Octets on a line below which any character (at most 4 octets) still fits it. */
+const FAST = LINE_OCTETS - 3;
 
 /** Octets of the UTF-8 character whose first byte is `c` (≥ 0xc0). */
 function charOctets(c: number): number {
@@ -31,7 +33,7 @@ function charOctets(c: number): number {
 export class FoldedIcs {
   private buf: Buffer;
   private at = 0;
-  /** Octets on the current line so far (a continuation's leading space included). */
+  /** Octets on the current line so far (a continuation's leading space included), counted a byte at a time. */
   private col = 0;
 
   constructor(size = 1 << 20) {
@@ -58,6 +60,14 @@ export class FoldedIcs {
     this.buf = grown;
   }
 
+  /** A continuation line: CRLF and a space, which is the new line's first octet. */
+  private static fold(buf: Buffer, at: number): number {
+    buf[at] = CR;
+    buf[at + 1] = LF;
+    buf[at + 2] = 0x20;
+    return at + 3;
+  }
+
   /** Appends src[from, to), its CRLFs ending lines. */
   raw(src: Uint8Array, from = 0, to = src.length): void {
     this.reserve(to - from);
@@ -73,17 +83,13 @@ export class FoldedIcs {
         col = 0;
         continue;
       }
-      if (c < 0x80 || c >= 0xc0) {
-        const n = c < 0x80 ? 1 : charOctets(c);
-        if (col + n > LINE_OCTETS) {
-          buf[at++] = CR;
-          buf[at++] = LF;
-          buf[at++] = 0x20;
-          col = 1;
-        }
-        col += n;
+      // Below FAST a character of any length still fits its line; a continuation byte never starts one.
+      if (col >= FAST && (c < 0x80 || c >= 0xc0) && col + (c < 0x80 ? 1 : charOctets(c)) > LINE_OCTETS) {
+        at = FoldedIcs.fold(buf, at);
+        col = 1;
       }
       buf[at++] = c;
+      col++;
     }
     this.at = at;
     this.col = col;
@@ -101,41 +107,31 @@ export class FoldedIcs {
     for (let i = from; i < to; i++) {
       const c = src[i] as number;
       const kind = TEXT_ESCAPE[c];
-      if (kind !== 0) {
-        // Two ASCII characters, each may start a continuation line: a backslash, then the character or `n`.
-        if (col >= LINE_OCTETS) {
-          buf[at++] = CR;
-          buf[at++] = LF;
-          buf[at++] = 0x20;
+      if (kind === 0) {
+        if (col >= FAST && (c < 0x80 || c >= 0xc0) && col + (c < 0x80 ? 1 : charOctets(c)) > LINE_OCTETS) {
+          at = FoldedIcs.fold(buf, at);
           col = 1;
         }
-        buf[at++] = 0x5c;
-        col++;
-        if (col >= LINE_OCTETS) {
-          buf[at++] = CR;
-          buf[at++] = LF;
-          buf[at++] = 0x20;
-          col = 1;
-        }
-        if (kind === 1) buf[at++] = c;
-        else {
-          buf[at++] = 0x6e;
-          if (c === CR && i + 1 < to && src[i + 1] === LF) i++;
-        }
+        buf[at++] = c;
         col++;
         continue;
       }
-      if (c < 0x80 || c >= 0xc0) {
-        const n = c < 0x80 ? 1 : charOctets(c);
-        if (col + n > LINE_OCTETS) {
-          buf[at++] = CR;
-          buf[at++] = LF;
-          buf[at++] = 0x20;
-          col = 1;
-        }
-        col += n;
+      // Two ASCII characters, each may start a continuation line: a backslash, then the character or `n`.
+      if (col >= LINE_OCTETS) {
+        at = FoldedIcs.fold(buf, at);
+        col = 1;
       }
-      buf[at++] = c;
+      buf[at++] = 0x5c;
+      if (++col >= LINE_OCTETS) {
+        at = FoldedIcs.fold(buf, at);
+        col = 1;
+      }
+      if (kind === 1) buf[at++] = c;
+      else {
+        buf[at++] = 0x6e;
+        if (c === CR && i + 1 < to && src[i + 1] === LF) i++;
+      }
+      col++;
     }
     this.at = at;
     this.col = col;
