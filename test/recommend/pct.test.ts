@@ -26,9 +26,16 @@ describe('pct', () => {
   it('spells every number as the division and toString did: shares, negatives, huge, NaN and ±∞', () => {
     const share = fc.double({ min: -1, max: 1, noNaN: true });
     fc.assert(
-      fc.property(fc.oneof(share, fc.double(), fc.integer().map((i) => i / 10_000)), (x) => {
-        expect(pct(x)).toBe(before(x));
-      }),
+      fc.property(
+        fc.oneof(
+          share,
+          fc.double(),
+          fc.integer().map((i) => i / 10_000),
+        ),
+        (x) => {
+          expect(pct(x)).toBe(before(x));
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
