@@ -25,6 +25,14 @@ function charOctets(c: number): number {
 }
 
 /**
+ * Whether byte `c`, written at octet `col` of its line, starts a character that would pass 75 octets. Below FAST a
+ * character of any length still fits; a continuation byte (0x80–0xbf) never starts one.
+ */
+function breaksBefore(c: number, col: number): boolean {
+  return col >= FAST && (c < 0x80 || c >= 0xc0) && col + (c < 0x80 ? 1 : charOctets(c)) > LINE_OCTETS;
+}
+
+/**
  * A growing buffer of folded iCalendar bytes. `raw` appends bytes whose CRLFs end lines (an event's fixed lines);
  * `text` appends a TEXT value, escaped. Both fold as they go: a character that would pass 75 octets on its line
  * starts a continuation line instead (CRLF, a space, the character), the same breaks foldIcs makes on the text.
@@ -83,8 +91,7 @@ export class FoldedIcs {
         col = 0;
         continue;
       }
-      // Below FAST a character of any length still fits its line; a continuation byte never starts one.
-      if (col >= FAST && (c < 0x80 || c >= 0xc0) && col + (c < 0x80 ? 1 : charOctets(c)) > LINE_OCTETS) {
+      if (breaksBefore(c, col)) {
         at = FoldedIcs.fold(buf, at);
         col = 1;
       }
@@ -108,7 +115,7 @@ export class FoldedIcs {
       const c = src[i] as number;
       const kind = TEXT_ESCAPE[c];
       if (kind === 0) {
-        if (col >= FAST && (c < 0x80 || c >= 0xc0) && col + (c < 0x80 ? 1 : charOctets(c)) > LINE_OCTETS) {
+        if (breaksBefore(c, col)) {
           at = FoldedIcs.fold(buf, at);
           col = 1;
         }
