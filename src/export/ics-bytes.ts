@@ -3,7 +3,7 @@
  * (ics-event.ts): TEXT values escaped as ical-generator escapes them, and every line folded to 75 octets
  * (RFC 5545 §3.1: CRLF and one space, never inside a character), into a buffer the writer reuses.
  *
- * Why one pass in JS: at 1 M events, escaping in DuckDB (two RE2 passes over ~0.8 GB of text) was three quarters
+ * Why one pass in JS: at 1 M events, escaping in DuckDB (two RE2 passes over ~0.8 GB of text) was most
  * of its render and ran on one thread; folding the rendered text afterwards (views between the breaks, then a copy)
  * cost the main thread longer than DuckDB took to render it. Here each byte is read once and written once.
  */

@@ -67,7 +67,7 @@ function present(expr: string): string {
  * The description's lines as the old writer made them: absent parts dropped (concat_ws), joined with LF, not yet
  * escaped. to-ics.ts escapes the whole text at once, as ical-generator escaped the joined lines, so a value that
  * ends in a lone CR makes one break with the LF after it there too. The literals here have no `\ ; ,`.
- * Escaping in DuckDB (two RE2 passes over every text, on one thread) was three quarters of its render time at 1 M.
+ * Escaping in DuckDB (two RE2 passes over every text, on one thread) was most of its render time at 1 M.
  */
 function descriptionSql(maskPhone: boolean): string {
   const phone = maskPhone ? maskedPhone() : 'phone';

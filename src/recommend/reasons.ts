@@ -103,9 +103,8 @@ export interface ReasonFacts {
   joinsLoan: string;
 }
 
-// Two decimals at most, trailing zeros dropped: 4 %, 14.3 %, 1.05 %.
 /**
- * A share as a percentage with up to two decimals, as `${(Math.round(x * 10_000) / 100).toString()} %` spells it
+ * A share as a percentage with up to two decimals, trailing zeros dropped, as `${(Math.round(x * 10_000) / 100).toString()} %` spells it
  * (1.18 %, 0.3 %, 2 %), without its division and double-to-text conversion: the number is a whole count of
  * hundredths, written out digit by digit. That conversion was 3.6 s of the emission at a million loans (several
  * percentages in every follow-up's reasons). Counts past 10¹² (and NaN, ±∞) take the original spelling.

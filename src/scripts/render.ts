@@ -11,7 +11,7 @@ const PLACEHOLDER = /\{([a-z_]+)\}/g;
 
 /** Placeholder names used in `template`, in order. */
 export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+  return [...cutOf(template).names];
 }
 
 /**

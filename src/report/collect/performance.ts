@@ -82,15 +82,18 @@ async function groupedPairs(
   );
   let at = 0;
   for (let c = await result.fetchChunk(); c && c.rowCount > 0; c = await result.fetchChunk()) {
-    if (at + c.rowCount > total) break;
     const [ys, ps] = [c.getColumnVector(0), c.getColumnVector(1)];
+    // Rows past the groups' count are counted, not stored: the error below says how many there were.
     for (let i = 0; i < c.rowCount; i++, at++) {
+      if (at >= total) continue;
       y[at] = (ys?.getItem(i) as number | null) ?? Number.NaN;
       p[at] = (ps?.getItem(i) as number | null) ?? Number.NaN;
     }
   }
   if (at !== total)
-    throw new Error(`groupedPairs: ${from} gave ${total} rows by group but another count by row`);
+    throw new Error(
+      `groupedPairs: ${from} WHERE ${where}: expected ${total} rows (the groups' counts), read ${at}; the relation changed between the two queries`,
+    );
   return { groups, y, p };
 }
 
@@ -122,7 +125,7 @@ export async function collectPerformance(
   for (const [{ model, horizon, variant }, a, b] of slices(rows.groups)) {
     const label = groupLabel(opts.lang, String(model), Number(horizon));
     const g = groups.get(label) ?? { model: String(model), horizon: Number(horizon), label, variants: [] };
-    g.variants.push(variantMetrics(String(variant), rows.y.slice(a, b), rows.p.slice(a, b)));
+    g.variants.push(variantMetrics(String(variant), rows.y.subarray(a, b), rows.p.subarray(a, b)));
     groups.set(label, g);
   }
   for (const g of groups.values()) g.variants.sort((a, b) => variantOrder(a.variant, b.variant));
