@@ -20,13 +20,17 @@ export interface ExportHead {
   since_last: boolean;
 }
 
-/** Next export number and an id `<format>-<yyyymmddThhmmssZ>-<no>`. */
+/**
+ * Next export number and an id `<format>-<yyyymmddThhmmssZ>-<no>`. Exports that run side by side (pipeline steps
+ * on connections of their own) read the same committed maximum; `reserve` gives each its own number, so their ids
+ * differ even at the same instant.
+ */
 export async function newExportHead(
   w: Warehouse,
   h: Omit<ExportHead, 'export_id' | 'export_no'>,
 ): Promise<ExportHead> {
   const r = await w.one<{ n: bigint | null }>('SELECT max(export_no) AS n FROM exports');
-  const no = Number(r?.n ?? 0n) + 1;
+  const no = w.reserve('export_no', Number(r?.n ?? 0n) + 1);
   const stamp = h.exported_at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return { ...h, export_no: no, export_id: `${h.format}-${stamp}-${no}` };
 }

@@ -102,9 +102,11 @@ export async function runIngest(
     return await w.tx(async () => {
       await ensureIngestTables(w);
       await ensureAcceptedZones(w);
-      // The sequence keeps ids unique even when the clock is pinned and the same files come again.
-      const seq = Number(
-        (await w.one<{ n: bigint }>('SELECT count(*) + 1 AS n FROM ingest_batches'))?.n ?? 1,
+      // The sequence keeps ids unique even when the clock is pinned and the same files come again (and when two
+      // ingest steps of a pipeline run side by side: `reserve`).
+      const seq = w.reserve(
+        'ingest_batch',
+        Number((await w.one<{ n: bigint }>('SELECT count(*) + 1 AS n FROM ingest_batches'))?.n ?? 1),
       );
       const stamp = started.replace(/[-:]|\.\d+/g, '');
       const batchId = `B${String(seq).padStart(6, '0')}-${stamp}-${sha256(opened.map((o) => o.sha256).join(',')).slice(0, 8)}`;

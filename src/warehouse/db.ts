@@ -94,17 +94,26 @@ export interface Warehouse {
   ): Promise<number>;
   /**
    * A second connection to the same database (same settings, same stop signal), for a query to run on DuckDB's
-   * threads while this connection's caller computes in JavaScript. It sees what is committed, not this
-   * connection's open transaction, and has its own temp tables. Close it before this one.
+   * threads while this connection's caller computes in JavaScript, or for a pipeline step that runs beside
+   * another. It sees what is committed, not this connection's open transaction, and has its own temp tables. A
+   * fork may fork again; closing a fork closes its connection only. Close forks before the warehouse they came from.
    */
   fork(): Promise<Warehouse>;
   /**
    * Hands back to the system the table blocks DuckDB keeps cached after its queries (it keeps them up to its memory
    * limit, 80 % of RAM by default), for a long stretch of JavaScript that needs the memory and no query: DuckDB
-   * reads them again when a later query needs them. Call it only while no connection of this database runs a query
-   * (the limit is the database's, and lowered for a moment). Returns the MiB DuckDB held before and after.
+   * reads them again when a later query needs them. The limit is the database's and lowered for a moment, so a
+   * query of another connection would meet it and fail: while one runs, the cache is left as it is (`skipped`), and
+   * queries that start during the drop wait for it. Returns the MiB DuckDB held before and after.
    */
-  dropCache(): Promise<{ before_mb: number; after_mb: number }>;
+  dropCache(): Promise<{ before_mb: number; after_mb: number; skipped?: 'queries running' }>;
+  /**
+   * The next number of sequence `key` for a row this connection is about to write: `atLeast` (one more than the
+   * largest the caller read) unless this database already handed out as much, to this or another of its
+   * connections. Transactions that run side by side (pipeline steps) read the same committed maximum; this keeps
+   * their numbers apart. A number of a transaction rolled back is not handed out again (a gap, never a repeat).
+   */
+  reserve(key: string, atLeast: number): number;
   /** First row or undefined. */
   one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined>;
   /**
@@ -214,16 +223,39 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
   const conn = await instance.connect();
   // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
   await conn.run("SET TimeZone = 'UTC'");
-  return wrap(path, conn, instance, opts.signal ?? interruptSignal(), memoryLimit);
+  const db: Database = { instance, busy: 0, dropping: undefined, reserved: new Map() };
+  return wrap(path, conn, db, true, opts.signal ?? interruptSignal(), memoryLimit);
+}
+
+/** What every connection of one opened database shares. */
+interface Database {
+  instance: DuckDBInstance;
+  /** Queries in flight on any of its connections. */
+  busy: number;
+  /** Set while `dropCache` holds the memory limit low; queries wait for it before they start. */
+  dropping: Promise<void> | undefined;
+  /** Largest number handed out by `reserve`, by key. */
+  reserved: Map<string, number>;
 }
 
 function wrap(
   path: string,
   conn: DuckDBConnection,
-  instance: DuckDBInstance | undefined,
+  db: Database,
+  owner: boolean,
   signal: AbortSignal | undefined,
   memoryLimit?: string,
 ): Warehouse {
+  /** Runs one query of this connection, counted in `db.busy`, after a cache drop in progress. */
+  const counted = async <T>(q: () => Promise<T>): Promise<T> => {
+    while (db.dropping) await db.dropping;
+    db.busy++;
+    try {
+      return await q();
+    } finally {
+      db.busy--;
+    }
+  };
   let inTx = false;
   // A query runs on a worker thread, so this listener runs while it does and stops it (DuckDB's INTERRUPT error).
   const stop = () => conn.interrupt();
@@ -234,14 +266,14 @@ function wrap(
     signal,
     async run(sql, params) {
       try {
-        await conn.run(sql, params);
+        await counted(() => conn.run(sql, params));
       } catch (e) {
         throw translate(path, e, signal, memoryLimit);
       }
     },
     async all<T>(sql: string, params?: Params) {
       try {
-        const reader = await conn.runAndReadAll(sql, params);
+        const reader = await counted(() => conn.runAndReadAll(sql, params));
         return reader.getRowObjectsJS() as T[];
       } catch (e) {
         throw translate(path, e, signal, memoryLimit);
@@ -250,22 +282,24 @@ function wrap(
     async chunks(sql, params, fn) {
       let n = 0;
       try {
-        const result = await conn.stream(sql, params);
-        const names = result.columnNames();
-        for (let c = await result.fetchChunk(); c && c.rowCount > 0; c = await result.fetchChunk()) {
-          fn(c.getColumnsObject(names), c.rowCount);
-          n += c.rowCount;
-        }
+        // Counted until the last chunk: DuckDB works on a streamed result as it is fetched.
+        await counted(async () => {
+          const result = await conn.stream(sql, params);
+          const names = result.columnNames();
+          for (let c = await result.fetchChunk(); c && c.rowCount > 0; c = await result.fetchChunk()) {
+            fn(c.getColumnsObject(names), c.rowCount);
+            n += c.rowCount;
+          }
+        });
       } catch (e) {
         throw translate(path, e, signal, memoryLimit);
       }
       return n;
     },
     async fork() {
-      if (!instance) throw new Error('fork: this warehouse is itself a fork; fork the one it came from');
-      const c = await instance.connect();
+      const c = await db.instance.connect();
       await c.run("SET TimeZone = 'UTC'");
-      return wrap(path, c, undefined, signal, memoryLimit);
+      return wrap(path, c, db, false, signal, memoryLimit);
     },
     async dropCache() {
       const held = async () => {
@@ -284,15 +318,33 @@ function wrap(
       // A limit lower than what DuckDB holds makes it evict (cached blocks are simply freed, and its allocator
       // returns the pages at once). DuckDB refuses a limit it cannot reach without spilling what a query pins:
       // then it evicted what it could. The limit is the database's, so it is set on a connection of its own: a
-      // refusal on this one would abort this connection's open transaction.
-      const aside = instance ? await w.fork() : undefined;
+      // refusal on this one would abort this connection's open transaction. No query starts meanwhile (`counted`);
+      // one already running (another step's, another connection's) would fail on the low limit: then skip the drop.
+      if (db.busy > 0) return { before_mb: before, after_mb: before, skipped: 'queries running' as const };
+      let dropped!: () => void;
+      db.dropping = new Promise((r) => {
+        dropped = r;
+      });
       try {
-        await (aside ?? w).run(`SET memory_limit = '${CACHE_FLOOR}'`).catch(() => {});
-        await (aside ?? w).run(`SET memory_limit = ${literal(was)}`);
+        const aside = await db.instance.connect();
+        try {
+          await aside.run(`SET memory_limit = '${CACHE_FLOOR}'`).catch(() => {});
+          await aside.run(`SET memory_limit = ${literal(was)}`);
+        } finally {
+          aside.closeSync();
+        }
+      } catch (e) {
+        throw translate(path, e, signal, memoryLimit);
       } finally {
-        aside?.close();
+        db.dropping = undefined;
+        dropped();
       }
       return { before_mb: before, after_mb: await held() };
+    },
+    reserve(key, atLeast) {
+      const n = Math.max(atLeast, (db.reserved.get(key) ?? 0) + 1);
+      db.reserved.set(key, n);
+      return n;
     },
     async one<T>(sql: string, params?: Params) {
       const rows = await w.all<T>(sql, params);
@@ -305,7 +357,7 @@ function wrap(
       try {
         const out = await fn(w);
         throwIfInterrupted(signal, 'before its commit; the warehouse holds what it held before this run');
-        await conn.run('COMMIT').catch((e: unknown) => {
+        await counted(() => conn.run('COMMIT')).catch((e: unknown) => {
           throw translate(path, e, signal, memoryLimit);
         });
         return out;
@@ -319,7 +371,7 @@ function wrap(
     close() {
       signal?.removeEventListener('abort', stop);
       conn.closeSync();
-      instance?.closeSync();
+      if (owner) db.instance.closeSync();
     },
   };
   return w;

@@ -64,3 +64,32 @@ describe("dropping DuckDB's cache", () => {
     });
   }
 });
+
+describe("dropping DuckDB's cache while another connection's query runs", () => {
+  it('leaves the cache and the limit as they are, the other query ends with its answer, and a later drop works', async () => {
+    const w = await openWarehouse(file);
+    const f = await w.fork();
+    try {
+      await w.all(SCAN);
+      let during: Promise<Awaited<ReturnType<Warehouse['dropCache']>>> | undefined;
+      let rows = 0;
+      // A streamed query is in flight until its last chunk: the drop asked for at its first chunk finds it running
+      // (lowering the database's limit then would fail it with "Out of Memory").
+      await f.chunks('SELECT i, h FROM t ORDER BY i', undefined, (_c, n) => {
+        during ??= w.dropCache();
+        rows += n;
+      });
+      expect(rows).toBe(2_000_000);
+      const skipped = await during!;
+      expect(skipped.skipped).toBe('queries running');
+      expect(skipped.after_mb).toBe(skipped.before_mb);
+      expect(skipped.before_mb).toBeGreaterThan(40);
+      const later = await w.dropCache();
+      expect(later.skipped).toBeUndefined();
+      expect(later.after_mb).toBeLessThan(later.before_mb / 4);
+    } finally {
+      f.close();
+      w.close();
+    }
+  });
+});

@@ -85,7 +85,21 @@ describe('Warehouse.fork', () => {
         await expect(w.all('SELECT x FROM temp.only_here')).rejects.toThrow(/only_here/);
         // Same settings: the session time zone every connection of a warehouse uses.
         expect(await f.one("SELECT current_setting('TimeZone') AS z")).toEqual({ z: 'UTC' });
-        await expect(f.fork()).rejects.toThrow(/itself a fork/);
+        // A fork of a fork (a pipeline step on its own connection that forks a reader): another connection to the
+        // same database; closing it leaves both open.
+        const ff = await f.fork();
+        try {
+          expect(await count(ff)).toBe(8);
+          await expect(ff.all('SELECT x FROM temp.only_here')).rejects.toThrow(/only_here/);
+        } finally {
+          ff.close();
+        }
+        expect(await count(f)).toBe(8);
+        // Numbers reserved on any connection of the database are handed out once: two writers that read the same
+        // committed maximum (7) get 8 and 9; a larger maximum read later wins.
+        expect([w.reserve('n', 8), f.reserve('n', 8), w.reserve('other', 8)]).toEqual([8, 9, 8]);
+        expect(f.reserve('n', 20)).toBe(20);
+        expect(w.reserve('n', 3)).toBe(21);
       } finally {
         f.close();
       }
