@@ -1,9 +1,12 @@
 /**
  * Runs a declarative pipeline:
  *
- *   check steps ─► lock warehouse ─► open ─► record run ─► for each step: interpolate params and earlier steps'
- *                                                          outputs ─► validate ─► run ─► record step
- *                                                                                      └─ failure: record, rethrow
+ *   check steps ─► lock warehouse ─► open ─► record run ─► schedule: each step once its needs are done (default:
+ *                                                          the step before it; steps whose needs are done run side
+ *                                                          by side) ─► interpolate params and earlier steps'
+ *                                                          outputs ─► validate ─► run on its own connection
+ *                                                          ─► record step     └─ failure: record; no new step starts;
+ *                                                                                 rethrow the first in file order
  *
  * Steps hand ids to each other explicitly: a step's `with` names what an earlier step produced, e.g. an export's
  * `run: '${steps.recommend.run_id}'`, so it acts on that step's output and never on "the latest" in the warehouse.
@@ -22,7 +25,14 @@ import { didYouMean } from '../core/suggest.ts';
 import { openWarehouse } from '../warehouse/db.ts';
 import { ensureLedger } from './ledger.ts';
 import { lockWarehouse } from './lock.ts';
-import { interpolate, type PipelineSpec, type StepOutputs, stepRefs } from './spec.ts';
+import {
+  interpolate,
+  type PipelineSpec,
+  type StageStep,
+  type StepOutputs,
+  stepRefs,
+  waitsFor,
+} from './spec.ts';
 import type { StageDef, StageResult } from './stage.ts';
 
 export interface RunOptions {
@@ -101,15 +111,12 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
       startedAt.toISOString(),
       'running',
     ]);
-    let drift = false;
     const outputs: StepOutputs = {};
-    for (const step of spec.stages) {
-      // Asked to stop (SIGINT/SIGTERM): the steps done stay done, the next one never starts; the run is recorded
-      // as failed below. A step stopped midway rolls its own transaction back.
-      throwIfInterrupted(
-        w.signal,
-        `before step ${step.id}; the steps before it are done, a re-run does the rest`,
-      );
+    const upstream = waitsFor(spec);
+    const order = new Map(spec.stages.map((s, i) => [s.id, i]));
+    /** Steps that reported drift (monitor steps); a `when: drift` step looks among those it waits for. */
+    const drifted = new Set<string>();
+    const runStep = async (step: StageStep): Promise<void> => {
       const stage = opts.stages[step.uses]!;
       const t0 = opts.clock.now();
       const when = interpolate(step.when, params, `stages.${step.id}.when`);
@@ -117,7 +124,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
         throw new BadInputError(
           `stages.${step.id}.when must be always or drift; got ${JSON.stringify(when)}`,
         );
-      if (when === 'drift' && !drift) {
+      if (when === 'drift' && ![...upstream.get(step.id)!].some((id) => drifted.has(id))) {
         await recordStep(
           w,
           runId,
@@ -136,7 +143,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
           summary: { skipped: 'no drift found' },
         });
         opts.log.info(`step ${step.id}: skipped (no drift)`);
-        continue;
+        return;
       }
       const raw = interpolate(step.with, params, `stages.${step.id}.with`, outputs);
       const parsed = stage.params.safeParse(raw);
@@ -150,10 +157,13 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
       }
       opts.log.info(`step ${step.id}: ${stage.name} started`, { reads: stage.reads, writes: stage.writes });
       const started = performance.now();
+      // Each step on a connection of its own: steps that run at the same time each have their transaction, and
+      // the ledger's rows (on `w`) never land in a step's.
+      const own = await w.fork();
       try {
         const result = await stage.run(
           {
-            w,
+            w: own,
             workdir,
             runId,
             log: opts.log,
@@ -166,7 +176,7 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
         const seconds = (performance.now() - started) / 1000;
         record.results[step.id] = result;
         outputs[step.id] = result.produced ?? {};
-        if (result.drift) drift = true;
+        if (result.drift) drifted.add(step.id);
         record.steps.push({
           id: step.id,
           stage: stage.name,
@@ -191,8 +201,12 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
           msg,
         ).catch(() => {});
         throw e;
+      } finally {
+        own.close();
       }
-    }
+    };
+    await schedule(spec.stages, upstream, runStep, w.signal);
+    record.steps.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     await w.run("UPDATE pipeline_runs SET finished_at = $1::TIMESTAMPTZ, outcome = 'ok' WHERE run_id = $2", [
       opts.clock.now().toISOString(),
       runId,
@@ -211,6 +225,55 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
     w.close();
     await release();
   }
+}
+
+/**
+ * Starts every step whose needs are done, in file order; waits for one to end; again. After a failure (or a stop
+ * request) no further step starts, the running ones end as they would (each commits or rolls back its own
+ * transaction), and this throws the error of the first failed step in file order — the same error whichever
+ * step failed first.
+ */
+async function schedule(
+  steps: readonly StageStep[],
+  upstream: Map<string, Set<string>>,
+  run: (step: StageStep) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const done = new Set<string>();
+  const running = new Map<string, Promise<void>>();
+  const failures = new Map<string, unknown>();
+  let waiting = [...steps];
+  while (waiting.length > 0 || running.size > 0) {
+    if (failures.size === 0 && !signal?.aborted) {
+      const ready = waiting.filter((s) => [...upstream.get(s.id)!].every((id) => done.has(id)));
+      waiting = waiting.filter((s) => !ready.includes(s));
+      for (const step of ready)
+        running.set(
+          step.id,
+          run(step).then(
+            () => {
+              done.add(step.id);
+            },
+            (e: unknown) => {
+              failures.set(step.id, e);
+            },
+          ),
+        );
+    }
+    if (running.size === 0) break;
+    const ended = await Promise.race([...running].map(([id, p]) => p.then(() => id)));
+    running.delete(ended);
+  }
+  const failed = steps.find((s) => failures.has(s.id));
+  if (failed) throw failures.get(failed.id);
+  // Asked to stop (SIGINT/SIGTERM) between steps: the steps done stay done, the next ones never started; the run
+  // is recorded as failed by the caller. A step stopped midway rolled its own transaction back.
+  const next = waiting[0];
+  if (next)
+    throwIfInterrupted(
+      signal,
+      `before step ${next.id}; the steps before it are done, a re-run does the rest`,
+    );
 }
 
 /** Every `${steps.<id>.<name>}` names an earlier step whose stage declares `name` in `produces`. */

@@ -20,11 +20,17 @@ export const StageStep = z
       .describe(
         'Stage parameters; `${name}` refers to pipeline params, `${steps.<id>.<name>}` to what an earlier step produced (e.g. `${steps.recommend.run_id}`).',
       ),
+    needs: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Earlier steps this one waits for; steps whose needs are done run at the same time, each on its own connection. Default: every earlier step (one after another).',
+      ),
     when: z
       .union([z.enum(['always', 'drift']), z.string().regex(/^\$\{[a-z_][a-z0-9_]*\}$/i)])
       .default('always')
       .describe(
-        '`always`, or `drift`: run only when an earlier monitor step found drift; may be a `${param}`.',
+        '`always`, or `drift`: run only when a monitor step among those it waits for found drift; may be a `${param}`.',
       ),
   })
   .strict();
@@ -66,18 +72,69 @@ export async function loadPipeline(path: string): Promise<PipelineSpec> {
   for (const s of parsed.data.stages) {
     if (ids.has(s.id))
       throw new BadInputError(`duplicate step id "${s.id}"`, { place: { file: path, column: 'stages' } });
-    for (const [id, name] of stepRefs(s.with))
-      if (!ids.has(id))
-        throw new BadInputError(
-          `stages.${s.id}.with refers to \${steps.${id}.${name}}, but no earlier step has id "${id}"`,
-          {
-            place: { file: path, column: `stages.${s.id}.with` },
-            hint: `earlier steps: ${[...ids].join(', ')}`,
-          },
-        );
     ids.add(s.id);
   }
+  waitsFor(parsed.data, path);
   return parsed.data;
+}
+
+/**
+ * For each step, every step it waits for, directly or through others (`needs`; without it, every earlier step).
+ * Throws BadInputError when a step needs one that is not earlier, or refers to `${steps.<id>.…}` of a step it
+ * does not wait for: that step's output might not exist yet when this one starts.
+ */
+export function waitsFor(spec: PipelineSpec, file?: string): Map<string, Set<string>> {
+  const all = new Map<string, Set<string>>();
+  const earlier: string[] = [];
+  for (const s of spec.stages) {
+    const place = (column: string) => ({ place: { ...(file ? { file } : {}), column } });
+    const hint = { hint: `earlier steps: ${earlier.join(', ') || '(none)'}` };
+    const upstream = new Set<string>();
+    for (const id of s.needs ?? earlier) {
+      if (!earlier.includes(id))
+        throw new BadInputError(`stages.${s.id}.needs names "${id}", which is not an earlier step`, {
+          ...place(`stages.${s.id}.needs`),
+          ...hint,
+        });
+      upstream.add(id);
+      for (const u of all.get(id)!) upstream.add(u);
+    }
+    for (const [id, name] of stepRefs(s.with)) {
+      if (!earlier.includes(id))
+        throw new BadInputError(
+          `stages.${s.id}.with refers to \${steps.${id}.${name}}, but no earlier step has id "${id}"`,
+          { ...place(`stages.${s.id}.with`), ...hint },
+        );
+      if (!upstream.has(id))
+        throw new BadInputError(
+          `stages.${s.id}.with refers to \${steps.${id}.${name}}, but step "${s.id}" does not wait for "${id}"`,
+          {
+            ...place(`stages.${s.id}.needs`),
+            hint: `add "${id}" to stages.${s.id}.needs (it waits for: ${[...upstream].join(', ') || 'nothing'})`,
+          },
+        );
+    }
+    all.set(s.id, upstream);
+    earlier.push(s.id);
+  }
+  // Two steps that may run at the same time (neither waits for the other) must not write the same file or
+  // webhook: each would diff against the same ledger and write over the other.
+  const steps = spec.stages;
+  for (let i = 0; i < steps.length; i++)
+    for (let j = i + 1; j < steps.length; j++) {
+      const [a, b] = [steps[i]!, steps[j]!];
+      if (all.get(b.id)!.has(a.id)) continue;
+      for (const key of ['out', 'url'])
+        if (a.with[key] !== undefined && a.with[key] === b.with[key])
+          throw new BadInputError(
+            `stages.${a.id} and stages.${b.id} may run at the same time and both write ${key} ${JSON.stringify(a.with[key])}`,
+            {
+              place: { ...(file ? { file } : {}), column: `stages.${b.id}.needs` },
+              hint: `add "${a.id}" to stages.${b.id}.needs`,
+            },
+          );
+    }
+  return all;
 }
 
 /** What earlier steps of a run produced, by step id then name (e.g. `recommend` → `run_id`). */

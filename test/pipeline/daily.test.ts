@@ -78,10 +78,12 @@ describe('daily-score passes run ids between steps', () => {
       'SELECT run_id FROM recommendation_runs ORDER BY created_at DESC',
     );
     expect(runs[0]!.run_id).not.toBe(made);
-    const exported = await query<{ run_id: string; n_written: bigint }>(
-      `SELECT run_id, n_written FROM exports WHERE exported_at = TIMESTAMPTZ '2026-01-06 06:00:00+00' ORDER BY export_no`,
+    // The two exports ran side by side (needs: [recommend]), each with its own export number.
+    const exported = await query<{ run_id: string; n_written: bigint; export_no: bigint }>(
+      `SELECT run_id, n_written, export_no FROM exports WHERE exported_at = TIMESTAMPTZ '2026-01-06 06:00:00+00' ORDER BY format`,
     );
     expect(exported.map((e) => e.run_id)).toEqual([made, made]);
+    expect(new Set(exported.map((e) => e.export_no)).size).toBe(2);
     // Against the demo's plan of 2025-12-31 the dialer learns what moved: far from nothing.
     expect(Number(exported[0]!.n_written)).toBeGreaterThan(100);
     expect(s['export-dialer'].written).toBe(Number(exported[0]!.n_written));
