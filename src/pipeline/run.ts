@@ -114,6 +114,8 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
     const outputs: StepOutputs = {};
     const upstream = waitsFor(spec);
     const order = new Map(spec.stages.map((s, i) => [s.id, i]));
+    // Tables that steps side by side would both create are created first, one step at a time (StageDef.prepare).
+    for (const step of besideOthers(spec.stages, upstream)) await opts.stages[step.uses]!.prepare?.(w);
     /** Steps that reported drift (monitor steps); a `when: drift` step looks among those it waits for. */
     const drifted = new Set<string>();
     const runStep = async (step: StageStep): Promise<void> => {
@@ -225,6 +227,13 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
     w.close();
     await release();
   }
+}
+
+/** The steps that may run at the same time as another: neither waits for the other, directly or through others. */
+function besideOthers(steps: readonly StageStep[], upstream: Map<string, Set<string>>): StageStep[] {
+  return steps.filter((a) =>
+    steps.some((b) => b !== a && !upstream.get(a.id)!.has(b.id) && !upstream.get(b.id)!.has(a.id)),
+  );
 }
 
 /**

@@ -45,6 +45,13 @@ export interface StageDef<P = unknown> {
   /** Names of the ids a run of this stage hands to later steps (`StageResult.produced`). Default none. */
   produces?: string[];
   params: z.ZodType<P>;
+  /**
+   * Creates the tables the stage writes, when missing, each committed on its own. The runner calls it, for one
+   * step at a time, at the start of a run for every step that may run beside another (`needs`): two transactions
+   * that create the same table fail ("Catalog write-write conflict"), and a stage creates its tables inside its
+   * transaction (so that, run alone, a stopped first run leaves no empty table).
+   */
+  prepare?(w: Warehouse): Promise<void>;
   run(ctx: StageContext, params: P): Promise<StageResult>;
 }
 

@@ -231,6 +231,57 @@ describe('needs', () => {
     ]);
   });
 
+  it('steps side by side that create the same table in their transactions: created first by their prepare', async () => {
+    const SHARED = 'CREATE TABLE IF NOT EXISTS shared (step VARCHAR, v INTEGER)';
+    const append = (prepared: boolean) =>
+      defineStage({
+        name: prepared ? 'append' : 'append-unprepared',
+        doc: 'test stage',
+        reads: [],
+        writes: ['table:shared'],
+        params: z.object({ id: z.string() }),
+        ...(prepared ? { prepare: (w) => w.run(SHARED) } : {}),
+        async run(ctx, p) {
+          await ctx.w.tx(async (w) => {
+            // Both transactions open before either creates the table; then, as the export, recommend and score
+            // stages do, each creates it inside its transaction too.
+            await meet(`append-${prepared}`, 2);
+            await w.run(SHARED);
+            await w.run('INSERT INTO shared SELECT $1, range FROM range(3)', [p.id]);
+          });
+          return { summary: {} };
+        },
+      });
+    const pipeline = (uses: string) =>
+      spec([
+        { id: 'x', uses, with: { id: 'x' }, when: 'always', needs: [] },
+        { id: 'y', uses, with: { id: 'y' }, when: 'always', needs: [] },
+      ]);
+    const stages = { append: append(true), 'append-unprepared': append(false) } as Record<
+      string,
+      StageDef<unknown>
+    >;
+    const go = (name: string, uses: string) =>
+      runPipeline(pipeline(uses), {
+        workdir: join(dir, name),
+        log: silentLogger,
+        clock: fixedClock('2026-01-06T06:00:00Z'),
+        stages,
+      });
+    // Without a prepare, the second of the two transactions to create the table is refused by DuckDB.
+    await expect(go('unprepared', 'append-unprepared')).rejects.toThrow(/write-write conflict/i);
+    await go('prepared', 'append');
+    const rows = await withWarehouse(
+      join(dir, 'prepared', 'warehouse.duckdb'),
+      (w) => w.all('SELECT step, count(*)::INTEGER AS n FROM shared GROUP BY step ORDER BY step'),
+      { readOnly: true },
+    );
+    expect(rows).toEqual([
+      { step: 'x', n: 3 },
+      { step: 'y', n: 3 },
+    ]);
+  });
+
   it('a drift step runs only on drift found by a step it waits for', async () => {
     const monitor = defineStage({
       name: 'monitor',
