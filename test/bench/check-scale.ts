@@ -1,7 +1,8 @@
 /**
  * Checks a bench:scale JSON after the CI smoke run (`.ci/run`): every stage ran and measured something, and the
  * stages agree with each other (each export wrote every follow-up recommend planned, recommend planned for the
- * loans score scored, the report has its model sections though training ran on another warehouse). Timing
+ * loans score scored, the report has its model sections though training ran on another warehouse, the daily
+ * pipeline ran every step and exported as many follow-ups). Timing
  * targets are printed by the bench, never checked here.
  *
  *   tsx test/bench/check-scale.ts .work/scale-smoke/bench-scale.json
@@ -14,6 +15,7 @@ interface Stage {
   peak_rss_mb: number;
   items?: number;
   phases?: { msg: string; seconds: number; rss_mb: number }[];
+  steps?: { id: string; seconds: number }[];
 }
 const file = process.argv[2];
 if (!file) throw new Error('usage: check-scale.ts BENCH_SCALE_JSON');
@@ -27,7 +29,7 @@ const problems: string[] = [];
 if (r.partial) problems.push('the run did not finish (partial: true)');
 const by = new Map((r.stages ?? []).map((s) => [s.stage, s]));
 const want = ['ref:read', 'ingest', 'sample', 'train', 'ref:aggregate', 'score', 'recommend', 'export:csv'];
-for (const name of [...want, 'export:parquet', 'export:ics', 'dataset', 'report']) {
+for (const name of [...want, 'export:parquet', 'export:ics', 'dataset', 'report', 'daily:pipeline']) {
   const s = by.get(name);
   if (!s) problems.push(`stage ${name}: missing`);
   else if (!(s.seconds > 0) || !(s.peak_rss_mb > 0))
@@ -66,6 +68,16 @@ for (const n of report?.not_available ?? [])
     problems.push(`report: expected the ${n.name} section, found it not available (${n.reason})`);
 if (!(r.daily_pipeline_s > 0))
   problems.push(`daily pipeline: expected seconds > 0, found ${r.daily_pipeline_s}`);
+// The daily pipeline run did every step of pipelines/daily-score.yaml and exported what recommend planned alone.
+const daily = by.get('daily:pipeline');
+const dailySteps = (daily?.steps ?? []).map((s) => s.id).sort();
+const wantSteps = ['export-calendar', 'export-dialer', 'ingest', 'recommend', 'report'];
+if (daily && JSON.stringify(dailySteps) !== JSON.stringify(wantSteps))
+  problems.push(
+    `daily:pipeline: expected steps ${wantSteps.join(', ')}, found ${dailySteps.join(', ') || 'none'}`,
+  );
+if (daily && daily.items !== planned)
+  problems.push(`daily:pipeline: expected ${planned} follow-ups in the dialer file, found ${daily.items}`);
 if (problems.length) {
   console.error(`bench:scale check of ${file} failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
