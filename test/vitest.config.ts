@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One temporary directory for the run, removed at its end (test/tmp-setup.ts).
+    globalSetup: ['test/tmp-setup.ts'],
     // FOLLOWUP_CONFIG=none: a followup.config.yaml left by `npm start` in the checkout must not change what the
     // CLI tests run on; the config tests (test/cli/first-hour.test.ts) clear it for their own child processes.
     env: { TZ: 'UTC', FOLLOWUP_CONFIG: 'none' },
