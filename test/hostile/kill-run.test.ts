@@ -171,4 +171,52 @@ describe('followup run killed', () => {
       tempLeft: left.temps.length > 0,
     });
   });
+  it('SIGTERM while the exports and the report run side by side (needs)', async () => {
+    // The same steps, the two exports and the report each needing only recommend: they start together.
+    const spec = parse(readFileSync(FIXTURE, 'utf8')) as { stages: { id: string; needs?: string[] }[] };
+    for (const s of spec.stages.slice(1)) s.needs = ['recommend'];
+    const path = join(dir, 'side-by-side.yaml');
+    writeFileSync(path, stringify(spec));
+    restore(world.unplanned, wh, outDir);
+    // The three "started" lines are logged together, in file order: at the report's, every one has started.
+    const run = await killOn(args(path), 'SIGTERM', {
+      line: '"msg":"step report: report started"',
+      afterMs: 0,
+    });
+    expect(run.sent).toBe(true);
+    expect(run.stopMs).toBeLessThan(5000);
+    expect(run.code, run.stderr).toBe(143);
+    expect(run.stderr).toContain('"error":"E_INTERRUPTED"');
+    expect(run.stderr).not.toContain('internal error');
+    const left = await snapshot(wh, outDir, RUN_TABLES);
+    // Recommend was done; each export is whole or absent: its ledger rows are the reference's or none, its file
+    // the reference's or absent.
+    for (const t of ['recommendation_runs', 'recommendations'])
+      expect(left.tables[t], t).toBe(reference.tables[t]);
+    const rows = (await ledger()) as { format: string }[];
+    for (const f of ['csv', 'ics']) {
+      const mine = rows.filter((r) => r.format === f);
+      if (mine.length > 0)
+        expect(mine, f).toEqual((told as { format: string }[]).filter((r) => r.format === f));
+    }
+    for (const [f, h] of Object.entries(left.files)) expect(h, `${f} is whole`).toBe(reference.files[f]);
+    expect(left.temps).toEqual([]);
+    const runs = await withWarehouse(wh, (w) =>
+      w.all<{ outcome: string; error: string | null }>('SELECT outcome, error FROM pipeline_runs'),
+    );
+    expect(runs).toEqual([{ outcome: 'failed', error: expect.stringMatching(/^interrupted by SIGTERM/) }]);
+    // The re-run ends with the reference's plan and what each target was told.
+    const again = await cli(args(path));
+    expect(again.code, again.stderr).toBe(0);
+    expect(await ledger()).toEqual(told);
+    observed.push({
+      stage: 'run',
+      signal: 'SIGTERM',
+      trigger: 'as 3 steps start together',
+      ended: `exit ${run.code}`,
+      outcome: `exports committed: ${['csv', 'ics'].filter((f) => rows.some((r) => r.format === f)).join(', ') || 'none'}`,
+      output: `outputs: ${Object.keys(left.files).join(', ') || 'none'}`,
+      tempLeft: left.temps.length > 0,
+    });
+  });
 });
