@@ -112,12 +112,17 @@ async function exportWith(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed)
   return c.format === 'webhook' ? exportIn(w, deps, c) : w.tx(() => exportIn(w, deps, c));
 }
 
-async function exportIn(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): Promise<ExportSummary> {
-  const { log, clock } = deps;
-  const started = Date.now();
+/** The tables an export reads and writes, created when missing (also the pipeline stage's `prepare`). */
+export async function ensureExportTablesOf(w: Warehouse): Promise<void> {
   await ensureContractTables(w);
   await ensureRecommendationTables(w);
   await ensureExportTables(w);
+}
+
+async function exportIn(w: Warehouse, deps: ExportDeps, c: ExportConfigParsed): Promise<ExportSummary> {
+  const { log, clock } = deps;
+  const started = Date.now();
+  await ensureExportTablesOf(w);
   const loaded = c.format === 'csv' ? loadTemplate(c.template) : undefined;
   const template = loaded && c.excel ? { ...loaded, excel: true } : loaded;
   // 1. the run

@@ -22,6 +22,7 @@ import type { Logger } from '../core/log.ts';
 import { collectGarbage } from '../core/memory.ts';
 import { stopwatch } from '../core/stopwatch.ts';
 import type { FallbackCard } from '../models/index.ts';
+import { ensureScoreTables } from '../score/run.ts';
 import { loadLibrary } from '../scripts/load.ts';
 import type { ScriptLibrary } from '../scripts/schema.ts';
 import { recordLibrary } from '../scripts/store.ts';
@@ -91,6 +92,12 @@ function sayFallback(r: Recommendation, code: string, card: FallbackCard, replac
     r.reason_codes.push(code);
     r.reasons.push(words);
   }
+}
+
+/** The tables recommend writes (its run and follow-ups, and the scores'), created when missing. */
+export async function ensureRecommendTables(w: Warehouse): Promise<void> {
+  await ensureScoreTables(w);
+  await ensureRecommendationTables(w);
 }
 
 /**
@@ -165,7 +172,7 @@ async function recommendIn(
     throwIfInterrupted(w.signal, `after "${msg}"; nothing of this run was written`);
   };
   // Follow-ups go to a staging file as they are emitted; only the by-purpose columns stay in memory.
-  await ensureRecommendationTables(w);
+  await ensureRecommendTables(w);
   const sink = await stageRecommendations();
   try {
     const staged = await planAndStage(w, cfg, policy, library, sink, log, lap);

@@ -26,6 +26,7 @@ import {
   readFallback,
 } from '../models/index.ts';
 import type { Warehouse } from '../warehouse/db.ts';
+import { ensureReportInputs } from '../warehouse/report-inputs.ts';
 import { ensureScoresTable } from '../warehouse/scores.ts';
 import { type Aside, explainAside } from './reasons-aside.ts';
 import { writePopulation } from './store.ts';
@@ -182,6 +183,12 @@ export async function predictLoans(
       settle!.reject(new Error('the reason codes were stopped before they started'));
     },
   };
+}
+
+/** The tables finishScores writes (`scores`, and the drift population's), created when missing. */
+export async function ensureScoreTables(w: Warehouse): Promise<void> {
+  await ensureScoresTable(w);
+  await ensureReportInputs(w);
 }
 
 /**

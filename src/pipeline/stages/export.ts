@@ -1,11 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { EXPORT_FORMATS, runExportOn } from '../../export/index.ts';
-import { ensureExportTables } from '../../export/tables.ts';
+import { EXPORT_FORMATS, ensureExportTablesOf, runExportOn } from '../../export/index.ts';
 import { DEFAULT_MAX_CANCEL_SHARE } from '../../export/types.ts';
-import { ensureRecommendationTables } from '../../warehouse/recommendations.ts';
-import { ensureContractTables } from '../../warehouse/schema.ts';
 import { defineStage } from '../stage.ts';
 
 /**
@@ -33,11 +30,7 @@ export const exportStage = defineStage({
     /** Largest share (0…1) of the target's follow-ups one export may cancel. Default 0.2. */
     max_cancel_share: z.coerce.number().min(0).max(1).default(DEFAULT_MAX_CANCEL_SHARE),
   }),
-  async prepare(w) {
-    await ensureContractTables(w);
-    await ensureRecommendationTables(w);
-    await ensureExportTables(w);
-  },
+  prepare: ensureExportTablesOf,
   async run(ctx, p) {
     if (p.out) await mkdir(dirname(p.out), { recursive: true });
     const s = await runExportOn(

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { AsOfDate } from '../../core/days.ts';
 import { DEFAULT_MAX_DATA_AGE_DAYS, requireFreshData } from '../../recommend/io/freshness.ts';
-import { runRecommend } from '../../recommend/run.ts';
-import { ensureRecommendationTables } from '../../warehouse/recommendations.ts';
-import { ensureReportInputs } from '../../warehouse/report-inputs.ts';
-import { ensureScoresTable } from '../../warehouse/scores.ts';
+import { ensureRecommendTables, runRecommend } from '../../recommend/run.ts';
 import { defineStage } from '../stage.ts';
 
 /**
@@ -34,11 +31,7 @@ export const recommendStage = defineStage({
     /** Largest age in days of the newest payment or contact before `as_of`. Default 3. */
     max_data_age_days: z.coerce.number().int().min(0).default(DEFAULT_MAX_DATA_AGE_DAYS),
   }),
-  async prepare(w) {
-    await ensureScoresTable(w);
-    await ensureReportInputs(w);
-    await ensureRecommendationTables(w);
-  },
+  prepare: ensureRecommendTables,
   async run(ctx, p) {
     const fresh = await requireFreshData(ctx.w, p.as_of, p.max_data_age_days);
     ctx.log.info('recommend: data is fresh', { newest: fresh.newest, age_days: fresh.age_days });

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { AsOfDate } from '../../core/days.ts';
-import { scoreLoans } from '../../score/run.ts';
-import { ensureReportInputs } from '../../warehouse/report-inputs.ts';
-import { ensureScoresTable } from '../../warehouse/scores.ts';
+import { ensureScoreTables, scoreLoans } from '../../score/run.ts';
 import { defineStage } from '../stage.ts';
 
 /** Scores every active loan with the champion delinquency model. */
@@ -12,10 +10,7 @@ export const scoreStage = defineStage({
   reads: ['table:loans', 'table:repayments', 'table:contacts', 'table:market', 'dir:models'],
   writes: ['table:scores', 'table:score_population'],
   params: z.object({ models: z.string(), as_of: AsOfDate }),
-  async prepare(w) {
-    await ensureScoresTable(w);
-    await ensureReportInputs(w);
-  },
+  prepare: ensureScoreTables,
   async run(ctx, p) {
     const s = await scoreLoans(ctx.w, { modelsDir: p.models, asOf: p.as_of }, ctx.log);
     return { summary: { as_of: p.as_of, loans: s.state.n, model: s.version } };
