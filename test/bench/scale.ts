@@ -90,33 +90,32 @@ interface Phase {
   rss_mb: number;
 }
 
-/** Lap lines of a stage's log (JSON lines with `seconds` and `rss_mb`, as recommend writes them), in order. */
-function phasesOf(stderr: string): Phase[] {
+/** The JSON lines of a stage's log (its --json logger), in order; other lines are skipped. */
+function logLines(stderr: string): Record<string, unknown>[] {
   return stderr.split('\n').flatMap((line) => {
     if (!line.startsWith('{')) return [];
     try {
-      const d = JSON.parse(line) as Record<string, unknown>;
-      return typeof d.msg === 'string' && typeof d.seconds === 'number' && typeof d.rss_mb === 'number'
-        ? [{ msg: d.msg, seconds: d.seconds, rss_mb: d.rss_mb }]
-        : [];
+      return [JSON.parse(line) as Record<string, unknown>];
     } catch {
       return [];
     }
   });
 }
+/** Lap lines of a stage's log (with `seconds` and `rss_mb`, as recommend writes them), in order. */
+function phasesOf(lines: Record<string, unknown>[]): Phase[] {
+  return lines.flatMap((d) =>
+    typeof d.msg === 'string' && typeof d.seconds === 'number' && typeof d.rss_mb === 'number'
+      ? [{ msg: d.msg, seconds: d.seconds, rss_mb: d.rss_mb }]
+      : [],
+  );
+}
 /** The steps a `followup run` logged as done, with their seconds. */
-function stepsOf(stderr: string): { id: string; seconds: number }[] {
-  return stderr.split('\n').flatMap((line) => {
-    if (!line.startsWith('{')) return [];
-    try {
-      const d = JSON.parse(line) as Record<string, unknown>;
-      return typeof d.step === 'string' && typeof d.seconds === 'number' && /: done in /.test(String(d.msg))
-        ? [{ id: d.step, seconds: d.seconds }]
-        : [];
-    } catch {
-      return [];
-    }
-  });
+function stepsOf(lines: Record<string, unknown>[]): { id: string; seconds: number }[] {
+  return lines.flatMap((d) =>
+    typeof d.step === 'string' && typeof d.seconds === 'number' && /: done in /.test(String(d.msg))
+      ? [{ id: d.step, seconds: d.seconds }]
+      : [],
+  );
 }
 const rows: Row[] = [];
 
@@ -158,9 +157,10 @@ function stage(
     peak_rss_mb: Math.round(Number(rss?.[1] ?? 0) / 1024),
     out,
   };
-  const phases = phasesOf(r.stderr ?? '');
+  const lines = logLines(r.stderr ?? '');
+  const phases = phasesOf(lines);
   if (phases.length) row.phases = phases;
-  const steps = stepsOf(r.stderr ?? '');
+  const steps = stepsOf(lines);
   if (steps.length) row.steps = steps;
   rows.push(row);
   process.stderr.write(`  ${name}: ${row.seconds} s wall, ${row.cpu_s} s CPU, ${row.peak_rss_mb} MB\n`);
