@@ -5,6 +5,7 @@
  *        ──buildCharts──► Vega-Lite specs (<name>.vl.json) + "not available" notes
  *        ──specToSvg / svgToPng──► <name>.svg, <name>.png
  *        ──renderHtml──► index.html (all charts, key tables, notes; vega/vega-lite/vega-embed inlined)
+ *   (part history: performance, WoE/IV, vintages, hang-ups alone ──► report-history.json, for a later report)
  *
  * Reads: loans, repayments, contacts, recommendation_runs, recommendations, eval_predictions, score_population,
  * features_snapshot, scores, backtest_results JSON. Writes: files only; the warehouse is opened read-only by the CLI.
@@ -20,7 +21,8 @@ import type { Logger } from '../core/log.ts';
 import { removeStaleTempsIn, writeWhole } from '../core/temp-files.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { buildCharts, type Note } from './charts/index.ts';
-import { type CollectOptions, collectReportData } from './collect.ts';
+import { type CollectOptions, collectReport, collectReportHistory } from './collect.ts';
+import { HISTORY_FILE } from './history.ts';
 import { renderHtml } from './html.ts';
 import { reportFonts, specToSvg, svgToPng } from './render.ts';
 import type { ReportData } from './types.ts';
@@ -31,6 +33,8 @@ export interface ReportOptions extends CollectOptions {
   log: Logger;
   /** Also write SVG and PNG per chart. Default: true. */
   images?: boolean;
+  /** Where `history` was read from, for the log. */
+  historyPath?: string;
 }
 
 /** What `followup report --json` prints. */
@@ -45,11 +49,31 @@ export interface ReportSummary {
   not_available: { name: string; reason: string }[];
   /** Files written, relative to out_dir. */
   files: string[];
+  /** With a history file: `reused`, or `collected again: <why>`. */
+  history?: string;
 }
 
 export async function buildReport(w: Warehouse, opts: ReportOptions): Promise<ReportSummary> {
-  const data = await collectReportData(w, opts);
-  return writeReport(data, w.signal ? { ...opts, signal: w.signal } : opts);
+  const { data, history } = await collectReport(w, opts);
+  if (history?.reused) opts.log.info('report: history sections reused', { from: opts.historyPath ?? null });
+  else if (history) opts.log.info('report: history sections collected again', { why: history.why });
+  const summary = await writeReport(data, w.signal ? { ...opts, signal: w.signal } : opts);
+  return history
+    ? { ...summary, history: history.reused ? 'reused' : `collected again: ${history.why}` }
+    : summary;
+}
+
+/**
+ * The history sections alone (history.ts), written whole to <outDir>/report-history.json for a report that runs
+ * later on the same data; returns the file's path.
+ */
+export async function buildReportHistory(w: Warehouse, opts: ReportOptions): Promise<string> {
+  const h = await collectReportHistory(w, opts);
+  mkdirSync(opts.outDir, { recursive: true });
+  const path = join(opts.outDir, HISTORY_FILE);
+  await writeWhole(path, `${JSON.stringify(h, null, 2)}\n`);
+  opts.log.info('report: history sections written', { path });
+  return path;
 }
 
 /** What a report writes: its data, the charts' specs and images, the page. */

@@ -12,6 +12,8 @@
  *   loans + repayments ──► vintage curves, roll rates
  *   scores + repayments + recommendations ──► borrowers to act on (current loans by risk)
  *   backtest_results JSON ──► backtest
+ * The history sections (performance, WoE/IV, vintages, hang-ups) may come from a file collected earlier on the same
+ * data (history.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,14 +21,20 @@ import type { Clock } from '../core/clock.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { collectActions } from './collect/actions.ts';
 import { loadBacktest } from './collect/backtest.ts';
-import { collectHangups } from './collect/hangups.ts';
-import { collectPerformance } from './collect/performance.ts';
 import { collectSchedule } from './collect/schedule.ts';
 import { collectModelInputs } from './collect/sources.ts';
 import { collectStability } from './collect/stability.ts';
 import { collectVersions } from './collect/versions.ts';
-import { collectVintage } from './collect/vintage.ts';
-import { collectWoe } from './collect/woe.ts';
+import {
+  collectHistorySections,
+  type HistoryOptions,
+  type HistorySections,
+  type HistoryUse,
+  historyKey,
+  historyRecord,
+  keyDifference,
+  type ReportHistory,
+} from './history.ts';
 import type { Lang, ReportData } from './types.ts';
 
 export interface CollectOptions {
@@ -48,9 +56,19 @@ export interface CollectOptions {
   modelsDir?: string;
   /** Clock for `generated_at`. */
   clock: Clock;
+  /** History sections collected earlier (history.ts): used when collected on the same data, else collected again. */
+  history?: ReportHistory;
 }
 
 export async function collectReportData(w: Warehouse, opts: CollectOptions): Promise<ReportData> {
+  return (await collectReport(w, opts)).data;
+}
+
+/** The report's data, and whether the history sections came from `opts.history`. */
+export async function collectReport(
+  w: Warehouse,
+  opts: CollectOptions,
+): Promise<{ data: ReportData; history: HistoryUse }> {
   const lang = opts.lang ?? 'en';
   const besideWarehouse = w.path === ':memory:' ? undefined : join(dirname(w.path), 'backtest_results.json');
   const backtestPath =
@@ -66,23 +84,52 @@ export async function collectReportData(w: Warehouse, opts: CollectOptions): Pro
     ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
     ...(run ? { run } : {}),
   });
-  return {
+  const ho = historyOptions(opts);
+  let history: HistoryUse = null;
+  let sections: HistorySections | undefined;
+  if (opts.history) {
+    const why = keyDifference(opts.history.key, await historyKey(w, ho, inputs));
+    history = why === null ? { reused: true } : { reused: false, why };
+    if (why === null) sections = opts.history.sections;
+  }
+  sections ??= await collectHistorySections(w, ho, inputs);
+  const data: ReportData = {
     version: 1,
     generated_at: opts.clock.now().toISOString(),
     lang,
     versions: await collectVersions(w, run),
-    performance: await collectPerformance(w, { split, lang, from: inputs.eval }),
+    performance: sections.performance,
     stability: await collectStability(w, inputs.population),
     sources: inputs.sources,
-    woe: await collectWoe(w, inputs.woe),
-    vintage: await collectVintage(w),
-    hangups: await collectHangups(w, {
-      ...(opts.prenotifyHours === undefined ? {} : { prenotifyHours: opts.prenotifyHours }),
-      ...(opts.hangupModel === undefined ? {} : { hangupModel: opts.hangupModel }),
-      predictions: inputs.eval,
-    }),
+    woe: sections.woe,
+    vintage: sections.vintage,
+    hangups: sections.hangups,
     schedule,
     actions: await collectActions(w, run),
     backtest: loadBacktest(backtestPath),
+  };
+  return { data, history };
+}
+
+/**
+ * The history sections alone (performance, WoE/IV, vintages, hang-ups), for a report that runs later on the same
+ * data (history.ts). Their model versions are the champions': a run recommend is about to make uses those.
+ */
+export async function collectReportHistory(w: Warehouse, opts: CollectOptions): Promise<ReportHistory> {
+  const inputs = await collectModelInputs(w, {
+    split: opts.split ?? 'test',
+    ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
+  });
+  const ho = historyOptions(opts);
+  const key = await historyKey(w, ho, inputs);
+  return historyRecord(opts.clock.now().toISOString(), key, await collectHistorySections(w, ho, inputs));
+}
+
+function historyOptions(opts: CollectOptions): HistoryOptions {
+  return {
+    lang: opts.lang ?? 'en',
+    split: opts.split ?? 'test',
+    ...(opts.prenotifyHours === undefined ? {} : { prenotifyHours: opts.prenotifyHours }),
+    ...(opts.hangupModel === undefined ? {} : { hangupModel: opts.hangupModel }),
   };
 }

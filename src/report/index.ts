@@ -12,8 +12,15 @@ export {
   REPORT_INPUTS_DDL,
   SCORE_FEATURE,
 } from '../warehouse/report-inputs.ts';
-export { buildReport, type ReportOptions, type ReportSummary, writeReport } from './build.ts';
+export {
+  buildReport,
+  buildReportHistory,
+  type ReportOptions,
+  type ReportSummary,
+  writeReport,
+} from './build.ts';
 export { buildCharts, type Chart, type Note } from './charts/index.ts';
-export { type CollectOptions, collectReportData } from './collect.ts';
+export { type CollectOptions, collectReport, collectReportData, collectReportHistory } from './collect.ts';
+export { HISTORY_FILE, type ReportHistory, readHistory } from './history.ts';
 export { specToSvg, svgToPng } from './render.ts';
 export type * from './types.ts';

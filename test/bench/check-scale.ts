@@ -2,7 +2,8 @@
  * Checks a bench:scale JSON after the CI smoke run (`.ci/run`): every stage ran and measured something, and the
  * stages agree with each other (each export wrote every follow-up recommend planned, recommend planned for the
  * loans score scored, the report has its model sections though training ran on another warehouse, the daily
- * pipeline ran every step and exported as many follow-ups). Timing
+ * pipeline ran every step, its report reused the history sections collected beside recommend, and it exported as
+ * many follow-ups). Timing
  * targets are printed by the bench, never checked here.
  *
  *   tsx test/bench/check-scale.ts .work/scale-smoke/bench-scale.json
@@ -71,10 +72,16 @@ if (!(r.daily_pipeline_s > 0))
 // The daily pipeline run did every step of pipelines/daily-score.yaml and exported what recommend planned alone.
 const daily = by.get('daily:pipeline');
 const dailySteps = (daily?.steps ?? []).map((s) => s.id).sort();
-const wantSteps = ['export-calendar', 'export-dialer', 'ingest', 'recommend', 'report'];
+const wantSteps = ['export-calendar', 'export-dialer', 'ingest', 'recommend', 'report', 'report-history'];
 if (daily && JSON.stringify(dailySteps) !== JSON.stringify(wantSteps))
   problems.push(
     `daily:pipeline: expected steps ${wantSteps.join(', ')}, found ${dailySteps.join(', ') || 'none'}`,
+  );
+// report-history ran beside recommend on the same data: the report must have taken its sections from it.
+const dailyReport = (r.outputs['daily:pipeline'] as { report?: { history?: string } } | undefined)?.report;
+if (daily && dailyReport?.history !== 'reused')
+  problems.push(
+    `daily:pipeline: expected the report to reuse report-history's sections, found ${dailyReport?.history}`,
   );
 if (daily && daily.items !== planned)
   problems.push(`daily:pipeline: expected ${planned} follow-ups in the dialer file, found ${daily.items}`);

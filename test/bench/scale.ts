@@ -15,7 +15,8 @@
  * --max-semi-space-size=64; not in the daily total; --skip-young-variant leaves it out) · export csv / parquet / ics · dataset (Hive Parquet by shard) · report (on the
  * daily warehouse, its model sections from the registry: the champion's saved test evaluation and training population).
  * daily:pipeline — `followup run daily-score` on a fresh work directory: ingest, recommend, then the dialer CSV,
- * the calendar feed and the report side by side (pipelines/daily-score.yaml); its wall time is the daily figure.
+ * the calendar feed and the report side by side, the report's history sections beside recommend
+ * (pipelines/daily-score.yaml); its wall time is the daily figure.
  * The sum of the separate ingest, recommend, export and report stages is printed beside it.
  * A stage that logs its phases (recommend: seconds and resident memory at each step) has them in its row, and
  * recommend's note lists them.
@@ -327,7 +328,8 @@ const missing = (report.out as { not_available?: { name: string }[] }).not_avail
 report.note = `not available: ${missing.map((n) => n.name).join(', ') || 'none'}`;
 
 // The daily run as an operator runs it: `followup run daily-score` on a fresh work directory, from the files to the
-// report in one process (ingest, recommend, then the dialer CSV, the calendar feed and the report side by side).
+// report in one process (ingest; recommend beside the report's history sections; then the dialer CSV, the calendar
+// feed and the report side by side).
 const dailyDir = join(work, 'daily');
 rmSync(dailyDir, { recursive: true, force: true });
 const pipeline = followup('daily:pipeline', [

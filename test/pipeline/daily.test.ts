@@ -96,6 +96,29 @@ describe('daily-score passes run ids between steps', () => {
     expect(f.confirmed).toEqual(recs.map((r) => followupUid(r.loan_id, r.purpose, Number(r.cycle))).sort());
     expect(f.cancelled.length).toBe(s['export-calendar'].counts.cancelled);
     expect(s['export-calendar'].written).toBe(recs.length + f.cancelled.length);
+    // The report took its history sections from report-history (beside recommend), and they are what a report
+    // of the same run collects itself.
+    expect(s.report.history).toBe('reused');
+    const alone = join(dir, 'report-alone');
+    const a = followup([
+      'report',
+      '--warehouse',
+      join(W, 'warehouse.duckdb'),
+      '--models',
+      join(W, 'models'),
+      '--run',
+      made,
+      '--out',
+      alone,
+      '--no-images',
+      '--json',
+    ]);
+    expect(a.code, a.stderr.slice(-2000)).toBe(0);
+    const data = (d: string) => JSON.parse(readFileSync(join(d, 'report-data.json'), 'utf8'));
+    const [piped, own] = [data(join(W, 'report')), data(alone)];
+    for (const part of ['performance', 'woe', 'vintage', 'hangups', 'stability', 'schedule', 'actions'])
+      expect(piped[part], part).toEqual(own[part]);
+    expect(piped.vintage.ok && piped.hangups.ok && piped.performance.ok).toBe(true);
   }, 300_000);
 });
 
@@ -117,9 +140,11 @@ describe('staleness guard', () => {
       `SELECT step_id, s.outcome FROM pipeline_steps s JOIN pipeline_runs r USING (run_id)
        WHERE r.pipeline = 'daily-score' ORDER BY s.started_at, step_id`,
     );
+    // report-history ran beside recommend (needs: [ingest]) and ended as it would; nothing started after.
     expect(steps).toEqual([
       { step_id: 'ingest', outcome: 'ok' },
       { step_id: 'recommend', outcome: 'failed' },
+      { step_id: 'report-history', outcome: 'ok' },
     ]);
     expect(exportFiles()).toEqual(before);
   }, 300_000);

@@ -125,6 +125,7 @@ describe('step outputs', () => {
     const stages = JSON.parse(r.stdout) as { name: string; produces: string[] }[];
     expect(stages.filter((x) => x.produces.length)).toEqual([
       expect.objectContaining({ name: 'recommend', produces: ['run_id'] }),
+      expect.objectContaining({ name: 'report', produces: ['history'] }),
     ]);
   });
 

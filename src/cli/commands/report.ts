@@ -1,6 +1,6 @@
 /**
  * `followup report --warehouse W --out DIR [--models DIR] [--lang en|zh-CN] [--run RUN_ID] [--split test]
- *  [--capacity N] [--backtest FILE] [--no-images] [--json]`
+ *  [--capacity N] [--backtest FILE] [--no-images] [--part all|history] [--history FILE] [--json]`
  * Writes Vega-Lite specs, SVG/PNG per chart and one offline index.html for the latest (or given) run. A model with
  * no matured predictions (or training population) in the warehouse is reported from the files its version saved
  * in the registry (--models) at training. The warehouse is opened read-only: a report never changes it.
@@ -10,7 +10,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_MODELS_DIR } from '../../core/defaults.ts';
 import { BadInputError, BusyError, UsageError } from '../../core/errors.ts';
-import { buildReport } from '../../report/build.ts';
+import { buildReport, buildReportHistory } from '../../report/build.ts';
+import { readHistory } from '../../report/history.ts';
 import { LANGS } from '../../report/types.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/db.ts';
 import { makeContext, printSummary } from '../context.ts';
@@ -31,6 +32,8 @@ const optionsSchema = z.object({
     .max(24 * 30)
     .optional(),
   images: z.boolean().default(true),
+  part: z.enum(['all', 'history']).default('all'),
+  history: z.string().min(1).optional(),
   json: z.boolean().optional(),
 });
 
@@ -61,6 +64,14 @@ export function register(program: Command): void {
       'hours before a call in which an SMS/email counts as notice (default 48)',
     )
     .option('--no-images', 'write specs and index.html only, no SVG/PNG')
+    .option(
+      '--part <part>',
+      'all (default), or history: only performance, WoE/IV, vintages and hang-ups, to <out>/report-history.json',
+    )
+    .option(
+      '--history <file>',
+      'a report-history.json collected earlier: its sections are used when the data and options are the same',
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
@@ -76,10 +87,25 @@ export function register(program: Command): void {
         throw new BadInputError(`warehouse not found: expected a DuckDB file, found nothing`, {
           place: { file: o.warehouse },
         });
+      const history = o.history === undefined ? undefined : readHistory(o.history);
       const w = await openReadOnly(o.warehouse);
       let summary: Awaited<ReturnType<typeof buildReport>>;
       try {
+        if (o.part === 'history') {
+          const path = await buildReportHistory(w, {
+            outDir: o.out,
+            lang: o.lang,
+            split: o.split,
+            modelsDir: o.models,
+            clock: ctx.clock,
+            log: ctx.log,
+            ...(o.prenotifyHours === undefined ? {} : { prenotifyHours: o.prenotifyHours }),
+          });
+          printSummary(ctx, o.json, { history: path }, () => `report history sections written to ${path}`);
+          return;
+        }
         summary = await buildReport(w, {
+          ...(history ? { history, historyPath: o.history } : {}),
           outDir: o.out,
           lang: o.lang,
           split: o.split,
@@ -99,6 +125,7 @@ export function register(program: Command): void {
         [
           `report written to ${summary.out_dir} (${summary.charts.length} charts, ${summary.files.length} files)`,
           ...summary.not_available.map((n) => `  not available: ${n.name}: ${n.reason}`),
+          ...(summary.history ? [`  history sections: ${summary.history}`] : []),
         ].join('\n'),
       );
     });

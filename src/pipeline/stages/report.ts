@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LANGS } from '../../core/format.ts';
-import { buildReport } from '../../report/index.ts';
+import { buildReport, buildReportHistory, readHistory } from '../../report/index.ts';
 import { defineStage } from '../stage.ts';
 
 /** Vega-Lite specs, SVG/PNG and one offline HTML page for the latest run. */
@@ -20,6 +20,7 @@ export const reportStage = defineStage({
     'dir:models',
   ],
   writes: ['dir:out'],
+  produces: ['history'],
   params: z.object({
     out: z.string(),
     /** Registry root: models with no matured predictions in the warehouse are reported from their saved evaluation. */
@@ -27,9 +28,19 @@ export const reportStage = defineStage({
     lang: z.enum(LANGS).default('en'),
     images: z.boolean().default(true),
     capacity: z.number().int().positive().optional(),
+    /** Recommendation run to describe, e.g. `${steps.recommend.run_id}`. Default: the latest by creation time. */
+    run: z.string().optional(),
+    /**
+     * `history`: only the sections that read the book's history and the registry (performance, WoE/IV, vintages,
+     * hang-ups), to <out>/report-history.json, produced as `history`: a step beside recommend collects them on
+     * the core recommend leaves idle. `all` (default): the whole report.
+     */
+    part: z.enum(['all', 'history']).default('all'),
+    /** A report-history.json from an earlier step: its sections are used when collected on the same data. */
+    history: z.string().optional(),
   }),
   async run(ctx, p) {
-    const s = await buildReport(ctx.w, {
+    const opts = {
       clock: ctx.clock,
       lang: p.lang,
       outDir: p.out,
@@ -37,9 +48,23 @@ export const reportStage = defineStage({
       images: p.images,
       ...(p.models ? { modelsDir: p.models } : {}),
       ...(p.capacity ? { capacity: p.capacity } : {}),
+      ...(p.run ? { runId: p.run } : {}),
+    };
+    if (p.part === 'history') {
+      const path = await buildReportHistory(ctx.w, opts);
+      return { summary: { history: path }, outputs: [path], produced: { history: path } };
+    }
+    const s = await buildReport(ctx.w, {
+      ...opts,
+      ...(p.history ? { history: readHistory(p.history), historyPath: p.history } : {}),
     });
     return {
-      summary: { out: s.out_dir, charts: s.charts.length, not_available: s.not_available.map((n) => n.name) },
+      summary: {
+        out: s.out_dir,
+        charts: s.charts.length,
+        not_available: s.not_available.map((n) => n.name),
+        ...(s.history ? { history: s.history } : {}),
+      },
       outputs: [`${s.out_dir}/index.html`],
     };
   },

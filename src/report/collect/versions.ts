@@ -13,6 +13,11 @@ function packageVersion(path: string): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
+/** followup's own version (its package.json). */
+export function followupVersion(): string {
+  return packageVersion(new URL('../../../package.json', import.meta.url).pathname);
+}
+
 /** Version of an installed package (its package.json; `exports` hides it, so read it as the bundles are read). */
 function installed(pkg: string): string {
   return (JSON.parse(bundleText(pkg, 'package.json')) as { version: string }).version;
@@ -37,7 +42,7 @@ export async function collectVersions(w: Warehouse, run: RunInfo | undefined): P
     repayments_due: await window('repayments', 'due_on'),
     contacts: await window('contacts', 'started_at', (v) => `timezone('UTC', ${v})`),
     code: {
-      followup: packageVersion(new URL('../../../package.json', import.meta.url).pathname),
+      followup: followupVersion(),
       'vega-lite': installed('vega-lite'),
       vega: installed('vega'),
     },
