@@ -160,8 +160,8 @@ export async function runPipeline(spec: PipelineSpec, opts: RunOptions): Promise
       opts.log.info(`step ${step.id}: ${stage.name} started`, { reads: stage.reads, writes: stage.writes });
       const started = performance.now();
       // Each step on a connection of its own: steps that run at the same time each have their transaction, and
-      // the ledger's rows (on `w`) never land in a step's. A low-priority step's queries wait for the others'.
-      const own = await w.fork({ yields: step.priority === 'low' });
+      // the ledger's rows (on `w`) never land in a step's.
+      const own = await w.fork();
       try {
         const result = await stage.run(
           {

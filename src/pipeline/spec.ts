@@ -26,12 +26,6 @@ export const StageStep = z
       .describe(
         'Earlier steps this one waits for; steps whose needs are done run at the same time, each on its own connection. Default: every earlier step (one after another).',
       ),
-    priority: z
-      .enum(['normal', 'low'])
-      .optional()
-      .describe(
-        "`low`: each of the step's queries starts only while no query of another step is running (default `normal`), so a step beside another fills the time that one spends computing in JavaScript instead of taking DuckDB's threads from its queries.",
-      ),
     when: z
       .union([z.enum(['always', 'drift']), z.string().regex(/^\$\{[a-z_][a-z0-9_]*\}$/i)])
       .default('always')

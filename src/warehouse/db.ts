@@ -97,11 +97,8 @@ export interface Warehouse {
    * threads while this connection's caller computes in JavaScript, or for a pipeline step that runs beside
    * another. It sees what is committed, not this connection's open transaction, and has its own temp tables. A
    * fork may fork again; closing a fork closes its connection only. Close forks before the warehouse they came from.
-   * With `yields`, each of the fork's queries starts only when no query of another connection is in flight: work
-   * that can wait fills the stretches where the others compute in JavaScript, instead of taking DuckDB's threads
-   * from their queries (a query once started runs to its end).
    */
-  fork(opts?: { yields?: boolean }): Promise<Warehouse>;
+  fork(): Promise<Warehouse>;
   /**
    * Hands back to the system the table blocks DuckDB keeps cached after its queries (it keeps them up to its memory
    * limit, 80 % of RAM by default), for a long stretch of JavaScript that needs the memory and no query: DuckDB
@@ -226,7 +223,7 @@ export async function openWarehouse(path: string, opts: OpenOptions = {}): Promi
   const conn = await instance.connect();
   // Dates and timestamps are compared in UTC regardless of the machine's zone; local times use explicit zones.
   await conn.run("SET TimeZone = 'UTC'");
-  const db: Database = { instance, busy: 0, idle: [], dropping: undefined, reserved: new Map() };
+  const db: Database = { instance, busy: 0, dropping: undefined, reserved: new Map() };
   return wrap(path, conn, db, true, opts.signal ?? interruptSignal(), memoryLimit);
 }
 
@@ -235,8 +232,6 @@ interface Database {
   instance: DuckDBInstance;
   /** Queries in flight on any of its connections. */
   busy: number;
-  /** Yielding connections waiting for `busy` to reach 0 (`fork({ yields })`). */
-  idle: (() => void)[];
   /** Set while `dropCache` holds the memory limit low; queries wait for it before they start. */
   dropping: Promise<void> | undefined;
   /** Largest number handed out by `reserve`, by key. */
@@ -250,29 +245,15 @@ function wrap(
   owner: boolean,
   signal: AbortSignal | undefined,
   memoryLimit?: string,
-  yields = false,
 ): Warehouse {
-  /**
-   * Runs one query of this connection, counted in `db.busy`, after a cache drop in progress (and, on a yielding
-   * connection, once no other query is in flight).
-   */
-  let mine = 0;
+  /** Runs one query of this connection, counted in `db.busy`, after a cache drop in progress. */
   const counted = async <T>(q: () => Promise<T>): Promise<T> => {
-    for (;;) {
-      while (db.dropping) await db.dropping;
-      // Another connection's queries only: a yielder never waits for its own.
-      if (!yields || db.busy === mine) break;
-      await new Promise<void>((r) => db.idle.push(r));
-    }
+    while (db.dropping) await db.dropping;
     db.busy++;
-    mine++;
     try {
       return await q();
     } finally {
       db.busy--;
-      mine--;
-      // Wakes every waiting yielder; each checks again (another query may have started first).
-      if (db.idle.length) for (const r of db.idle.splice(0)) r();
     }
   };
   let inTx = false;
@@ -315,10 +296,10 @@ function wrap(
       }
       return n;
     },
-    async fork(opts = {}) {
+    async fork() {
       const c = await db.instance.connect();
       await c.run("SET TimeZone = 'UTC'");
-      return wrap(path, c, db, false, signal, memoryLimit, opts.yields ?? false);
+      return wrap(path, c, db, false, signal, memoryLimit);
     },
     async dropCache() {
       const held = async () => {

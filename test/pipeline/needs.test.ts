@@ -78,36 +78,7 @@ const write = defineStage({
     return { summary: { rows: p.rows }, produced: { table: `t_${p.id}` } };
   },
 });
-/**
- * `query`: runs `sql` on its step's connection. With `hold`, it issues the query, then meets the other step at
- * `hold` while the query is in flight; otherwise it meets first, then issues it.
- */
-const query = defineStage({
-  name: 'query',
-  doc: 'test stage',
-  reads: [],
-  writes: [],
-  params: z.object({
-    id: z.string(),
-    sql: z.string(),
-    hold: z.string().optional(),
-    meet: z.string().optional(),
-  }),
-  async run(ctx, p) {
-    let q: Promise<unknown>;
-    if (p.hold) {
-      q = ctx.w.one(p.sql);
-      await meet(p.hold, 2);
-    } else {
-      if (p.meet) await meet(p.meet, 2);
-      q = ctx.w.one(p.sql);
-    }
-    await q;
-    events.push(`end ${p.id}`);
-    return { summary: {} };
-  },
-});
-const STAGES = { write, query } as Record<string, StageDef<unknown>>;
+const STAGES = { write } as Record<string, StageDef<unknown>>;
 
 function spec(stages: PipelineSpec['stages']): PipelineSpec {
   return { name: 'needs', description: 'test', params: {}, stages };
@@ -344,43 +315,5 @@ describe('needs', () => {
       ['x', 'skipped'],
       ['y', 'ok'],
     ]);
-  });
-});
-
-describe('priority: low', () => {
-  // ~0.3 s of DuckDB work: 100× the other step's SELECT 1.
-  const LONG = 'SELECT sum(hash(i))::VARCHAR AS h FROM range(60000000) t(i)';
-  const pipeline = (priority?: 'low') =>
-    spec([
-      step('a', { rows: 1 }),
-      { id: 'slow', uses: 'query', with: { id: 'slow', sql: LONG, hold: 'q' }, when: 'always', needs: ['a'] },
-      {
-        id: 'low',
-        uses: 'query',
-        with: { id: 'low', sql: 'SELECT 1 AS v', meet: 'q' },
-        when: 'always',
-        needs: ['a'],
-        ...(priority ? { priority } : {}),
-      },
-    ]);
-
-  it("a low-priority step's query waits for the query another step has in flight; a normal one does not", async () => {
-    meetings.clear();
-    const low = await run('low', pipeline('low'));
-    expect(low.steps.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok']);
-    expect(events.slice(2)).toEqual(['end slow', 'end low']);
-    meetings.clear();
-    const normal = await run('normal', pipeline());
-    expect(normal.steps.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok']);
-    expect(events.slice(2)).toEqual(['end low', 'end slow']);
-  });
-
-  it('is refused when it is neither normal nor low', async () => {
-    const f = join(dir, 'high.yaml');
-    writeFileSync(
-      f,
-      'name: high\ndescription: x\nstages:\n  - { id: a, uses: write, with: { id: a } }\n  - { id: b, uses: write, with: { id: b }, priority: high }\n',
-    );
-    await expect(loadPipeline(f)).rejects.toThrow(/priority/);
   });
 });
