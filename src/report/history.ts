@@ -1,8 +1,8 @@
 /**
  * The report's history sections, collected ahead of the rest: model performance, WoE/IV, vintages and roll rates,
  * hang-ups. They read the book's history (loans, repayments, contacts), the evaluation and training rows and the
- * registry — nothing a recommendation run writes — so a daily pipeline collects them beside recommend, on the core
- * recommend leaves idle, and the report after it reuses them (pipelines/daily-score.yaml: report-history).
+ * registry — nothing a recommendation run writes — so a daily pipeline collects them beside recommend and the
+ * report after it reuses them (pipelines/daily-score.yaml: report-history).
  *
  *   collectHistory ──► report-history.json { key, sections }
  *   collectReport(…, history) ──► key of now = key of the file ? its sections : collected again (and says why)
@@ -167,6 +167,19 @@ export function readHistory(path: string): ReportHistory {
       throw new BadInputError(`report history: expected an object "${field}"; found ${found(h[field])}`, {
         place: { file: path },
       });
+  const key = h.key as Partial<HistoryKey>;
+  if (typeof key.code !== 'string')
+    throw new BadInputError(`report history: expected a string "key.code"; found ${found(key.code)}`, {
+      place: { file: path },
+    });
+  for (const field of ['options', 'sources', 'tables'] as const)
+    if (typeof key[field] !== 'object' || key[field] === null)
+      throw new BadInputError(
+        `report history: expected an object "key.${field}"; found ${found(key[field])}`,
+        {
+          place: { file: path },
+        },
+      );
   for (const s of ['performance', 'woe', 'vintage', 'hangups'] as const)
     if (typeof h.sections![s]?.ok !== 'boolean')
       throw new BadInputError(

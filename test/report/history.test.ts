@@ -138,14 +138,24 @@ describe('the history file', () => {
       'report history: expected "version": 1; found 2',
     );
     expect(
+      bad('d.json', JSON.stringify({ kind: 'followup-report-history', version: 1, key: {}, sections: {} })),
+    ).toBe('report history: expected a string "key.code"; found nothing');
+    const key = { code: '1', options: {}, sources: {}, tables: {} };
+    expect(
       bad(
-        'd.json',
+        'e.json',
         JSON.stringify({
           kind: 'followup-report-history',
           version: 1,
-          key: {},
-          sections: { performance: {} },
+          key: { ...key, tables: 3 },
+          sections: {},
         }),
+      ),
+    ).toBe('report history: expected an object "key.tables"; found 3');
+    expect(
+      bad(
+        'f.json',
+        JSON.stringify({ kind: 'followup-report-history', version: 1, key, sections: { performance: {} } }),
       ),
     ).toBe('report history: expected section "performance" with "ok"; found {}');
     expect(() => readHistory(join(dir, 'missing.json'))).toThrow(/^report history: cannot read the file/);

@@ -32,8 +32,8 @@ export const reportStage = defineStage({
     run: z.string().optional(),
     /**
      * `history`: only the sections that read the book's history and the registry (performance, WoE/IV, vintages,
-     * hang-ups), to <out>/report-history.json, produced as `history`: a step beside recommend collects them on
-     * the core recommend leaves idle. `all` (default): the whole report.
+     * hang-ups), to <out>/report-history.json, produced as `history`, so that a step can collect them beside
+     * recommend. `all` (default): the whole report.
      */
     part: z.enum(['all', 'history']).default('all'),
     /** A report-history.json from an earlier step: its sections are used when collected on the same data. */
