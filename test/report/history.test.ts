@@ -15,6 +15,7 @@ import { buildReportHistory } from '../../src/report/build.ts';
 import { collectReport, collectReportData, collectReportHistory } from '../../src/report/collect.ts';
 import { HISTORY_FILE, type HistoryKey, keyDifference, readHistory } from '../../src/report/history.ts';
 import { withWarehouse } from '../../src/warehouse/db.ts';
+import { reportStage } from '../../src/pipeline/stages/report.ts';
 import { followup } from '../lifecycle/cli.ts';
 import { buildFixture } from './fixture.ts';
 
@@ -188,6 +189,26 @@ describe('followup report --part history / --history', () => {
     expect(JSON.parse(without.stdout).history).toBeUndefined();
     const data = (d: string) => readFileSync(join(dir, d, 'report-data.json'), 'utf8');
     expect(data('cli-a')).toBe(data('cli-b'));
+  });
+
+  it('--history with --part history is refused (exit 2): there is nothing for it to replace', () => {
+    const r = report('--out', join(dir, 'cli-both'), '--part', 'history', '--history', join(dir, 'x.json'));
+    expect(r.code).toBe(2);
+    const err = JSON.parse(r.stderr.trim().split('\n').at(-1)!);
+    expect(err.error).toBe('E_USAGE');
+    expect(err.message).toBe(
+      '--history: expected it with the whole report (--part all), where it replaces sections; found it with --part history, which only collects them',
+    );
+    expect(existsSync(join(dir, 'cli-both'))).toBe(false);
+    // The pipeline step says the same when its file is checked.
+    const parsed = reportStage.params.safeParse({ out: 'r', part: 'history', history: 'h.json' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['history'],
+      message:
+        'history: expected it with part: all, where it replaces sections; found it with part: history, which only collects them',
+    });
+    expect(reportStage.params.safeParse({ out: 'r', part: 'history' }).success).toBe(true);
   });
 
   it('a file that is not a history: exit 2, the file named, no report written', () => {

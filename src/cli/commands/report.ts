@@ -87,25 +87,15 @@ export function register(program: Command): void {
         throw new BadInputError(`warehouse not found: expected a DuckDB file, found nothing`, {
           place: { file: o.warehouse },
         });
+      if (o.part === 'history' && o.history !== undefined)
+        throw new UsageError(
+          `--history: expected it with the whole report (--part all), where it replaces sections; found it with --part history, which only collects them`,
+        );
       const history = o.history === undefined ? undefined : readHistory(o.history);
       const w = await openReadOnly(o.warehouse);
       let summary: Awaited<ReturnType<typeof buildReport>>;
       try {
-        if (o.part === 'history') {
-          const path = await buildReportHistory(w, {
-            outDir: o.out,
-            lang: o.lang,
-            split: o.split,
-            modelsDir: o.models,
-            clock: ctx.clock,
-            log: ctx.log,
-            ...(o.prenotifyHours === undefined ? {} : { prenotifyHours: o.prenotifyHours }),
-          });
-          printSummary(ctx, o.json, { history: path }, () => `report history sections written to ${path}`);
-          return;
-        }
-        summary = await buildReport(w, {
-          ...(history ? { history, historyPath: o.history } : {}),
+        const opts = {
           outDir: o.out,
           lang: o.lang,
           split: o.split,
@@ -117,7 +107,13 @@ export function register(program: Command): void {
           ...(o.capacity === undefined ? {} : { capacity: o.capacity }),
           ...(o.backtest === undefined ? {} : { backtestPath: o.backtest }),
           ...(o.prenotifyHours === undefined ? {} : { prenotifyHours: o.prenotifyHours }),
-        });
+        };
+        if (o.part === 'history') {
+          const path = await buildReportHistory(w, opts);
+          printSummary(ctx, o.json, { history: path }, () => `report history sections written to ${path}`);
+          return;
+        }
+        summary = await buildReport(w, { ...opts, ...(history ? { history, historyPath: o.history } : {}) });
       } finally {
         w.close();
       }

@@ -21,24 +21,30 @@ export const reportStage = defineStage({
   ],
   writes: ['dir:out'],
   produces: ['history'],
-  params: z.object({
-    out: z.string(),
-    /** Registry root: models with no matured predictions in the warehouse are reported from their saved evaluation. */
-    models: z.string().optional(),
-    lang: z.enum(LANGS).default('en'),
-    images: z.boolean().default(true),
-    capacity: z.number().int().positive().optional(),
-    /** Recommendation run to describe, e.g. `${steps.recommend.run_id}`. Default: the latest by creation time. */
-    run: z.string().optional(),
-    /**
-     * `history`: only the sections that read the book's history and the registry (performance, WoE/IV, vintages,
-     * hang-ups), to <out>/report-history.json, produced as `history`, so that a step can collect them beside
-     * recommend. `all` (default): the whole report.
-     */
-    part: z.enum(['all', 'history']).default('all'),
-    /** A report-history.json from an earlier step: its sections are used when collected on the same data. */
-    history: z.string().optional(),
-  }),
+  params: z
+    .object({
+      out: z.string(),
+      /** Registry root: models with no matured predictions in the warehouse are reported from their saved evaluation. */
+      models: z.string().optional(),
+      lang: z.enum(LANGS).default('en'),
+      images: z.boolean().default(true),
+      capacity: z.number().int().positive().optional(),
+      /** Recommendation run to describe, e.g. `${steps.recommend.run_id}`. Default: the latest by creation time. */
+      run: z.string().optional(),
+      /**
+       * `history`: only the sections that read the book's history and the registry (performance, WoE/IV, vintages,
+       * hang-ups), to <out>/report-history.json, produced as `history`, so that a step can collect them beside
+       * recommend. `all` (default): the whole report.
+       */
+      part: z.enum(['all', 'history']).default('all'),
+      /** A report-history.json from an earlier step: its sections are used when collected on the same data. */
+      history: z.string().optional(),
+    })
+    .refine((p) => !(p.part === 'history' && p.history !== undefined), {
+      message:
+        'history: expected it with part: all, where it replaces sections; found it with part: history, which only collects them',
+      path: ['history'],
+    }),
   async run(ctx, p) {
     const opts = {
       clock: ctx.clock,
