@@ -11,11 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.ts';
 import { BadInputError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/log.ts';
+import { reportStage } from '../../src/pipeline/stages/report.ts';
 import { buildReportHistory } from '../../src/report/build.ts';
 import { collectReport, collectReportData, collectReportHistory } from '../../src/report/collect.ts';
 import { HISTORY_FILE, type HistoryKey, keyDifference, readHistory } from '../../src/report/history.ts';
 import { withWarehouse } from '../../src/warehouse/db.ts';
-import { reportStage } from '../../src/pipeline/stages/report.ts';
 import { followup } from '../lifecycle/cli.ts';
 import { buildFixture } from './fixture.ts';
 
